@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the bot's Prometheus metrics, on a registry of their own so
+// that tests can build several bots in one process.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	EventsReceived     prometheus.Counter
+	EventsProcessed    prometheus.Counter
+	EventsDeduplicated prometheus.Counter
+	EventsFailed       prometheus.Counter
+	EventsMalformed    prometheus.Counter
+	EventsRetried      prometheus.Counter
+	WebhookRejected    *prometheus.CounterVec
+	WebhookLatency     prometheus.Histogram
+	InboxDepth         prometheus.Gauge
+	OutboxDepth        prometheus.Gauge
+	Sends              *prometheus.CounterVec
+	PushRecipients     prometheus.Counter
+}
+
+// NewMetrics creates and registers the metrics.
+func NewMetrics() *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		EventsReceived: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_received_total", Help: "Webhook events acknowledged and stored in the inbox.",
+		}),
+		EventsProcessed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_processed_total", Help: "Events handled and committed.",
+		}),
+		EventsDeduplicated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_deduplicated_total", Help: "Events dropped because their webhookEventId was already processed.",
+		}),
+		EventsFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_failed_total", Help: "Events moved to the dead-letter bucket after repeated failures.",
+		}),
+		EventsMalformed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_malformed_total", Help: "Events skipped because they could not be decoded.",
+		}),
+		EventsRetried: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_events_retried_total", Help: "Failed attempts at handling an event that will be tried again.",
+		}),
+		WebhookRejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sammachip_webhook_rejected_total", Help: "Webhook requests refused, by reason.",
+		}, []string{"reason"}),
+		WebhookLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "sammachip_webhook_latency_seconds",
+			Help:    "Time from receiving a webhook request to acknowledging it.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2},
+		}),
+		InboxDepth: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_inbox_depth", Help: "Events waiting in the durable inbox.",
+		}),
+		OutboxDepth: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_outbox_depth", Help: "Messages waiting to be sent.",
+		}),
+		Sends: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sammachip_sends_total", Help: "Calls to LINE's send APIs, by kind and outcome.",
+		}, []string{"kind", "status"}),
+		PushRecipients: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_push_recipients_total", Help: "Recipients of accepted pushes and multicasts (what LINE counts against the quota).",
+		}),
+	}
+	r.MustRegister(m.EventsReceived, m.EventsProcessed, m.EventsDeduplicated, m.EventsFailed,
+		m.EventsMalformed, m.EventsRetried, m.WebhookRejected, m.WebhookLatency, m.InboxDepth,
+		m.OutboxDepth, m.Sends, m.PushRecipients,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

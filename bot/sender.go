@@ -1,0 +1,403 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// Kinds of send.
+const (
+	SendReply     = "reply"
+	SendPush      = "push"
+	SendMulticast = "multicast"
+)
+
+// OutboxRecord is a message waiting to be sent. It is written in the same
+// transaction as the change that caused it, so nothing committed is left
+// unsaid and nothing unsaid is committed. A push keeps the retry key chosen
+// when it was queued: every attempt sends the same key, and LINE executes
+// it at most once.
+type OutboxRecord struct {
+	Kind       string            `json:"kind"`
+	Chat       string            `json:"chat"`
+	ReplyToken string            `json:"replyToken,omitempty"`
+	To         []string          `json:"to,omitempty"`
+	Messages   []json.RawMessage `json:"messages"`
+	RetryKey   string            `json:"retryKey,omitempty"`
+	Purpose    string            `json:"purpose,omitempty"`
+	// Recipients is what LINE counts for this push: 1 per user, the member
+	// count for a group. 0 means len(To).
+	Recipients int       `json:"recipients,omitempty"`
+	Created    time.Time `json:"created"`
+	Attempts   int       `json:"attempts,omitempty"`
+	NotBefore  time.Time `json:"notBefore,omitzero"`
+	LastStatus int       `json:"lastStatus,omitempty"`
+}
+
+func (r OutboxRecord) recipients() int {
+	if r.Recipients > 0 {
+		return r.Recipients
+	}
+	return len(r.To)
+}
+
+// seqKey is a fixed-width key that sorts in sequence order.
+func seqKey(n uint64) string { return fmt.Sprintf("%020d", n) }
+
+func putOutbox(tx flows.Tx, rec OutboxRecord) error {
+	n, err := tx.NextSeq(flows.BucketOutbox)
+	if err != nil {
+		return err
+	}
+	return tx.Put(flows.BucketOutbox, seqKey(n), rec)
+}
+
+// QueuePush stores a push in the outbox inside tx, with a fresh retry key.
+// Callers outside the worker (the scheduler) use it so that their ledger
+// entry and the push commit together.
+func QueuePush(tx flows.Tx, rec OutboxRecord) error { return putOutbox(tx, rec) }
+
+// MonthCounter names the counter of pushed recipients in a month.
+func MonthCounter(t time.Time) string { return "push/" + t.Format("2006-01") }
+
+// Counter is a stored count.
+type Counter struct {
+	N int64 `json:"n"`
+}
+
+// PushesThisMonth reads how many recipients were pushed to in t's month.
+func PushesThisMonth(st flows.Store, t time.Time) (int64, error) {
+	var c Counter
+	err := st.View(func(tx flows.Tx) error {
+		_, err := tx.Get(flows.BucketCounters, MonthCounter(t), &c)
+		return err
+	})
+	return c.N, err
+}
+
+// rawMessage is a stored, already-rendered message handed back to the SDK.
+type rawMessage json.RawMessage
+
+func (m rawMessage) GetType() string {
+	var h struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(m, &h)
+	return h.Type
+}
+
+func (m rawMessage) MarshalJSON() ([]byte, error) { return m, nil }
+
+func sdkMessages(raw []json.RawMessage) []messaging_api.MessageInterface {
+	out := make([]messaging_api.MessageInterface, len(raw))
+	for i, r := range raw {
+		out[i] = rawMessage(r)
+	}
+	return out
+}
+
+// Sender drains the outbox into LINE. Messages to one chat go out one at a
+// time in the order they were queued; different chats in parallel.
+type Sender struct {
+	store   Store
+	api     *messaging_api.MessagingApiAPI
+	metrics *Metrics
+	log     *slog.Logger
+	now     func() time.Time
+
+	parallel    int
+	maxAttempts int
+	replyTTL    time.Duration
+
+	notify  chan struct{}
+	mu      sync.Mutex
+	busy    map[string]bool
+	running sync.WaitGroup
+}
+
+// SenderConfig tunes a Sender.
+type SenderConfig struct {
+	Parallel    int           // chats sent to at once; default 8
+	MaxAttempts int           // attempts at a push before giving up; default 10
+	ReplyTTL    time.Duration // how long a reply token is worth trying; default 1 minute
+}
+
+func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *slog.Logger, now func() time.Time, cfg SenderConfig) *Sender {
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 10
+	}
+	if cfg.ReplyTTL <= 0 {
+		cfg.ReplyTTL = time.Minute
+	}
+	return &Sender{store: st, api: api, metrics: m, log: log, now: now,
+		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL,
+		notify: make(chan struct{}, 1), busy: map[string]bool{}}
+}
+
+// Notify wakes the sender: the outbox has new records.
+func (s *Sender) Notify() {
+	select {
+	case s.notify <- struct{}{}:
+	default:
+	}
+}
+
+type outboxItem struct {
+	key string
+	rec OutboxRecord
+}
+
+// Run sends until ctx ends, then waits for sends in flight.
+func (s *Sender) Run(ctx context.Context) {
+	sem := make(chan struct{}, s.parallel)
+	for {
+		wait := s.dispatch(sem)
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			s.running.Wait()
+			return
+		case <-s.notify:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// Drain sends everything due now and returns when the outbox holds
+// nothing more that is due.
+func (s *Sender) Drain() {
+	sem := make(chan struct{}, s.parallel)
+	for {
+		s.dispatch(sem)
+		s.running.Wait()
+		if s.due() == 0 {
+			return
+		}
+	}
+}
+
+func (s *Sender) pending() ([]outboxItem, error) {
+	var items []outboxItem
+	err := s.store.View(func(tx flows.Tx) error {
+		return tx.Scan(flows.BucketOutbox, "", func(key string, decode func(any) error) error {
+			var rec OutboxRecord
+			if err := decode(&rec); err != nil {
+				return err
+			}
+			items = append(items, outboxItem{key, rec})
+			return nil
+		})
+	})
+	sort.Slice(items, func(i, j int) bool { return items[i].key < items[j].key })
+	return items, err
+}
+
+func (s *Sender) due() int {
+	items, err := s.pending()
+	if err != nil {
+		return 0
+	}
+	now, n := s.now(), 0
+	for _, it := range items {
+		if !it.rec.NotBefore.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Sender) dispatch(sem chan struct{}) time.Duration {
+	items, err := s.pending()
+	if err != nil {
+		s.log.Error("sender: read outbox", "err", err)
+		return time.Second
+	}
+	s.metrics.OutboxDepth.Set(float64(len(items)))
+	now := s.now()
+	next := time.Minute
+	first := map[string]bool{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, it := range items {
+		chat := it.rec.Chat
+		if first[chat] {
+			continue // only the oldest record of a chat goes, to keep order
+		}
+		first[chat] = true
+		if s.busy[chat] {
+			continue
+		}
+		if it.rec.NotBefore.After(now) {
+			next = min(next, it.rec.NotBefore.Sub(now))
+			continue
+		}
+		s.busy[chat] = true
+		s.running.Add(1)
+		go func() {
+			defer s.running.Done()
+			sem <- struct{}{}
+			s.send(it)
+			<-sem
+			s.mu.Lock()
+			delete(s.busy, chat)
+			s.mu.Unlock()
+			s.Notify()
+		}()
+	}
+	return next
+}
+
+// outcome of one attempt.
+type outcome int
+
+const (
+	sent outcome = iota
+	retry
+	drop
+)
+
+func (s *Sender) send(it outboxItem) {
+	rec := it.rec
+	status, err := s.call(rec)
+	res := classify(rec.Kind, status, err)
+	label := statusLabel(status, err)
+	s.metrics.Sends.WithLabelValues(rec.Kind, label).Inc()
+
+	now := s.now()
+	if res == retry {
+		rec.Attempts++
+		rec.LastStatus = status
+		if rec.Kind == SendReply && now.Sub(rec.Created) >= s.replyTTL || rec.Attempts >= s.maxAttempts {
+			res = drop
+		} else {
+			rec.NotBefore = now.Add(backoff(rec.Attempts))
+		}
+	}
+	err = s.store.Update(func(tx flows.Tx) error {
+		switch res {
+		case retry:
+			return tx.Put(flows.BucketOutbox, it.key, rec)
+		case drop:
+			if rec.Kind != SendReply {
+				// A push that never went out is kept for the officers' view.
+				if err := tx.Put(flows.BucketSendFailed, it.key, rec); err != nil {
+					return err
+				}
+			}
+			return tx.Delete(flows.BucketOutbox, it.key)
+		}
+		if rec.Kind != SendReply {
+			var c Counter
+			if _, err := tx.Get(flows.BucketCounters, MonthCounter(now), &c); err != nil {
+				return err
+			}
+			c.N += int64(rec.recipients())
+			if err := tx.Put(flows.BucketCounters, MonthCounter(now), c); err != nil {
+				return err
+			}
+		}
+		return tx.Delete(flows.BucketOutbox, it.key)
+	})
+	if err != nil {
+		s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+		return
+	}
+	switch res {
+	case sent:
+		if rec.Kind != SendReply {
+			s.metrics.PushRecipients.Add(float64(rec.recipients()))
+		}
+	case drop:
+		s.log.Warn("sender: message dropped", "kind", rec.Kind, "purpose", rec.Purpose, "status", status, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
+	}
+}
+
+// call makes one request to LINE and returns its HTTP status (0 when no
+// response came back).
+func (s *Sender) call(rec OutboxRecord) (int, error) {
+	var res *http.Response
+	var err error
+	switch rec.Kind {
+	case SendReply:
+		res, _, err = s.api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
+			ReplyToken: rec.ReplyToken, Messages: sdkMessages(rec.Messages),
+		})
+	case SendPush:
+		res, _, err = s.api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
+			To: rec.To[0], Messages: sdkMessages(rec.Messages),
+		}, rec.RetryKey)
+	case SendMulticast:
+		res, _, err = s.api.MulticastWithHttpInfo(&messaging_api.MulticastRequest{
+			To: rec.To, Messages: sdkMessages(rec.Messages),
+		}, rec.RetryKey)
+	default:
+		return 0, fmt.Errorf("sender: unknown kind %q", rec.Kind)
+	}
+	if res == nil {
+		return 0, err
+	}
+	_ = res.Body.Close()
+	return res.StatusCode, err
+}
+
+// classify decides what an attempt's result means. A 409 on a push means
+// LINE already accepted this retry key: the message went out.
+func classify(kind string, status int, err error) outcome {
+	switch {
+	case status >= 200 && status < 300:
+		return sent
+	case status == http.StatusConflict && kind != SendReply:
+		return sent
+	case status == http.StatusTooManyRequests || status >= 500:
+		return retry
+	case status == 0 && err != nil:
+		// Timeout or connection error: the request may or may not have
+		// run. A retried push carries the same key, so it cannot double.
+		return retry
+	}
+	return drop
+}
+
+func statusLabel(status int, err error) string {
+	if status == 0 {
+		var ne interface{ Timeout() bool }
+		if errors.As(err, &ne) && ne.Timeout() {
+			return "timeout"
+		}
+		return "error"
+	}
+	return fmt.Sprintf("%d", status)
+}
+
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt-1, 9)
+	return min(d, 10*time.Minute)
+}
+
+// ProfileLanguage implements ProfileSource with LINE's profile API.
+func (s *Sender) ProfileLanguage(_ context.Context, userID string) (string, error) {
+	res, p, err := s.api.GetProfileWithHttpInfo(userID)
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil {
+		return "", err
+	}
+	return p.Language, nil
+}

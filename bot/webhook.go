@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// MaxBodyBytes is the largest webhook body the bot reads. LINE's own
+// requests are far smaller; anything larger is refused with 413.
+const MaxBodyBytes = 1 << 20
+
+// InboxRecord is one acknowledged webhook event waiting for the worker.
+// Raw is the event exactly as LINE sent it; the other fields are read from
+// it at acknowledge time so the worker can order and dedupe without
+// decoding everything.
+type InboxRecord struct {
+	EventID string `json:"id,omitempty"`
+	Type    string `json:"type"`
+	// Chat is the ordering key: the user, group or room the event belongs to.
+	Chat      string          `json:"chat"`
+	Timestamp int64           `json:"ts"`
+	Received  time.Time       `json:"received"`
+	Attempts  int             `json:"attempts,omitempty"`
+	NotBefore time.Time       `json:"notBefore,omitzero"`
+	Raw       json.RawMessage `json:"raw"`
+}
+
+// eventHead is the part of an event read at acknowledge time.
+type eventHead struct {
+	Type           string `json:"type"`
+	Timestamp      int64  `json:"timestamp"`
+	WebhookEventID string `json:"webhookEventId"`
+	Source         *struct {
+		Type    string `json:"type"`
+		UserID  string `json:"userId"`
+		GroupID string `json:"groupId"`
+		RoomID  string `json:"roomId"`
+	} `json:"source"`
+}
+
+func (h eventHead) chat() string {
+	if h.Source == nil {
+		return ""
+	}
+	switch {
+	case h.Source.GroupID != "":
+		return h.Source.GroupID
+	case h.Source.RoomID != "":
+		return h.Source.RoomID
+	}
+	return h.Source.UserID
+}
+
+// callback is LINE's webhook: check the signature, store every event in
+// the inbox in one durable commit, then answer 200. Nothing else happens on
+// this path; the worker handles the events.
+func (s *Server) callback(c echo.Context) error {
+	start := time.Now()
+	defer func() { s.metrics.WebhookLatency.Observe(time.Since(start).Seconds()) }()
+	req := c.Request()
+
+	if req.ContentLength > MaxBodyBytes {
+		s.metrics.WebhookRejected.WithLabelValues("too_large").Inc()
+		return c.NoContent(http.StatusRequestEntityTooLarge)
+	}
+	body, err := io.ReadAll(io.LimitReader(req.Body, MaxBodyBytes+1))
+	if err != nil {
+		s.metrics.WebhookRejected.WithLabelValues("read").Inc()
+		return c.NoContent(http.StatusBadRequest)
+	}
+	if len(body) > MaxBodyBytes {
+		s.metrics.WebhookRejected.WithLabelValues("too_large").Inc()
+		return c.NoContent(http.StatusRequestEntityTooLarge)
+	}
+	if !webhook.ValidateSignature(s.cfg.ChannelSecret, req.Header.Get("X-Line-Signature"), body) {
+		s.metrics.WebhookRejected.WithLabelValues("signature").Inc()
+		return c.NoContent(http.StatusBadRequest)
+	}
+	var envelope struct {
+		Events []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(body, &envelope); err != nil {
+		s.metrics.WebhookRejected.WithLabelValues("json").Inc()
+		return c.NoContent(http.StatusBadRequest)
+	}
+
+	now := s.now()
+	recs := make([]any, 0, len(envelope.Events))
+	for _, raw := range envelope.Events {
+		var h eventHead
+		if err := json.Unmarshal(raw, &h); err != nil || h.Type == "" {
+			s.metrics.EventsMalformed.Inc()
+			continue
+		}
+		recs = append(recs, InboxRecord{
+			EventID:   h.WebhookEventID,
+			Type:      h.Type,
+			Chat:      h.chat(),
+			Timestamp: h.Timestamp,
+			Received:  now,
+			Raw:       raw,
+		})
+	}
+	if len(recs) > 0 {
+		if _, err := s.store.Append(req.Context(), flows.BucketInbox, recs...); err != nil {
+			// Not stored: say so, and LINE's redelivery (when on) sends it again.
+			s.log.Error("webhook: store events", "err", err, "events", len(recs))
+			if errors.Is(err, req.Context().Err()) {
+				return c.NoContent(http.StatusServiceUnavailable)
+			}
+			return c.NoContent(http.StatusInternalServerError)
+		}
+		s.metrics.EventsReceived.Add(float64(len(recs)))
+		s.worker.Notify()
+	}
+	return c.NoContent(http.StatusOK)
+}

@@ -1,0 +1,413 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// Handler is the domain: it applies one input inside a transaction.
+type Handler interface {
+	Handle(tx flows.Tx, in flows.Input) (flows.Outcome, error)
+}
+
+// processedMark is what the dedupe bucket keeps per webhookEventId.
+type processedMark struct {
+	At time.Time `json:"at"`
+}
+
+// Worker drains the durable inbox. Events of one chat are handled one at a
+// time in timestamp order; different chats run in parallel. Each event's
+// effects, its outgoing messages (into the outbox) and its removal from
+// the inbox are committed in one transaction, so a crash at any point
+// either redoes the whole event or nothing of it.
+type Worker struct {
+	store    Store
+	handler  Handler
+	render   *Renderer
+	sender   *Sender
+	profiles ProfileSource
+	metrics  *Metrics
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+
+	// MaxAttempts is how many times an event is tried before it goes to
+	// the dead-letter bucket.
+	maxAttempts int
+	// reorder holds a newly arrived event this long before handling it, so
+	// that an earlier event of the same chat arriving in a later request
+	// can still go first.
+	reorder  time.Duration
+	parallel int
+	keep     time.Duration
+
+	notify chan struct{}
+
+	mu        sync.Mutex
+	busy      map[string]bool      // chats being handled
+	firstSeen map[string]time.Time // inbox key → when this process first saw it (monotonic)
+	running   sync.WaitGroup
+}
+
+// WorkerConfig tunes a Worker.
+type WorkerConfig struct {
+	MaxAttempts   int           // default 5
+	ReorderWindow time.Duration // default 0: handle at once
+	Parallel      int           // chats handled at once; default 8
+	DedupeKeep    time.Duration // how long processed ids are kept; default 8 days
+}
+
+// ProfileSource looks up a user's LINE profile language (a first guess for
+// the language to talk in). It may fail; the bot then uses Thai.
+type ProfileSource interface {
+	ProfileLanguage(ctx context.Context, userID string) (string, error)
+}
+
+func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *Metrics, log *slog.Logger, now func() time.Time, loc *time.Location, cfg WorkerConfig) *Worker {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 8
+	}
+	if cfg.DedupeKeep <= 0 {
+		cfg.DedupeKeep = 8 * 24 * time.Hour
+	}
+	return &Worker{
+		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
+		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep,
+		notify: make(chan struct{}, 1), busy: map[string]bool{}, firstSeen: map[string]time.Time{},
+	}
+}
+
+// Notify wakes the worker: new events are in the inbox.
+func (w *Worker) Notify() {
+	select {
+	case w.notify <- struct{}{}:
+	default:
+	}
+}
+
+type inboxItem struct {
+	key string
+	rec InboxRecord
+}
+
+// Run drains the inbox until ctx ends, then waits for the events being
+// handled to finish. What a crash left in the inbox is handled first,
+// because it is already there when Run starts.
+func (w *Worker) Run(ctx context.Context) {
+	sem := make(chan struct{}, w.parallel)
+	prune := time.NewTicker(time.Hour)
+	defer prune.Stop()
+	w.pruneProcessed()
+	for {
+		wait := w.dispatch(ctx, sem)
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			w.running.Wait()
+			return
+		case <-w.notify:
+		case <-timer.C:
+		case <-prune.C:
+			w.pruneProcessed()
+		}
+		timer.Stop()
+	}
+}
+
+// Drain handles everything in the inbox that is due now and returns when
+// it is done. Tests and the simulator use it to step the bot.
+func (w *Worker) Drain(ctx context.Context) {
+	sem := make(chan struct{}, w.parallel)
+	for {
+		w.dispatch(ctx, sem)
+		w.running.Wait()
+		if w.pendingDue() == 0 {
+			return
+		}
+	}
+}
+
+// dispatch starts a goroutine for each idle chat with due events and
+// returns how long to wait before looking again.
+func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) time.Duration {
+	items, err := w.pending()
+	if err != nil {
+		w.log.Error("worker: read inbox", "err", err)
+		return time.Second
+	}
+	w.metrics.InboxDepth.Set(float64(len(items)))
+	now := w.now()
+	next := time.Minute
+	byChat := map[string][]inboxItem{}
+	w.mu.Lock()
+	mono := time.Now()
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		seen[it.key] = true
+		first, ok := w.firstSeen[it.key]
+		if !ok {
+			first = mono
+			w.firstSeen[it.key] = first
+		}
+		if w.busy[it.rec.Chat] {
+			continue
+		}
+		if hold := w.reorder - mono.Sub(first); hold > 0 {
+			next = min(next, hold)
+			byChat[it.rec.Chat] = nil // the chat waits for its newest event to settle
+			continue
+		}
+		if !it.rec.NotBefore.IsZero() && it.rec.NotBefore.After(now) {
+			next = min(next, it.rec.NotBefore.Sub(now))
+			if _, held := byChat[it.rec.Chat]; !held {
+				byChat[it.rec.Chat] = nil // keep order: later events wait for the retry
+			}
+			continue
+		}
+		if list, held := byChat[it.rec.Chat]; held && list == nil {
+			continue
+		}
+		byChat[it.rec.Chat] = append(byChat[it.rec.Chat], it)
+	}
+	for k := range w.firstSeen {
+		if !seen[k] {
+			delete(w.firstSeen, k)
+		}
+	}
+	for chat, list := range byChat {
+		if len(list) == 0 {
+			continue
+		}
+		w.busy[chat] = true
+		w.running.Add(1)
+		go func() {
+			defer w.running.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			w.handleChat(ctx, list)
+			w.mu.Lock()
+			delete(w.busy, chat)
+			w.mu.Unlock()
+			w.Notify()
+		}()
+	}
+	w.mu.Unlock()
+	return next
+}
+
+// pending reads the inbox, ordered per chat by event time (then arrival).
+func (w *Worker) pending() ([]inboxItem, error) {
+	var items []inboxItem
+	err := w.store.View(func(tx flows.Tx) error {
+		return tx.Scan(flows.BucketInbox, "", func(key string, decode func(any) error) error {
+			var rec InboxRecord
+			if err := decode(&rec); err != nil {
+				return err
+			}
+			items = append(items, inboxItem{key: key, rec: rec})
+			return nil
+		})
+	})
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].rec.Timestamp != items[j].rec.Timestamp {
+			return items[i].rec.Timestamp < items[j].rec.Timestamp
+		}
+		return items[i].key < items[j].key
+	})
+	return items, err
+}
+
+func (w *Worker) pendingDue() int {
+	items, err := w.pending()
+	if err != nil {
+		return 0
+	}
+	now := w.now()
+	n := 0
+	for _, it := range items {
+		if it.rec.NotBefore.IsZero() || !it.rec.NotBefore.After(now) {
+			n++
+		}
+	}
+	return n
+}
+
+// handleChat handles one chat's events in order. A failure stops the chat
+// (its later events wait, to keep order) until the retry is due.
+func (w *Worker) handleChat(ctx context.Context, list []inboxItem) {
+	for _, it := range list {
+		if err := w.handle(ctx, it); err != nil {
+			w.fail(it, err)
+			return
+		}
+	}
+}
+
+// handle applies one event. It returns an error only for failures worth
+// retrying; undecodable events are counted and dropped.
+func (w *Worker) handle(ctx context.Context, it inboxItem) error {
+	ev, err := webhook.UnmarshalEvent(it.rec.Raw)
+	if err != nil {
+		w.metrics.EventsMalformed.Inc()
+		w.log.Warn("worker: skip malformed event", "type", it.rec.Type)
+		return w.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketInbox, it.key) })
+	}
+	d := toInput(ev, w.loc)
+	if d.in.Kind == flows.InputFollow && d.in.UserID != "" && w.profiles != nil {
+		// Outside the transaction: a network call must not hold the lock.
+		if lang, err := w.profiles.ProfileLanguage(ctx, d.in.UserID); err == nil {
+			d.in.ProfileLang = lang
+		}
+	}
+	var dup bool
+	var queued int
+	err = w.store.Update(func(tx flows.Tx) error {
+		dup, queued = false, 0
+		if it.rec.EventID != "" {
+			var mark processedMark
+			seen, err := tx.Get(flows.BucketProcessed, it.rec.EventID, &mark)
+			if err != nil {
+				return err
+			}
+			if seen {
+				dup = true
+				return tx.Delete(flows.BucketInbox, it.key)
+			}
+		}
+		if !ignored(d) {
+			out, err := w.handler.Handle(tx, d.in)
+			if err != nil {
+				return err
+			}
+			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken)
+			if err != nil {
+				return err
+			}
+			queued = n
+		}
+		if it.rec.EventID != "" {
+			if err := tx.Put(flows.BucketProcessed, it.rec.EventID, processedMark{At: w.now()}); err != nil {
+				return err
+			}
+		}
+		return tx.Delete(flows.BucketInbox, it.key)
+	})
+	if err != nil {
+		return err
+	}
+	if dup {
+		w.metrics.EventsDeduplicated.Inc()
+		return nil
+	}
+	w.metrics.EventsProcessed.Inc()
+	if queued > 0 {
+		w.sender.Notify()
+	}
+	return nil
+}
+
+// queue renders an outcome into outbox records inside tx: the answer as a
+// reply, each push with its own retry key chosen now and kept with it.
+func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string) (int, error) {
+	n := 0
+	if len(out.Replies) > 0 && replyToken != "" {
+		msgs, err := w.render.Render(out.Lang, out.Replies)
+		if err != nil {
+			return 0, err
+		}
+		if err := putOutbox(tx, OutboxRecord{Kind: SendReply, Chat: chat, ReplyToken: replyToken, Messages: msgs, Purpose: "reply", Created: w.now()}); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	for _, p := range out.Pushes {
+		msgs, err := w.render.Render(p.Lang, p.Replies)
+		if err != nil {
+			return 0, err
+		}
+		rec := OutboxRecord{Kind: SendPush, Chat: p.To, To: []string{p.To}, Messages: msgs, RetryKey: uuid.NewString(), Purpose: p.Purpose, Created: w.now()}
+		if err := putOutbox(tx, rec); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// fail records a failed attempt: the event is retried with backoff, and
+// after MaxAttempts it moves to the dead-letter bucket so it never blocks
+// the chat's later events for good.
+func (w *Worker) fail(it inboxItem, cause error) {
+	rec := it.rec
+	rec.Attempts++
+	dead := rec.Attempts >= w.maxAttempts
+	if !dead {
+		backoff := time.Duration(1<<min(rec.Attempts, 6)) * time.Second
+		rec.NotBefore = w.now().Add(backoff)
+	}
+	err := w.store.Update(func(tx flows.Tx) error {
+		if dead {
+			if err := tx.Put(flows.BucketDeadLetter, it.key, rec); err != nil {
+				return err
+			}
+			return tx.Delete(flows.BucketInbox, it.key)
+		}
+		return tx.Put(flows.BucketInbox, it.key, rec)
+	})
+	if err != nil {
+		w.log.Error("worker: record failure", "err", err)
+	}
+	if dead {
+		w.metrics.EventsFailed.Inc()
+		w.log.Error("worker: event moved to dead letters", "type", rec.Type, "attempts", rec.Attempts, "err", cause)
+		return
+	}
+	w.metrics.EventsRetried.Inc()
+	w.log.Warn("worker: event failed, will retry", "type", rec.Type, "attempts", rec.Attempts, "err", cause)
+}
+
+// pruneProcessed forgets processed event ids older than the dedupe window
+// (LINE redelivers for a much shorter time than the window).
+func (w *Worker) pruneProcessed() {
+	cutoff := w.now().Add(-w.keep)
+	var old []string
+	err := w.store.View(func(tx flows.Tx) error {
+		return tx.Scan(flows.BucketProcessed, "", func(key string, decode func(any) error) error {
+			var m processedMark
+			if err := decode(&m); err != nil {
+				return err
+			}
+			if m.At.Before(cutoff) {
+				old = append(old, key)
+			}
+			return nil
+		})
+	})
+	if err != nil || len(old) == 0 {
+		return
+	}
+	err = w.store.Update(func(tx flows.Tx) error {
+		for _, k := range old {
+			if err := tx.Delete(flows.BucketProcessed, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		w.log.Error("worker: prune processed ids", "err", err)
+	}
+}

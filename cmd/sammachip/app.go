@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/sammachip/sammachip/bot"
+	"github.com/sammachip/sammachip/bot/linefake"
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
+	"github.com/sammachip/sammachip/storage"
+)
+
+// Main is the whole program, wired: it opens the database, builds the
+// domain and the edge, and serves. Tests build it the same way main does.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	// Now is the programme clock; the wall clock unless a test or the
+	// simulator sets another.
+	Now func() time.Time
+
+	db       *storage.DB
+	srv      *bot.Server
+	fake     *linefake.Server
+	listener net.Listener
+	served   chan error
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Log: log, Now: time.Now}
+}
+
+// Addr is the address the server listens on, once Run has returned.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// Server is the running edge (for tests).
+func (m *Main) Server() *bot.Server { return m.srv }
+
+// DB is the open database (for tests).
+func (m *Main) DB() *storage.DB { return m.db }
+
+// Run opens everything and starts serving in the background. It returns
+// once the server accepts connections, or with the first error.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	m.db, err = storage.Open(cfg.DB, storage.Options{})
+	if err != nil {
+		return err
+	}
+	botCfg := bot.Config{
+		ChannelSecret: cfg.ChannelSecret,
+		AccessToken:   cfg.AccessToken,
+		APIEndpoint:   cfg.APIEndpoint,
+		DataEndpoint:  cfg.DataEndpoint,
+		Location:      cfg.Location,
+	}
+	if cfg.Simulator() {
+		// No LINE channel: LINE is played by the in-process fake, with a
+		// secret and token made up for this run.
+		m.fake = linefake.New(linefake.WithClock(m.Now))
+		url := m.fake.Start()
+		botCfg.ChannelSecret, botCfg.AccessToken = randomHex(16), randomHex(16)
+		botCfg.APIEndpoint, botCfg.DataEndpoint = url, url
+	}
+	engine := flows.NewEngine(flows.Config{Location: cfg.Location})
+	now := func() time.Time { return m.Now().In(cfg.Location) }
+	m.srv, err = bot.New(botCfg, m.db, engine, cat, m.Log, now)
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	m.srv.StartLoops()
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.srv.Serve(m.listener) }()
+
+	if cfg.Simulator() {
+		m.Log.Info("simulator mode: no LINE channel configured; LINE is simulated in-process (the chat page comes in a later release)",
+			"url", "http://"+displayAddr(m.listener.Addr()), "db", cfg.DB)
+	} else {
+		m.Log.Info("serving LINE webhook", "addr", m.listener.Addr().String(), "path", "/callback", "db", cfg.DB)
+	}
+	return nil
+}
+
+// Close stops in order: HTTP first (finishing requests in flight), then the
+// worker and sender, then the database.
+func (m *Main) Close() error {
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if err := m.srv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+		if m.served != nil {
+			if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs = append(errs, err)
+			}
+		}
+		m.srv = nil
+	}
+	if m.fake != nil {
+		m.fake.Close()
+		m.fake = nil
+	}
+	if m.db != nil {
+		if err := m.db.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.db = nil
+	}
+	return errors.Join(errs...)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

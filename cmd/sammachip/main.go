@@ -1,0 +1,105 @@
+// Command sammachip runs the Sammachip LINE bot and the officers' tools.
+//
+//	sammachip [serve]   start the bot (the default)
+//	sammachip version   print the build's version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it the module's build info is used.
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(getenv, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "sammachip", buildVersion())
+		return 0
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "sammachip: unknown command %q\n\n", cmd)
+		usage(stderr)
+		return 2
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: sammachip [command]
+
+commands:
+  serve     start the bot (default). With LINE_CHANNEL_SECRET and
+            LINE_CHANNEL_ACCESS_TOKEN set it serves LINE's webhook; without
+            them it runs the built-in LINE simulator.
+  version   print the version
+`)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v := bi.Main.Version
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		return v
+	}
+	return "(devel)"
+}
+
+func serve(getenv func(string) string, stderr io.Writer) int {
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "sammachip:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	m := NewMain(cfg, newLogger(cfg, stderr))
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "sammachip:", err)
+		_ = m.Close()
+		return 1
+	}
+	<-ctx.Done()
+	if err := m.Close(); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "sammachip: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+// newLogger logs JSON for a real deployment and readable text for the
+// simulator.
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	if cfg.Simulator() {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

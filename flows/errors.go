@@ -1,0 +1,59 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that the edge can answer a user without
+// showing the error's text. Anything without a kind is internal.
+type Kind int
+
+// Error kinds.
+const (
+	KindInternal Kind = iota
+	KindNotFound
+	KindInvalid
+	KindConflict
+	KindForbidden
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindInvalid:
+		return "invalid"
+	case KindConflict:
+		return "conflict"
+	case KindForbidden:
+		return "forbidden"
+	}
+	return "internal"
+}
+
+// Error is a domain error with a kind and, for the user, a locale key.
+type Error struct {
+	Kind Kind
+	Key  string // locale key shown to the user; empty means the generic one
+	Op   string // what was being done, for logs
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Op, e.Kind, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Op, e.Kind)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorKind returns the kind of err, KindInternal when it has none.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}

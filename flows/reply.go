@@ -1,0 +1,106 @@
+package flows
+
+import "github.com/sammachip/sammachip/locales"
+
+// Msg is user-facing text: a locale key and its arguments. The edge renders
+// it in the reader's language.
+type Msg struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+// T builds a Msg from a key and alternating argument names and values:
+// T("conv.page", "Page", 1, "Pages", 3).
+func T(key string, kv ...any) Msg {
+	m := Msg{Key: key}
+	if len(kv) > 1 {
+		m.Args = make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			name, _ := kv[i].(string)
+			m.Args[name] = kv[i+1]
+		}
+	}
+	return m
+}
+
+// Ref lets a Msg be the argument of another Msg.
+func (m Msg) Ref() locales.Ref { return locales.Ref{Key: m.Key, Args: m.Args} }
+
+// Action is what a button does when tapped.
+type Action struct {
+	Label Msg
+	// Data is the postback data sent back when tapped (at most 300 bytes).
+	Data string
+	// Say, when set, is shown in the chat as the user's own words on a tap
+	// (a postback's display text). Typed-command buttons set it so the chat
+	// reads naturally.
+	Say *Msg
+	// Picker, when set ("date", "time" or "datetime"), opens LINE's
+	// date-time picker; the answer arrives as a postback with Data.
+	Picker  string
+	Initial string
+	Min     string
+	Max     string
+}
+
+// Style says how a reply should look. The edge picks the LINE message type
+// that fits the style and LINE's limits.
+type Style int
+
+// Reply styles.
+const (
+	// StylePlain is text, with its buttons (if any) under it.
+	StylePlain Style = iota
+	// StyleConfirm is a yes/no question with exactly two buttons.
+	StyleConfirm
+	// StyleCard is a titled card of label/value rows with buttons, such as
+	// the summary before saving.
+	StyleCard
+	// StyleList is a list of items, each a button; the edge pages it when it
+	// is longer than one message can hold.
+	StyleList
+)
+
+// Field is one row of a card.
+type Field struct {
+	Label Msg
+	Value Msg
+}
+
+// Reply is one message for a chat, in the abstract: the edge renders it.
+type Reply struct {
+	Style   Style
+	Title   *Msg
+	Text    Msg
+	Fields  []Field
+	Buttons []Action
+	// Quick are quick-reply chips shown under the message (at most 13).
+	Quick []Action
+}
+
+// Push is a message the bot sends on its own (not as an answer). Pushes
+// cost money: LINE counts each recipient against the monthly quota.
+type Push struct {
+	To      string
+	Lang    locales.Lang
+	Replies []Reply
+	// Purpose names the push for the metrics and the ledger (e.g.
+	// "approval", "reminder").
+	Purpose string
+}
+
+// Outcome is everything one input causes the bot to say.
+type Outcome struct {
+	// Lang is the language of the chat the input came from.
+	Lang locales.Lang
+	// Replies answer the input with its reply token (free).
+	Replies []Reply
+	// Pushes go to other chats.
+	Pushes []Push
+}
+
+// Say appends replies to the outcome.
+func (o *Outcome) Say(r ...Reply) { o.Replies = append(o.Replies, r...) }
+
+// Text is a plain reply with optional quick replies.
+func Text(m Msg, quick ...Action) Reply { return Reply{Text: m, Quick: quick} }

@@ -1,0 +1,56 @@
+package flows
+
+import "errors"
+
+// Store is the durable state the domain reads and writes. Every change that
+// one event causes happens inside one Update, so it is committed whole or not
+// at all. The bbolt adapter in package storage implements it.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(fn func(Tx) error) error
+	// Update runs fn in a read-write transaction and commits it when fn
+	// returns nil. fn must not do I/O outside the transaction: it may be
+	// retried.
+	Update(fn func(Tx) error) error
+}
+
+// Tx is one transaction over named buckets of JSON-encoded values. Keys sort
+// as bytes, so numbers in keys are written fixed-width (see Key helpers).
+type Tx interface {
+	// Get decodes the value at key into v and reports whether it existed.
+	Get(bucket, key string, v any) (bool, error)
+	// Put encodes v as the value at key.
+	Put(bucket, key string, v any) error
+	// Delete removes key; deleting a missing key is not an error.
+	Delete(bucket, key string) error
+	// Scan calls fn for every key that starts with prefix, in key order.
+	// decode unmarshals the value; it is only valid during fn. Returning
+	// ErrStop from fn ends the scan early without error.
+	Scan(bucket, prefix string, fn func(key string, decode func(v any) error) error) error
+	// NextSeq returns the next number of bucket's sequence (1, 2, 3…).
+	NextSeq(bucket string) (uint64, error)
+}
+
+// ErrStop ends a Scan early; Scan then returns nil.
+var ErrStop = errors.New("stop scan")
+
+// Buckets names every bucket the program uses. storage creates them all
+// when it opens the database.
+var Buckets = []string{
+	BucketInbox, BucketOutbox, BucketProcessed, BucketDeadLetter, BucketSendFailed, BucketCounters,
+	BucketUsers, BucketGroups, BucketConversations,
+}
+
+// Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
+// counters) hold the delivery machinery; the others hold the programme.
+const (
+	BucketInbox         = "inbox"         // InboxRecord by fixed-width sequence
+	BucketOutbox        = "outbox"        // OutboxRecord by fixed-width sequence
+	BucketProcessed     = "processed"     // webhookEventId → time processed (dedupe, kept ≥ 7 days)
+	BucketDeadLetter    = "deadletter"    // InboxRecord that kept failing
+	BucketSendFailed    = "sendfailed"    // OutboxRecord LINE never accepted
+	BucketCounters      = "counters"      // named counters, e.g. pushes per month
+	BucketUsers         = "users"         // User by LINE user id
+	BucketGroups        = "groups"        // Group by LINE group id
+	BucketConversations = "conversations" // Conversation by chat key
+)

@@ -1,0 +1,55 @@
+package flows
+
+import (
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// User is a LINE user the bot has met.
+type User struct {
+	ID   string       `json:"id"`
+	Lang locales.Lang `json:"lang"`
+	// Active is false once the user blocked (unfollowed) the bot: nothing is
+	// pushed to an inactive user.
+	Active       bool      `json:"active"`
+	FollowedAt   time.Time `json:"followedAt,omitzero"`
+	UnfollowedAt time.Time `json:"unfollowedAt,omitzero"`
+	// LangChosen is true when the user picked the language themselves; the
+	// profile's language no longer overrides it.
+	LangChosen bool `json:"langChosen,omitempty"`
+}
+
+// Group is a LINE group or room the bot is in.
+type Group struct {
+	ID       string    `json:"id"`
+	JoinedAt time.Time `json:"joinedAt"`
+	// Gone is true once the bot left or was removed.
+	Gone   bool      `json:"gone"`
+	LeftAt time.Time `json:"leftAt,omitzero"`
+}
+
+func getUser(tx Tx, id string) (User, bool, error) {
+	var u User
+	ok, err := tx.Get(BucketUsers, id, &u)
+	return u, ok, err
+}
+
+// userLang returns the language to talk to a user in: the stored one, or the
+// profile's first guess, or Thai.
+func userLang(tx Tx, in Input) (locales.Lang, error) {
+	if in.UserID == "" {
+		return locales.Thai, nil
+	}
+	u, ok, err := getUser(tx, in.UserID)
+	if err != nil {
+		return locales.Thai, err
+	}
+	if ok && u.Lang != "" {
+		return u.Lang, nil
+	}
+	if in.ProfileLang != "" {
+		return locales.ParseLang(in.ProfileLang), nil
+	}
+	return locales.Thai, nil
+}

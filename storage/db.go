@@ -1,0 +1,352 @@
+// Package storage keeps the bot's state in a bbolt file. It implements
+// flows.Store and adds what the edge needs: a group-committed append for the
+// durable inbox, a hot backup and a health check. Nothing else in the
+// program imports bbolt.
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// ErrLocked is returned by Open when another process holds the database.
+var ErrLocked = errors.New("storage: the database file is in use by another process (is the server running? use its admin commands instead)")
+
+// bucketMeta holds the schema version.
+var (
+	bucketMeta = []byte("meta")
+	keySchema  = []byte("schema")
+)
+
+// Options tune Open.
+type Options struct {
+	// LockTimeout is how long Open waits for another process to release the
+	// file before failing with ErrLocked. Default 1s.
+	LockTimeout time.Duration
+	// ReadOnly opens the file without writing (for restores' checks).
+	ReadOnly bool
+}
+
+// DB is an open database. It is safe for concurrent use.
+type DB struct {
+	bolt *bolt.DB
+	path string
+
+	appends   chan *appendReq
+	stop      chan struct{}
+	committer sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// Open opens (creating if needed) the database at path, creates every
+// bucket, and migrates the schema to the current version.
+func Open(path string, opt Options) (*DB, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        opt.LockTimeout,
+		ReadOnly:       opt.ReadOnly,
+		NoFreelistSync: true,
+		FreelistType:   bolt.FreelistMapType,
+	})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, ErrLocked
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{})}
+	if !opt.ReadOnly {
+		if err := db.migrate(); err != nil {
+			_ = b.Close()
+			return nil, err
+		}
+		db.committer.Add(1)
+		go db.commitLoop()
+	}
+	return db, nil
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close stops the committer, waiting for pending appends, and closes the file.
+func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() {
+		close(db.stop)
+		db.committer.Wait()
+		err = db.bolt.Close()
+	})
+	return err
+}
+
+// Ping checks that the database answers a read.
+func (db *DB) Ping() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("storage: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+// View implements flows.Store.
+func (db *DB) View(fn func(flows.Tx) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+// Update implements flows.Store.
+func (db *DB) Update(fn func(flows.Tx) error) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+}
+
+// Backup writes a consistent copy of the database to w while it keeps
+// serving (a read transaction sees one snapshot).
+func (db *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("storage: backup: %w", err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a backup to path atomically (a temporary file renamed
+// into place after it is synced).
+func (db *DB) BackupFile(path string) (int64, error) {
+	tmp, err := os.CreateTemp(dirOf(path), ".backup-*")
+	if err != nil {
+		return 0, fmt.Errorf("storage: backup: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := db.Backup(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: backup: %w", err)
+	}
+	return n, nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}
+
+// boltTx adapts a bbolt transaction to flows.Tx. Values are JSON.
+type boltTx struct{ tx *bolt.Tx }
+
+func (t boltTx) bucket(name string) (*bolt.Bucket, error) {
+	b := t.tx.Bucket([]byte(name))
+	if b == nil {
+		return nil, fmt.Errorf("storage: unknown bucket %q", name)
+	}
+	return b, nil
+}
+
+func (t boltTx) Get(bucket, key string, v any) (bool, error) {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return false, err
+	}
+	raw := b.Get([]byte(key))
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return true, fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+	}
+	return true, nil
+}
+
+func (t boltTx) Put(bucket, key string, v any) error {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("storage: encode %s/%s: %w", bucket, key, err)
+	}
+	return b.Put([]byte(key), raw)
+}
+
+func (t boltTx) Delete(bucket, key string) error {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return err
+	}
+	return b.Delete([]byte(key))
+}
+
+func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) error) error {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return err
+	}
+	c := b.Cursor()
+	p := []byte(prefix)
+	for k, v := c.Seek(p); k != nil && hasPrefix(k, p); k, v = c.Next() {
+		key := string(k)
+		val := v
+		err := fn(key, func(dst any) error {
+			if err := json.Unmarshal(val, dst); err != nil {
+				return fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+			}
+			return nil
+		})
+		if errors.Is(err, flows.ErrStop) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasPrefix(k, p []byte) bool {
+	return len(k) >= len(p) && string(k[:len(p)]) == string(p)
+}
+
+func (t boltTx) NextSeq(bucket string) (uint64, error) {
+	b, err := t.bucket(bucket)
+	if err != nil {
+		return 0, err
+	}
+	return b.NextSequence()
+}
+
+// SeqKey formats a sequence number as a fixed-width key that sorts in order.
+func SeqKey(n uint64) string { return fmt.Sprintf("%020d", n) }
+
+// appendReq is one caller's share of a group commit.
+type appendReq struct {
+	bucket string
+	values [][]byte
+	keys   []string
+	done   chan error
+}
+
+// Append stores values at the end of bucket, each under a fresh sequence
+// key, and returns once they are durable on disk. Concurrent callers share
+// commits: while one commit is being written, the next callers queue, and
+// all of them go into the following commit together. There is no timer, so
+// a lone caller pays one commit and many callers pay about two.
+func (db *DB) Append(ctx context.Context, bucket string, values ...any) ([]string, error) {
+	req := &appendReq{bucket: bucket, values: make([][]byte, len(values)), done: make(chan error, 1)}
+	for i, v := range values {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("storage: append to %s: %w", bucket, err)
+		}
+		req.values[i] = raw
+	}
+	select {
+	case db.appends <- req:
+	case <-db.stop:
+		return nil, errors.New("storage: closed")
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once queued, the commit happens whatever the caller does, so wait for
+	// it even if ctx ends: the caller must not report a failure for data
+	// that was in fact stored.
+	if err := <-req.done; err != nil {
+		return nil, err
+	}
+	return req.keys, nil
+}
+
+// maxGroup bounds one commit so that a burst cannot make one transaction huge.
+const maxGroup = 512
+
+func (db *DB) commitLoop() {
+	defer db.committer.Done()
+	group := make([]*appendReq, 0, maxGroup)
+	for {
+		var first *appendReq
+		select {
+		case first = <-db.appends:
+		case <-db.stop:
+			// Drain what is queued so no caller waits forever.
+			for {
+				select {
+				case r := <-db.appends:
+					db.commit([]*appendReq{r})
+				default:
+					return
+				}
+			}
+		}
+		group = append(group[:0], first)
+	more:
+		for len(group) < maxGroup {
+			select {
+			case r := <-db.appends:
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		db.commit(group)
+	}
+}
+
+func (db *DB) commit(group []*appendReq) {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, r := range group {
+			b := tx.Bucket([]byte(r.bucket))
+			if b == nil {
+				return fmt.Errorf("storage: unknown bucket %q", r.bucket)
+			}
+			r.keys = r.keys[:0]
+			for _, v := range r.values {
+				n, err := b.NextSequence()
+				if err != nil {
+					return err
+				}
+				k := SeqKey(n)
+				if err := b.Put([]byte(k), v); err != nil {
+					return err
+				}
+				r.keys = append(r.keys, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		err = fmt.Errorf("storage: group commit: %w", err)
+	}
+	for _, r := range group {
+		r.done <- err
+	}
+}

@@ -1,0 +1,69 @@
+package storage
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// SchemaVersion is the version this build writes. Migrations run in order
+// from the file's version up to it, in the same transaction that creates
+// the buckets, so a file is never left half-migrated.
+const SchemaVersion = 1
+
+// migrations[i] upgrades a file from version i to i+1.
+var migrations = []func(tx *bolt.Tx) error{
+	// 0 → 1: the first schema; creating the buckets is all it needs.
+	func(*bolt.Tx) error { return nil },
+}
+
+func (db *DB) migrate() error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+		if err != nil {
+			return fmt.Errorf("storage: create meta: %w", err)
+		}
+		for _, name := range flows.Buckets {
+			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+				return fmt.Errorf("storage: create bucket %s: %w", name, err)
+			}
+		}
+		v := readVersion(meta)
+		if v > SchemaVersion {
+			return fmt.Errorf("storage: the database has schema version %d, newer than this program's %d: use a newer build", v, SchemaVersion)
+		}
+		for ; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("storage: migrate %d→%d: %w", v, v+1, err)
+			}
+		}
+		var buf [8]byte
+		binary.BigEndian.PutUint64(buf[:], SchemaVersion)
+		return meta.Put(keySchema, buf[:])
+	})
+}
+
+func readVersion(meta *bolt.Bucket) uint64 {
+	raw := meta.Get(keySchema)
+	if len(raw) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(raw)
+}
+
+// Version reports the schema version stored in the file.
+func (db *DB) Version() (uint64, error) {
+	var v uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return fmt.Errorf("storage: not a sammachip database (no meta bucket)")
+		}
+		v = readVersion(meta)
+		return nil
+	})
+	return v, err
+}
