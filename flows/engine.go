@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -12,18 +14,39 @@ type Config struct {
 	// Location is the programme's time zone (Asia/Bangkok).
 	Location *time.Location
 	// ConversationTimeout is how long a conversation may sit idle before it
-	// expires.
+	// expires. Default 30 minutes.
 	ConversationTimeout time.Duration
+	// Catalog gives the command words users type, in every language.
+	Catalog *locales.Catalog
 }
 
 // Engine turns inputs into state changes and replies. It holds no state of
 // its own: everything lives in the Tx it is given, so it is safe for
 // concurrent use.
 type Engine struct {
-	cfg Config
+	cfg      Config
+	forms    map[string]*Form
+	actions  map[string]ActionFunc
+	menu     map[string]func(c *Ctx) error
+	commands []Command
 }
 
-// NewEngine returns an engine with cfg, filling in defaults.
+// ActionFunc handles a button outside any form (approve a sage, mark
+// attendance…). args is the button's postback data.
+type ActionFunc func(c *Ctx, args url.Values) error
+
+// Command is a word users type outside a form, e.g. ผูกกลุ่ม / bind.
+type Command struct {
+	// Key is the catalog key of the word; it matches in any language.
+	Key string
+	// InGroup allows the command in groups; Only1to1 the other way round.
+	InGroup bool
+	In1to1  bool
+	Run     func(c *Ctx) error
+}
+
+// NewEngine returns an engine with cfg, filling in defaults, with every
+// flow registered.
 func NewEngine(cfg Config) *Engine {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
@@ -31,32 +54,91 @@ func NewEngine(cfg Config) *Engine {
 	if cfg.ConversationTimeout <= 0 {
 		cfg.ConversationTimeout = 30 * time.Minute
 	}
-	return &Engine{cfg: cfg}
+	if cfg.Catalog == nil {
+		cfg.Catalog = locales.MustLoad()
+	}
+	e := &Engine{cfg: cfg, forms: map[string]*Form{}, actions: map[string]ActionFunc{}, menu: map[string]func(*Ctx) error{}}
+	e.registerCore()
+	return e
 }
+
+// RegisterForm adds a form; its Name must be unique.
+func (e *Engine) RegisterForm(f *Form) {
+	if _, dup := e.forms[f.Name]; dup {
+		panic("flows: form registered twice: " + f.Name)
+	}
+	e.forms[f.Name] = f
+}
+
+// RegisterAction adds a button handler for postbacks with a=name.
+func (e *Engine) RegisterAction(name string, fn ActionFunc) {
+	if _, dup := e.actions[name]; dup {
+		panic("flows: action registered twice: " + name)
+	}
+	e.actions[name] = fn
+}
+
+// RegisterCommand adds a typed command.
+func (e *Engine) RegisterCommand(cmd Command) { e.commands = append(e.commands, cmd) }
+
+// RegisterMenu adds a main-menu item handler for postbacks with menu=name.
+func (e *Engine) RegisterMenu(name string, fn func(c *Ctx) error) { e.menu[name] = fn }
+
+// Ctx is what a step, action or command sees: the transaction, the input,
+// the time, the reader's language and where to put replies.
+type Ctx struct {
+	Tx   Tx
+	In   Input
+	Now  time.Time
+	Lang locales.Lang
+	Out  *Outcome
+
+	eng  *Engine
+	conv *Conversation
+}
+
+// Say adds replies to the answer.
+func (c *Ctx) Say(r ...Reply) { c.Out.Say(r...) }
+
+// Push queues a message to another chat.
+func (c *Ctx) Push(p Push) { c.Out.Pushes = append(c.Out.Pushes, p) }
+
+// Location is the programme's time zone.
+func (c *Ctx) Location() *time.Location { return c.eng.cfg.Location }
 
 // Handle applies one input inside tx and returns what to say. An error
 // means nothing in tx may be committed; the caller retries the input later.
+// User-facing refusals are not errors: they are replies.
 func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 	lang, err := userLang(tx, in)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("flows: language: %w", err)
 	}
+	if in.At.IsZero() {
+		return Outcome{}, errors.New("flows: input without a time")
+	}
 	out := Outcome{Lang: lang}
+	c := &Ctx{Tx: tx, In: in, Now: in.At.In(e.cfg.Location), Lang: lang, Out: &out, eng: e}
 	switch in.Kind {
 	case InputFollow:
-		err = e.follow(tx, in, &out)
+		err = e.follow(c)
 	case InputUnfollow:
-		err = e.unfollow(tx, in)
+		err = e.unfollow(c)
 	case InputJoin:
-		err = e.join(tx, in, &out)
+		err = e.join(c)
 	case InputLeave:
-		err = e.leave(tx, in)
+		err = e.leave(c)
 	case InputText, InputPostback:
-		err = e.converse(tx, in, &out)
+		err = e.converse(c)
 	default:
 		if !in.InGroup() {
-			out.Say(Text(T("core.only_text"), mainMenu()...))
+			c.Say(Text(T("core.only_text"), e.mainMenu(c)...))
 		}
+	}
+	if key := userKey(err); key != "" {
+		// A refusal or a clear "no": say it; nothing was written before it.
+		out.Replies = append(out.Replies, Text(T(key)))
+		err = nil
 	}
 	if err != nil {
 		return Outcome{}, err
@@ -64,92 +146,100 @@ func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 	return out, nil
 }
 
-func (e *Engine) follow(tx Tx, in Input, out *Outcome) error {
-	if in.UserID == "" {
-		return nil
+func (e *Engine) isCmd(text, key string) bool { return e.cfg.Catalog.IsCommand(text, key) }
+
+func (e *Engine) matchLabel(text string, label Msg) bool {
+	if len(label.Args) > 0 {
+		return false
 	}
-	u, ok, err := getUser(tx, in.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		u = User{ID: in.UserID, Lang: out.Lang}
-	}
-	if !u.LangChosen && in.ProfileLang != "" {
-		u.Lang = locales.ParseLang(in.ProfileLang)
-		out.Lang = u.Lang
-	}
-	u.Active = true
-	u.FollowedAt = in.At
-	if err := tx.Put(BucketUsers, u.ID, u); err != nil {
-		return err
-	}
-	out.Say(Text(T("core.welcome")), Text(T("core.menu.prompt"), mainMenu()...))
-	return nil
+	return e.cfg.Catalog.IsCommand(text, label.Key)
 }
 
-func (e *Engine) unfollow(tx Tx, in Input) error {
-	if in.UserID == "" {
-		return nil
-	}
-	u, ok, err := getUser(tx, in.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		u = User{ID: in.UserID, Lang: locales.Thai}
-	}
-	u.Active = false
-	u.UnfollowedAt = in.At
-	return tx.Put(BucketUsers, u.ID, u)
-}
-
-func (e *Engine) join(tx Tx, in Input, out *Outcome) error {
-	g := Group{ID: in.GroupID, JoinedAt: in.At}
-	if err := tx.Put(BucketGroups, g.ID, g); err != nil {
-		return err
-	}
-	out.Say(Text(T("core.group.greeting")))
-	return nil
-}
-
-func (e *Engine) leave(tx Tx, in Input) error {
-	var g Group
-	if _, err := tx.Get(BucketGroups, in.GroupID, &g); err != nil {
-		return err
-	}
-	g.ID = in.GroupID
-	g.Gone = true
-	g.LeftAt = in.At
-	return tx.Put(BucketGroups, g.ID, g)
-}
-
-// converse handles typed text and taps. The conversation engine takes this
-// over; until then every message gets the main menu.
-func (e *Engine) converse(tx Tx, in Input, out *Outcome) error {
+// converse handles typed text and taps.
+func (e *Engine) converse(c *Ctx) error {
+	in := c.In
 	if in.InGroup() {
+		if in.Kind == InputPostback {
+			return e.postbackAction(c)
+		}
+		return e.command(c, true)
+	}
+	if in.UserID == "" {
 		return nil
 	}
-	if in.Kind == InputPostback && in.Data != "" {
-		out.Say(Text(T("core.not_ready"), mainMenu()...))
+	conv, err := loadConv(c.Tx, in.UserID)
+	if err != nil {
+		return err
+	}
+	c.conv = conv
+	if conv != nil && conv.Done == nil && c.Now.Sub(conv.Updated) > e.cfg.ConversationTimeout {
+		// Told once: the expired conversation is closed now.
+		c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.stale_button"}, Started: conv.Started, Updated: c.Now}
+		if err := saveConv(c.Tx, in.UserID, c.conv); err != nil {
+			return err
+		}
+		c.Say(Text(T("conv.expired", "Minutes", int(e.cfg.ConversationTimeout/time.Minute)), e.mainMenu(c)...))
 		return nil
 	}
-	out.Say(Text(T("core.menu.prompt"), mainMenu()...))
-	return nil
+	if conv != nil && conv.Done == nil {
+		if in.Kind == InputPostback {
+			v, _ := url.ParseQuery(in.Data)
+			if !v.Has(pkToken) && (v.Has(pkMenu) || v.Has(pkAction)) {
+				// A menu or card button outside the form: leave the form.
+				return e.postbackAction(c)
+			}
+		}
+		return c.converseForm()
+	}
+	if in.Kind == InputPostback {
+		return e.postbackAction(c)
+	}
+	return e.command(c, false)
 }
 
-// mainMenu is the quick-reply menu shown to someone in a 1:1 chat.
-func mainMenu() []Action {
-	item := func(key, data string) Action {
-		label := T(key)
-		return Action{Label: label, Data: data, Say: &label}
+// postbackAction handles a tap outside a form.
+func (e *Engine) postbackAction(c *Ctx) error {
+	v, err := url.ParseQuery(c.In.Data)
+	if err != nil {
+		return c.stale()
 	}
-	return []Action{
-		item("core.menu.apply", "menu=apply"),
-		item("core.menu.sage", "menu=sage"),
-		item("core.menu.schedule", "menu=schedule"),
-		item("core.menu.myinfo", "menu=myinfo"),
-		item("core.menu.language", "menu=language"),
-		item("core.menu.help", "menu=help"),
+	switch {
+	case v.Has(pkMenu):
+		fn := e.menu[v.Get(pkMenu)]
+		if fn == nil || c.In.InGroup() {
+			return c.stale()
+		}
+		return fn(c)
+	case v.Has(pkAction):
+		fn := e.actions[v.Get(pkAction)]
+		if fn == nil {
+			return c.stale()
+		}
+		return fn(c, v)
 	}
+	if c.In.InGroup() {
+		return nil
+	}
+	return c.stale()
+}
+
+// command handles typed text outside a form.
+func (e *Engine) command(c *Ctx, group bool) error {
+	for _, cmd := range e.commands {
+		if (group && !cmd.InGroup) || (!group && !cmd.In1to1) {
+			continue
+		}
+		if e.isCmd(c.In.Text, cmd.Key) {
+			return cmd.Run(c)
+		}
+	}
+	if group {
+		return nil // groups talk among themselves; the bot answers commands only
+	}
+	if e.isCmd(c.In.Text, "core.cmd.cancel") {
+		c.Say(Text(T("conv.nothing_to_cancel"), e.mainMenu(c)...))
+		return nil
+	}
+	c.Say(Text(T("core.menu.prompt"), e.mainMenu(c)...))
+	return nil
 }

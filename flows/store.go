@@ -38,7 +38,7 @@ var ErrStop = errors.New("stop scan")
 // when it opens the database.
 var Buckets = []string{
 	BucketInbox, BucketOutbox, BucketProcessed, BucketDeadLetter, BucketSendFailed, BucketCounters,
-	BucketUsers, BucketGroups, BucketConversations,
+	BucketUsers, BucketGroups, BucketConversations, BucketVillages,
 }
 
 // Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
@@ -52,5 +52,6 @@ const (
 	BucketCounters      = "counters"      // named counters, e.g. pushes per month
 	BucketUsers         = "users"         // User by LINE user id
 	BucketGroups        = "groups"        // Group by LINE group id
-	BucketConversations = "conversations" // Conversation by chat key
+	BucketConversations = "conversations" // Conversation by LINE user id
+	BucketVillages      = "villages"      // Village by VillageKey
 )

@@ -18,6 +18,12 @@ type User struct {
 	// LangChosen is true when the user picked the language themselves; the
 	// profile's language no longer overrides it.
 	LangChosen bool `json:"langChosen,omitempty"`
+	// Officer is set when the user redeemed an officer code.
+	Officer      bool      `json:"officer,omitempty"`
+	OfficerSince time.Time `json:"officerSince,omitzero"`
+	// Name is how the bot names the user to others (an officer's name on
+	// decisions they made); empty until the user gives it.
+	Name string `json:"name,omitempty"`
 }
 
 // Group is a LINE group or room the bot is in.

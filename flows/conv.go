@@ -1,0 +1,621 @@
+package flows
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Conversation is a user's place in a form, saved after every step as the
+// step's name plus the answers so far, so that a restart between two
+// messages changes nothing for the user.
+type Conversation struct {
+	Form    string            `json:"form"`
+	Step    string            `json:"step"`
+	Answers map[string]string `json:"answers"`
+	// History lists the steps answered, for back.
+	History []string `json:"history,omitempty"`
+	// Tries counts wrong answers to the current step.
+	Tries int `json:"tries,omitempty"`
+	// Editing is set while one field is changed from the summary: the
+	// answer leads back to the summary.
+	Editing bool      `json:"editing,omitempty"`
+	Started time.Time `json:"started"`
+	Updated time.Time `json:"updated"`
+	// Seq grows with every question asked; buttons carry it (see Token) so
+	// a tap on an older message is recognised.
+	Seq int `json:"seq"`
+	// Done, when set, marks a finished conversation kept only so that a
+	// second tap on its last buttons gets the right answer.
+	Done *Finished `json:"done,omitempty"`
+}
+
+// Finished remembers how a conversation ended.
+type Finished struct {
+	Token string `json:"token"`
+	Key   string `json:"key"` // what to say to a late tap on its buttons
+}
+
+// Token identifies the question now on screen.
+func (c *Conversation) Token() string {
+	return strconv.FormatInt(c.Started.UnixMilli(), 36) + "." + strconv.Itoa(c.Seq)
+}
+
+// Answers are a form's answers by field name.
+type Answers map[string]string
+
+// Choice is one button of a question: the value it stands for and its label.
+type Choice struct {
+	Value string
+	Label Msg
+}
+
+// Question is one step of a form.
+type Question struct {
+	// Field names the answer in Answers.
+	Field string
+	// Ask is the question; Help explains it (shown on "help", then the
+	// question is asked again); Label names the field on the summary card.
+	Ask   Msg
+	Help  Msg
+	Label Msg
+	// Choices, when set, offers buttons; a tap answers with the choice's
+	// value, and a typed answer matching a label or value counts too.
+	Choices func(c *Ctx, a Answers) ([]Choice, error)
+	// Parse reads a typed answer. It returns the value to keep, or a hint
+	// saying what is expected. With Choices, Parse reads what matched no
+	// choice (e.g. a village typed as "ม.5").
+	Parse func(c *Ctx, a Answers, text string) (string, *Msg)
+	// Picker asks with LINE's date-time picker ("date", "time",
+	// "datetime"); the picked value goes through Parse like typed text.
+	Picker string
+	// Show renders a value for the summary card; the raw value by default.
+	Show func(c *Ctx, value string) Msg
+	// When skips the question when it returns false.
+	When func(a Answers) bool
+}
+
+// Form is a conversation that asks questions, shows a summary card with
+// confirm / edit / cancel, and then saves.
+type Form struct {
+	Name  string
+	Title Msg
+	// Consent, when set, is a PDPA notice asked (yes / no) before any
+	// question; the time and ConsentVersion of the yes are kept in the
+	// answers as "consent_at" and "consent_version".
+	Consent        *Msg
+	ConsentVersion string
+	Questions      []Question
+	// Begin runs when the form starts: it may refuse (return an *Error
+	// with a Key) or fill in answers (editing an existing record).
+	Begin func(c *Ctx, a Answers) error
+	// Save stores the answers and says what happened. A returned *Error
+	// with a Key is shown to the user and the summary stays open.
+	Save func(c *Ctx, a Answers) error
+	// DoneKey is said to a second tap on the summary's confirm button.
+	DoneKey string
+}
+
+// Step names that are not questions.
+const (
+	stepConsent = "_consent"
+	stepSummary = "_summary"
+)
+
+// Postback data keys. Data is URL-encoded (at most 300 bytes in LINE).
+const (
+	pkForm   = "f"
+	pkField  = "q"
+	pkValue  = "v"
+	pkToken  = "t"
+	pkCmd    = "c"
+	pkMenu   = "menu"
+	pkAction = "a"
+)
+
+// Conversation commands carried by buttons.
+const (
+	cmdCancel  = "cancel"
+	cmdBack    = "back"
+	cmdHelp    = "help"
+	cmdConfirm = "confirm"
+	cmdEdit    = "edit"
+	cmdEditOne = "editf"
+	cmdYes     = "yes"
+	cmdNo      = "no"
+)
+
+// maxTries is how many wrong answers in a row before help or cancel is offered.
+const maxTries = 3
+
+func (q *Question) active(a Answers) bool { return q.When == nil || q.When(a) }
+
+func (f *Form) question(field string) *Question {
+	for i := range f.Questions {
+		if f.Questions[i].Field == field {
+			return &f.Questions[i]
+		}
+	}
+	return nil
+}
+
+// next returns the first active question after field ("" = from the
+// start) that has no answer yet, or the summary.
+func (f *Form) next(a Answers, after string) string {
+	started := after == ""
+	for _, q := range f.Questions {
+		if !started {
+			started = q.Field == after
+			continue
+		}
+		if q.active(a) {
+			return q.Field
+		}
+	}
+	return stepSummary
+}
+
+func convKey(userID string) string { return userID }
+
+func loadConv(tx Tx, userID string) (*Conversation, error) {
+	var c Conversation
+	ok, err := tx.Get(BucketConversations, convKey(userID), &c)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func saveConv(tx Tx, userID string, c *Conversation) error {
+	return tx.Put(BucketConversations, convKey(userID), c)
+}
+
+// StartForm begins form name for the user, replacing any conversation in
+// progress.
+func (c *Ctx) StartForm(name string, prefill Answers) error {
+	f := c.eng.forms[name]
+	if f == nil {
+		return errors.New("flows: unknown form " + name)
+	}
+	a := Answers{}
+	for k, v := range prefill {
+		a[k] = v
+	}
+	if f.Begin != nil {
+		if err := f.Begin(c, a); err != nil {
+			return err
+		}
+	}
+	conv := &Conversation{Form: name, Answers: a, Started: c.Now, Updated: c.Now}
+	conv.Step = f.next(a, "")
+	if f.Consent != nil && a["consent_at"] == "" {
+		conv.Step = stepConsent
+	}
+	c.conv = conv
+	return c.ask(f)
+}
+
+// ask saves the conversation with a fresh token and asks its current step.
+func (c *Ctx) ask(f *Form) error {
+	conv := c.conv
+	conv.Seq++
+	conv.Updated = c.Now
+	if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
+		return err
+	}
+	switch conv.Step {
+	case stepConsent:
+		c.Say(Reply{Style: StyleConfirm, Text: *f.Consent, Buttons: []Action{
+			c.cmdButton("conv.btn.agree", cmdYes), c.cmdButton("conv.btn.disagree", cmdNo),
+		}})
+		return nil
+	case stepSummary:
+		return c.summary(f)
+	}
+	q := f.question(conv.Step)
+	if q == nil {
+		return errors.New("flows: form " + f.Name + " has no step " + conv.Step)
+	}
+	return c.askQuestion(f, q, nil)
+}
+
+func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
+	conv := c.conv
+	var choices []Choice
+	if q.Choices != nil {
+		var err error
+		if choices, err = q.Choices(c, Answers(conv.Answers)); err != nil {
+			return err
+		}
+	}
+	nav := c.navQuick(len(conv.History) > 0)
+	if hint != nil {
+		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+	}
+	if q.Picker != "" {
+		c.Say(Reply{Text: q.Ask, Buttons: []Action{{
+			Label: T("conv.btn.pick_" + q.Picker), Data: c.answerData(f, q, ""), Picker: q.Picker,
+		}}, Quick: nav})
+		return nil
+	}
+	if len(choices) == 0 {
+		c.Say(Text(q.Ask, nav...))
+		return nil
+	}
+	acts := make([]Action, len(choices))
+	for i, ch := range choices {
+		label := ch.Label
+		acts[i] = Action{Label: label, Data: c.answerData(f, q, ch.Value), Say: &label}
+	}
+	if len(acts)+len(nav) <= maxQuickChoices {
+		c.Say(Text(q.Ask, append(acts, nav...)...))
+		return nil
+	}
+	c.Say(Reply{Style: StyleList, Text: q.Ask, Buttons: acts, Quick: nav})
+	return nil
+}
+
+// maxQuickChoices is LINE's quick-reply limit.
+const maxQuickChoices = 13
+
+func (c *Ctx) answerData(f *Form, q *Question, value string) string {
+	v := url.Values{pkForm: {f.Name}, pkField: {q.Field}, pkToken: {c.conv.Token()}}
+	if value != "" {
+		v.Set(pkValue, value)
+	}
+	return v.Encode()
+}
+
+func (c *Ctx) cmdData(cmd string, extra ...string) string {
+	v := url.Values{pkCmd: {cmd}}
+	if c.conv != nil {
+		v.Set(pkToken, c.conv.Token())
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	return v.Encode()
+}
+
+func (c *Ctx) cmdButton(labelKey, cmd string, extra ...string) Action {
+	label := T(labelKey)
+	return Action{Label: label, Data: c.cmdData(cmd, extra...), Say: &label}
+}
+
+// navQuick are the chips under every question: back (when there is a
+// step to go back to), help and cancel.
+func (c *Ctx) navQuick(canBack bool) []Action {
+	var out []Action
+	if canBack {
+		out = append(out, c.cmdButton("conv.btn.back", cmdBack))
+	}
+	return append(out, c.cmdButton("conv.btn.help", cmdHelp), c.cmdButton("conv.btn.cancel", cmdCancel))
+}
+
+func (c *Ctx) summary(f *Form) error {
+	a := Answers(c.conv.Answers)
+	var fields []Field
+	for i := range f.Questions {
+		q := &f.Questions[i]
+		if !q.active(a) {
+			continue
+		}
+		fields = append(fields, Field{Label: q.Label, Value: c.show(q, a[q.Field])})
+	}
+	title := f.Title
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("conv.confirm.title"), Fields: fields, Buttons: []Action{
+		c.cmdButton("conv.btn.confirm", cmdConfirm),
+		c.cmdButton("conv.btn.edit", cmdEdit),
+		c.cmdButton("conv.btn.cancel", cmdCancel),
+	}})
+	return nil
+}
+
+func (c *Ctx) show(q *Question, value string) Msg {
+	if q.Show != nil && value != "" {
+		return q.Show(c, value)
+	}
+	return Raw(value)
+}
+
+// Raw is a Msg that shows text as it is (a name, a house number).
+func Raw(s string) Msg { return T("conv.value", "V", s) }
+
+// converseForm handles an input while a form is in progress. It reports
+// false when the input was not for the form (a typed command outside it).
+func (c *Ctx) converseForm() error {
+	conv := c.conv
+	f := c.eng.forms[conv.Form]
+	if f == nil {
+		// A form removed in a newer release: end it cleanly.
+		c.conv = nil
+		if err := c.Tx.Delete(BucketConversations, convKey(c.In.UserID)); err != nil {
+			return err
+		}
+		c.Say(Text(T("conv.stale_button"), c.eng.mainMenu(c)...))
+		return nil
+	}
+	if c.In.Kind == InputPostback {
+		v, _ := url.ParseQuery(c.In.Data)
+		if v.Has(pkCmd) {
+			return c.formCommand(f, v.Get(pkCmd), v)
+		}
+		if v.Get(pkForm) != conv.Form || v.Get(pkField) != conv.Step {
+			return c.stale()
+		}
+		if val := pickerValue(c.In.Params); val != "" {
+			return c.answer(f, val, false)
+		}
+		return c.answer(f, v.Get(pkValue), true)
+	}
+	text := c.In.Text
+	switch {
+	case c.eng.isCmd(text, "core.cmd.cancel"):
+		return c.formCommand(f, cmdCancel, nil)
+	case c.eng.isCmd(text, "core.cmd.back"):
+		return c.formCommand(f, cmdBack, nil)
+	case c.eng.isCmd(text, "core.cmd.help"):
+		return c.formCommand(f, cmdHelp, nil)
+	case c.eng.isCmd(text, "core.cmd.menu"):
+		return c.formCommand(f, cmdCancel, nil)
+	}
+	switch conv.Step {
+	case stepConsent:
+		return c.retry(f, nil, T("conv.hint.tap_button"))
+	case stepSummary:
+		if c.eng.isCmd(text, "conv.btn.confirm") {
+			return c.formCommand(f, cmdConfirm, nil)
+		}
+		if c.eng.isCmd(text, "conv.btn.edit") {
+			return c.formCommand(f, cmdEdit, nil)
+		}
+		return c.retry(f, nil, T("conv.hint.tap_button"))
+	}
+	return c.answer(f, text, false)
+}
+
+func pickerValue(p map[string]string) string {
+	for _, k := range []string{"datetime", "date", "time"} {
+		if p[k] != "" {
+			return p[k]
+		}
+	}
+	return ""
+}
+
+func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
+	conv := c.conv
+	if t := v.Get(pkToken); t != "" && t != conv.Token() && cmd != cmdCancel {
+		return c.stale()
+	}
+	switch cmd {
+	case cmdCancel:
+		return c.endConv(f, "conv.cancelled", true)
+	case cmdHelp:
+		if conv.Step == stepSummary || conv.Step == stepConsent {
+			c.Say(Text(T("conv.help.summary")))
+			return c.ask(f)
+		}
+		if q := f.question(conv.Step); q != nil && q.Help.Key != "" {
+			c.Say(Text(q.Help))
+		}
+		conv.Tries = 0
+		return c.ask(f)
+	case cmdBack:
+		if conv.Editing {
+			conv.Editing = false
+			conv.Step = stepSummary
+			return c.ask(f)
+		}
+		if len(conv.History) == 0 {
+			c.Say(Text(T("conv.back_at_start")))
+			return c.ask(f)
+		}
+		conv.Step = conv.History[len(conv.History)-1]
+		conv.History = conv.History[:len(conv.History)-1]
+		conv.Tries = 0
+		return c.ask(f)
+	case cmdYes, cmdNo:
+		if conv.Step != stepConsent {
+			return c.stale()
+		}
+		if cmd == cmdNo {
+			return c.endConv(f, "conv.consent_declined", true)
+		}
+		conv.Answers["consent_at"] = c.Now.UTC().Format(time.RFC3339)
+		conv.Answers["consent_version"] = f.ConsentVersion
+		conv.Step = f.next(Answers(conv.Answers), "")
+		return c.ask(f)
+	case cmdConfirm:
+		if conv.Step != stepSummary {
+			return c.stale()
+		}
+		token := conv.Token()
+		if err := f.Save(c, Answers(conv.Answers)); err != nil {
+			if key := userKey(err); key != "" {
+				c.Say(Text(T(key)))
+				return c.ask(f)
+			}
+			return err
+		}
+		done := f.DoneKey
+		if done == "" {
+			done = "conv.already_saved"
+		}
+		c.conv = &Conversation{Done: &Finished{Token: token, Key: done}, Started: conv.Started, Updated: c.Now, Seq: conv.Seq}
+		return saveConv(c.Tx, c.In.UserID, c.conv)
+	case cmdEdit:
+		if conv.Step != stepSummary {
+			return c.stale()
+		}
+		var acts []Action
+		a := Answers(conv.Answers)
+		for i := range f.Questions {
+			q := &f.Questions[i]
+			if q.active(a) {
+				acts = append(acts, Action{Label: q.Label, Data: c.cmdData(cmdEditOne, pkField, q.Field), Say: &q.Label})
+			}
+		}
+		c.Say(Reply{Style: StyleList, Text: T("conv.edit.which"), Buttons: acts, Quick: []Action{c.cmdButton("conv.btn.back", cmdBack)}})
+		conv.Editing = true
+		return saveConv(c.Tx, c.In.UserID, conv)
+	case cmdEditOne:
+		q := f.question(v.Get(pkField))
+		if q == nil || conv.Step != stepSummary {
+			return c.stale()
+		}
+		conv.Step = q.Field
+		conv.Editing = true
+		conv.Tries = 0
+		return c.ask(f)
+	}
+	return c.stale()
+}
+
+// endConv closes the conversation and says key, with the main menu.
+func (c *Ctx) endConv(f *Form, key string, menu bool) error {
+	token := c.conv.Token()
+	c.conv = &Conversation{Done: &Finished{Token: token, Key: "conv.already_cancelled"}, Started: c.conv.Started, Updated: c.Now}
+	if err := saveConv(c.Tx, c.In.UserID, c.conv); err != nil {
+		return err
+	}
+	if menu {
+		c.Say(Text(T(key), c.eng.mainMenu(c)...))
+	} else {
+		c.Say(Text(T(key)))
+	}
+	return nil
+}
+
+// answer reads an answer to the current question.
+func (c *Ctx) answer(f *Form, raw string, tapped bool) error {
+	conv := c.conv
+	q := f.question(conv.Step)
+	if q == nil {
+		return c.stale()
+	}
+	a := Answers(conv.Answers)
+	value, hint, err := c.readAnswer(q, a, raw, tapped)
+	if err != nil {
+		return err
+	}
+	if hint != nil {
+		return c.retry(f, q, *hint)
+	}
+	conv.Answers[q.Field] = value
+	conv.Tries = 0
+	if conv.Editing {
+		conv.Editing = false
+		conv.Step = stepSummary
+		// A changed answer may switch later questions on: ask those too.
+		if next := f.nextUnanswered(a); next != "" {
+			conv.Step = next
+			conv.Editing = true
+		}
+		return c.ask(f)
+	}
+	conv.History = append(conv.History, q.Field)
+	conv.Step = f.next(a, q.Field)
+	return c.ask(f)
+}
+
+// nextUnanswered is the first active question without an answer, or "".
+func (f *Form) nextUnanswered(a Answers) string {
+	for _, q := range f.Questions {
+		if _, ok := a[q.Field]; !ok && q.active(a) {
+			return q.Field
+		}
+	}
+	return ""
+}
+
+func (c *Ctx) readAnswer(q *Question, a Answers, raw string, tapped bool) (string, *Msg, error) {
+	if q.Choices != nil {
+		choices, err := q.Choices(c, a)
+		if err != nil {
+			return "", nil, err
+		}
+		for _, ch := range choices {
+			if tapped && ch.Value == raw {
+				return ch.Value, nil, nil
+			}
+			if !tapped && (locales.MatchCommand(raw) == locales.MatchCommand(ch.Value) || c.eng.matchLabel(raw, ch.Label)) {
+				return ch.Value, nil, nil
+			}
+		}
+		if tapped || q.Parse == nil {
+			h := T("conv.hint.tap_button")
+			return "", &h, nil
+		}
+	}
+	if q.Parse == nil {
+		v, ok := locales.NormalizeText(raw, 500)
+		if !ok {
+			h := T("conv.hint.text")
+			return "", &h, nil
+		}
+		return v, nil, nil
+	}
+	v, hint := q.Parse(c, a, raw)
+	return v, hint, nil
+}
+
+// retry re-asks the current step with a hint; after maxTries wrong answers
+// in a row it also offers help or cancel.
+func (c *Ctx) retry(f *Form, q *Question, hint Msg) error {
+	conv := c.conv
+	conv.Tries++
+	if conv.Tries >= maxTries {
+		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+		conv.Updated = c.Now
+		if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
+			return err
+		}
+		c.Say(Text(T("conv.too_many_tries"), c.cmdButton("conv.btn.help", cmdHelp), c.cmdButton("conv.btn.cancel", cmdCancel)))
+		return nil
+	}
+	if q == nil {
+		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+		return c.ask(f)
+	}
+	conv.Seq++
+	conv.Updated = c.Now
+	if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
+		return err
+	}
+	return c.askQuestion(f, q, &hint)
+}
+
+// stale answers a tap on a button that no longer applies. A second tap on
+// the last buttons of a finished conversation is told how it ended.
+func (c *Ctx) stale() error {
+	if c.conv != nil && c.conv.Done != nil {
+		v, _ := url.ParseQuery(c.In.Data)
+		if t := v.Get(pkToken); t != "" && t == c.conv.Done.Token {
+			c.Say(Text(T(c.conv.Done.Key)))
+			return nil
+		}
+		c.Say(Text(T("conv.stale_button")))
+		return nil
+	}
+	c.Say(Text(T("conv.stale_button")))
+	if c.conv != nil && c.conv.Done == nil {
+		if f := c.eng.forms[c.conv.Form]; f != nil {
+			// Show where the conversation really is.
+			return c.ask(f)
+		}
+	}
+	return nil
+}
+
+// userKey returns the locale key of a user-facing error, "" otherwise.
+func userKey(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind != KindInternal && e.Key != "" {
+		return e.Key
+	}
+	return ""
+}

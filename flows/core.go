@@ -1,0 +1,140 @@
+package flows
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+func (e *Engine) registerCore() {
+	e.RegisterCommand(Command{Key: "core.cmd.menu", In1to1: true, Run: func(c *Ctx) error {
+		c.Say(Text(T("core.menu.prompt"), e.mainMenu(c)...))
+		return nil
+	}})
+	e.RegisterCommand(Command{Key: "core.cmd.help", In1to1: true, Run: e.help})
+	e.RegisterCommand(Command{Key: "core.cmd.language", In1to1: true, Run: e.chooseLanguage})
+	e.RegisterMenu("help", e.help)
+	e.RegisterMenu("language", e.chooseLanguage)
+	e.RegisterAction("lang", e.setLanguage)
+	for _, item := range []string{"apply", "sage", "schedule", "myinfo"} {
+		if _, ok := e.menu[item]; !ok {
+			e.RegisterMenu(item, func(c *Ctx) error {
+				c.Say(Text(T("core.not_ready"), e.mainMenu(c)...))
+				return nil
+			})
+		}
+	}
+}
+
+func (e *Engine) help(c *Ctx) error {
+	c.Say(Text(T("core.help"), e.mainMenu(c)...))
+	return nil
+}
+
+func (e *Engine) chooseLanguage(c *Ctx) error {
+	c.Say(Text(T("conv.lang.choose"),
+		Action{Label: T("core.lang.th"), Data: url.Values{pkAction: {"lang"}, pkValue: {string(locales.Thai)}}.Encode()},
+		Action{Label: T("core.lang.en"), Data: url.Values{pkAction: {"lang"}, pkValue: {string(locales.English)}}.Encode()},
+	))
+	return nil
+}
+
+func (e *Engine) setLanguage(c *Ctx, v url.Values) error {
+	lang := locales.ParseLang(v.Get(pkValue))
+	u, ok, err := getUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		u = User{ID: c.In.UserID, Active: true}
+	}
+	u.Lang, u.LangChosen = lang, true
+	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+		return err
+	}
+	c.Lang, c.Out.Lang = lang, lang
+	c.Say(Text(T("conv.lang.set"), e.mainMenu(c)...))
+	return nil
+}
+
+func (e *Engine) follow(c *Ctx) error {
+	in := c.In
+	if in.UserID == "" {
+		return nil
+	}
+	u, ok, err := getUser(c.Tx, in.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		u = User{ID: in.UserID, Lang: c.Lang}
+	}
+	if !u.LangChosen && in.ProfileLang != "" {
+		u.Lang = locales.ParseLang(in.ProfileLang)
+		c.Lang, c.Out.Lang = u.Lang, u.Lang
+	}
+	u.Active = true
+	u.FollowedAt = in.At
+	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+		return err
+	}
+	c.Say(Text(T("core.welcome")), Text(T("core.menu.prompt"), e.mainMenu(c)...))
+	return nil
+}
+
+func (e *Engine) unfollow(c *Ctx) error {
+	in := c.In
+	if in.UserID == "" {
+		return nil
+	}
+	u, ok, err := getUser(c.Tx, in.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		u = User{ID: in.UserID, Lang: locales.Thai}
+	}
+	u.Active = false
+	u.UnfollowedAt = in.At
+	return c.Tx.Put(BucketUsers, u.ID, u)
+}
+
+func (e *Engine) join(c *Ctx) error {
+	var g Group
+	if _, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g); err != nil {
+		return err
+	}
+	// A group the bot rejoins keeps what it had (e.g. being the officers' group).
+	g.ID, g.JoinedAt, g.Gone, g.LeftAt = c.In.GroupID, c.In.At, false, time.Time{}
+	if err := c.Tx.Put(BucketGroups, g.ID, g); err != nil {
+		return err
+	}
+	c.Say(Text(T("core.group.greeting")))
+	return nil
+}
+
+func (e *Engine) leave(c *Ctx) error {
+	var g Group
+	if _, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g); err != nil {
+		return err
+	}
+	g.ID, g.Gone, g.LeftAt = c.In.GroupID, true, c.In.At
+	return c.Tx.Put(BucketGroups, g.ID, g)
+}
+
+// mainMenu is the quick-reply menu shown in a 1:1 chat.
+func (e *Engine) mainMenu(c *Ctx) []Action {
+	item := func(key, name string) Action {
+		label := T(key)
+		return Action{Label: label, Data: url.Values{pkMenu: {name}}.Encode(), Say: &label}
+	}
+	return []Action{
+		item("core.menu.apply", "apply"),
+		item("core.menu.sage", "sage"),
+		item("core.menu.schedule", "schedule"),
+		item("core.menu.myinfo", "myinfo"),
+		item("core.menu.language", "language"),
+		item("core.menu.help", "help"),
+	}
+}
