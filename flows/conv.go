@@ -401,6 +401,8 @@ func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
 		}
 		if q := f.question(conv.Step); q != nil && q.Help.Key != "" {
 			c.Say(Text(q.Help))
+		} else {
+			c.Say(Text(T("conv.help.generic")))
 		}
 		conv.Tries = 0
 		return c.ask(f)
