@@ -33,10 +33,17 @@ const maxRefDepth = 8
 
 // Ref is a template argument that is itself a catalog message, rendered in
 // the same language as the message that uses it: for example a category
-// name inside a sentence, or a hint inside conv.invalid_retry_hint.
+// name inside a sentence, or a hint inside conv.invalid_retry_hint. Any
+// argument with a method Ref() Ref (such as flows.Msg) is rendered the same
+// way.
 type Ref struct {
 	Key  string
 	Args map[string]any
+}
+
+// refer is a value that stands for a catalog message, such as flows.Msg.
+type refer interface {
+	Ref() Ref
 }
 
 // Catalog holds the parsed messages of every language. It is immutable after
@@ -171,7 +178,8 @@ func newMessage(file string, im *i18n.Message) (*message, error) {
 
 // Text renders key in lang with args. Values of type Date, ShortDate,
 // DateYear, Clock, Baht and Number are formatted for lang first, and a Ref
-// is rendered in lang; other values are used as they are. A bare time.Time
+// (or a value with a Ref() Ref method) is rendered in lang; other values are
+// used as they are. A bare time.Time
 // is an error (wrap it in one of the date types).
 //
 // The error wraps ErrMissing when key has no text in lang: there is no
@@ -230,6 +238,8 @@ func (c *Catalog) formatArg(lang Lang, v any, depth int) (any, error) {
 			return nil, errors.New("nil *Ref")
 		}
 		return c.ref(lang, *v, depth)
+	case refer:
+		return c.ref(lang, v.Ref(), depth)
 	case time.Time, *time.Time:
 		return nil, errors.New("time.Time must be wrapped in locales.Date, ShortDate, DateYear or Clock")
 	}

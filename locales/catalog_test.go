@@ -26,14 +26,14 @@ var requiredKeys = []string{
 	"conv.btn.confirm", "conv.btn.edit", "conv.btn.cancel", "conv.btn.back", "conv.btn.help",
 	"conv.btn.yes", "conv.btn.no", "conv.btn.next_page", "conv.btn.prev_page",
 	"conv.saved", "conv.edit.which", "conv.page", "conv.lang.choose", "conv.lang.set",
-	"conv.lang.label",
 }
 
 // extraLabels are button labels whose keys do not follow the .btn. / .label
-// naming: the main menu's buttons.
+// naming: the main menu's buttons and the language buttons.
 var extraLabels = map[string]bool{
 	"core.menu.apply": true, "core.menu.sage": true, "core.menu.schedule": true,
 	"core.menu.help": true, "core.menu.language": true, "core.menu.myinfo": true,
+	"core.lang.th": true, "core.lang.en": true,
 }
 
 // maxLabel is LINE's limit on button labels, in UTF-16 code units.
@@ -457,5 +457,42 @@ func TestParseLang(t *testing.T) {
 func TestMustLoad(t *testing.T) {
 	if MustLoad() == nil {
 		t.Fatal("MustLoad returned nil")
+	}
+}
+
+// msgLike stands for flows.Msg, which has a Ref method.
+type msgLike struct {
+	key  string
+	args map[string]any
+}
+
+func (m msgLike) Ref() Ref { return Ref{Key: m.key, Args: m.args} }
+
+func TestTextRefMethod(t *testing.T) {
+	c := mustLoad(t)
+	hint := msgLike{key: "conv.page", args: map[string]any{"Page": 1, "Pages": Number(2000)}}
+	got, err := c.Text(Thai, "conv.invalid_retry_hint", map[string]any{"Hint": hint})
+	if want := "ขออภัยค่ะ คำตอบนี้ยังไม่ถูกต้อง หน้า 1 จาก 2,000"; err != nil || got != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
+// TestConcurrentText runs under -race: a Catalog is shared by all workers.
+func TestConcurrentText(t *testing.T) {
+	c := mustLoad(t)
+	done := make(chan struct{})
+	for i := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			l := Langs()[i%2]
+			for range 200 {
+				c.MustText(l, "conv.page", map[string]any{"Page": 1, "Pages": 2})
+				c.IsCommand("ยกเลิก ค่ะ", "core.cmd.cancel")
+				_ = c.Keys(l)
+			}
+		}()
+	}
+	for range 8 {
+		<-done
 	}
 }
