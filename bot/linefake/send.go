@@ -58,8 +58,10 @@ func decodeJSON(body []byte, v any) (answer, bool) {
 	return fail(http.StatusBadRequest, "The request body could not be parsed as JSON"), false
 }
 
-func isUserID(id string) bool  { return strings.HasPrefix(id, "U") && len(id) > 1 }
-func isGroupID(id string) bool { return (strings.HasPrefix(id, "C") || strings.HasPrefix(id, "R")) && len(id) > 1 }
+func isUserID(id string) bool { return strings.HasPrefix(id, "U") && len(id) > 1 }
+func isGroupID(id string) bool {
+	return (strings.HasPrefix(id, "C") || strings.HasPrefix(id, "R")) && len(id) > 1
+}
 
 var aggregationUnitRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
 
