@@ -158,33 +158,45 @@ func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *
 	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: bubble, QuickReply: quick}
 }
 
-// list renders each item as a button, ten to a bubble, in a carousel of
-// at most twelve bubbles. Longer lists are paged by the flow.
+// list renders a list: its rows (each a tappable line with a detail line
+// under it), or else its buttons, ten to a bubble, in a carousel of at most
+// twelve bubbles. Longer lists are paged by the flow.
 func (r *Renderer) list(lang locales.Lang, rep flows.Reply, body string, quick *messaging_api.QuickReply) messaging_api.MessageInterface {
-	items := rep.Buttons
-	if len(items) > maxListPerBubble*maxBubbles {
-		items = items[:maxListPerBubble*maxBubbles]
+	n := len(rep.Rows)
+	if n == 0 {
+		n = len(rep.Buttons)
 	}
+	n = min(n, maxListPerBubble*maxBubbles)
 	var bubbles []messaging_api.FlexBubble
-	for start := 0; start < len(items) || start == 0; start += maxListPerBubble {
-		end := min(start+maxListPerBubble, len(items))
-		contents := []messaging_api.FlexComponentInterface{}
+	for start := 0; start == 0 || start < n; start += maxListPerBubble {
+		end := min(start+maxListPerBubble, n)
+		var contents []messaging_api.FlexComponentInterface
 		if start == 0 {
 			if rep.Title != nil {
 				contents = append(contents, &messaging_api.FlexText{Text: r.text(lang, *rep.Title), Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
 			}
 			if body != "" {
-				contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md"})
+				contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md", Size: "sm"})
 			}
 		}
-		b := messaging_api.FlexBubble{Footer: r.buttons(lang, items[start:end])}
+		b := messaging_api.FlexBubble{}
+		if len(rep.Rows) > 0 {
+			for _, row := range rep.Rows[start:end] {
+				contents = append(contents, r.row(lang, row))
+			}
+		} else {
+			b.Footer = r.buttons(lang, rep.Buttons[start:end])
+		}
 		if len(contents) > 0 {
-			b.Body = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Contents: contents}
+			b.Body = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: contents}
 		}
 		bubbles = append(bubbles, b)
-		if end == len(items) {
+		if end >= n {
 			break
 		}
+	}
+	if len(rep.Rows) > 0 && len(rep.Buttons) > 0 {
+		bubbles[len(bubbles)-1].Footer = r.buttons(lang, rep.Buttons)
 	}
 	alt := body
 	if rep.Title != nil {
@@ -195,6 +207,24 @@ func (r *Renderer) list(lang locales.Lang, rep flows.Reply, body string, quick *
 		container = &messaging_api.FlexCarousel{Contents: bubbles}
 	}
 	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: container, QuickReply: quick}
+}
+
+// row renders one list row; a tappable row shows a chevron.
+func (r *Renderer) row(lang locales.Lang, row flows.Row) messaging_api.FlexComponentInterface {
+	lines := []messaging_api.FlexComponentInterface{
+		&messaging_api.FlexText{Text: nonEmpty(r.text(lang, row.Title)), Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "sm", Wrap: true},
+	}
+	if row.Detail != nil {
+		lines = append(lines, &messaging_api.FlexText{Text: nonEmpty(r.text(lang, *row.Detail)), Size: "xs", Color: "#666666", Wrap: true})
+	}
+	box := &messaging_api.FlexBox{
+		Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Margin: "md", PaddingAll: "8px",
+		BackgroundColor: "#F5F5F5", CornerRadius: "8px", Contents: lines,
+	}
+	if row.Tap != nil {
+		box.Action = r.action(lang, *row.Tap, maxLabel)
+	}
+	return box
 }
 
 func (r *Renderer) buttons(lang locales.Lang, actions []flows.Action) *messaging_api.FlexBox {

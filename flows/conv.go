@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"errors"
 	"net/url"
 	"strconv"
@@ -72,6 +73,9 @@ type Question struct {
 	// Picker asks with LINE's date-time picker ("date", "time",
 	// "datetime"); the picked value goes through Parse like typed text.
 	Picker string
+	// Prompt, when set, builds the question from the answers so far (e.g.
+	// naming the village's occupation); it replaces Ask.
+	Prompt func(c *Ctx, a Answers) Msg
 	// Show renders a value for the summary card; the raw value by default.
 	Show func(c *Ctx, value string) Msg
 	// When skips the question when it returns false.
@@ -98,6 +102,11 @@ type Form struct {
 	// DoneKey is said to a second tap on the summary's confirm button.
 	DoneKey string
 }
+
+// ErrEnd is returned by a Form's Save that has said its last words without
+// saving (e.g. it found the record already exists and offered an update):
+// the conversation closes quietly.
+var ErrEnd = errors.New("flows: conversation ended by the form")
 
 // Step names that are not questions.
 const (
@@ -190,7 +199,9 @@ func (c *Ctx) StartForm(name string, prefill Answers) error {
 		}
 	}
 	conv := &Conversation{Form: name, Answers: a, Started: c.Now, Updated: c.Now}
-	conv.Step = f.next(a, "")
+	// Prefilled answers (an update) go straight to the first question
+	// without one, or to the summary.
+	conv.Step = cmp.Or(f.nextUnanswered(a), stepSummary)
 	if f.Consent != nil && a["consent_at"] == "" {
 		conv.Step = stepConsent
 	}
@@ -232,17 +243,21 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 		}
 	}
 	nav := c.navQuick(len(conv.History) > 0)
+	ask := q.Ask
+	if q.Prompt != nil {
+		ask = q.Prompt(c, Answers(conv.Answers))
+	}
 	if hint != nil {
 		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
 	}
 	if q.Picker != "" {
-		c.Say(Reply{Text: q.Ask, Buttons: []Action{{
+		c.Say(Reply{Text: ask, Buttons: []Action{{
 			Label: T("conv.btn.pick_" + q.Picker), Data: c.answerData(f, q, ""), Picker: q.Picker,
 		}}, Quick: nav})
 		return nil
 	}
 	if len(choices) == 0 {
-		c.Say(Text(q.Ask, nav...))
+		c.Say(Text(ask, nav...))
 		return nil
 	}
 	acts := make([]Action, len(choices))
@@ -251,10 +266,10 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 		acts[i] = Action{Label: label, Data: c.answerData(f, q, ch.Value), Say: &label}
 	}
 	if len(acts)+len(nav) <= maxQuickChoices {
-		c.Say(Text(q.Ask, append(acts, nav...)...))
+		c.Say(Text(ask, append(acts, nav...)...))
 		return nil
 	}
-	c.Say(Reply{Style: StyleList, Text: q.Ask, Buttons: acts, Quick: nav})
+	c.Say(Reply{Style: StyleList, Text: ask, Buttons: acts, Quick: nav})
 	return nil
 }
 
@@ -437,6 +452,10 @@ func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
 		}
 		token := conv.Token()
 		if err := f.Save(c, Answers(conv.Answers)); err != nil {
+			if errors.Is(err, ErrEnd) {
+				c.conv = &Conversation{Done: &Finished{Token: token, Key: "conv.stale_button"}, Started: conv.Started, Updated: c.Now, Seq: conv.Seq}
+				return saveConv(c.Tx, c.In.UserID, c.conv)
+			}
 			if key := userKey(err); key != "" {
 				c.Say(Text(T(key)))
 				return c.ask(f)

@@ -67,12 +67,22 @@ type Field struct {
 	Value Msg
 }
 
+// Row is one item of a list: a line of text, a smaller line under it, and
+// optionally what tapping the row does.
+type Row struct {
+	Title  Msg
+	Detail *Msg
+	Tap    *Action
+}
+
 // Reply is one message for a chat, in the abstract: the edge renders it.
 type Reply struct {
-	Style   Style
-	Title   *Msg
-	Text    Msg
-	Fields  []Field
+	Style  Style
+	Title  *Msg
+	Text   Msg
+	Fields []Field
+	// Rows are the items of a StyleList reply; the edge pages them.
+	Rows    []Row
 	Buttons []Action
 	// Quick are quick-reply chips shown under the message (at most 13).
 	Quick []Action

@@ -1,0 +1,588 @@
+package flows
+
+import (
+	"cmp"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Form names.
+const (
+	formApply  = "household.apply"  // a villager applies for their own household
+	formEnrol  = "household.enrol"  // a sage or officer enrols a household on its behalf
+	formReason = "household.reason" // an officer gives the reason for a change by hand
+)
+
+// Answer fields that are not questions.
+const (
+	ansID       = "_id"       // the household being updated
+	ansFixedMoo = "_fixedmoo" // the village is the enrolling sage's own
+	ansDo       = "_do"       // what an officer does by hand: select / remove
+)
+
+const (
+	maxIncome  = 1_000_000
+	maxMembers = 30
+	incomeNone = "unknown"
+	phoneNone  = "-"
+)
+
+func (e *Engine) registerHouseholds() {
+	e.RegisterForm(e.householdForm(formApply))
+	e.RegisterForm(e.householdForm(formEnrol))
+	e.RegisterForm(&Form{
+		Name:  formReason,
+		Title: T("household.reason.title"),
+		Questions: []Question{{
+			Field: "reason", Ask: T("household.reason.ask"), Label: T("household.reason.label"),
+			Parse: textParser(200, "household.hint.reason"),
+		}},
+		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "household by hand") },
+		Save:  e.saveByHand,
+	})
+	e.RegisterMenu("apply", e.applyOrStatus)
+	e.RegisterCommand(Command{Key: "household.cmd.apply", In1to1: true, Run: e.applyOrStatus})
+	e.RegisterCommand(Command{Key: "household.cmd.status", In1to1: true, Run: e.applyOrStatus})
+	e.RegisterCommand(Command{Key: "household.cmd.enrol", In1to1: true, Run: func(c *Ctx) error { return e.startEnrol(c) }})
+	e.RegisterCommand(Command{Key: "household.cmd.select", In1to1: true, Run: func(c *Ctx) error { return e.selectStart(c, 0) }})
+	e.RegisterCommand(Command{Key: "household.cmd.list", In1to1: true, Run: func(c *Ctx) error { return e.listStart(c) }})
+	e.RegisterCommand(Command{In1to1: true, Claim: e.claimLinkCode})
+	e.RegisterAction("hh.update", e.actUpdate)
+	e.RegisterAction("hh.withdraw", e.actWithdraw)
+	e.RegisterAction("hh.withdraw.yes", e.actWithdrawYes)
+	e.RegisterAction("hh.sel.village", func(c *Ctx, v url.Values) error { return e.selectStart(c, atoi(v.Get("moo"))) })
+	e.RegisterAction("hh.sel.ok", e.actSelectConfirm)
+	e.RegisterAction("hh.list", e.actList)
+	e.RegisterAction("hh.card", e.actCard)
+	e.RegisterAction("hh.byhand", e.actByHand)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// householdForm builds the apply form, or the on-behalf enrolment form
+// which asks the same questions but lets the sage skip what the household
+// cannot tell (income, phone).
+func (e *Engine) householdForm(name string) *Form {
+	onBehalf := name == formEnrol
+	f := &Form{
+		Name:           name,
+		Title:          T("household.form.title"),
+		ConsentVersion: HouseholdNoticeVersion,
+		Save:           e.saveHousehold,
+		DoneKey:        "household.already_saved",
+	}
+	notice := T("household.consent.self")
+	if onBehalf {
+		notice = T("household.consent.on_behalf")
+		f.Begin = e.beginEnrol
+	} else {
+		f.Begin = e.beginApply
+	}
+	f.Consent = &notice
+	f.Questions = []Question{
+		{Field: "head", Ask: T("household.q.head"), Help: T("household.help.head"), Label: T("household.label.head"),
+			Parse: nameParser("household.hint.head")},
+		{Field: "house", Ask: T("household.q.house"), Help: T("household.help.house"), Label: T("household.label.house"),
+			Parse: parseHouseNo},
+		{Field: "moo", Ask: T("household.q.moo"), Label: T("household.label.moo"),
+			When:    func(a Answers) bool { return a[ansFixedMoo] == "" },
+			Choices: villageChoices, Parse: villageParser, Show: showVillage},
+		{Field: "members", Ask: T("household.q.members"), Label: T("household.label.members"),
+			Parse: intParser(1, maxMembers, "household.hint.members")},
+		{Field: "occupation", Ask: T("household.q.occupation"), Label: T("household.label.occupation"),
+			Parse: textParser(100, "household.hint.occupation")},
+		{Field: "income", Ask: T("household.q.income"), Help: T("household.help.income"), Label: T("household.label.income"),
+			Parse: incomeParser, Show: showIncome},
+		{Field: "interest", Label: T("household.label.interest"),
+			Prompt: func(c *Ctx, a Answers) Msg {
+				v, _, _ := GetVillage(c.Tx, atoi(a["moo"]))
+				return T("household.q.interest", "Occupation", v.Occupation)
+			},
+			Choices: func(*Ctx, Answers) ([]Choice, error) {
+				return []Choice{{Value: "yes", Label: T("household.interest.yes")}, {Value: "no", Label: T("household.interest.no")}}, nil
+			},
+			Show: func(_ *Ctx, v string) Msg { return T("household.interest." + v) }},
+		{Field: "phone", Ask: T("household.q.phone"), Label: T("household.label.phone"),
+			Parse: phoneParser, Show: showPhone},
+	}
+	if onBehalf {
+		// The sage may not know the income or have a phone number for the head.
+		f.Questions[5].Choices = func(*Ctx, Answers) ([]Choice, error) {
+			return []Choice{{Value: incomeNone, Label: T("household.income.unknown")}}, nil
+		}
+		f.Questions[7].Choices = func(*Ctx, Answers) ([]Choice, error) {
+			return []Choice{{Value: phoneNone, Label: T("household.phone.none")}}, nil
+		}
+	}
+	return f
+}
+
+func nameParser(hint string) func(*Ctx, Answers, string) (string, *Msg) {
+	return func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+		v, ok := locales.NormalizeName(s)
+		if !ok {
+			h := T(hint)
+			return "", &h
+		}
+		return v, nil
+	}
+}
+
+func textParser(max int, hint string) func(*Ctx, Answers, string) (string, *Msg) {
+	return func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+		v, ok := locales.NormalizeText(s, max)
+		if !ok {
+			h := T(hint, "Max", max)
+			return "", &h
+		}
+		return v, nil
+	}
+}
+
+func intParser(lo, hi int64, hint string) func(*Ctx, Answers, string) (string, *Msg) {
+	return func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+		n, ok := locales.ParseInt(s)
+		if !ok || n < lo || n > hi {
+			h := T(hint, "Min", lo, "Max", hi)
+			return "", &h
+		}
+		return strconv.FormatInt(n, 10), nil
+	}
+}
+
+// parseHouseNo accepts house numbers as written on Thai houses: digits,
+// with "/" or "-" parts (e.g. 12/3), Thai digits too.
+func parseHouseNo(_ *Ctx, _ Answers, s string) (string, *Msg) {
+	v := strings.Join(strings.Fields(locales.NormalizeDigits(s)), "")
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "บ้านเลขที่"), "เลขที่")
+	ok := v != "" && len(v) <= 15 && v[0] >= '0' && v[0] <= '9'
+	for _, r := range v {
+		if !(r >= '0' && r <= '9' || r == '/' || r == '-') {
+			ok = false
+		}
+	}
+	if !ok {
+		h := T("household.hint.house")
+		return "", &h
+	}
+	return v, nil
+}
+
+func incomeParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
+	n, ok := locales.ParseInt(s)
+	switch {
+	case !ok:
+		h := T("household.hint.income")
+		return "", &h
+	case n < 0:
+		h := T("household.hint.income_negative")
+		return "", &h
+	case n > maxIncome:
+		h := T("household.hint.income_large", "Max", locales.Baht(maxIncome))
+		return "", &h
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+func showIncome(_ *Ctx, v string) Msg {
+	if v == incomeNone {
+		return T("household.income.unknown")
+	}
+	n, _ := strconv.ParseInt(v, 10, 64)
+	return T("household.income.value", "Baht", locales.Baht(n))
+}
+
+func phoneParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
+	p, ok := locales.ParsePhone(s)
+	if !ok {
+		h := T("household.hint.phone")
+		return "", &h
+	}
+	return p, nil
+}
+
+func showPhone(_ *Ctx, v string) Msg {
+	if v == phoneNone || v == "" {
+		return T("household.phone.none")
+	}
+	return Raw(locales.FormatPhone(v))
+}
+
+func villageChoices(c *Ctx, _ Answers) ([]Choice, error) {
+	vs, err := ListVillages(c.Tx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Choice, len(vs))
+	for i, v := range vs {
+		out[i] = Choice{Value: itoa(v.Moo), Label: T("household.village.label", "Moo", v.Moo, "Name", v.Name)}
+	}
+	return out, nil
+}
+
+func villageParser(c *Ctx, _ Answers, s string) (string, *Msg) {
+	if n, ok := locales.ParseMoo(s); ok {
+		if _, found, err := GetVillage(c.Tx, n); err == nil && found {
+			return itoa(n), nil
+		}
+	}
+	h := T("household.hint.moo")
+	return "", &h
+}
+
+// answersOf turns a stored household back into form answers, for updates.
+func answersOf(h Household) Answers {
+	a := Answers{
+		ansID: h.ID, "head": h.HeadName, "house": h.HouseNo, "moo": itoa(h.Moo),
+		"members": itoa(h.Members), "occupation": h.Occupation, "interest": "no", "phone": cmp.Or(h.Phone, phoneNone),
+		"consent_at": h.Consent.At.UTC().Format("2006-01-02T15:04:05Z07:00"), "consent_version": h.Consent.Version,
+		"income": incomeNone,
+	}
+	if h.Interested {
+		a["interest"] = "yes"
+	}
+	if h.IncomeKnown {
+		a["income"] = strconv.FormatInt(h.Income, 10)
+	}
+	return a
+}
+
+// beginApply starts a villager's own application; one who already applied
+// updates their record instead.
+func (e *Engine) beginApply(c *Ctx, a Answers) error {
+	if a[ansID] != "" {
+		return nil
+	}
+	if len(mustVillages(c)) == 0 {
+		return NotFound("apply", "household.err.no_villages")
+	}
+	return nil
+}
+
+func mustVillages(c *Ctx) []Village {
+	vs, _ := ListVillages(c.Tx)
+	return vs
+}
+
+func (e *Engine) beginEnrol(c *Ctx, a Answers) error {
+	if a[ansID] != "" {
+		return nil
+	}
+	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if officer {
+		return nil
+	}
+	role, err := SageRoleOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !role.Approved || role.Moo == 0 {
+		return Forbidden("enrol", "household.err.enrol_forbidden")
+	}
+	a["moo"], a[ansFixedMoo] = itoa(role.Moo), "1"
+	return nil
+}
+
+// applyOrStatus is the main menu's apply: a household that already
+// applied sees its status; anyone else starts the application.
+func (e *Engine) applyOrStatus(c *Ctx) error {
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.StartForm(formApply, nil)
+	}
+	return e.showStatus(c, h)
+}
+
+func (e *Engine) startEnrol(c *Ctx) error { return c.StartForm(formEnrol, nil) }
+
+// showStatus shows a household its own record and what it can do.
+func (e *Engine) showStatus(c *Ctx, h Household) error {
+	v, _, err := GetVillage(c.Tx, h.Moo)
+	if err != nil {
+		return err
+	}
+	status := T("household.status."+string(h.Status), "Pos", h.WaitPos)
+	buttons := []Action{{Label: T("household.btn.update"), Data: actionData("hh.update", "id", h.ID)}}
+	if h.Status != StatusWithdrawn {
+		buttons = append(buttons, Action{Label: T("household.btn.withdraw"), Data: actionData("hh.withdraw", "id", h.ID)})
+	}
+	title := T("household.status.title")
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: status, Fields: []Field{
+		{Label: T("household.label.head"), Value: Raw(h.HeadName)},
+		{Label: T("household.label.house"), Value: Raw(h.HouseNo)},
+		{Label: T("household.label.moo"), Value: T("household.village.label", "Moo", v.Moo, "Name", v.Name)},
+		{Label: T("household.label.occupation_programme"), Value: Raw(v.Occupation)},
+	}, Buttons: buttons})
+	return nil
+}
+
+// saveHousehold saves an application, an on-behalf enrolment, or an update.
+func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
+	moo := atoi(a["moo"])
+	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
+		return err
+	} else if !ok {
+		return NotFound("save household", "household.err.no_village")
+	}
+	key := dedupeKey(moo, a["house"], a["head"])
+	var h Household
+	if id := a[ansID]; id != "" {
+		var ok bool
+		var err error
+		if h, ok, err = GetHousehold(c.Tx, id); err != nil {
+			return err
+		} else if !ok {
+			return NotFound("update household", "household.err.gone")
+		}
+		if allowed, err := mayEditHousehold(c, h); err != nil {
+			return err
+		} else if !allowed {
+			return Forbidden("update household", "household.err.not_yours")
+		}
+	}
+	var existing string
+	if ok, err := c.Tx.Get(BucketHouseholdKeys, key, &existing); err != nil {
+		return err
+	} else if ok && existing != h.ID {
+		return e.offerUpdate(c, existing, a)
+	}
+	isNew := h.ID == ""
+	if isNew {
+		n, err := c.Tx.NextSeq(BucketHouseholds)
+		if err != nil {
+			return err
+		}
+		h = Household{ID: "H" + padID(n), Status: StatusApplicant, Applied: c.Now}
+		if isOnBehalf(c) {
+			h.EnrolledBy = c.In.UserID
+			h.LinkCode = c.eng.cfg.NewCode()
+		} else {
+			h.UserID = c.In.UserID
+		}
+		at, _ := parseRFC3339(a["consent_at"])
+		h.Consent = Consent{At: at, Version: a["consent_version"]}
+	} else if h.DedupeKey != key {
+		if err := c.Tx.Delete(BucketHouseholdKeys, h.DedupeKey); err != nil {
+			return err
+		}
+	}
+	h.Moo, h.HouseNo, h.HeadName = moo, a["house"], a["head"]
+	h.Members = atoi(a["members"])
+	h.Occupation = a["occupation"]
+	h.IncomeKnown = a["income"] != incomeNone
+	h.Income = 0
+	if h.IncomeKnown {
+		h.Income, _ = strconv.ParseInt(a["income"], 10, 64)
+	}
+	h.Interested = a["interest"] == "yes"
+	h.Phone = strings.TrimPrefix(a["phone"], phoneNone)
+	h.DedupeKey = key
+	h.Updated = c.Now
+	if err := putHousehold(c.Tx, h); err != nil {
+		return err
+	}
+	switch {
+	case !isNew:
+		c.Say(Text(T("household.saved.updated")))
+	case h.LinkCode != "":
+		c.Say(Text(T("household.saved.on_behalf", "Name", h.HeadName, "Code", h.LinkCode)))
+	default:
+		c.Say(Text(T("household.saved.applied", "Name", h.HeadName)))
+	}
+	return nil
+}
+
+// isOnBehalf reports whether the form in progress enrols someone else.
+func isOnBehalf(c *Ctx) bool { return c.conv != nil && c.conv.Form == formEnrol }
+
+// offerUpdate answers a second enrolment of the same household: whoever
+// may edit it is offered an update with the new answers; anyone else is
+// told it is already enrolled.
+func (e *Engine) offerUpdate(c *Ctx, id string, a Answers) error {
+	h, _, err := GetHousehold(c.Tx, id)
+	if err != nil {
+		return err
+	}
+	allowed, err := mayEditHousehold(c, h)
+	if err != nil {
+		return err
+	}
+	if !allowed {
+		c.Say(Text(T("household.err.duplicate_other")))
+		return ErrEnd
+	}
+	// Keep the new answers so that "update" shows them ready to confirm.
+	pending := Answers{}
+	for k, v := range a {
+		pending[k] = v
+	}
+	pending[ansID] = id
+	if err := c.Tx.Put(BucketPending, "hh/"+c.In.UserID, pending); err != nil {
+		return err
+	}
+	c.Say(Reply{Text: T("household.err.duplicate", "Name", h.HeadName), Buttons: []Action{
+		{Label: T("household.btn.update"), Data: actionData("hh.update", "id", id, "pending", "1")},
+	}})
+	return ErrEnd
+}
+
+// mayEditHousehold: the head (linked), a sage of its village, an officer.
+func mayEditHousehold(c *Ctx, h Household) (bool, error) {
+	if h.UserID != "" && h.UserID == c.In.UserID {
+		return true, nil
+	}
+	if ok, err := IsOfficer(c.Tx, c.In.UserID); err != nil || ok {
+		return ok, err
+	}
+	role, err := SageRoleOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return false, err
+	}
+	return role.Approved && role.Moo == h.Moo, nil
+}
+
+func (e *Engine) actUpdate(c *Ctx, v url.Values) error {
+	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("update household", "household.err.gone")
+	}
+	if allowed, err := mayEditHousehold(c, h); err != nil {
+		return err
+	} else if !allowed {
+		return Forbidden("update household", "household.err.not_yours")
+	}
+	a := answersOf(h)
+	if v.Get("pending") != "" {
+		var pending Answers
+		if ok, err := c.Tx.Get(BucketPending, "hh/"+c.In.UserID, &pending); err != nil {
+			return err
+		} else if ok && pending[ansID] == h.ID {
+			a = pending
+		}
+		if err := c.Tx.Delete(BucketPending, "hh/"+c.In.UserID); err != nil {
+			return err
+		}
+	}
+	form := formApply
+	if h.UserID != c.In.UserID {
+		form = formEnrol
+	}
+	return c.StartForm(form, a)
+}
+
+// actWithdraw asks a household to confirm leaving the programme.
+func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
+	h, err := e.ownHousehold(c, v.Get("id"))
+	if err != nil {
+		return err
+	}
+	if h.Status == StatusWithdrawn {
+		c.Say(Text(T("household.already_withdrawn")))
+		return nil
+	}
+	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", h.HeadName), Buttons: []Action{
+		{Label: T("conv.btn.yes"), Data: actionData("hh.withdraw.yes", "id", h.ID)},
+		{Label: T("conv.btn.no"), Data: url.Values{pkMenu: {"apply"}}.Encode()},
+	}})
+	return nil
+}
+
+func (e *Engine) actWithdrawYes(c *Ctx, v url.Values) error {
+	h, err := e.ownHousehold(c, v.Get("id"))
+	if err != nil {
+		return err
+	}
+	if h.Status == StatusWithdrawn {
+		c.Say(Text(T("household.already_withdrawn")))
+		return nil
+	}
+	if _, err := withdraw(c, h, c.In.UserID, "withdrew from the chat"); err != nil {
+		return err
+	}
+	c.Say(Text(T("household.withdrawn")))
+	return nil
+}
+
+// ownHousehold loads a household the user may act for (its head, or a
+// sage of its village for a household not yet linked).
+func (e *Engine) ownHousehold(c *Ctx, id string) (Household, error) {
+	h, ok, err := GetHousehold(c.Tx, id)
+	if err != nil {
+		return h, err
+	}
+	if !ok {
+		return h, NotFound("household", "household.err.gone")
+	}
+	if h.UserID == c.In.UserID {
+		return h, nil
+	}
+	if h.UserID == "" {
+		if allowed, err := mayEditHousehold(c, h); err != nil || allowed {
+			return h, err
+		}
+	}
+	return h, Forbidden("household", "household.err.not_yours")
+}
+
+// claimLinkCode links a head's LINE account to the household a sage
+// enrolled for them, when they type the code the sage gave them.
+func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
+	code := strings.ToUpper(strings.Join(strings.Fields(locales.NormalizeDigits(c.In.Text)), ""))
+	if len(code) < 6 || len(code) > 10 {
+		return false, nil
+	}
+	var id string
+	ok, err := c.Tx.Get(BucketLinkCodes, code, &id)
+	if err != nil || !ok {
+		return false, err
+	}
+	h, found, err := GetHousehold(c.Tx, id)
+	if err != nil {
+		return true, err
+	}
+	if !found || h.LinkCode != code || h.UserID != "" {
+		c.Say(Text(T("household.link.used")))
+		return true, nil
+	}
+	if _, has, err := HouseholdOfUser(c.Tx, c.In.UserID); err != nil {
+		return true, err
+	} else if has {
+		c.Say(Text(T("household.link.already_linked")))
+		return true, nil
+	}
+	if err := c.Tx.Delete(BucketLinkCodes, code); err != nil {
+		return true, err
+	}
+	h.UserID, h.LinkCode, h.Updated = c.In.UserID, "", c.Now
+	if err := putHousehold(c.Tx, h); err != nil {
+		return true, err
+	}
+	c.Say(Text(T("household.link.done", "Name", h.HeadName)))
+	return true, e.showStatus(c, h)
+}
+
+func requireOfficer(c *Ctx, op string) error {
+	ok, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Forbidden(op, "household.err.officers_only")
+	}
+	return nil
+}

@@ -1,0 +1,351 @@
+package flows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// listPage is how many households one card lists.
+const listPage = 20
+
+// selectorVillage says which village the user may select households for:
+// officers any (moo 0 = ask), a lead sage their own; anyone else none.
+func selectorVillage(c *Ctx) (moo int, officer bool, err error) {
+	if officer, err = IsOfficer(c.Tx, c.In.UserID); err != nil || officer {
+		return 0, officer, err
+	}
+	role, err := SageRoleOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return 0, false, err
+	}
+	if !role.Approved || !role.Lead {
+		return 0, false, Forbidden("select households", "household.err.select_forbidden")
+	}
+	return role.Moo, false, nil
+}
+
+// chooseVillage asks an officer which village, as a list of buttons.
+func chooseVillage(c *Ctx, prompt Msg, action string) error {
+	vs, err := ListVillages(c.Tx)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		return NotFound("choose village", "household.err.no_villages")
+	}
+	acts := make([]Action, len(vs))
+	for i, v := range vs {
+		acts[i] = Action{Label: T("household.village.label", "Moo", v.Moo, "Name", v.Name), Data: actionData(action, "moo", itoa(v.Moo))}
+	}
+	c.Say(Reply{Style: StyleList, Text: prompt, Buttons: acts})
+	return nil
+}
+
+// planSig fingerprints a plan so that a confirm tap on an older card,
+// after the applicants changed, does not save a list nobody saw.
+func planSig(p SelectionPlan) string {
+	h := sha256.New()
+	for _, x := range p.Selected {
+		h.Write([]byte(x.ID + ","))
+	}
+	h.Write([]byte("|"))
+	for _, x := range p.Waitlist {
+		h.Write([]byte(x.ID + ","))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// selectStart shows the proposed selection for a village, ranked by income
+// per member, with a button to save it.
+func (e *Engine) selectStart(c *Ctx, moo int) error {
+	own, officer, err := selectorVillage(c)
+	if err != nil {
+		return err
+	}
+	if !officer {
+		if moo != 0 && moo != own {
+			return Forbidden("select households", "household.err.other_village")
+		}
+		moo = own
+	}
+	if moo == 0 {
+		return chooseVillage(c, T("household.select.which"), "hh.sel.village")
+	}
+	plan, err := PlanSelection(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	v, _, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if len(plan.Selected) == 0 {
+		c.Say(Text(T("household.select.none", "Moo", v.Moo, "Name", v.Name)))
+		return nil
+	}
+	fields := make([]Field, 0, len(plan.Selected))
+	for i, h := range plan.Selected {
+		fields = append(fields, Field{
+			Label: T("household.select.row", "Rank", i+1, "Name", h.HeadName, "House", h.HouseNo),
+			Value: incomeFigure(h),
+		})
+	}
+	title := T("household.select.title", "Moo", v.Moo, "Name", v.Name)
+	c.Say(Reply{Style: StyleCard, Title: &title,
+		Text:   T("household.select.text", "Count", len(plan.Selected), "Capacity", plan.Capacity, "Waiting", len(plan.Waitlist)),
+		Fields: fields,
+		Buttons: []Action{
+			{Label: T("household.btn.save_selection"), Data: actionData("hh.sel.ok", "moo", itoa(moo), "sig", planSig(plan))},
+		}})
+	return nil
+}
+
+func incomeFigure(h Household) Msg {
+	if !h.IncomeKnown {
+		return T("household.income.unknown")
+	}
+	return T("household.income.per_member", "Baht", locales.Baht(h.PerMember()))
+}
+
+func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
+	moo := atoi(v.Get("moo"))
+	own, officer, err := selectorVillage(c)
+	if err != nil {
+		return err
+	}
+	if !officer && moo != own {
+		return Forbidden("select households", "household.err.other_village")
+	}
+	plan, err := PlanSelection(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if planSig(plan) != v.Get("sig") {
+		c.Say(Text(T("household.select.changed")))
+		return e.selectStart(c, moo)
+	}
+	added, err := applySelection(c, plan, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if added == 0 {
+		c.Say(Text(T("household.select.already", "Count", len(plan.Selected))))
+		return nil
+	}
+	c.Say(Text(T("household.select.saved", "Count", len(plan.Selected), "Added", added, "Waiting", len(plan.Waitlist))))
+	return nil
+}
+
+// listerVillage says which village's households the user may list and
+// whether they may see income figures (officers and the lead sage only).
+func listerVillage(c *Ctx, moo int) (int, bool, error) {
+	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return 0, false, err
+	}
+	if officer {
+		return moo, true, nil
+	}
+	role, err := SageRoleOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return 0, false, err
+	}
+	if !role.Approved || role.Moo == 0 {
+		return 0, false, Forbidden("list households", "household.err.list_forbidden")
+	}
+	if moo != 0 && moo != role.Moo {
+		return 0, false, Forbidden("list households", "household.err.other_village")
+	}
+	return role.Moo, role.Lead, nil
+}
+
+func (e *Engine) listStart(c *Ctx) error {
+	moo, _, err := listerVillage(c, 0)
+	if err != nil {
+		return err
+	}
+	if moo == 0 {
+		return chooseVillage(c, T("household.list.which"), "hh.list")
+	}
+	return e.list(c, moo, 1)
+}
+
+func (e *Engine) actList(c *Ctx, v url.Values) error {
+	moo, _, err := listerVillage(c, atoi(v.Get("moo")))
+	if err != nil {
+		return err
+	}
+	if moo == 0 {
+		return chooseVillage(c, T("household.list.which"), "hh.list")
+	}
+	return e.list(c, moo, max(atoi(v.Get("p")), 1))
+}
+
+// list shows a village's households with their status, a page at a time;
+// each is a button opening its card.
+func (e *Engine) list(c *Ctx, moo, page int) error {
+	_, seeIncome, err := listerVillage(c, moo)
+	if err != nil {
+		return err
+	}
+	v, ok, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("list households", "household.err.no_village")
+	}
+	all, err := VillageHouseholds(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		c.Say(Text(T("household.list.empty", "Moo", v.Moo, "Name", v.Name)))
+		return nil
+	}
+	pages := (len(all) + listPage - 1) / listPage
+	page = min(page, pages)
+	items := all[(page-1)*listPage : min(page*listPage, len(all))]
+	rows := make([]Row, len(items))
+	for i, h := range items {
+		status := T("household.status.short."+string(h.Status), "Pos", h.WaitPos)
+		detail := T("household.list.detail", "Status", status.Ref())
+		if seeIncome {
+			detail = T("household.list.detail_income", "Status", status.Ref(), "Income", incomeFigure(h).Ref())
+		}
+		rows[i] = Row{Title: T("household.list.row", "Name", h.HeadName, "House", h.HouseNo), Detail: &detail,
+			Tap: &Action{Label: T("household.btn.open"), Data: actionData("hh.card", "id", h.ID)}}
+	}
+	var quick []Action
+	if page < pages {
+		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: actionData("hh.list", "moo", itoa(moo), "p", itoa(page+1))})
+	}
+	if page > 1 {
+		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: actionData("hh.list", "moo", itoa(moo), "p", itoa(page-1))})
+	}
+	counts := map[HouseholdStatus]int{}
+	for _, h := range all {
+		counts[h.Status]++
+	}
+	title := T("household.list.title", "Moo", v.Moo, "Name", v.Name)
+	c.Say(Reply{Style: StyleList, Title: &title,
+		Text: T("household.list.text", "Selected", counts[StatusSelected], "Waiting", counts[StatusWaitlisted],
+			"Applicants", counts[StatusApplicant], "Withdrawn", counts[StatusWithdrawn], "Page", page, "Pages", pages),
+		Rows: rows, Quick: quick})
+	return nil
+}
+
+// actCard shows one household to an officer or a sage of its village.
+func (e *Engine) actCard(c *Ctx, v url.Values) error {
+	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("household card", "household.err.gone")
+	}
+	_, seeIncome, err := listerVillage(c, h.Moo)
+	if err != nil {
+		return err
+	}
+	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	linked := T("household.linked.no")
+	if h.UserID != "" {
+		linked = T("household.linked.yes")
+	}
+	fields := []Field{
+		{Label: T("household.label.house"), Value: Raw(h.HouseNo)},
+		{Label: T("household.label.members"), Value: Raw(itoa(h.Members))},
+		{Label: T("household.label.occupation"), Value: Raw(h.Occupation)},
+		{Label: T("household.label.phone"), Value: showPhone(c, h.Phone)},
+		{Label: T("household.label.linked"), Value: linked},
+	}
+	if seeIncome {
+		fields = append(fields, Field{Label: T("household.label.income"), Value: showIncome(c, incomeAnswer(h))},
+			Field{Label: T("household.label.per_member"), Value: incomeFigure(h)})
+	}
+	var buttons []Action
+	if officer {
+		if h.Status != StatusSelected {
+			buttons = append(buttons, Action{Label: T("household.btn.select_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "select")})
+		}
+		if h.Status != StatusWithdrawn {
+			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "remove")})
+		}
+	}
+	title := Raw(h.HeadName)
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(h.Status), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
+	return nil
+}
+
+func incomeAnswer(h Household) string {
+	if !h.IncomeKnown {
+		return incomeNone
+	}
+	return itoa(int(h.Income))
+}
+
+// actByHand starts an officer's change by hand; the reason is asked first.
+func (e *Engine) actByHand(c *Ctx, v url.Values) error {
+	if err := requireOfficer(c, "household by hand"); err != nil {
+		return err
+	}
+	do := v.Get("do")
+	if do != "select" && do != "remove" {
+		return c.stale()
+	}
+	if _, ok, err := GetHousehold(c.Tx, v.Get("id")); err != nil {
+		return err
+	} else if !ok {
+		return NotFound("household by hand", "household.err.gone")
+	}
+	return c.StartForm(formReason, Answers{ansID: v.Get("id"), ansDo: do})
+}
+
+// saveByHand applies an officer's change by hand, keeping the reason.
+func (e *Engine) saveByHand(c *Ctx, a Answers) error {
+	h, ok, err := GetHousehold(c.Tx, a[ansID])
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("household by hand", "household.err.gone")
+	}
+	reason := strings.TrimSpace(a["reason"])
+	switch a[ansDo] {
+	case "select":
+		if h.Status == StatusSelected {
+			c.Say(Text(T("household.byhand.already_selected")))
+			return nil
+		}
+		if err := setStatus(c, &h, StatusSelected, c.In.UserID, reason); err != nil {
+			return err
+		}
+		if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+			return err
+		}
+		c.Say(Text(T("household.byhand.selected", "Name", h.HeadName)))
+	case "remove":
+		if h.Status == StatusWithdrawn {
+			c.Say(Text(T("household.already_withdrawn")))
+			return nil
+		}
+		promoted, err := withdraw(c, h, c.In.UserID, reason)
+		if err != nil {
+			return err
+		}
+		if promoted != nil {
+			c.Say(Text(T("household.byhand.removed_promoted", "Name", h.HeadName, "Next", promoted.HeadName)))
+		} else {
+			c.Say(Text(T("household.byhand.removed", "Name", h.HeadName)))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,387 @@
+package flows
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// HouseholdStatus is where a household stands in the programme.
+type HouseholdStatus string
+
+// Household statuses.
+const (
+	StatusApplicant  HouseholdStatus = "applicant"
+	StatusSelected   HouseholdStatus = "selected"
+	StatusWaitlisted HouseholdStatus = "waitlisted"
+	StatusWithdrawn  HouseholdStatus = "withdrawn"
+)
+
+// Household is a household that applied to learn its village's occupation.
+type Household struct {
+	ID       string `json:"id"`
+	Moo      int    `json:"moo"`
+	HouseNo  string `json:"houseNo"`
+	HeadName string `json:"headName"`
+	Members  int    `json:"members"`
+	// Occupation is the household's main occupation now.
+	Occupation string `json:"occupation"`
+	// Income is the monthly household income in baht; IncomeKnown is false
+	// when nobody could say (such households rank after all known ones).
+	Income      int64  `json:"income"`
+	IncomeKnown bool   `json:"incomeKnown"`
+	Interested  bool   `json:"interested"`
+	Phone       string `json:"phone,omitempty"`
+	// UserID is the head's LINE account, once linked; EnrolledBy is the sage
+	// who enrolled the household on its behalf, who confirms for it until
+	// the head links their own account with LinkCode.
+	UserID     string          `json:"userId,omitempty"`
+	EnrolledBy string          `json:"enrolledBy,omitempty"`
+	LinkCode   string          `json:"linkCode,omitempty"`
+	Status     HouseholdStatus `json:"status"`
+	// WaitPos is the place on the waitlist (1 = next in line).
+	WaitPos   int            `json:"waitPos,omitempty"`
+	Consent   Consent        `json:"consent"`
+	Applied   time.Time      `json:"applied"`
+	Updated   time.Time      `json:"updated"`
+	History   []StatusChange `json:"history,omitempty"`
+	DedupeKey string         `json:"dedupeKey"`
+}
+
+// Consent records a PDPA consent: when, and to which notice.
+type Consent struct {
+	At      time.Time `json:"at"`
+	Version string    `json:"version"`
+}
+
+// StatusChange is one change of a household's status, with who made it and
+// why (officers' changes by hand must give a reason).
+type StatusChange struct {
+	At     time.Time       `json:"at"`
+	By     string          `json:"by"`
+	From   HouseholdStatus `json:"from"`
+	To     HouseholdStatus `json:"to"`
+	Reason string          `json:"reason,omitempty"`
+}
+
+// PerMember is the monthly income per household member, the figure the
+// selection ranks by.
+func (h Household) PerMember() int64 {
+	if h.Members <= 0 {
+		return h.Income
+	}
+	return h.Income / int64(h.Members)
+}
+
+// HouseholdNoticeVersion is the version of the PDPA notice households agree to.
+const HouseholdNoticeVersion = "household-2026-11"
+
+// dedupeKey identifies a household regardless of how its details were
+// typed: village, house number and head's name, normalised.
+func dedupeKey(moo int, houseNo, head string) string {
+	norm := func(s string) string {
+		s = strings.ToLower(locales.NormalizeDigits(s))
+		s = strings.Join(strings.Fields(s), "")
+		for _, p := range []string{"นางสาว", "นาง", "นาย", "น.ส.", "mrs.", "mrs", "mr.", "mr", "ms.", "ms"} {
+			if strings.HasPrefix(s, p) && len(s) > len(p) {
+				s = s[len(p):]
+				break
+			}
+		}
+		return s
+	}
+	return fmt.Sprintf("%03d|%s|%s", moo, norm(houseNo), norm(head))
+}
+
+// GetHousehold reads a household by id.
+func GetHousehold(tx Tx, id string) (Household, bool, error) {
+	var h Household
+	ok, err := tx.Get(BucketHouseholds, id, &h)
+	return h, ok, err
+}
+
+// HouseholdOfUser returns the household whose head is the LINE user.
+func HouseholdOfUser(tx Tx, userID string) (Household, bool, error) {
+	if userID == "" {
+		return Household{}, false, nil
+	}
+	var id string
+	ok, err := tx.Get(BucketHouseholdUsers, userID, &id)
+	if err != nil || !ok {
+		return Household{}, false, err
+	}
+	return GetHousehold(tx, id)
+}
+
+// VillageHouseholds returns every household of village moo, in id order.
+func VillageHouseholds(tx Tx, moo int) ([]Household, error) {
+	var out []Household
+	err := tx.Scan(BucketHouseholds, "", func(_ string, decode func(any) error) error {
+		var h Household
+		if err := decode(&h); err != nil {
+			return err
+		}
+		if h.Moo == moo {
+			out = append(out, h)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SelectedHouseholds returns the village's selected households in id order.
+func SelectedHouseholds(tx Tx, moo int) ([]Household, error) {
+	all, err := VillageHouseholds(tx, moo)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(h Household) bool { return h.Status != StatusSelected }), nil
+}
+
+func putHousehold(tx Tx, h Household) error {
+	if err := tx.Put(BucketHouseholds, h.ID, h); err != nil {
+		return err
+	}
+	if err := tx.Put(BucketHouseholdKeys, h.DedupeKey, h.ID); err != nil {
+		return err
+	}
+	if h.UserID != "" {
+		if err := tx.Put(BucketHouseholdUsers, h.UserID, h.ID); err != nil {
+			return err
+		}
+	}
+	if h.LinkCode != "" {
+		if err := tx.Put(BucketLinkCodes, h.LinkCode, h.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RankApplicants orders households for selection: interested ones only,
+// lowest monthly income per member first, known incomes before unknown
+// ones, ties by earlier application (then id, so the order is total).
+func RankApplicants(hs []Household) []Household {
+	out := slices.DeleteFunc(slices.Clone(hs), func(h Household) bool {
+		return !h.Interested || h.Status == StatusWithdrawn
+	})
+	slices.SortStableFunc(out, func(a, b Household) int {
+		if a.IncomeKnown != b.IncomeKnown {
+			if a.IncomeKnown {
+				return -1
+			}
+			return 1
+		}
+		if a.IncomeKnown {
+			// Compare income/members exactly: a.Income*b.Members vs b.Income*a.Members.
+			if c := cmp.Compare(a.Income*int64(max(b.Members, 1)), b.Income*int64(max(a.Members, 1))); c != 0 {
+				return c
+			}
+		}
+		if c := a.Applied.Compare(b.Applied); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// SelectionPlan is what selecting households for a village would do.
+type SelectionPlan struct {
+	Moo      int
+	Capacity int
+	// Selected are the households that will be (or already are) selected,
+	// in rank order; Waitlist the rest of the interested, in rank order.
+	Selected []Household
+	Waitlist []Household
+}
+
+// PlanSelection fills a village's free places from its applicants and
+// waitlist, lowest income per member first. Households already selected
+// keep their place (a second selection only fills places that came free).
+func PlanSelection(tx Tx, moo int) (SelectionPlan, error) {
+	v, ok, err := GetVillage(tx, moo)
+	if err != nil {
+		return SelectionPlan{}, err
+	}
+	if !ok {
+		return SelectionPlan{}, NotFound("plan selection", "household.err.no_village")
+	}
+	all, err := VillageHouseholds(tx, moo)
+	if err != nil {
+		return SelectionPlan{}, err
+	}
+	capacity := cmp.Or(v.Capacity, DefaultCapacity)
+	plan := SelectionPlan{Moo: moo, Capacity: capacity}
+	var kept, candidates []Household
+	for _, h := range all {
+		switch h.Status {
+		case StatusSelected:
+			kept = append(kept, h)
+		case StatusApplicant, StatusWaitlisted:
+			candidates = append(candidates, h)
+		}
+	}
+	ranked := RankApplicants(candidates)
+	free := max(capacity-len(kept), 0)
+	n := min(free, len(ranked))
+	plan.Selected = append(RankApplicants(kept), ranked[:n]...)
+	plan.Waitlist = ranked[n:]
+	return plan, nil
+}
+
+// applySelection saves a plan: newly selected households are told, the
+// waitlist gets its positions and is told them.
+func applySelection(c *Ctx, plan SelectionPlan, by string) (added int, err error) {
+	for _, h := range plan.Selected {
+		if h.Status == StatusSelected {
+			continue
+		}
+		if err := setStatus(c, &h, StatusSelected, by, ""); err != nil {
+			return added, err
+		}
+		added++
+	}
+	for i, h := range plan.Waitlist {
+		pos := i + 1
+		if h.Status == StatusWaitlisted && h.WaitPos == pos {
+			continue
+		}
+		h.WaitPos = pos
+		if err := setStatus(c, &h, StatusWaitlisted, by, ""); err != nil {
+			return added, err
+		}
+	}
+	return added, nil
+}
+
+// setStatus changes a household's status, records the change, saves it
+// and tells the household (when its head has linked LINE).
+func setStatus(c *Ctx, h *Household, to HouseholdStatus, by, reason string) error {
+	from := h.Status
+	if to != StatusWaitlisted {
+		h.WaitPos = 0
+	}
+	h.Status = to
+	h.Updated = c.Now
+	h.History = append(h.History, StatusChange{At: c.Now, By: by, From: from, To: to, Reason: reason})
+	if err := putHousehold(c.Tx, *h); err != nil {
+		return err
+	}
+	if h.UserID == "" || h.UserID == c.In.UserID {
+		return nil
+	}
+	return c.pushTo(h.UserID, "household", statusNotice(*h))
+}
+
+func statusNotice(h Household) Reply {
+	switch h.Status {
+	case StatusSelected:
+		return Text(T("household.told.selected", "Name", h.HeadName))
+	case StatusWaitlisted:
+		return Text(T("household.told.waitlisted", "Name", h.HeadName, "Pos", h.WaitPos))
+	case StatusWithdrawn:
+		return Text(T("household.told.withdrawn", "Name", h.HeadName))
+	}
+	return Text(T("household.told.applicant", "Name", h.HeadName))
+}
+
+// pushTo queues a message to an active user in their own language; users
+// who blocked the bot get nothing.
+func (c *Ctx) pushTo(userID, purpose string, replies ...Reply) error {
+	u, ok, err := getUser(c.Tx, userID)
+	if err != nil {
+		return err
+	}
+	if !ok || !u.Active {
+		return nil
+	}
+	c.Push(Push{To: userID, Lang: cmp.Or(u.Lang, locales.Thai), Replies: replies, Purpose: purpose})
+	return nil
+}
+
+// renumberWaitlist gives the village's waitlist positions 1, 2, 3… in rank
+// order after a change, without telling anyone.
+func renumberWaitlist(tx Tx, moo int, now time.Time) error {
+	all, err := VillageHouseholds(tx, moo)
+	if err != nil {
+		return err
+	}
+	var wait []Household
+	for _, h := range all {
+		if h.Status == StatusWaitlisted {
+			wait = append(wait, h)
+		}
+	}
+	for i, h := range RankApplicants(wait) {
+		if h.WaitPos != i+1 {
+			h.WaitPos = i + 1
+			h.Updated = now
+			if err := putHousehold(tx, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// promoteNext selects the first household on the waitlist, if the village
+// has a free place. It promotes at most one.
+func promoteNext(c *Ctx, moo int, by string) (*Household, error) {
+	v, _, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return nil, err
+	}
+	all, err := VillageHouseholds(c.Tx, moo)
+	if err != nil {
+		return nil, err
+	}
+	selected := 0
+	var wait []Household
+	for _, h := range all {
+		switch h.Status {
+		case StatusSelected:
+			selected++
+		case StatusWaitlisted:
+			wait = append(wait, h)
+		}
+	}
+	if selected >= cmp.Or(v.Capacity, DefaultCapacity) || len(wait) == 0 {
+		return nil, nil
+	}
+	next := RankApplicants(wait)[0]
+	if err := setStatus(c, &next, StatusSelected, by, "promoted from the waitlist"); err != nil {
+		return nil, err
+	}
+	if err := renumberWaitlist(c.Tx, moo, c.Now); err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// withdraw takes a household out and promotes the next on the waitlist.
+func withdraw(c *Ctx, h Household, by, reason string) (*Household, error) {
+	wasSelected := h.Status == StatusSelected
+	if err := setStatus(c, &h, StatusWithdrawn, by, reason); err != nil {
+		return nil, err
+	}
+	if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+		return nil, err
+	}
+	if !wasSelected {
+		return nil, nil
+	}
+	return promoteNext(c, h.Moo, by)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// padID formats a sequence number for ids that sort: H000042.
+func padID(n uint64) string { return fmt.Sprintf("%06d", n) }
+
+func parseRFC3339(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }

@@ -1,0 +1,465 @@
+package flows_test
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
+	"github.com/sammachip/sammachip/storage"
+)
+
+// hhRig drives the engine for several users on a real bbolt file.
+type hhRig struct {
+	t    *testing.T
+	db   *storage.DB
+	eng  *flows.Engine
+	now  time.Time
+	code int
+}
+
+func newHHRig(t *testing.T) *hhRig {
+	t.Helper()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "hh.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	r := &hhRig{t: t, db: db, now: time.Date(2026, 12, 1, 9, 0, 0, 0, bangkok)}
+	r.eng = flows.NewEngine(flows.Config{Location: bangkok, NewCode: func() string {
+		r.code++
+		return fmt.Sprintf("CODE%04d", r.code)
+	}})
+	return r
+}
+
+func (r *hhRig) put(bucket, key string, v any) {
+	r.t.Helper()
+	if err := r.db.Update(func(tx flows.Tx) error { return tx.Put(bucket, key, v) }); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *hhRig) village(moo, capacity int, occupation string) {
+	r.put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: "บ้านทดสอบ" + strconv.Itoa(moo), Tambon: "ทดสอบ", Occupation: occupation, Capacity: capacity})
+}
+
+func (r *hhRig) user(id string, officer bool) {
+	r.put(flows.BucketUsers, id, flows.User{ID: id, Active: true, Officer: officer, Lang: locales.Thai})
+}
+
+// sage makes an approved sage on village moo's team, the lead if lead.
+func (r *hhRig) sage(id string, moo int, lead bool) {
+	r.user(id, false)
+	r.put(flows.BucketSages, id, flows.Sage{ID: uint64(len(id)), UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamMoo: moo, Status: flows.SageApproved})
+	if lead {
+		err := r.db.Update(func(tx flows.Tx) error {
+			v, _, err := flows.GetVillage(tx, moo)
+			if err != nil {
+				return err
+			}
+			v.LeadSageID = id
+			return tx.Put(flows.BucketVillages, flows.VillageKey(moo), v)
+		})
+		if err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
+func (r *hhRig) handle(user string, in flows.Input) flows.Outcome {
+	r.t.Helper()
+	r.now = r.now.Add(time.Minute)
+	in.UserID, in.At = user, r.now
+	var out flows.Outcome
+	if err := r.db.Update(func(tx flows.Tx) error {
+		var err error
+		out, err = r.eng.Handle(tx, in)
+		return err
+	}); err != nil {
+		r.t.Fatalf("%s: %v", user, err)
+	}
+	return out
+}
+
+func (r *hhRig) say(user, text string) flows.Outcome {
+	return r.handle(user, flows.Input{Kind: flows.InputText, Text: text})
+}
+
+func (r *hhRig) tap(user, data string) flows.Outcome {
+	return r.handle(user, flows.Input{Kind: flows.InputPostback, Data: data})
+}
+
+// apply runs the whole application form for user with the given answers.
+func (r *hhRig) apply(user, head, house string, moo, members int, income string, interested bool) flows.Outcome {
+	r.t.Helper()
+	out := r.say(user, "สมัครครัวเรือน")
+	out = r.tap(user, button(r.t, out, "conv.btn.agree"))
+	out = r.say(user, head)
+	out = r.say(user, house)
+	out = r.say(user, "หมู่ "+strconv.Itoa(moo))
+	out = r.say(user, strconv.Itoa(members))
+	out = r.say(user, "ทำนา")
+	out = r.say(user, income)
+	choice := "สนใจ"
+	if !interested {
+		choice = "ไม่สนใจ"
+	}
+	out = r.say(user, choice)
+	out = r.say(user, "081-234-5678")
+	if got := keys(out); len(got) == 0 || got[0] != "conv.confirm.title" {
+		r.t.Fatalf("%s: after the last answer said %q, want the summary", user, got)
+	}
+	return r.tap(user, button(r.t, out, "conv.btn.confirm"))
+}
+
+func (r *hhRig) households(moo int) []flows.Household {
+	r.t.Helper()
+	var hs []flows.Household
+	if err := r.db.View(func(tx flows.Tx) error {
+		var err error
+		hs, err = flows.VillageHouseholds(tx, moo)
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return hs
+}
+
+func (r *hhRig) household(user string) flows.Household {
+	r.t.Helper()
+	var h flows.Household
+	if err := r.db.View(func(tx flows.Tx) error {
+		var ok bool
+		var err error
+		h, ok, err = flows.HouseholdOfUser(tx, user)
+		if !ok && err == nil {
+			return fmt.Errorf("no household for %s", user)
+		}
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return h
+}
+
+func TestRankApplicants(t *testing.T) {
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, bangkok)
+	hh := func(id string, income int64, members int, known bool, applied int) flows.Household {
+		return flows.Household{ID: id, Income: income, Members: members, IncomeKnown: known, Interested: true,
+			Status: flows.StatusApplicant, Applied: day.Add(time.Duration(applied) * time.Hour)}
+	}
+	tests := []struct {
+		name string
+		in   []flows.Household
+		want []string
+	}{
+		{"per member, not per household", []flows.Household{hh("A", 9000, 3, true, 0), hh("B", 4000, 1, true, 0)}, []string{"A", "B"}},
+		{"tie broken by earlier application", []flows.Household{hh("A", 6000, 2, true, 5), hh("B", 3000, 1, true, 1)}, []string{"B", "A"}},
+		{"exact tie: 1000/3 vs 2000/6", []flows.Household{hh("A", 2000, 6, true, 2), hh("B", 1000, 3, true, 1)}, []string{"B", "A"}},
+		{"unknown incomes last, by application", []flows.Household{hh("U2", 0, 1, false, 2), hh("K", 50000, 1, true, 9), hh("U1", 0, 1, false, 1)}, []string{"K", "U1", "U2"}},
+		{"zero income first", []flows.Household{hh("A", 100, 1, true, 0), hh("Z", 0, 4, true, 3)}, []string{"Z", "A"}},
+		{"not interested and withdrawn left out", []flows.Household{
+			hh("A", 100, 1, true, 0),
+			{ID: "N", Income: 1, Members: 1, IncomeKnown: true, Interested: false, Status: flows.StatusApplicant},
+			{ID: "W", Income: 1, Members: 1, IncomeKnown: true, Interested: true, Status: flows.StatusWithdrawn},
+		}, []string{"A"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, h := range flows.RankApplicants(tt.in) {
+				got = append(got, h.ID)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("rank = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestApplyHappyPathAndStatus(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.user("Uh1", false)
+	out := r.apply("Uh1", "นาง สมศรี มีสุข", "๑๒/๓", 5, 4, "๖,๐๐๐ บาท", true)
+	wantSaid(t, out, "household.saved.applied")
+	h := r.household("Uh1")
+	if h.HouseNo != "12/3" || h.Members != 4 || h.Income != 6000 || !h.IncomeKnown || !h.Interested || h.Phone != "0812345678" {
+		t.Errorf("saved %+v", h)
+	}
+	if h.Status != flows.StatusApplicant || h.Consent.Version != flows.HouseholdNoticeVersion || h.Consent.At.IsZero() {
+		t.Errorf("status %q consent %+v, want applicant with consent", h.Status, h.Consent)
+	}
+	// Asking again shows the status instead of a second application.
+	out = r.say("Uh1", "สมัครครัวเรือน")
+	wantSaid(t, out, "household.status.applicant")
+}
+
+func TestApplyInvalidAnswers(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	u := "Uh2"
+	r.user(u, false)
+	out := r.say(u, "สมัครครัวเรือน")
+	r.tap(u, button(t, out, "conv.btn.agree"))
+	r.say(u, "สมชาย ใจดี")
+	wantSaid(t, r.say(u, "บ้านริมน้ำ"), "hint:household.hint.house", "household.q.house")
+	r.say(u, "7")
+	wantSaid(t, r.say(u, "หมู่ 9"), "hint:household.hint.moo", "household.q.moo")
+	r.say(u, "ม.๕")
+	wantSaid(t, r.say(u, "0"), "hint:household.hint.members", "household.q.members")
+	wantSaid(t, r.say(u, "สี่คน"), "hint:household.hint.members", "household.q.members")
+	r.say(u, "๔")
+	r.say(u, "รับจ้าง")
+	wantSaid(t, r.say(u, "-500"), "hint:household.hint.income_negative", "household.q.income")
+	wantSaid(t, r.say(u, "ไม่ทราบ"), "hint:household.hint.income", "household.q.income")
+	wantSaid(t, r.say(u, "๕,๕๐๐"), "household.q.interest")
+	r.say(u, "สนใจ")
+	wantSaid(t, r.say(u, "12345"), "hint:household.hint.phone", "household.q.phone")
+	wantSaid(t, r.say(u, "+66 81 234 5678"), "conv.confirm.title")
+}
+
+func TestDuplicateHouseholdOfferedUpdate(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	// The officer enrols the household on its behalf…
+	out := r.say("Uofficer", "ลงทะเบียนแทน")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.agree"))
+	for _, a := range []string{"นายสมชาย ใจดี", "12", "5", "3", "ทำนา"} {
+		out = r.say("Uofficer", a)
+	}
+	out = r.tap("Uofficer", button(t, out, "household.income.unknown"))
+	out = r.say("Uofficer", "สนใจ")
+	out = r.tap("Uofficer", button(t, out, "household.phone.none"))
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "household.saved.on_behalf")
+	// …and enrols it again with the name typed differently: offered an update.
+	out = r.say("Uofficer", "ลงทะเบียนแทน")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.agree"))
+	for _, a := range []string{"สมชาย  ใจดี", "๑๒", "5", "4", "ทำนา"} {
+		out = r.say("Uofficer", a)
+	}
+	out = r.say("Uofficer", "3000")
+	out = r.say("Uofficer", "สนใจ")
+	out = r.tap("Uofficer", button(t, out, "household.phone.none"))
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "household.err.duplicate")
+	if n := len(r.households(5)); n != 1 {
+		t.Fatalf("%d households after a duplicate, want 1", n)
+	}
+	out = r.tap("Uofficer", button(t, out, "household.btn.update"))
+	wantSaid(t, out, "conv.confirm.title") // the new answers, ready to confirm
+	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "household.saved.updated")
+	hs := r.households(5)
+	if len(hs) != 1 || hs[0].Members != 4 || hs[0].Income != 3000 || !hs[0].IncomeKnown {
+		t.Errorf("after update %+v, want one household with the new answers", hs)
+	}
+
+	// A villager applying for the same household cannot take it over.
+	r.user("Uother", false)
+	out = r.apply("Uother", "สมชาย ใจดี", "12", 5, 4, "3000", true)
+	wantSaid(t, out, "household.err.duplicate_other")
+}
+
+// enrolOnBehalf runs the on-behalf form as sage user for a household.
+func (r *hhRig) enrolOnBehalf(sage, head, house string) flows.Outcome {
+	r.t.Helper()
+	out := r.say(sage, "ลงทะเบียนแทน")
+	out = r.tap(sage, button(r.t, out, "conv.btn.agree"))
+	for _, a := range []string{head, house, "2", "รับจ้าง", "2000", "สนใจ"} {
+		out = r.say(sage, a)
+	}
+	out = r.tap(sage, button(r.t, out, "household.phone.none"))
+	return r.tap(sage, button(r.t, out, "conv.btn.confirm"))
+}
+
+func TestEnrolOnBehalfAndLink(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.village(6, 20, "สานตะกร้า")
+	r.sage("Usage5", 5, false)
+	out := r.enrolOnBehalf("Usage5", "ยายมา ดีใจ", "44")
+	wantSaid(t, out, "household.saved.on_behalf")
+	code := out.Replies[0].Text.Args["Code"].(string)
+	hs := r.households(5) // the village is the sage's own: it was not asked
+	if len(hs) != 1 || hs[0].EnrolledBy != "Usage5" || hs[0].UserID != "" {
+		t.Fatalf("households %+v", hs)
+	}
+	// The head adds the bot and types the code (lower case, spaces).
+	r.user("Uyai", false)
+	out = r.say("Uyai", " "+strings.ToLower(code[:4])+" "+code[4:])
+	wantSaid(t, out, "household.link.done", "household.status.applicant")
+	if h := r.household("Uyai"); h.ID != hs[0].ID || h.LinkCode != "" {
+		t.Errorf("linked household %+v", h)
+	}
+	// The code is single-use.
+	r.user("Ustranger", false)
+	wantSaid(t, r.say("Ustranger", code), "core.menu.prompt")
+
+	// A villager who is no sage cannot enrol others.
+	wantSaid(t, r.say("Ustranger", "ลงทะเบียนแทน"), "household.err.enrol_forbidden")
+}
+
+func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 3, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	incomes := []string{"9000", "3000", "6000", "1000", "12000"} // per member with 3 members
+	names := []string{"สมชาย หนึ่ง", "สมศรี สอง", "สมหมาย สาม", "สมปอง สี่", "สมใจ ห้า"}
+	for i, inc := range incomes {
+		u := "Uh" + strconv.Itoa(i)
+		r.user(u, false)
+		r.apply(u, names[i], strconv.Itoa(10+i), 5, 3, inc, true)
+	}
+	out := r.say("Uofficer", "คัดเลือกครัวเรือน")
+	wantSaid(t, out, "household.select.which")
+	var moo5 string
+	for _, b := range out.Replies[0].Buttons {
+		if v, _ := url.ParseQuery(b.Data); v.Get("moo") == "5" {
+			moo5 = b.Data
+		}
+	}
+	out = r.tap("Uofficer", moo5)
+	wantSaid(t, out, "household.select.text")
+	card := out.Replies[0]
+	if len(card.Fields) != 3 {
+		t.Fatalf("proposed %d households, want the capacity 3", len(card.Fields))
+	}
+	var order []string
+	for _, f := range card.Fields {
+		order = append(order, f.Label.Args["Name"].(string))
+	}
+	if want := []string{names[3], names[1], names[2]}; !slices.Equal(order, want) {
+		t.Errorf("proposed %v, want %v (lowest income first)", order, want)
+	}
+	save := button(t, out, "household.btn.save_selection")
+	out = r.tap("Uofficer", save)
+	wantSaid(t, out, "household.select.saved")
+	// Selected households and the waitlist are told, each in a push.
+	told := map[string]string{}
+	for _, p := range out.Pushes {
+		told[p.To] = p.Replies[0].Text.Key
+	}
+	want := map[string]string{"Uh3": "household.told.selected", "Uh1": "household.told.selected", "Uh2": "household.told.selected",
+		"Uh0": "household.told.waitlisted", "Uh4": "household.told.waitlisted"}
+	for u, k := range want {
+		if told[u] != k {
+			t.Errorf("%s was told %q, want %q", u, told[u], k)
+		}
+	}
+	if h := r.household("Uh0"); h.WaitPos != 1 {
+		t.Errorf("Uh0 (9000) waitlist position %d, want 1", h.WaitPos)
+	}
+	// A second tap on the same card changes nothing.
+	wantSaid(t, r.tap("Uofficer", save), "household.select.already")
+
+	// A selected household withdraws: exactly one is promoted, the first in line.
+	out = r.say("Uh1", "สถานะของฉัน")
+	out = r.tap("Uh1", button(t, out, "household.btn.withdraw"))
+	yes := button(t, out, "conv.btn.yes")
+	out = r.tap("Uh1", yes)
+	wantSaid(t, out, "household.withdrawn")
+	if len(out.Pushes) != 1 || out.Pushes[0].To != "Uh0" || out.Pushes[0].Replies[0].Text.Key != "household.told.selected" {
+		t.Errorf("pushes after withdrawal %+v, want one: Uh0 selected", out.Pushes)
+	}
+	selected := 0
+	for _, h := range r.households(5) {
+		if h.Status == flows.StatusSelected {
+			selected++
+		}
+	}
+	if selected != 3 {
+		t.Errorf("%d selected after withdrawal and promotion, want 3", selected)
+	}
+	if h := r.household("Uh4"); h.WaitPos != 1 {
+		t.Errorf("Uh4 now at waitlist position %d, want 1", h.WaitPos)
+	}
+	// Tapping withdraw again is answered, nothing changes.
+	wantSaid(t, r.tap("Uh1", yes), "household.already_withdrawn")
+}
+
+func TestHouseholdAuthorization(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.village(6, 20, "สานตะกร้า")
+	r.user("Ua", false)
+	r.user("Ub", false)
+	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
+	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
+	a := r.household("Ua")
+	r.sage("Ulead5", 5, true)
+	r.sage("Umember5", 5, false)
+	r.sage("Ulead6", 6, true)
+
+	tests := []struct {
+		name string
+		user string
+		do   func(user string) flows.Outcome
+		want string
+	}{
+		{"household opens another's card", "Ub", func(u string) flows.Outcome { return r.tap(u, "a=hh.card&id="+a.ID) }, "household.err.list_forbidden"},
+		{"household updates another's record", "Ub", func(u string) flows.Outcome { return r.tap(u, "a=hh.update&id="+a.ID) }, "household.err.not_yours"},
+		{"household withdraws another", "Ub", func(u string) flows.Outcome { return r.tap(u, "a=hh.withdraw.yes&id="+a.ID) }, "household.err.not_yours"},
+		{"household lists", "Ub", func(u string) flows.Outcome { return r.say(u, "รายชื่อครัวเรือน") }, "household.err.list_forbidden"},
+		{"household selects", "Ub", func(u string) flows.Outcome { return r.say(u, "คัดเลือกครัวเรือน") }, "household.err.select_forbidden"},
+		{"team member selects", "Umember5", func(u string) flows.Outcome { return r.say(u, "คัดเลือกครัวเรือน") }, "household.err.select_forbidden"},
+		{"lead of 6 lists 5", "Ulead6", func(u string) flows.Outcome { return r.tap(u, "a=hh.list&moo=5") }, "household.err.other_village"},
+		{"lead of 6 opens a card of 5", "Ulead6", func(u string) flows.Outcome { return r.tap(u, "a=hh.card&id="+a.ID) }, "household.err.other_village"},
+		{"lead of 6 confirms a selection of 5", "Ulead6", func(u string) flows.Outcome { return r.tap(u, "a=hh.sel.ok&moo=5&sig=x") }, "household.err.other_village"},
+		{"sage removes by hand", "Ulead5", func(u string) flows.Outcome { return r.tap(u, "a=hh.byhand&do=remove&id="+a.ID) }, "household.err.officers_only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := r.households(5)
+			wantSaid(t, tt.do(tt.user), tt.want)
+			if after := r.households(5); !slices.EqualFunc(before, after, func(x, y flows.Household) bool { return x.Status == y.Status && x.Updated.Equal(y.Updated) }) {
+				t.Errorf("households changed after a refusal")
+			}
+		})
+	}
+
+	// Income figures: the lead sees them, a team member does not.
+	lead := r.say("Ulead5", "รายชื่อครัวเรือน")
+	member := r.say("Umember5", "รายชื่อครัวเรือน")
+	if got := lead.Replies[0].Rows[0].Detail.Key; got != "household.list.detail_income" {
+		t.Errorf("lead sees %q, want the income figure", got)
+	}
+	if got := member.Replies[0].Rows[0].Detail.Key; got != "household.list.detail" {
+		t.Errorf("team member sees %q, want no income", got)
+	}
+}
+
+func TestOfficerByHandKeepsReason(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 1, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	r.user("Ua", false)
+	r.user("Ub", false)
+	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
+	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
+	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
+	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
+	a := r.household("Ua")
+	out = r.tap("Uofficer", "a=hh.card&id="+a.ID)
+	out = r.tap("Uofficer", button(t, out, "household.btn.remove_by_hand"))
+	wantSaid(t, out, "household.reason.ask")
+	out = r.say("Uofficer", "ย้ายไปต่างจังหวัด")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "household.byhand.removed_promoted")
+	a = r.household("Ua")
+	last := a.History[len(a.History)-1]
+	if a.Status != flows.StatusWithdrawn || last.Reason != "ย้ายไปต่างจังหวัด" || last.By != "Uofficer" {
+		t.Errorf("after removal: status %q, last change %+v", a.Status, last)
+	}
+	if b := r.household("Ub"); b.Status != flows.StatusSelected {
+		t.Errorf("next in line is %q, want selected", b.Status)
+	}
+}
