@@ -302,7 +302,7 @@ func TestEnrolOnBehalfAndLink(t *testing.T) {
 	}
 	// The code is single-use.
 	r.user("Ustranger", false)
-	wantSaid(t, r.say("Ustranger", code), "core.menu.prompt")
+	wantSaid(t, r.say("Ustranger", code), "officer.code.unknown")
 
 	// A villager who is no sage cannot enrol others.
 	wantSaid(t, r.say("Ustranger", "ลงทะเบียนแทน"), "household.err.enrol_forbidden")

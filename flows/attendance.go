@@ -1,0 +1,244 @@
+package flows
+
+import (
+	"fmt"
+	"time"
+)
+
+// Intent is a household's answer about coming to a day.
+type Intent string
+
+// Intents.
+const (
+	IntentNone Intent = ""
+	IntentYes  Intent = "yes"
+	IntentNo   Intent = "no"
+)
+
+// Reasons a household cannot come.
+var absenceReasons = []string{"sick", "busy", "misc"}
+
+// Presence is what the roll call or the household says about the day itself.
+type Presence string
+
+// Presences.
+const (
+	PresenceUnknown Presence = ""
+	PresenceHere    Presence = "present"
+	PresenceAbsent  Presence = "absent"
+)
+
+// Mark is one recorded fact with who recorded it and when.
+type Mark struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"` // LINE user id of who recorded it
+}
+
+// Attendance is one household's record for one programme day.
+type Attendance struct {
+	Moo       int    `json:"moo"`
+	Day       int    `json:"day"`
+	Household string `json:"household"`
+
+	Intent       Intent `json:"intent,omitempty"`
+	IntentReason string `json:"intentReason,omitempty"`
+	IntentMark   *Mark  `json:"intentMark,omitempty"`
+
+	Presence     Presence `json:"presence,omitempty"`
+	PresenceMark *Mark    `json:"presenceMark,omitempty"`
+
+	// Practised is day 5's "practised at home".
+	Practised     bool  `json:"practised,omitempty"`
+	PractisedMark *Mark `json:"practisedMark,omitempty"`
+
+	Corrections []Correction `json:"corrections,omitempty"`
+	// PastIntents keeps answers cleared when the day moved.
+	PastIntents []PastIntent `json:"pastIntents,omitempty"`
+}
+
+// Correction is an officer's change to a record, with the reason.
+type Correction struct {
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Field  string    `json:"field"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Reason string    `json:"reason"`
+}
+
+// PastIntent is an answer given for a day's earlier date.
+type PastIntent struct {
+	Intent  Intent    `json:"intent"`
+	Reason  string    `json:"reason,omitempty"`
+	Mark    Mark      `json:"mark"`
+	Cleared time.Time `json:"cleared"`
+}
+
+// AttendanceKey is the store key of a household's record for a day;
+// keys of one village's day sort together.
+func AttendanceKey(moo, day int, household string) string {
+	return fmt.Sprintf("%03d/%d/%s", moo, day, household)
+}
+
+// GetAttendance reads a record; a missing one is the zero record.
+func GetAttendance(tx Tx, moo, day int, household string) (Attendance, error) {
+	a := Attendance{Moo: moo, Day: day, Household: household}
+	_, err := tx.Get(BucketAttendance, AttendanceKey(moo, day, household), &a)
+	return a, err
+}
+
+func putAttendance(tx Tx, a Attendance) error {
+	return tx.Put(BucketAttendance, AttendanceKey(a.Moo, a.Day, a.Household), a)
+}
+
+// DayAttendance reads every record of a village's day, by household id.
+func DayAttendance(tx Tx, moo, day int) (map[string]Attendance, error) {
+	out := map[string]Attendance{}
+	err := tx.Scan(BucketAttendance, fmt.Sprintf("%03d/%d/", moo, day), func(_ string, decode func(any) error) error {
+		var a Attendance
+		if err := decode(&a); err != nil {
+			return err
+		}
+		out[a.Household] = a
+		return nil
+	})
+	return out, err
+}
+
+// clearIntents forgets the answers about coming to a day that moved,
+// keeping them in the record's history.
+func clearIntents(tx Tx, moo, day int, now time.Time) error {
+	recs, err := DayAttendance(tx, moo, day)
+	if err != nil {
+		return err
+	}
+	for _, a := range recs {
+		if a.Intent == IntentNone {
+			continue
+		}
+		past := PastIntent{Intent: a.Intent, Reason: a.IntentReason, Cleared: now}
+		if a.IntentMark != nil {
+			past.Mark = *a.IntentMark
+		}
+		a.PastIntents = append(a.PastIntents, past)
+		a.Intent, a.IntentReason, a.IntentMark = IntentNone, "", nil
+		if err := putAttendance(tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Matrix is a village's attendance: households (rows) × days (columns).
+type Matrix struct {
+	Village    Village
+	Schedule   Schedule
+	Households []Household // selected households, then others with records, in id order
+	Cells      map[string]*[Days]Attendance
+}
+
+// Cell returns the record of household id on day (1–5).
+func (m Matrix) Cell(id string, day int) Attendance {
+	if row := m.Cells[id]; row != nil {
+		return row[day-1]
+	}
+	return Attendance{Moo: m.Village.Moo, Day: day, Household: id}
+}
+
+// DayCounts are a day's totals.
+type DayCounts struct {
+	Selected   int
+	WillAttend int
+	CannotCome int
+	NoAnswer   int // neither will attend nor cannot attend
+	Present    int
+	Absent     int
+	NotChecked int // no presence recorded
+	Practised  int
+}
+
+// Counts totals a day over the selected households.
+func (m Matrix) Counts(day int) DayCounts {
+	var c DayCounts
+	for _, h := range m.Households {
+		if h.Status != StatusSelected {
+			continue
+		}
+		c.Selected++
+		a := m.Cell(h.ID, day)
+		switch a.Intent {
+		case IntentYes:
+			c.WillAttend++
+		case IntentNo:
+			c.CannotCome++
+		default:
+			c.NoAnswer++
+		}
+		switch a.Presence {
+		case PresenceHere:
+			c.Present++
+		case PresenceAbsent:
+			c.Absent++
+		default:
+			c.NotChecked++
+		}
+		if a.Practised {
+			c.Practised++
+		}
+	}
+	return c
+}
+
+// AttendanceMatrix reads a village's matrix. The summary and the exports
+// read attendance only through it.
+func AttendanceMatrix(tx Tx, moo int) (Matrix, error) {
+	v, ok, err := GetVillage(tx, moo)
+	if err != nil {
+		return Matrix{}, err
+	}
+	if !ok {
+		return Matrix{}, NotFound("attendance matrix", "schedule.err.no_village")
+	}
+	m := Matrix{Village: v, Cells: map[string]*[Days]Attendance{}}
+	if m.Schedule, err = GetSchedule(tx, moo); err != nil {
+		return m, err
+	}
+	err = tx.Scan(BucketAttendance, fmt.Sprintf("%03d/", moo), func(_ string, decode func(any) error) error {
+		var a Attendance
+		if err := decode(&a); err != nil {
+			return err
+		}
+		row := m.Cells[a.Household]
+		if row == nil {
+			row = new([Days]Attendance)
+			m.Cells[a.Household] = row
+		}
+		row[a.Day-1] = a
+		return nil
+	})
+	if err != nil {
+		return m, err
+	}
+	all, err := VillageHouseholds(tx, moo)
+	if err != nil {
+		return m, err
+	}
+	for _, h := range all {
+		if h.Status == StatusSelected || m.Cells[h.ID] != nil {
+			m.Households = append(m.Households, h)
+		}
+	}
+	for _, row := range m.Cells {
+		for i := range row {
+			if row[i].Day == 0 {
+				row[i].Moo, row[i].Day = moo, i+1
+			}
+		}
+	}
+	for id, row := range m.Cells {
+		for i := range row {
+			row[i].Household = id
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,341 @@
+package flows_test
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// programme sets up village 5 with n selected households (users Uh1…Un,
+// all linked), a lead sage, an officer, and five days starting on start.
+func programme(t *testing.T, n int, start time.Time) *hhRig {
+	t.Helper()
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.village(6, 20, "สานตะกร้า")
+	r.user("Uofficer", true)
+	r.sage("Ulead", 5, true)
+	r.sage("Ulead6", 6, true)
+	err := r.db.Update(func(tx flows.Tx) error {
+		for i := 1; i <= n; i++ {
+			id := fmt.Sprintf("H%06d", i)
+			user := fmt.Sprintf("Uh%d", i)
+			if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
+				return err
+			}
+			h := flows.Household{ID: id, Moo: 5, HouseNo: fmt.Sprint(i), HeadName: fmt.Sprintf("หัวหน้า ลำดับ%s", strings.Repeat("ก", i%5+1)),
+				Members: 3, Income: int64(1000 * i), IncomeKnown: true, Interested: true, UserID: user,
+				Status: flows.StatusSelected, DedupeKey: id}
+			if err := tx.Put(flows.BucketHouseholds, id, h); err != nil {
+				return err
+			}
+			if err := tx.Put(flows.BucketHouseholdUsers, user, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day <= flows.Days; day++ {
+		d := flows.ProgrammeDay{Moo: 5, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม"}
+		if day == flows.StudyVisit {
+			d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "วัด", "07:30", "หมวก"
+		}
+		r.put(flows.BucketDays, flows.DayKey(5, day), d)
+	}
+	return r
+}
+
+func (r *hhRig) at(t time.Time) { r.now = t.Add(-time.Minute) } // handle adds a minute
+
+func (r *hhRig) attendance(day int, h string) flows.Attendance {
+	r.t.Helper()
+	var a flows.Attendance
+	if err := r.db.View(func(tx flows.Tx) error {
+		var err error
+		a, err = flows.GetAttendance(tx, 5, day, h)
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return a
+}
+
+func dayCard(t *testing.T, out flows.Outcome) flows.Reply {
+	t.Helper()
+	for _, rep := range out.Replies {
+		if rep.Title != nil && strings.HasPrefix(rep.Title.Key, "attendance.card.title.") {
+			return rep
+		}
+	}
+	t.Fatalf("no day card in %q", keys(out))
+	return flows.Reply{}
+}
+
+func TestWillAttendCannotAttendAndDoubleTap(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 2, day1)
+	r.at(time.Date(2026, 12, 6, 18, 5, 0, 0, bangkok))
+	out := r.say("Uh1", "ตารางของฉัน")
+	card := dayCard(t, out)
+	if card.Title.Key != "attendance.card.title.1" {
+		t.Fatalf("card for %s, want day 1", card.Title.Key)
+	}
+	will := button(t, flows.Outcome{Replies: []flows.Reply{card}}, "attendance.btn.will")
+	wantSaid(t, r.tap("Uh1", will), "attendance.done.will")
+	wantSaid(t, r.tap("Uh1", will), "attendance.already.will")
+	a := r.attendance(1, "H000001")
+	if a.Intent != flows.IntentYes || a.IntentMark.By != "Uh1" {
+		t.Errorf("record %+v", a)
+	}
+	firstAt := a.IntentMark.At
+
+	// Changing the answer: cannot attend, with a reason.
+	cannot := button(t, flows.Outcome{Replies: []flows.Reply{card}}, "attendance.btn.cannot")
+	out = r.tap("Uh1", cannot)
+	wantSaid(t, out, "attendance.ask.reason")
+	sick := button(t, out, "attendance.reason.sick")
+	wantSaid(t, r.tap("Uh1", sick), "attendance.done.cannot")
+	wantSaid(t, r.tap("Uh1", sick), "attendance.already.cannot")
+	a = r.attendance(1, "H000001")
+	if a.Intent != flows.IntentNo || a.IntentReason != "sick" || !a.IntentMark.At.After(firstAt) {
+		t.Errorf("record %+v", a)
+	}
+
+	// Another household's card data, tapped by Uh2: refused, nothing changes.
+	wantSaid(t, r.tap("Uh2", will), "attendance.err.not_yours")
+	if got := r.attendance(1, "H000001").Intent; got != flows.IntentNo {
+		t.Errorf("intent changed to %q by someone else", got)
+	}
+	// A forged button for another village.
+	other := strings.Replace(will, "moo=5", "moo=6", 1)
+	wantSaid(t, r.tap("Uh1", other), "attendance.err.not_your_village")
+}
+
+func TestIAmHereOnlyOnTheDayAcrossMidnightBangkok(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 1, day1)
+	here := "a=att.here&moo=5&day=1&rev=0&h=H000001"
+	tests := []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		// 23:58 on the 6th in Bangkok is 16:58 UTC on the 6th: not yet.
+		{"a minute before midnight", time.Date(2026, 12, 6, 23, 59, 0, 0, bangkok), "attendance.err.not_today"},
+		// 00:00 on the 7th in Bangkok is still the 6th in UTC: it is the day.
+		{"just after midnight", time.Date(2026, 12, 7, 0, 0, 30, 0, bangkok), "attendance.done.here"},
+		{"second tap", time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok), "attendance.already.here"},
+		{"the next day", time.Date(2026, 12, 8, 0, 1, 0, 0, bangkok), "attendance.err.not_today"},
+	}
+	for _, tt := range tests {
+		r.at(tt.at)
+		out := r.tap("Uh1", here)
+		if got := keys(out); len(got) == 0 || got[0] != tt.want {
+			t.Errorf("%s (%s UTC): said %q, want %q", tt.name, tt.at.UTC().Format("Jan 2 15:04"), got, tt.want)
+		}
+	}
+	if a := r.attendance(1, "H000001"); a.Presence != flows.PresenceHere || a.PresenceMark.At.UTC().Format("2006-01-02") != "2026-12-06" {
+		// The mark's time is when it was tapped: 00:01 Bangkok = the 6th in UTC.
+		t.Errorf("presence %+v", a)
+	}
+}
+
+func TestPractisedAtHomeAndSageConfirmsForUnlinked(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 2, day1)
+	// Household 2 has no LINE of its own: its sage answers for it.
+	if err := r.db.Update(func(tx flows.Tx) error {
+		h, _, err := flows.GetHousehold(tx, "H000002")
+		if err != nil {
+			return err
+		}
+		h.UserID = ""
+		return tx.Put(flows.BucketHouseholds, h.ID, h)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	practised := "a=att.done&moo=5&day=5&rev=0&h=H000002"
+	r.at(time.Date(2026, 12, 10, 12, 0, 0, 0, bangkok))
+	wantSaid(t, r.tap("Ulead", practised), "attendance.err.not_yet")
+	r.at(time.Date(2026, 12, 11, 17, 0, 0, 0, bangkok))
+	wantSaid(t, r.tap("Ulead", practised), "attendance.done.practised")
+	wantSaid(t, r.tap("Ulead", practised), "attendance.already.practised")
+	wantSaid(t, r.tap("Ulead6", practised), "attendance.err.not_yours")
+	// The linked household answers for itself; the sage may not.
+	wantSaid(t, r.tap("Ulead", "a=att.done&moo=5&day=5&rev=0&h=H000001"), "attendance.err.not_yours")
+}
+
+func TestRollCallTwentyHouseholds(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 20, day1)
+	r.at(time.Date(2026, 12, 7, 9, 30, 0, 0, bangkok))
+	out := r.say("Ulead", "เช็คชื่อ")
+	wantSaid(t, out, "attendance.rollcall.text")
+	list := out.Replies[0]
+	if list.Style != flows.StyleList || len(list.Rows) != 20 {
+		t.Fatalf("roll call shows %d rows (style %v), want 20", len(list.Rows), list.Style)
+	}
+	// Tap households 1 and 3 present, then 3 again (absent).
+	tapRow := func(out flows.Outcome, i int) flows.Outcome {
+		return r.tap("Ulead", out.Replies[0].Rows[i].Tap.Data)
+	}
+	out = tapRow(out, 0)
+	out = tapRow(out, 2)
+	out = tapRow(out, 2)
+	if got := out.Replies[0].Text.Args["Here"]; got != 1 {
+		t.Errorf("count after taps = %v, want 1", got)
+	}
+	if a := r.attendance(1, "H000003"); a.Presence != flows.PresenceAbsent || a.PresenceMark.By != "Ulead" {
+		t.Errorf("household 3 %+v, want absent by the lead", a)
+	}
+	// Another village's lead cannot take this roll.
+	wantSaid(t, r.tap("Ulead6", out.Replies[0].Rows[0].Tap.Data), "household.err.other_village")
+	// A household cannot take a roll call.
+	wantSaid(t, r.say("Uh1", "เช็คชื่อ"), "attendance.err.rollcall_forbidden")
+}
+
+func TestOfficerCorrectionKeepsReason(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 1, day1)
+	r.at(time.Date(2026, 12, 8, 10, 0, 0, 0, bangkok))
+	out := r.tap("Uofficer", "a=att.fix&h=H000001")
+	out = r.tap("Uofficer", button(t, out, "attendance.rollcall.day_button"))
+	out = r.tap("Uofficer", button(t, out, "attendance.fix.choice.presence.present"))
+	wantSaid(t, out, "attendance.fix.reason")
+	out = r.say("Uofficer", "มาสาย ลืมเช็คชื่อ")
+	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "attendance.fix.saved")
+	a := r.attendance(1, "H000001")
+	if a.Presence != flows.PresenceHere || len(a.Corrections) != 1 || a.Corrections[0].Reason != "มาสาย ลืมเช็คชื่อ" || a.Corrections[0].By != "Uofficer" {
+		t.Errorf("after correction %+v", a)
+	}
+	// Nobody else corrects.
+	wantSaid(t, r.tap("Ulead", "a=att.fix&h=H000001"), "household.err.officers_only")
+}
+
+func TestScheduleValidation(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok)
+	base := func(day int, date string) flows.ProgrammeDay {
+		d := flows.ProgrammeDay{Moo: 5, Day: day, Date: date, Start: "09:00", End: "16:00", Place: "ศาลา"}
+		if day == 4 {
+			d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์", "วัด", "07:30", "หมวก"
+		}
+		return d
+	}
+	csv := func(rows ...string) string {
+		return "moo,day,date,start,end,place,destination,meeting_point,departure,bring\n" + strings.Join(rows, "\n") + "\n"
+	}
+	tests := []struct {
+		name      string
+		file      string
+		allowPast bool
+		wantLines map[int]string // line → problem key
+	}{
+		{"good week", csv(
+			"5,1,2026-12-07,09:00,16:00,ศาลา,,,,",
+			"5,2,8/12/2569,09:00,16:00,ศาลา,,,,",
+			"5,3,๙/๑๒/๒๕๖๙,9.00,16.00,ศาลา,,,,",
+			"5,4,10/12/2569,08:00,17:00,ศาลา,ศูนย์เรียนรู้,วัด,07:30,หมวก",
+			"5,5,11/12/2569,09:00,12:00,บ้าน,,,,"), false, nil},
+		{"out of order", csv("5,1,2026-12-08,09:00,16:00,ศาลา,,,,", "5,2,2026-12-07,09:00,16:00,ศาลา,,,,"), false,
+			map[int]string{3: "schedule.err.order"}},
+		{"day 4 without its fields", csv("5,4,2026-12-10,09:00,16:00,ศาลา,,,,"), false, map[int]string{2: "schedule.err.day4_fields"}},
+		{"day 4 fields on day 2", csv("5,2,2026-12-10,09:00,16:00,ศาลา,ศูนย์,,,"), false, map[int]string{2: "schedule.err.extras_not_day4"}},
+		{"past date refused", csv("5,1,2026-11-30,09:00,16:00,ศาลา,,,,"), false, map[int]string{2: "schedule.err.past"}},
+		{"past date as a correction", csv("5,1,2026-11-30,09:00,16:00,ศาลา,,,,"), true, nil},
+		{"end before start", csv("5,1,2026-12-07,16:00,09:00,ศาลา,,,,"), false, map[int]string{2: "schedule.err.end_before_start"}},
+		{"bad date, unknown village, bad day", csv("5,1,31/2/2569,09:00,16:00,ศาลา,,,,", "9,1,2026-12-07,09:00,16:00,ศาลา,,,,", "5,6,2026-12-07,09:00,16:00,ศาลา,,,,"), false,
+			map[int]string{2: "schedule.import.bad_date", 3: "schedule.import.no_village", 4: "schedule.import.bad_day"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newHHRig(t)
+			r.village(5, 20, "ทำน้ำพริก")
+			var rep flows.ImportReport
+			err := r.db.Update(func(tx flows.Tx) error {
+				var err error
+				rep, err = flows.ImportSchedule(tx, strings.NewReader(tt.file), now, "Uofficer", tt.allowPast)
+				var ie *flows.ImportError
+				if errors.As(err, &ie) {
+					return err // roll back, as the CLI does
+				}
+				return err
+			})
+			var ie *flows.ImportError
+			if tt.wantLines == nil {
+				if err != nil {
+					t.Fatalf("import failed: %v", err)
+				}
+				if rep.Added == 0 {
+					t.Errorf("report %+v, want days added", rep)
+				}
+				return
+			}
+			if !errors.As(err, &ie) {
+				t.Fatalf("err = %v, want an ImportError", err)
+			}
+			got := map[int]string{}
+			for _, l := range ie.Lines {
+				got[l.Line] = l.Problem.Key
+			}
+			for line, key := range tt.wantLines {
+				if got[line] != key {
+					t.Errorf("line %d: got %q, want %q (all: %v)", line, got[line], key, got)
+				}
+			}
+			var s flows.Schedule
+			_ = r.db.View(func(tx flows.Tx) error { s, err = flows.GetSchedule(tx, 5); return err })
+			for _, d := range s {
+				if d != nil {
+					t.Errorf("day %d stored although the import failed", d.Day)
+				}
+			}
+		})
+	}
+	_ = base
+}
+
+func TestMovingADayClearsAnswersAndOldCardsAreRecognised(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 1, day1)
+	r.at(time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok))
+	card := dayCard(t, r.say("Uh1", "ตารางของฉัน"))
+	will := button(t, flows.Outcome{Replies: []flows.Reply{card}}, "attendance.btn.will")
+	wantSaid(t, r.tap("Uh1", will), "attendance.done.will")
+
+	// The officer moves day 2 (not day 1): day 1's answer stays.
+	out := r.say("Uofficer", "ตั้งตาราง")
+	out = r.tap("Uofficer", button(t, out, "household.village.label"))
+	out = r.tap("Uofficer", button(t, out, "schedule.btn.set_day"))
+	wantSaid(t, out, "conv.confirm.title") // prefilled: straight to the summary
+	// Edit day 1's date to the 6th… which is allowed, and moves day 1.
+	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+	out = r.tap("Uofficer", button(t, out, "attendance.label.date"))
+	out = r.handle("Uofficer", flows.Input{Kind: flows.InputPostback, Data: button(t, out, "conv.btn.pick_date"), Params: map[string]string{"date": "2026-12-06"}})
+	wantSaid(t, out, "conv.confirm.title")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.saved_moved", "schedule.text")
+	if a := r.attendance(1, "H000001"); a.Intent != flows.IntentNone || len(a.PastIntents) != 1 {
+		t.Errorf("after the move %+v, want the answer cleared and kept in history", a)
+	}
+	// The old card's button now says the day moved and shows the new card.
+	out = r.tap("Uh1", will)
+	wantSaid(t, out, "attendance.err.moved", "attendance.card.text")
+	// Moving day 1 after day 2 is refused.
+	out = r.tap("Uofficer", "a=sch.set&moo=5&day=1")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+	out = r.tap("Uofficer", button(t, out, "attendance.label.date"))
+	out = r.say("Uofficer", "9/12/2569")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.err.order", "conv.confirm.title")
+	// A villager cannot set the schedule.
+	wantSaid(t, r.say("Uh1", "ตั้งตาราง"), "household.err.officers_only")
+	_ = url.Values{}
+}

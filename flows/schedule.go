@@ -1,0 +1,345 @@
+package flows
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Programme days. Days 1–3 the sages teach, day 4 is the study visit
+// (ศึกษาดูงาน), day 5 the households practise at home.
+const (
+	Days       = 5
+	StudyVisit = 4
+	HomeDay    = 5
+)
+
+// ProgrammeDay is one of a village's five days.
+type ProgrammeDay struct {
+	Moo   int    `json:"moo"`
+	Day   int    `json:"day"`
+	Date  string `json:"date"`  // "2006-01-02" in the programme's time zone
+	Start string `json:"start"` // "15:04"
+	End   string `json:"end"`
+	Place string `json:"place"`
+	// The study visit (day 4) also has where it goes, where and when the
+	// group meets, and what to bring.
+	Destination  string `json:"destination,omitempty"`
+	MeetingPoint string `json:"meetingPoint,omitempty"`
+	Departure    string `json:"departure,omitempty"`
+	Bring        string `json:"bring,omitempty"`
+	// Rev grows whenever the day moves; cards carry it, so a tap on a card
+	// for the old date is recognised.
+	Rev       int       `json:"rev"`
+	Updated   time.Time `json:"updated"`
+	UpdatedBy string    `json:"updatedBy,omitempty"`
+}
+
+// DayKey is the store key of a village's day.
+func DayKey(moo, day int) string { return fmt.Sprintf("%03d/%d", moo, day) }
+
+// StartsAt is when the day starts, in loc.
+func (d ProgrammeDay) StartsAt(loc *time.Location) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Start, loc)
+	return t
+}
+
+// EndsAt is when the day ends, in loc.
+func (d ProgrammeDay) EndsAt(loc *time.Location) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.End, loc)
+	return t
+}
+
+// DepartsAt is when the study visit leaves (its start when not set).
+func (d ProgrammeDay) DepartsAt(loc *time.Location) time.Time {
+	if d.Departure == "" {
+		return d.StartsAt(loc)
+	}
+	t, _ := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Departure, loc)
+	return t
+}
+
+// same reports whether two versions of a day are the same in everything
+// people see.
+func (d ProgrammeDay) same(o ProgrammeDay) bool {
+	d.Rev, d.Updated, d.UpdatedBy = o.Rev, o.Updated, o.UpdatedBy
+	return d == o
+}
+
+// Schedule is a village's five days; a nil entry is a day not set yet.
+type Schedule [Days]*ProgrammeDay
+
+// GetSchedule reads a village's days.
+func GetSchedule(tx Tx, moo int) (Schedule, error) {
+	var s Schedule
+	for day := 1; day <= Days; day++ {
+		var d ProgrammeDay
+		ok, err := tx.Get(BucketDays, DayKey(moo, day), &d)
+		if err != nil {
+			return s, err
+		}
+		if ok {
+			s[day-1] = &d
+		}
+	}
+	return s, nil
+}
+
+// GetDay reads one day of a village.
+func GetDay(tx Tx, moo, day int) (ProgrammeDay, bool, error) {
+	var d ProgrammeDay
+	ok, err := tx.Get(BucketDays, DayKey(moo, day), &d)
+	return d, ok, err
+}
+
+// DayOn returns the village's programme day on date ("2006-01-02"), if any.
+func (s Schedule) DayOn(date string) *ProgrammeDay {
+	for _, d := range s {
+		if d != nil && d.Date == date {
+			return d
+		}
+	}
+	return nil
+}
+
+// checkDay checks one day on its own: its fields, and day 4's extras.
+// It returns the locale key of the first problem, or "".
+func checkDay(d ProgrammeDay) string {
+	switch {
+	case d.Day < 1 || d.Day > Days:
+		return "schedule.err.day"
+	case d.Date == "":
+		return "schedule.err.date"
+	case d.Start == "" || d.End == "":
+		return "schedule.err.time"
+	case d.End <= d.Start:
+		return "schedule.err.end_before_start"
+	case strings.TrimSpace(d.Place) == "":
+		return "schedule.err.place"
+	}
+	extras := d.Destination != "" || d.MeetingPoint != "" || d.Departure != "" || d.Bring != ""
+	if d.Day != StudyVisit && extras {
+		return "schedule.err.extras_not_day4"
+	}
+	if d.Day == StudyVisit && (d.Destination == "" || d.MeetingPoint == "" || d.Departure == "" || d.Bring == "") {
+		return "schedule.err.day4_fields"
+	}
+	if d.Day == StudyVisit && d.Departure > d.Start {
+		return "schedule.err.departure_after_start"
+	}
+	return ""
+}
+
+// checkOrder checks that the set days follow one another: each starts
+// after the one before it ends. It returns the locale key and the day at
+// fault, or "".
+func checkOrder(s Schedule) (string, int) {
+	var prev *ProgrammeDay
+	for _, d := range s {
+		if d == nil {
+			continue
+		}
+		if prev != nil && d.Date+" "+d.Start < prev.Date+" "+prev.End {
+			return "schedule.err.order", d.Day
+		}
+		prev = d
+	}
+	return "", 0
+}
+
+// setDay stores a day after checking it against the rest of its village's
+// schedule. A day that moves gets a new revision and its households'
+// answers about coming are cleared (they answered for the old date).
+// allowPast lets an officer correct a day in the past.
+func setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPast bool) (moved bool, err error) {
+	if key := checkDay(d); key != "" {
+		return false, Invalid("set day", key)
+	}
+	if _, ok, err := GetVillage(tx, d.Moo); err != nil {
+		return false, err
+	} else if !ok {
+		return false, NotFound("set day", "schedule.err.no_village")
+	}
+	if !allowPast && d.Date < now.Format("2006-01-02") {
+		return false, Invalid("set day", "schedule.err.past")
+	}
+	s, err := GetSchedule(tx, d.Moo)
+	if err != nil {
+		return false, err
+	}
+	s[d.Day-1] = &d
+	if key, _ := checkOrder(s); key != "" {
+		return false, Invalid("set day", key)
+	}
+	return storeDay(tx, d, now, by)
+}
+
+// storeDay writes a checked day, giving it a new revision when it changed
+// and clearing its households' answers about coming when it moved.
+func storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err error) {
+	old, existed, err := GetDay(tx, d.Moo, d.Day)
+	if err != nil {
+		return false, err
+	}
+	if existed {
+		if old.same(d) {
+			return false, nil
+		}
+		d.Rev = old.Rev
+		moved = old.Date != d.Date || old.Start != d.Start
+	}
+	d.Rev++
+	d.Updated, d.UpdatedBy = now, by
+	if err := tx.Put(BucketDays, DayKey(d.Moo, d.Day), d); err != nil {
+		return false, err
+	}
+	if moved {
+		if err := clearIntents(tx, d.Moo, d.Day, now); err != nil {
+			return false, err
+		}
+	}
+	return moved, nil
+}
+
+// Columns of the schedule import.
+var scheduleColumns = []importColumn{
+	{Name: "moo", Aliases: []string{"หมู่ที่", "หมู่"}, Required: true},
+	{Name: "day", Aliases: []string{"วันที่อบรม", "วัน"}, Required: true},
+	{Name: "date", Aliases: []string{"วันที่"}, Required: true},
+	{Name: "start", Aliases: []string{"เริ่ม", "เวลาเริ่ม"}, Required: true},
+	{Name: "end", Aliases: []string{"เลิก", "เวลาเลิก"}, Required: true},
+	{Name: "place", Aliases: []string{"สถานที่"}, Required: true},
+	{Name: "destination", Aliases: []string{"สถานที่ดูงาน"}},
+	{Name: "meeting_point", Aliases: []string{"จุดนัดพบ"}},
+	{Name: "departure", Aliases: []string{"เวลาออกเดินทาง"}},
+	{Name: "bring", Aliases: []string{"สิ่งที่ต้องเตรียม"}},
+}
+
+// ImportSchedule reads a schedule CSV (columns moo, day, date, start, end,
+// place, and for day 4 destination, meeting_point, departure, bring) and
+// sets every day in it, or nothing when any row is bad. Dates may be
+// "2026-12-07" or Thai "7/12/2569". A date in the past is refused unless
+// allowPast (an officer correcting the record).
+func ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast bool) (ImportReport, error) {
+	rows, problems, err := readImport(r, scheduleColumns)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	type parsed struct {
+		line int
+		day  ProgrammeDay
+	}
+	var days []parsed
+	seen := map[string]int{}
+	villages := map[int]bool{}
+	for _, row := range rows {
+		bad := func(key string, kv ...any) {
+			problems = append(problems, LineError{Line: row.Line, Problem: T(key, kv...)})
+		}
+		v := row.Values
+		moo, ok := locales.ParseMoo(v["moo"])
+		if !ok {
+			bad("schedule.import.bad_moo", "Value", v["moo"])
+			continue
+		}
+		if _, found := villages[moo]; !found {
+			_, exists, err := GetVillage(tx, moo)
+			if err != nil {
+				return ImportReport{}, err
+			}
+			villages[moo] = exists
+		}
+		if !villages[moo] {
+			bad("schedule.import.no_village", "Moo", moo)
+			continue
+		}
+		day, err := strconv.Atoi(strings.TrimSpace(locales.NormalizeDigits(v["day"])))
+		if err != nil || day < 1 || day > Days {
+			bad("schedule.import.bad_day", "Value", v["day"])
+			continue
+		}
+		if first, dup := seen[DayKey(moo, day)]; dup {
+			bad("schedule.import.duplicate", "Moo", moo, "Day", day, "Line", first)
+			continue
+		}
+		seen[DayKey(moo, day)] = row.Line
+		d := ProgrammeDay{Moo: moo, Day: day, Place: strings.TrimSpace(v["place"]),
+			Destination: strings.TrimSpace(v["destination"]), MeetingPoint: strings.TrimSpace(v["meeting_point"]),
+			Bring: strings.TrimSpace(v["bring"])}
+		if d.Date, ok = locales.ParseDate(v["date"]); !ok {
+			bad("schedule.import.bad_date", "Value", v["date"])
+			continue
+		}
+		if d.Start, ok = locales.ParseClock(v["start"]); !ok {
+			bad("schedule.import.bad_time", "Value", v["start"])
+			continue
+		}
+		if d.End, ok = locales.ParseClock(v["end"]); !ok {
+			bad("schedule.import.bad_time", "Value", v["end"])
+			continue
+		}
+		if dep := strings.TrimSpace(v["departure"]); dep != "" {
+			if d.Departure, ok = locales.ParseClock(dep); !ok {
+				bad("schedule.import.bad_time", "Value", dep)
+				continue
+			}
+		}
+		if key := checkDay(d); key != "" {
+			bad(key)
+			continue
+		}
+		if !allowPast && d.Date < now.Format("2006-01-02") {
+			bad("schedule.err.past")
+			continue
+		}
+		days = append(days, parsed{row.Line, d})
+	}
+	// The order is checked per village over the file's days and the days
+	// already stored that the file does not change.
+	byVillage := map[int]Schedule{}
+	for _, p := range days {
+		s, ok := byVillage[p.day.Moo]
+		if !ok {
+			if s, err = GetSchedule(tx, p.day.Moo); err != nil {
+				return ImportReport{}, err
+			}
+		}
+		d := p.day
+		s[d.Day-1] = &d
+		byVillage[p.day.Moo] = s
+	}
+	for _, p := range days {
+		if key, day := checkOrder(byVillage[p.day.Moo]); key != "" && day == p.day.Day {
+			problems = append(problems, LineError{Line: p.line, Problem: T(key)})
+		}
+	}
+	if len(problems) > 0 {
+		slices.SortStableFunc(problems, func(a, b LineError) int { return a.Line - b.Line })
+		return ImportReport{}, &ImportError{Lines: problems}
+	}
+	var rep ImportReport
+	for _, p := range days {
+		old, existed, err := GetDay(tx, p.day.Moo, p.day.Day)
+		if err != nil {
+			return rep, err
+		}
+		switch {
+		case existed && old.same(p.day):
+			rep.Unchanged++
+			continue
+		case existed:
+			rep.Updated++
+		default:
+			rep.Added++
+		}
+		if _, err := storeDay(tx, p.day, now, by); err != nil {
+			return rep, fmt.Errorf("flows: import schedule line %d: %w", p.line, err)
+		}
+	}
+	return rep, nil
+}

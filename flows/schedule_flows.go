@@ -1,0 +1,219 @@
+package flows
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+const (
+	formDay    = "schedule.day"
+	actSchedV  = "sch.v"   // show a village's schedule (officers)
+	actSetDay  = "sch.set" // start setting one day
+	ansMoo     = "_moo"
+	ansDay     = "_day"
+	ansPastYes = "yes"
+)
+
+func (e *Engine) registerSchedule() {
+	e.RegisterMenu("schedule", e.mySchedule)
+	e.RegisterCommand(Command{Key: "schedule.cmd.mine", In1to1: true, Run: e.mySchedule})
+	e.RegisterCommand(Command{Key: "schedule.cmd.set", In1to1: true, Run: func(c *Ctx) error { return e.actScheduleVillage(c, url.Values{}) }})
+	e.RegisterAction(actSchedV, e.actScheduleVillage)
+	e.RegisterAction(actSetDay, e.actSetDay)
+	isDay4 := func(a Answers) bool { return a[ansDay] == itoa(StudyVisit) }
+	e.RegisterForm(&Form{
+		Name:  formDay,
+		Title: T("schedule.form.title"),
+		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "set day") },
+		Questions: []Question{
+			{Field: "date", Ask: T("schedule.q.date"), Help: T("schedule.help.date"), Label: T("attendance.label.date"), Picker: "date",
+				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+					d, ok := locales.ParseDate(s)
+					if !ok {
+						h := T("schedule.hint.date")
+						return "", &h
+					}
+					return d, nil
+				},
+				Show: func(c *Ctx, v string) Msg {
+					t, _ := time.ParseInLocation("2006-01-02", v, c.Location())
+					return T("attendance.value.date", "Date", locales.Date(t))
+				}},
+			{Field: "past", Label: T("schedule.label.past"),
+				When: func(a Answers) bool { return a["date"] != "" && a["date"] < a["_today"] },
+				Prompt: func(c *Ctx, a Answers) Msg {
+					return T("schedule.q.past")
+				},
+				Choices: func(*Ctx, Answers) ([]Choice, error) {
+					return []Choice{{Value: ansPastYes, Label: T("schedule.past.yes")}, {Value: "no", Label: T("schedule.past.no")}}, nil
+				},
+				Show: func(_ *Ctx, v string) Msg { return T("schedule.past." + v) }},
+			{Field: "start", Ask: T("schedule.q.start"), Label: T("schedule.label.start"), Picker: "time", Parse: clockParser, Show: showClock},
+			{Field: "end", Ask: T("schedule.q.end"), Label: T("schedule.label.end"), Picker: "time", Parse: clockParser, Show: showClock},
+			{Field: "place", Ask: T("schedule.q.place"), Label: T("attendance.label.place"), Parse: textParser(120, "schedule.hint.text")},
+			{Field: "destination", Ask: T("schedule.q.destination"), Label: T("attendance.label.destination"), When: isDay4, Parse: textParser(120, "schedule.hint.text")},
+			{Field: "meeting", Ask: T("schedule.q.meeting"), Label: T("attendance.label.meeting"), When: isDay4, Parse: textParser(120, "schedule.hint.text")},
+			{Field: "departure", Ask: T("schedule.q.departure"), Label: T("attendance.label.departure"), When: isDay4, Picker: "time", Parse: clockParser, Show: showClock},
+			{Field: "bring", Ask: T("schedule.q.bring"), Label: T("attendance.label.bring"), When: isDay4, Parse: textParser(200, "schedule.hint.text")},
+		},
+		Save: e.saveDay,
+	})
+}
+
+func clockParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
+	v, ok := locales.ParseClock(s)
+	if !ok {
+		h := T("schedule.hint.time")
+		return "", &h
+	}
+	return v, nil
+}
+
+func showClock(_ *Ctx, v string) Msg {
+	t, _ := time.Parse("15:04", v)
+	return T("attendance.value.clock", "Time", locales.Clock(t))
+}
+
+// mySchedule shows the user their village's five days: a household its
+// own village, a sage their team's; an officer picks a village.
+func (e *Engine) mySchedule(c *Ctx) error {
+	if officer, err := IsOfficer(c.Tx, c.In.UserID); err != nil {
+		return err
+	} else if officer {
+		return e.actScheduleVillage(c, url.Values{})
+	}
+	h, isHousehold, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	moo := h.Moo
+	if !isHousehold {
+		role, err := SageRoleOf(c.Tx, c.In.UserID)
+		if err != nil {
+			return err
+		}
+		moo = role.Moo
+		if moo == 0 {
+			if s, ok, err := GetSage(c.Tx, c.In.UserID); err != nil {
+				return err
+			} else if ok {
+				moo = s.Moo
+			}
+		}
+	}
+	if moo == 0 {
+		c.Say(Text(T("schedule.none_for_you"), e.mainMenu(c)...))
+		return nil
+	}
+	if err := e.showSchedule(c, moo, false); err != nil {
+		return err
+	}
+	if isHousehold && h.Status == StatusSelected {
+		// The card for today or the next day, with its buttons.
+		s, err := GetSchedule(c.Tx, moo)
+		if err != nil {
+			return err
+		}
+		for _, d := range s {
+			if d != nil && d.Date >= c.today() {
+				c.Say(DayCard(c, *d, h))
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// showSchedule says a village's days as a card; officers get buttons to
+// set each day.
+func (e *Engine) showSchedule(c *Ctx, moo int, editable bool) error {
+	v, ok, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("schedule", "schedule.err.no_village")
+	}
+	s, err := GetSchedule(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	var fields []Field
+	var buttons []Action
+	for i, d := range s {
+		label := T("schedule.row.label", "N", i+1)
+		if d == nil {
+			fields = append(fields, Field{Label: label, Value: T("schedule.row.unset")})
+		} else {
+			start, end := d.StartsAt(c.Location()), d.EndsAt(c.Location())
+			fields = append(fields, Field{Label: label, Value: T("schedule.row.value",
+				"Date", locales.ShortDate(start), "Start", locales.Clock(start), "End", locales.Clock(end), "Place", d.Place,
+				"Kind", T("schedule.kind."+itoa(i+1)).Ref())})
+		}
+		if editable {
+			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: actionData(actSetDay, "moo", itoa(moo), "day", itoa(i+1))})
+		}
+	}
+	title := T("schedule.title", "Moo", v.Moo, "Name", v.Name)
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons})
+	return nil
+}
+
+func (e *Engine) actScheduleVillage(c *Ctx, v url.Values) error {
+	if err := requireOfficer(c, "schedule"); err != nil {
+		return err
+	}
+	moo := atoi(v.Get("moo"))
+	if moo == 0 {
+		return chooseVillage(c, T("schedule.which_village"), actSchedV)
+	}
+	return e.showSchedule(c, moo, true)
+}
+
+// actSetDay starts the form for one day, prefilled with what is set.
+func (e *Engine) actSetDay(c *Ctx, v url.Values) error {
+	if err := requireOfficer(c, "set day"); err != nil {
+		return err
+	}
+	moo, day := atoi(v.Get("moo")), atoi(v.Get("day"))
+	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
+		return err
+	} else if !ok || day < 1 || day > Days {
+		return NotFound("set day", "schedule.err.no_village")
+	}
+	a := Answers{ansMoo: itoa(moo), ansDay: itoa(day), "_today": c.today()}
+	if d, ok, err := GetDay(c.Tx, moo, day); err != nil {
+		return err
+	} else if ok {
+		a["date"], a["start"], a["end"], a["place"] = d.Date, d.Start, d.End, d.Place
+		if day == StudyVisit {
+			a["destination"], a["meeting"], a["departure"], a["bring"] = d.Destination, d.MeetingPoint, d.Departure, d.Bring
+		}
+		if d.Date < c.today() {
+			a["past"] = ansPastYes
+		}
+	}
+	return c.StartForm(formDay, a)
+}
+
+func (e *Engine) saveDay(c *Ctx, a Answers) error {
+	if a["date"] < c.today() && a["past"] != ansPastYes {
+		return Invalid("set day", "schedule.err.past")
+	}
+	d := ProgrammeDay{Moo: atoi(a[ansMoo]), Day: atoi(a[ansDay]), Date: a["date"], Start: a["start"], End: a["end"], Place: a["place"]}
+	if d.Day == StudyVisit {
+		d.Destination, d.MeetingPoint, d.Departure, d.Bring = a["destination"], a["meeting"], a["departure"], a["bring"]
+	}
+	moved, err := setDay(c.Tx, d, c.Now, c.In.UserID, a["past"] == ansPastYes)
+	if err != nil {
+		return err
+	}
+	key := "schedule.saved"
+	if moved {
+		key = "schedule.saved_moved"
+	}
+	c.Say(Text(T(key, "Day", d.Day)))
+	return e.showSchedule(c, d.Moo, true)
+}
