@@ -56,8 +56,9 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	worker *Worker
-	sender *Sender
+	worker    *Worker
+	sender    *Sender
+	scheduler *Scheduler
 
 	cancel context.CancelFunc
 	loops  sync.WaitGroup
@@ -142,6 +143,9 @@ func (s *Server) Serve(l net.Listener) error {
 // stops the worker and the sender after the events they are handling.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.echo.Shutdown(ctx)
+	if s.scheduler != nil {
+		s.scheduler.Stop()
+	}
 	if s.cancel != nil {
 		s.cancel()
 	}

@@ -106,7 +106,18 @@ func studyVisitFields(c *Ctx, d ProgrammeDay) []Field {
 // not linked LINE — a sage of its village. The day must still be the one
 // the card was made for.
 func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error) {
-	h, ok, err := GetHousehold(c.Tx, v.Get("h"))
+	var h Household
+	var ok bool
+	var err error
+	if v.Get("h") == "" {
+		// A village-wide card (a reminder): the tapper's own household.
+		h, ok, err = HouseholdOfUser(c.Tx, c.In.UserID)
+		if err == nil && !ok {
+			return h, ProgrammeDay{}, NotFound("attendance", "attendance.err.no_household")
+		}
+	} else {
+		h, ok, err = GetHousehold(c.Tx, v.Get("h"))
+	}
 	if err != nil {
 		return h, ProgrammeDay{}, err
 	}

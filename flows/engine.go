@@ -18,6 +18,16 @@ type Config struct {
 	ConversationTimeout time.Duration
 	// Catalog gives the command words users type, in every language.
 	Catalog *locales.Catalog
+	// NewCode makes a fresh single-use code (officer codes, invite codes):
+	// 8 characters from an alphabet without look-alikes. Tests inject a
+	// deterministic one; the default reads crypto/rand.
+	NewCode func() string
+	// NotifyGroupsOnRegistration pushes a review card to every officers'
+	// group for each new sage registration. Off by default: LINE counts a
+	// push to a group once per member; officers ask with รออนุมัติ instead.
+	NotifyGroupsOnRegistration bool
+	// Reminders says when reminders and the daily summary fall due.
+	Reminders ReminderConfig
 }
 
 // Engine turns inputs into state changes and replies. It holds no state of
@@ -29,6 +39,7 @@ type Engine struct {
 	actions  map[string]ActionFunc
 	menu     map[string]func(c *Ctx) error
 	commands []Command
+	mydata   []MyDataSection // "my info" sections, see RegisterMyData
 }
 
 // ActionFunc handles a button outside any form (approve a sage, mark
@@ -43,6 +54,11 @@ type Command struct {
 	InGroup bool
 	In1to1  bool
 	Run     func(c *Ctx) error
+	// Claim, for a command without Key, looks at typed text that is no
+	// command word (e.g. a code) and handles it if it recognises it,
+	// reporting whether it did. Claims are tried after every command word,
+	// in registration order.
+	Claim func(c *Ctx) (bool, error)
 }
 
 // NewEngine returns an engine with cfg, filling in defaults, with every
@@ -57,8 +73,24 @@ func NewEngine(cfg Config) *Engine {
 	if cfg.Catalog == nil {
 		cfg.Catalog = locales.MustLoad()
 	}
+	cfg.Reminders.defaults()
+	if cfg.NewCode == nil {
+		cfg.NewCode = randomCode
+	}
 	e := &Engine{cfg: cfg, forms: map[string]*Form{}, actions: map[string]ActionFunc{}, menu: map[string]func(*Ctx) error{}}
+	// Sages, teams and my info register their menu items before core
+	// fills the rest with placeholders, and their code claim before the
+	// officers' catch-all one.
+	e.registerMyData()
+	e.registerSages()
+	e.registerTeams()
 	e.registerCore()
+	e.registerOfficers()
+	e.registerVillages()
+	e.registerHouseholds()
+	e.registerSchedule()
+	e.registerAttendance()
+	e.registerSummary()
 	return e
 }
 
@@ -229,9 +261,21 @@ func (e *Engine) command(c *Ctx, group bool) error {
 		if (group && !cmd.InGroup) || (!group && !cmd.In1to1) {
 			continue
 		}
-		if e.isCmd(c.In.Text, cmd.Key) {
+		if cmd.Key != "" && e.isCmd(c.In.Text, cmd.Key) {
 			return cmd.Run(c)
 		}
+	}
+	for _, cmd := range e.commands {
+		if cmd.Claim == nil || (group && !cmd.InGroup) || (!group && !cmd.In1to1) {
+			continue
+		}
+		if ok, err := cmd.Claim(c); ok || err != nil {
+			return err
+		}
+	}
+	if !group && looksLikeCode(c.In.Text) {
+		// No claim knew it: a mistyped, or made-up, code (officers.go).
+		return Invalid("redeem code", "officer.code.unknown")
 	}
 	if group {
 		return nil // groups talk among themselves; the bot answers commands only

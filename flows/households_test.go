@@ -20,8 +20,9 @@ type hhRig struct {
 	t    *testing.T
 	db   *storage.DB
 	eng  *flows.Engine
-	now  time.Time
-	code int
+	now     time.Time
+	code    int
+	sageSeq uint64
 }
 
 func newHHRig(t *testing.T) *hhRig {
@@ -57,7 +58,9 @@ func (r *hhRig) user(id string, officer bool) {
 // sage makes an approved sage on village moo's team, the lead if lead.
 func (r *hhRig) sage(id string, moo int, lead bool) {
 	r.user(id, false)
-	r.put(flows.BucketSages, id, flows.Sage{ID: uint64(len(id)), UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamMoo: moo, Status: flows.SageApproved})
+	r.sageSeq++
+	r.put(flows.BucketSages, id, flows.Sage{ID: r.sageSeq, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamMoo: moo, Status: flows.SageApproved})
+	r.put(flows.BucketSageIDs, fmt.Sprintf("%020d", r.sageSeq), id)
 	if lead {
 		err := r.db.Update(func(tx flows.Tx) error {
 			v, _, err := flows.GetVillage(tx, moo)

@@ -207,17 +207,20 @@ func storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err 
 }
 
 // Columns of the schedule import.
-var scheduleColumns = []importColumn{
-	{Name: "moo", Aliases: []string{"หมู่ที่", "หมู่"}, Required: true},
-	{Name: "day", Aliases: []string{"วันที่อบรม", "วัน"}, Required: true},
-	{Name: "date", Aliases: []string{"วันที่"}, Required: true},
-	{Name: "start", Aliases: []string{"เริ่ม", "เวลาเริ่ม"}, Required: true},
-	{Name: "end", Aliases: []string{"เลิก", "เวลาเลิก"}, Required: true},
-	{Name: "place", Aliases: []string{"สถานที่"}, Required: true},
-	{Name: "destination", Aliases: []string{"สถานที่ดูงาน"}},
-	{Name: "meeting_point", Aliases: []string{"จุดนัดพบ"}},
-	{Name: "departure", Aliases: []string{"เวลาออกเดินทาง"}},
-	{Name: "bring", Aliases: []string{"สิ่งที่ต้องเตรียม"}},
+var scheduleColumns = importColumns{
+	Known: "schedule.import.columns",
+	Cols: []importColumn{
+		{Name: "moo", Aliases: []string{"หมู่ที่", "หมู่"}, Label: "schedule.col.moo", Required: true},
+		{Name: "day", Aliases: []string{"วันอบรม", "วันที่อบรม"}, Label: "schedule.col.day", Required: true},
+		{Name: "date", Aliases: []string{"วันที่"}, Label: "schedule.col.date", Required: true},
+		{Name: "start", Aliases: []string{"เริ่ม", "เวลาเริ่ม"}, Label: "schedule.col.start", Required: true},
+		{Name: "end", Aliases: []string{"เลิก", "เวลาเลิก"}, Label: "schedule.col.end", Required: true},
+		{Name: "place", Aliases: []string{"สถานที่"}, Label: "schedule.col.place", Required: true},
+		{Name: "destination", Aliases: []string{"สถานที่ดูงาน"}, Label: "schedule.col.destination"},
+		{Name: "meeting_point", Aliases: []string{"จุดนัดพบ"}, Label: "schedule.col.meeting_point"},
+		{Name: "departure", Aliases: []string{"เวลาออกเดินทาง"}, Label: "schedule.col.departure"},
+		{Name: "bring", Aliases: []string{"สิ่งที่ต้องเตรียม"}, Label: "schedule.col.bring"},
+	},
 }
 
 // ImportSchedule reads a schedule CSV (columns moo, day, date, start, end,

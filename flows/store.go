@@ -39,6 +39,11 @@ var ErrStop = errors.New("stop scan")
 var Buckets = []string{
 	BucketInbox, BucketOutbox, BucketProcessed, BucketDeadLetter, BucketSendFailed, BucketCounters,
 	BucketUsers, BucketGroups, BucketConversations, BucketVillages,
+	BucketOfficerCodes,
+	BucketSages, BucketSageIDs, BucketInvites, BucketInviteWaits,
+	BucketHouseholds, BucketHouseholdKeys, BucketHouseholdUsers, BucketLinkCodes, BucketPending,
+	BucketDays, BucketAttendance, BucketReminders,
+	BucketDemo,
 }
 
 // Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
@@ -54,4 +59,22 @@ const (
 	BucketGroups        = "groups"        // Group by LINE group id
 	BucketConversations = "conversations" // Conversation by LINE user id
 	BucketVillages      = "villages"      // Village by VillageKey
+	BucketOfficerCodes  = "officercodes"  // OfficerCode by its code
+	// Households by id; indexes by dedupe key, by the head's LINE user id,
+	// and by the link code a sage hands to a head without LINE.
+	BucketHouseholds     = "households"
+	BucketHouseholdKeys  = "householdkeys"
+	BucketHouseholdUsers = "householdusers"
+	BucketLinkCodes      = "linkcodes"
+	// BucketPending keeps answers waiting for a user's next tap (e.g. an
+	// update offered instead of a duplicate enrolment), by purpose/user.
+	BucketPending     = "pending"
+	BucketDays        = "days"        // ProgrammeDay by DayKey
+	BucketAttendance  = "attendance"  // Attendance by AttendanceKey
+	BucketReminders   = "reminders"   // LedgerEntry by reminder key
+	BucketSages       = "sages"       // Sage by LINE user id
+	BucketSageIDs     = "sageids"     // registry number (SeqKey) → LINE user id
+	BucketInvites     = "invites"     // team Invite by its code
+	BucketInviteWaits = "invitewaits" // LINE user id → InviteWait (a code typed before approval)
+	BucketDemo        = "demo"        // simulator demo data marker: "seeded" → when
 )

@@ -292,6 +292,18 @@ func (s *Server) profile(c *call, userID string, withLanguage bool) answer {
 	return s.accepted(c, KindProfile, []string{userID}, pa)
 }
 
+// handleGroupMemberCount answers how many members a group has (what a push
+// to it counts); groups nobody set count 1.
+func (s *Server) handleGroupMemberCount(c *call) answer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.groupMembers[c.params["groupId"]]
+	if !ok {
+		n = 1
+	}
+	return s.accepted(c, KindQuota, nil, map[string]any{"count": n})
+}
+
 func (s *Server) handleQuota(c *call) answer {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -446,6 +446,7 @@ var routes = []route{
 	mkroute("GET /v2/bot/message/quota/consumption", plain, (*Server).handleConsumption),
 	mkroute("GET /v2/bot/profile/{userId}", plain, (*Server).handleProfile),
 	mkroute("GET /v2/bot/group/{groupId}/member/{userId}", plain, (*Server).handleGroupMember),
+	mkroute("GET /v2/bot/group/{groupId}/members/count", plain, (*Server).handleGroupMemberCount),
 
 	mkroute("POST /v2/bot/richmenu", jsonBody, (*Server).handleCreateRichMenu),
 	mkroute("POST /v2/bot/richmenu/validate", jsonBody, (*Server).handleValidateRichMenu),

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/sammachip/sammachip/flows"
 )
 
 // Config is the program's configuration, read from the environment.
@@ -19,6 +21,13 @@ type Config struct {
 	Addr          string
 	DB            string
 	Location      *time.Location
+	// ConversationTimeout expires a conversation left idle this long.
+	ConversationTimeout time.Duration
+	// Reminders says when reminders and the daily summary fall due.
+	Reminders flows.ReminderConfig
+	// NotifyGroupsOnRegistration pushes each new sage registration to the
+	// officers' groups (off by default: a group push counts per member).
+	NotifyGroupsOnRegistration bool
 }
 
 // Simulator reports whether the bot runs without a LINE channel.
@@ -68,6 +77,52 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SAMMACHIP_TZ=%q: not a known time zone; expected a name such as Asia/Bangkok", tz))
 	}
 	c.Location = loc
+	if v := get("SAMMACHIP_CONVERSATION_TIMEOUT", "30m"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 24*time.Hour {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_CONVERSATION_TIMEOUT=%q: expected a duration from 1m to 24h, e.g. 30m", v))
+		}
+		c.ConversationTimeout = d
+	}
+	clock := func(name, def string, dst *string) {
+		v := get(name, def)
+		if _, err := time.Parse("15:04", v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: expected a time of day as HH:MM, e.g. %s", name, v, def))
+		}
+		*dst = v
+	}
+	rc := &c.Reminders
+	clock("SAMMACHIP_REMIND_EVENING", "18:00", &rc.EveningBefore)
+	clock("SAMMACHIP_REMIND_HEADCOUNT", "18:00", &rc.Headcount)
+	clock("SAMMACHIP_SUMMARY_AT", "18:30", &rc.Summary)
+	switch v := get("SAMMACHIP_REMIND_MORNING", "off"); v {
+	case "off", "":
+		rc.Morning = "07:00"
+	default:
+		rc.MorningOn = true
+		clock("SAMMACHIP_REMIND_MORNING", "07:00", &rc.Morning)
+	}
+	quiet := get("SAMMACHIP_QUIET_HOURS", "21:00-07:00")
+	if from, to, ok := strings.Cut(quiet, "-"); ok {
+		_, err1 := time.Parse("15:04", from)
+		_, err2 := time.Parse("15:04", to)
+		if err1 != nil || err2 != nil {
+			ok = false
+		}
+		rc.QuietStart, rc.QuietEnd = from, to
+		if !ok {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_QUIET_HOURS=%q: expected HH:MM-HH:MM, e.g. 21:00-07:00", quiet))
+		}
+	} else {
+		errs = append(errs, fmt.Errorf("SAMMACHIP_QUIET_HOURS=%q: expected HH:MM-HH:MM, e.g. 21:00-07:00", quiet))
+	}
+	switch v := strings.ToLower(get("SAMMACHIP_NOTIFY_GROUPS_ON_REGISTRATION", "false")); v {
+	case "true", "1", "yes", "on":
+		c.NotifyGroupsOnRegistration = true
+	case "false", "0", "no", "off":
+	default:
+		errs = append(errs, fmt.Errorf("SAMMACHIP_NOTIFY_GROUPS_ON_REGISTRATION=%q: expected true or false", v))
+	}
 	if c.DB == "" {
 		// The simulator keeps its demo data apart from a real channel's.
 		c.DB = "sammachip.db"

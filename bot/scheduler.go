@@ -1,0 +1,232 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/robfig/cron/v3"
+
+	"github.com/sammachip/sammachip/flows"
+)
+
+// maxMulticast is LINE's limit of recipients per multicast call.
+const maxMulticast = 500
+
+// Planner says what is due at a moment: the domain's reminder planning.
+type Planner interface {
+	Due(tx flows.Tx, now time.Time) ([]flows.Reminder, error)
+}
+
+// Scheduler ticks every minute (robfig/cron, in the programme's zone,
+// recovering from panics). Each tick asks the planner what is due, queues
+// the pushes in the outbox and records the reminder in the ledger in one
+// transaction: a reminder is sent once, across restarts and retries.
+type Scheduler struct {
+	store   Store
+	planner Planner
+	render  *Renderer
+	sender  *Sender
+	api     *messaging_api.MessagingApiAPI
+	metrics *Metrics
+	log     *slog.Logger
+	now     func() time.Time
+	loc     *time.Location
+
+	mu   sync.Mutex // one tick at a time
+	cron *cron.Cron
+}
+
+// Scheduler returns the server's scheduler, built on first use with p.
+func (s *Server) Scheduler(p Planner) *Scheduler {
+	if s.scheduler == nil {
+		s.scheduler = &Scheduler{store: s.store, planner: p, render: s.worker.render, sender: s.sender, api: s.api,
+			metrics: s.metrics, log: s.log, now: s.now, loc: s.cfg.Location}
+	}
+	return s.scheduler
+}
+
+// cronLogger lets cron report through slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
+
+// Start ticks every minute and refreshes the quota reading every hour.
+func (sc *Scheduler) Start() error {
+	logger := cronLogger{sc.log}
+	sc.cron = cron.New(cron.WithLocation(sc.loc), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
+	if _, err := sc.cron.AddFunc("* * * * *", func() { sc.tickLogged() }); err != nil {
+		return err
+	}
+	if _, err := sc.cron.AddFunc("7 * * * *", func() { sc.refreshQuotaLogged() }); err != nil {
+		return err
+	}
+	sc.cron.Start()
+	go sc.refreshQuotaLogged()
+	return nil
+}
+
+// Stop stops ticking and waits for a tick in progress.
+func (sc *Scheduler) Stop() {
+	if sc.cron != nil {
+		<-sc.cron.Stop().Done()
+	}
+}
+
+func (sc *Scheduler) tickLogged() {
+	if _, err := sc.Tick(context.Background()); err != nil {
+		sc.log.Error("scheduler: tick", "err", err)
+	}
+}
+
+func (sc *Scheduler) refreshQuotaLogged() {
+	if err := sc.RefreshQuota(); err != nil {
+		sc.log.Warn("scheduler: read push quota", "err", err)
+	}
+}
+
+// TickResult counts what a tick did.
+type TickResult struct {
+	Sent       int // reminders queued
+	Skipped    int // reminders whose moment passed while the bot was down
+	Nothing    int // summaries with nothing to report
+	Pushes     int // outbox records (multicast or push calls)
+	Recipients int
+}
+
+// Tick queues everything due now. It is safe to call at any time and as
+// often as wanted: what is in the ledger is never queued again.
+func (sc *Scheduler) Tick(ctx context.Context) (TickResult, error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	var res TickResult
+	now := sc.now()
+	var due []flows.Reminder
+	if err := sc.store.View(func(tx flows.Tx) error {
+		var err error
+		due, err = sc.planner.Due(tx, now)
+		return err
+	}); err != nil {
+		return res, fmt.Errorf("bot: plan reminders: %w", err)
+	}
+	members := map[string]int{}
+	for _, r := range due {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		// Group sizes come from LINE, outside the transaction: a push to a
+		// group counts once per member.
+		for _, send := range r.Sends {
+			if send.Group {
+				for _, g := range send.To {
+					if _, ok := members[g]; !ok {
+						members[g] = sc.groupSize(g)
+					}
+				}
+			}
+		}
+		if err := sc.queue(r, now, members, &res); err != nil {
+			return res, err
+		}
+	}
+	if res.Pushes > 0 {
+		sc.sender.Notify()
+	}
+	return res, nil
+}
+
+func (sc *Scheduler) groupSize(groupID string) int {
+	res, body, err := sc.api.GetGroupMemberCountWithHttpInfo(groupID)
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil || body == nil || body.Count <= 0 {
+		return 1
+	}
+	return int(body.Count)
+}
+
+// queue records one reminder and its pushes in one transaction.
+func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]int, res *TickResult) error {
+	var pushes, recipients int
+	err := sc.store.Update(func(tx flows.Tx) error {
+		pushes, recipients = 0, 0
+		if done, err := flows.Recorded(tx, r.Key); err != nil || done {
+			return err
+		}
+		if r.Skip {
+			return flows.RecordReminder(tx, r, flows.LedgerSkipped, nil, 0, now)
+		}
+		if len(r.Sends) == 0 {
+			return flows.RecordReminder(tx, r, flows.LedgerNothing, nil, 0, now)
+		}
+		var keys []string
+		for _, send := range r.Sends {
+			msgs, err := sc.render.Render(send.Lang, send.Replies)
+			if err != nil {
+				return err
+			}
+			for start := 0; start < len(send.To); start += maxMulticast {
+				to := send.To[start:min(start+maxMulticast, len(send.To))]
+				rec := OutboxRecord{Kind: SendMulticast, Chat: "multicast:" + r.Key, To: to, Messages: msgs,
+					RetryKey: uuid.NewString(), Purpose: send.Purpose, Created: now}
+				switch {
+				case send.Group:
+					rec.Kind, rec.Chat, rec.Recipients = SendPush, to[0], members[to[0]]
+				case len(to) == 1:
+					rec.Kind, rec.Chat = SendPush, to[0]
+				}
+				if err := QueuePush(tx, rec); err != nil {
+					return err
+				}
+				keys = append(keys, rec.RetryKey)
+				pushes++
+				recipients += rec.recipients()
+			}
+		}
+		return flows.RecordReminder(tx, r, flows.LedgerSent, keys, recipients, now)
+	})
+	if err != nil {
+		return fmt.Errorf("bot: queue reminder %s: %w", r.Key, err)
+	}
+	switch {
+	case r.Skip:
+		res.Skipped++
+		sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Moo, "day", r.Day)
+	case len(r.Sends) == 0:
+		res.Nothing++
+	default:
+		res.Sent++
+	}
+	res.Pushes += pushes
+	res.Recipients += recipients
+	return nil
+}
+
+// RefreshQuota reads this month's push quota and usage from LINE and keeps
+// them for the summary and the quota warning.
+func (sc *Scheduler) RefreshQuota() error {
+	res, q, err := sc.api.GetMessageQuotaWithHttpInfo()
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil {
+		return err
+	}
+	res, used, err := sc.api.GetMessageQuotaConsumptionWithHttpInfo()
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil {
+		return err
+	}
+	snap := flows.QuotaSnapshot{Limited: q.Type == messaging_api.QuotaType_LIMITED, Limit: q.Value, Used: used.TotalUsage, At: sc.now()}
+	return sc.store.Update(func(tx flows.Tx) error { return flows.SaveQuota(tx, snap) })
+}

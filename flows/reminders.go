@@ -1,0 +1,414 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// ReminderConfig says when reminders and the summary fall due, as "15:04"
+// times in the programme's zone.
+type ReminderConfig struct {
+	// EveningBefore: each day's card to its households, and the sages'
+	// brief, the evening before. Default 18:00.
+	EveningBefore string
+	// Headcount: the study visit's transport headcount, HeadcountDays
+	// before it. Default 18:00, 2 days.
+	Headcount     string
+	HeadcountDays int
+	// Morning, when MorningOn, reminds households on the day with
+	// "I am here". Off by default to save the push quota. Default 07:00.
+	Morning   string
+	MorningOn bool
+	// QuietStart–QuietEnd: nothing is pushed. Default 21:00–07:00.
+	QuietStart string
+	QuietEnd   string
+	// Summary: the officers' daily summary. Default 18:30.
+	Summary string
+	// QuotaWarnPercent warns officers once a month when pushes pass this
+	// share of the quota. Default 80.
+	QuotaWarnPercent int
+}
+
+func (rc *ReminderConfig) defaults() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&rc.EveningBefore, "18:00")
+	def(&rc.Headcount, "18:00")
+	def(&rc.Morning, "07:00")
+	def(&rc.QuietStart, "21:00")
+	def(&rc.QuietEnd, "07:00")
+	def(&rc.Summary, "18:30")
+	if rc.HeadcountDays <= 0 {
+		rc.HeadcountDays = 2
+	}
+	if rc.QuotaWarnPercent <= 0 {
+		rc.QuotaWarnPercent = 80
+	}
+}
+
+// Reminder kinds.
+const (
+	RemindEvening   = "evening"   // the day's card, the evening before
+	RemindHeadcount = "headcount" // study visit transport headcount
+	RemindMorning   = "morning"   // on the day, with I am here
+	RemindSummary   = "summary"   // the officers' daily summary
+	RemindQuota     = "quota"     // the push quota passed its warning level
+)
+
+// catchUp is how far back a missed reminder is still looked at (to send
+// it if its day has not started, or to count it as skipped).
+const catchUp = 3 * 24 * time.Hour
+
+// Reminder is something due to be pushed now. Skip means its moment has
+// passed (the bot was down and the day has started): nothing is sent, and
+// the skip is recorded and counted in the next summary.
+type Reminder struct {
+	Key   string
+	Kind  string
+	Moo   int
+	Day   int
+	Rev   int
+	DueAt time.Time
+	Skip  bool
+	Sends []Send
+	// Marks are ledger keys of skipped reminders this one reports (the
+	// summary counts each skip once).
+	Marks []string
+}
+
+// Send is one message for a set of recipients who all get the same thing
+// in the same language: the edge multicasts it (at most 500 a call), or
+// pushes it to a group.
+type Send struct {
+	To      []string
+	Group   bool
+	Lang    locales.Lang
+	Replies []Reply
+	Purpose string
+}
+
+// Recipients counts who a reminder goes to (a group counts once here; the
+// edge knows its members).
+func (r Reminder) Recipients() int {
+	n := 0
+	for _, s := range r.Sends {
+		n += len(s.To)
+	}
+	return n
+}
+
+// LedgerEntry records that a reminder was sent (or skipped), with the
+// retry keys of its pushes, so nothing is sent twice across restarts.
+type LedgerEntry struct {
+	Key        string    `json:"key"`
+	Kind       string    `json:"kind"`
+	Moo        int       `json:"moo,omitempty"`
+	Day        int       `json:"day,omitempty"`
+	Rev        int       `json:"rev,omitempty"`
+	DueAt      time.Time `json:"dueAt"`
+	At         time.Time `json:"at"`
+	Status     string    `json:"status"` // sent, skipped, nothing (a summary with nothing to report)
+	RetryKeys  []string  `json:"retryKeys,omitempty"`
+	Recipients int       `json:"recipients"`
+	// Reported is set once a skip has been counted in a summary.
+	Reported bool `json:"reported,omitempty"`
+}
+
+// Ledger statuses.
+const (
+	LedgerSent    = "sent"
+	LedgerSkipped = "skipped"
+	LedgerNothing = "nothing"
+)
+
+// RecordReminder writes a reminder's ledger entry inside the transaction
+// that queues its pushes.
+func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipients int, now time.Time) error {
+	for _, k := range r.Marks {
+		var le LedgerEntry
+		if ok, err := tx.Get(BucketReminders, k, &le); err != nil {
+			return err
+		} else if ok {
+			le.Reported = true
+			if err := tx.Put(BucketReminders, k, le); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Put(BucketReminders, r.Key, LedgerEntry{Key: r.Key, Kind: r.Kind, Moo: r.Moo, Day: r.Day, Rev: r.Rev,
+		DueAt: r.DueAt, At: now, Status: status, RetryKeys: retryKeys, Recipients: recipients})
+}
+
+// Recorded reports whether a reminder is already in the ledger.
+func Recorded(tx Tx, key string) (bool, error) {
+	var e LedgerEntry
+	return tx.Get(BucketReminders, key, &e)
+}
+
+func clockOn(date time.Time, hhmm string) time.Time {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return date
+	}
+	y, m, d := date.Date()
+	return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, date.Location())
+}
+
+// Quiet reports whether t falls in quiet hours.
+func (e *Engine) Quiet(t time.Time) bool {
+	rc := e.cfg.Reminders
+	hm := t.Format("15:04")
+	if rc.QuietStart == rc.QuietEnd {
+		return false
+	}
+	if rc.QuietStart < rc.QuietEnd {
+		return hm >= rc.QuietStart && hm < rc.QuietEnd
+	}
+	return hm >= rc.QuietStart || hm < rc.QuietEnd
+}
+
+// afterQuiet moves a time that falls in quiet hours to the end of them.
+func (e *Engine) afterQuiet(t time.Time) time.Time {
+	if !e.Quiet(t) {
+		return t
+	}
+	end := clockOn(t, e.cfg.Reminders.QuietEnd)
+	if !end.After(t) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end
+}
+
+// candidate is a reminder a day could have: when it falls due and the
+// moment after which it is pointless.
+type candidate struct {
+	kind   string
+	due    time.Time
+	before time.Time
+}
+
+func (e *Engine) candidates(d ProgrammeDay) []candidate {
+	rc := e.cfg.Reminders
+	loc := e.cfg.Location
+	date, err := time.ParseInLocation("2006-01-02", d.Date, loc)
+	if err != nil {
+		return nil
+	}
+	start := d.StartsAt(loc)
+	if d.Day == StudyVisit {
+		start = d.DepartsAt(loc)
+	}
+	out := []candidate{{RemindEvening, clockOn(date.AddDate(0, 0, -1), rc.EveningBefore), start}}
+	if d.Day == StudyVisit {
+		out = append(out, candidate{RemindHeadcount, clockOn(date.AddDate(0, 0, -rc.HeadcountDays), rc.Headcount), start})
+	}
+	if rc.MorningOn {
+		out = append(out, candidate{RemindMorning, clockOn(date, rc.Morning), d.EndsAt(loc)})
+	}
+	return out
+}
+
+// ReminderKey names a reminder in the ledger. It includes the day's
+// revision: a day that moves is a new day for its reminders.
+func ReminderKey(kind string, moo, day, rev int) string {
+	return fmt.Sprintf("%s/%03d/%d/%d", kind, moo, day, rev)
+}
+
+// Due returns what is due at now and not yet in the ledger: programme-day
+// reminders, the daily summary and the quota warning. It reads only; the
+// edge sends each reminder and records it in one transaction. Nothing is
+// due in quiet hours: what falls due then waits for the morning.
+func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
+	now = now.In(e.cfg.Location)
+	if e.Quiet(now) {
+		return nil, nil
+	}
+	var out []Reminder
+	var days []ProgrammeDay
+	err := tx.Scan(BucketDays, "", func(_ string, decode func(any) error) error {
+		var d ProgrammeDay
+		if err := decode(&d); err != nil {
+			return err
+		}
+		days = append(days, d)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
+	for _, d := range days {
+		for _, cand := range e.candidates(d) {
+			if now.Before(e.afterQuiet(cand.due)) || now.Sub(cand.before) > catchUp {
+				continue
+			}
+			// A day set after its moment had passed (a correction) never
+			// had this reminder to send.
+			if !d.Updated.Before(cand.before) {
+				continue
+			}
+			key := ReminderKey(cand.kind, d.Moo, d.Day, d.Rev)
+			if done, err := Recorded(tx, key); err != nil || done {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			r := Reminder{Key: key, Kind: cand.kind, Moo: d.Moo, Day: d.Day, Rev: d.Rev, DueAt: cand.due}
+			if !now.Before(cand.before) {
+				r.Skip = true
+			} else if r.Sends, err = e.reminderSends(c, d, cand.kind); err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+	}
+	if r, ok, err := e.dueSummary(c); err != nil {
+		return nil, err
+	} else if ok {
+		out = append(out, r)
+	}
+	if r, ok, err := e.dueQuotaWarning(c); err != nil {
+		return nil, err
+	} else if ok {
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// reminderSends builds a day's messages: one card for all the village's
+// selected households (its buttons work out the household from who taps),
+// and for the evening before, the sages' brief.
+func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string) ([]Send, error) {
+	households, err := SelectedHouseholds(c.Tx, d.Moo)
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	for _, h := range households {
+		if h.UserID != "" {
+			users = append(users, h.UserID)
+		}
+	}
+	var card Reply
+	switch kind {
+	case RemindEvening:
+		card = VillageDayCard(c, d, T("reminder.evening", "Day", d.Day))
+	case RemindHeadcount:
+		card = VillageDayCard(c, d, T("reminder.headcount"))
+	case RemindMorning:
+		card = VillageDayCard(c, d, T("reminder.morning"))
+	}
+	sends, err := e.sendsTo(c, users, "reminder", card)
+	if err != nil {
+		return nil, err
+	}
+	if kind != RemindEvening {
+		return sends, nil
+	}
+	team, err := TeamMembers(c.Tx, d.Moo)
+	if err != nil {
+		return nil, err
+	}
+	var sages []string
+	for _, s := range team {
+		if s.UserID != "" && s.Status == SageApproved {
+			sages = append(sages, s.UserID)
+		}
+	}
+	brief, err := e.sageBrief(c, d, households)
+	if err != nil {
+		return nil, err
+	}
+	more, err := e.sendsTo(c, sages, "reminder", brief)
+	return append(sends, more...), err
+}
+
+// sendsTo groups active users by language, one Send per language.
+func (e *Engine) sendsTo(c *Ctx, users []string, purpose string, replies ...Reply) ([]Send, error) {
+	byLang := map[locales.Lang][]string{}
+	for _, id := range users {
+		u, ok, err := getUser(c.Tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || !u.Active {
+			continue
+		}
+		lang := u.Lang
+		if lang == "" {
+			lang = locales.Thai
+		}
+		byLang[lang] = append(byLang[lang], id)
+	}
+	var out []Send
+	for _, lang := range locales.Langs() {
+		if ids := byLang[lang]; len(ids) > 0 {
+			slices.Sort(ids)
+			out = append(out, Send{To: ids, Lang: lang, Replies: replies, Purpose: purpose})
+		}
+	}
+	return out, nil
+}
+
+// sageBrief tells a village's sages about tomorrow: when, where, and who
+// said they will come so far.
+func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Reply, error) {
+	recs, err := DayAttendance(c.Tx, d.Moo, d.Day)
+	if err != nil {
+		return Reply{}, err
+	}
+	var will, cannot, none []string
+	for _, h := range households {
+		switch recs[h.ID].Intent {
+		case IntentYes:
+			will = append(will, h.HeadName)
+		case IntentNo:
+			cannot = append(cannot, h.HeadName)
+		default:
+			none = append(none, h.HeadName)
+		}
+	}
+	join := func(names []string) Msg {
+		if len(names) == 0 {
+			return T("reminder.brief.nobody")
+		}
+		return Raw(joinNames(names))
+	}
+	start := d.StartsAt(c.Location())
+	title := T("reminder.brief.title", "Day", dayMsg(c, d).Ref())
+	return Reply{Style: StyleCard, Title: &title,
+		Text: T("reminder.brief.text", "Time", locales.Clock(start), "Place", d.Place, "Will", len(will), "Total", len(households)),
+		Fields: []Field{
+			{Label: T("reminder.brief.will", "N", len(will)), Value: join(will)},
+			{Label: T("reminder.brief.cannot", "N", len(cannot)), Value: join(cannot)},
+			{Label: T("reminder.brief.none", "N", len(none)), Value: join(none)},
+		},
+		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: actionData(actRollCall, "moo", itoa(d.Moo), "day", itoa(d.Day))}},
+	}, nil
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// VillageDayCard is a day's card for all of a village's households at
+// once: its buttons carry no household, the tapper's own is used.
+func VillageDayCard(c *Ctx, d ProgrammeDay, intro Msg) Reply {
+	r := DayCard(c, d, Household{})
+	r.Text = intro
+	return r
+}

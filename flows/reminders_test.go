@@ -1,0 +1,265 @@
+package flows_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
+)
+
+func (r *hhRig) due(at time.Time) []flows.Reminder {
+	r.t.Helper()
+	var out []flows.Reminder
+	if err := r.db.View(func(tx flows.Tx) error {
+		var err error
+		out, err = r.eng.Due(tx, at)
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return out
+}
+
+// record marks reminders as sent (or skipped), as the edge does.
+func (r *hhRig) record(rs []flows.Reminder, at time.Time) {
+	r.t.Helper()
+	if err := r.db.Update(func(tx flows.Tx) error {
+		for _, rem := range rs {
+			status := flows.LedgerSent
+			if rem.Skip {
+				status = flows.LedgerSkipped
+			}
+			if err := flows.RecordReminder(tx, rem, status, nil, rem.Recipients(), at); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// kinds lists reminders as kind(skip)/day, leaving out the daily summary
+// unless it is the only interest of the test (see allKinds).
+func kinds(rs []flows.Reminder) []string {
+	var out []string
+	for _, k := range allKinds(rs) {
+		if k != flows.RemindSummary {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func allKinds(rs []flows.Reminder) []string {
+	var out []string
+	for _, r := range rs {
+		s := r.Kind
+		if r.Skip {
+			s += "(skip)"
+		}
+		if r.Day > 0 {
+			s += "/" + string(rune('0'+r.Day))
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestEveningReminderDueOnceAt1800(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 3, day1)
+	if got := r.due(time.Date(2026, 12, 6, 17, 59, 0, 0, bangkok)); len(got) != 0 {
+		t.Fatalf("due at 17:59: %v", kinds(got))
+	}
+	at := time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok)
+	got := r.due(at)
+	if k := kinds(got); !slices.Equal(k, []string{"evening/1"}) {
+		t.Fatalf("due at 18:00: %v, want the evening reminder of day 1", k)
+	}
+	rem := got[0]
+	var households, sages []string
+	for _, s := range rem.Sends {
+		if s.Replies[0].Title != nil && s.Replies[0].Title.Key == "reminder.brief.title" {
+			sages = append(sages, s.To...)
+		} else {
+			households = append(households, s.To...)
+		}
+	}
+	if !slices.Equal(households, []string{"Uh1", "Uh2", "Uh3"}) || !slices.Equal(sages, []string{"Ulead"}) {
+		t.Errorf("households %v, sages %v", households, sages)
+	}
+	r.record(got, at)
+	if again := r.due(at.Add(time.Minute)); len(again) != 0 {
+		t.Errorf("due again after recording: %v", kinds(again))
+	}
+}
+
+func TestQuietHoursAndCatchUp(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 1, day1)
+	// The bot was down from 17:00 to 19:30: the evening reminder is late,
+	// but day 1 has not started, so it goes out.
+	if k := kinds(r.due(time.Date(2026, 12, 6, 19, 30, 0, 0, bangkok))); !slices.Equal(k, []string{"evening/1"}) {
+		t.Errorf("after downtime: %v, want the late evening reminder", k)
+	}
+	// In quiet hours nothing is due, even what is overdue.
+	if k := kinds(r.due(time.Date(2026, 12, 6, 21, 0, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("at 21:00: %v, want nothing (quiet hours)", k)
+	}
+	if k := kinds(r.due(time.Date(2026, 12, 7, 6, 59, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("at 06:59: %v, want nothing (quiet hours)", k)
+	}
+	// At 07:00 it is still before the 09:00 start: sent.
+	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"evening/1"}) {
+		t.Errorf("at 07:00: %v, want the evening reminder caught up", k)
+	}
+	// Once day 1 has started, it is skipped instead.
+	got := r.due(time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok))
+	if k := kinds(got); !slices.Equal(k, []string{"evening(skip)/1"}) {
+		t.Errorf("at 09:00: %v, want the evening reminder skipped", k)
+	}
+	r.record(got, time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok))
+	// The summary counts the skip once.
+	r.user("Uofficer", true)
+	if err := r.db.Update(func(tx flows.Tx) error {
+		return tx.Put(flows.BucketGroups, "Cofficers", flows.Group{ID: "Cofficers", Bound: true})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sum := r.due(time.Date(2026, 12, 7, 18, 30, 0, 0, bangkok))
+	var s *flows.Reminder
+	for i := range sum {
+		if sum[i].Kind == flows.RemindSummary {
+			s = &sum[i]
+		}
+	}
+	if s == nil || len(s.Marks) != 1 || len(s.Sends) != 1 || !s.Sends[0].Group {
+		t.Fatalf("summary %+v, want one group push reporting one skip", s)
+	}
+}
+
+func TestMovedDayReplansAndUnfollowedGetNothing(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 3, day1)
+	at := time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok)
+	r.record(r.due(at), at)
+	// Household 2 unfollows; household 3 withdraws.
+	r.handle("Uh2", flows.Input{Kind: flows.InputUnfollow})
+	if err := r.db.Update(func(tx flows.Tx) error {
+		h, _, err := flows.GetHousehold(tx, "H000003")
+		if err != nil {
+			return err
+		}
+		h.Status = flows.StatusWithdrawn
+		return tx.Put(flows.BucketHouseholds, h.ID, h)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Day 1 moves to the afternoon: its evening reminder is due again.
+	r.at(time.Date(2026, 12, 6, 19, 0, 0, 0, bangkok))
+	out := r.tap("Uofficer", "a=sch.set&moo=5&day=1")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+	out = r.tap("Uofficer", button(t, out, "schedule.label.start"))
+	out = r.say("Uofficer", "13.00")
+	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "schedule.saved_moved", "schedule.text")
+	got := r.due(time.Date(2026, 12, 6, 19, 30, 0, 0, bangkok))
+	var evening *flows.Reminder
+	for i := range got {
+		if got[i].Kind == flows.RemindEvening && got[i].Day == 1 {
+			evening = &got[i]
+		}
+	}
+	if evening == nil {
+		t.Fatalf("no evening reminder for the moved day 1: %v", kinds(got))
+	}
+	var to []string
+	for _, s := range evening.Sends {
+		if s.Replies[0].Title == nil || s.Replies[0].Title.Key != "reminder.brief.title" {
+			to = append(to, s.To...)
+		}
+	}
+	if !slices.Equal(to, []string{"Uh1"}) {
+		t.Errorf("moved day's reminder goes to %v, want only Uh1 (Uh2 unfollowed, Uh3 withdrew)", to)
+	}
+}
+
+func TestStudyVisitHeadcountAndLanguages(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 2, day1)
+	r.put(flows.BucketUsers, "Uh2", flows.User{ID: "Uh2", Active: true, Lang: locales.English})
+	// Day 4 is the 10th: headcount on the evening of the 8th, and the
+	// evening reminder of day 3 at the same time.
+	got := r.due(time.Date(2026, 12, 8, 18, 0, 0, 0, bangkok))
+	got = slices.DeleteFunc(got, func(rem flows.Reminder) bool { return rem.Skip }) // days 1–2 passed unsent
+	if k := kinds(got); !slices.Equal(k, []string{"evening/3", "headcount/4"}) {
+		t.Fatalf("due: %v", k)
+	}
+	for _, rem := range got {
+		if rem.Kind != flows.RemindHeadcount {
+			continue
+		}
+		langs := map[locales.Lang][]string{}
+		for _, s := range rem.Sends {
+			langs[s.Lang] = s.To
+		}
+		if !slices.Equal(langs[locales.Thai], []string{"Uh1"}) || !slices.Equal(langs[locales.English], []string{"Uh2"}) {
+			t.Errorf("headcount by language %v", langs)
+		}
+		card := rem.Sends[0].Replies[0]
+		if !strings.Contains(card.Title.Key, ".4") || len(card.Fields) < 7 || len(card.Buttons) != 2 {
+			t.Errorf("headcount card %+v, want day 4's card with its visit details and will/cannot", card)
+		}
+	}
+}
+
+func TestMorningReminderIsOffByDefault(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 1, day1)
+	r.record(r.due(time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok)), time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok))
+	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("at 07:00 with the morning reminder off: %v", k)
+	}
+	r.eng = flows.NewEngine(flows.Config{Location: bangkok, Reminders: flows.ReminderConfig{MorningOn: true}})
+	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"morning/1"}) {
+		t.Errorf("at 07:00 with the morning reminder on: %v", k)
+	}
+}
+
+func TestSummaryOnlyWithNewsAndQuotaWarningOnce(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	if err := r.db.Update(func(tx flows.Tx) error {
+		return tx.Put(flows.BucketGroups, "Cofficers", flows.Group{ID: "Cofficers", Bound: true})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 18, 30, 0, 0, bangkok)
+	got := r.due(at)
+	if len(got) != 1 || got[0].Kind != flows.RemindSummary || len(got[0].Sends) != 0 {
+		t.Fatalf("quiet day: %+v, want a summary with nothing to send", got)
+	}
+	r.record(got, at)
+	if again := r.due(at.Add(time.Hour)); len(again) != 0 {
+		t.Errorf("decided once a day, but due again: %v", kinds(again))
+	}
+	// Quota at 81%: officers are warned once.
+	if err := r.db.Update(func(tx flows.Tx) error {
+		return flows.SaveQuota(tx, flows.QuotaSnapshot{Limited: true, Limit: 300, Used: 243, At: at})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got = r.due(at.Add(2 * time.Hour))
+	if k := kinds(got); !slices.Equal(k, []string{"quota"}) {
+		t.Fatalf("at 81%%: %v, want the quota warning", k)
+	}
+	r.record(got, at)
+	if k := kinds(r.due(at.Add(3 * time.Hour))); len(k) != 0 {
+		t.Errorf("warned twice: %v", k)
+	}
+}

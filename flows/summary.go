@@ -1,0 +1,328 @@
+package flows
+
+import (
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// QuotaSnapshot is LINE's view of this month's push quota, as the edge
+// last read it from LINE's quota endpoints.
+type QuotaSnapshot struct {
+	Limited bool      `json:"limited"`
+	Limit   int64     `json:"limit"`
+	Used    int64     `json:"used"`
+	At      time.Time `json:"at"`
+}
+
+const keyQuota = "quota"
+
+// PushCounterKey names the counter of pushed recipients in t's month.
+func PushCounterKey(t time.Time) string { return "push/" + t.Format("2006-01") }
+
+// PushCount is a stored count of pushed recipients.
+type PushCount struct {
+	N int64 `json:"n"`
+}
+
+// SaveQuota stores a fresh quota reading.
+func SaveQuota(tx Tx, q QuotaSnapshot) error { return tx.Put(BucketCounters, keyQuota, q) }
+
+// Quota returns the quota as best known: LINE's last reading for this
+// month, or else the bot's own count of pushes with the limit unknown.
+func Quota(tx Tx, now time.Time) (QuotaSnapshot, error) {
+	var q QuotaSnapshot
+	ok, err := tx.Get(BucketCounters, keyQuota, &q)
+	if err != nil {
+		return q, err
+	}
+	var own PushCount
+	if _, err := tx.Get(BucketCounters, PushCounterKey(now), &own); err != nil {
+		return q, err
+	}
+	if !ok || q.At.Format("2006-01") != now.Format("2006-01") {
+		return QuotaSnapshot{Limited: ok && q.Limited, Limit: q.Limit, Used: own.N, At: now}, nil
+	}
+	// LINE's figure is approximate and lags: never show less than we sent.
+	q.Used = max(q.Used, own.N)
+	return q, nil
+}
+
+// VillageToday is a village with a programme day today or tomorrow.
+type VillageToday struct {
+	Village  Village
+	Today    *ProgrammeDay
+	Tomorrow *ProgrammeDay
+	// Visit is the study visit when it is within the next few days: its
+	// headcount matters for transport.
+	Visit       *ProgrammeDay
+	TodayCounts DayCounts
+	TomorrowCnt DayCounts
+	VisitCounts DayCounts
+}
+
+// VillageProgress is a village's enrolment so far.
+type VillageProgress struct {
+	Village    Village
+	Sages      int // approved sages of the village
+	Team       int // on its team (5 at most)
+	Applicants int // households applied, not withdrawn
+	Selected   int
+}
+
+// Digest is what the officers' daily summary reports.
+type Digest struct {
+	At               time.Time
+	Active           []VillageToday
+	Pending          int // sage registrations waiting for approval
+	NewApplications  int // households applied in the last day
+	NewRegistrations int // sages registered in the last day
+	Progress         []VillageProgress
+	Skipped          int      // reminders skipped since the last summary
+	SkippedKeys      []string // their ledger keys
+	Quota            QuotaSnapshot
+}
+
+// HasNews reports whether there is something worth a push to a group.
+func (d Digest) HasNews() bool {
+	return len(d.Active) > 0 || d.Pending > 0 || d.NewApplications > 0 || d.NewRegistrations > 0 || d.Skipped > 0
+}
+
+// Digest gathers the figures of the daily summary at now. Attendance
+// figures come from the attendance matrix, the same records the exports use.
+func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
+	now = now.In(e.cfg.Location)
+	d := Digest{At: now}
+	today := now.Format("2006-01-02")
+	tomorrow := now.AddDate(0, 0, 1).Format("2006-01-02")
+	soon := now.AddDate(0, 0, e.cfg.Reminders.HeadcountDays).Format("2006-01-02")
+	villages, err := ListVillages(tx)
+	if err != nil {
+		return d, err
+	}
+	sages, err := ListSages(tx)
+	if err != nil {
+		return d, err
+	}
+	dayAgo := now.Add(-24 * time.Hour)
+	for _, s := range sages {
+		if s.Status == SagePending {
+			d.Pending++
+		}
+		if s.Registered.After(dayAgo) && !s.Registered.After(now) {
+			d.NewRegistrations++
+		}
+	}
+	for _, v := range villages {
+		m, err := AttendanceMatrix(tx, v.Moo)
+		if err != nil {
+			return d, err
+		}
+		vt := VillageToday{Village: v}
+		for _, day := range m.Schedule {
+			if day == nil {
+				continue
+			}
+			switch day.Date {
+			case today:
+				vt.Today, vt.TodayCounts = day, m.Counts(day.Day)
+			case tomorrow:
+				vt.Tomorrow, vt.TomorrowCnt = day, m.Counts(day.Day)
+			}
+			if day.Day == StudyVisit && day.Date >= today && day.Date <= soon {
+				vt.Visit, vt.VisitCounts = day, m.Counts(day.Day)
+			}
+		}
+		if vt.Today != nil || vt.Tomorrow != nil {
+			d.Active = append(d.Active, vt)
+		}
+		p := VillageProgress{Village: v}
+		for _, s := range sages {
+			if s.Moo == v.Moo && s.Status == SageApproved {
+				p.Sages++
+			}
+			if s.TeamMoo == v.Moo {
+				p.Team++
+			}
+		}
+		all, err := VillageHouseholds(tx, v.Moo)
+		if err != nil {
+			return d, err
+		}
+		for _, h := range all {
+			if h.Status != StatusWithdrawn {
+				p.Applicants++
+			}
+			if h.Status == StatusSelected {
+				p.Selected++
+			}
+			if h.Applied.After(dayAgo) && !h.Applied.After(now) {
+				d.NewApplications++
+			}
+		}
+		d.Progress = append(d.Progress, p)
+	}
+	err = tx.Scan(BucketReminders, "", func(key string, decode func(any) error) error {
+		var le LedgerEntry
+		if err := decode(&le); err != nil {
+			return err
+		}
+		if le.Status == LedgerSkipped && !le.Reported {
+			d.Skipped++
+			d.SkippedKeys = append(d.SkippedKeys, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return d, err
+	}
+	d.Quota, err = Quota(tx, now)
+	return d, err
+}
+
+// SummaryReplies renders a digest: a card for today and tomorrow, and a
+// card of enrolment progress and the quota. Both go in one push (LINE
+// counts a push once per recipient, whatever its number of messages).
+func SummaryReplies(d Digest) []Reply {
+	date := locales.DateYear(d.At)
+	var active []Field
+	for _, v := range d.Active {
+		name := T("summary.village", "Moo", v.Village.Moo, "Name", v.Village.Name)
+		if v.Today != nil {
+			c := v.TodayCounts
+			active = append(active, Field{
+				Label: T("summary.today.row", "Village", name.Ref(), "Day", v.Today.Day),
+				Value: T("summary.today.value", "Present", c.Present, "Absent", c.Absent, "Unknown", c.NotChecked, "Total", c.Selected),
+			})
+		}
+		if v.Tomorrow != nil {
+			c := v.TomorrowCnt
+			active = append(active, Field{
+				Label: T("summary.tomorrow.row", "Village", name.Ref(), "Day", v.Tomorrow.Day),
+				Value: T("summary.tomorrow.value", "Will", c.WillAttend, "Cannot", c.CannotCome, "None", c.NoAnswer, "Total", c.Selected),
+			})
+		}
+		if v.Visit != nil {
+			active = append(active, Field{
+				Label: T("summary.visit.row", "Village", name.Ref()),
+				Value: T("summary.visit.value", "Will", v.VisitCounts.WillAttend, "Total", v.VisitCounts.Selected),
+			})
+		}
+	}
+	if len(active) == 0 {
+		active = append(active, Field{Label: T("summary.no_days"), Value: T("summary.dash")})
+	}
+	title := T("summary.title", "Date", date)
+	first := Reply{Style: StyleCard, Title: &title,
+		Text: T("summary.text", "Active", len(d.Active), "Pending", d.Pending, "Apps", d.NewApplications,
+			"Regs", d.NewRegistrations, "Skipped", d.Skipped),
+		Fields: active,
+	}
+	var progress []Field
+	for _, p := range d.Progress {
+		progress = append(progress, Field{
+			Label: T("summary.village", "Moo", p.Village.Moo, "Name", p.Village.Name),
+			Value: T("summary.progress.value", "Sages", p.Sages, "Team", p.Team, "Apps", p.Applicants,
+				"Selected", p.Selected, "Capacity", p.Village.Capacity),
+		})
+	}
+	quota := T("summary.quota.unlimited", "Used", locales.Number(d.Quota.Used))
+	if d.Quota.Limited {
+		quota = T("summary.quota.value", "Used", locales.Number(d.Quota.Used), "Limit", locales.Number(d.Quota.Limit),
+			"Left", locales.Number(max(d.Quota.Limit-d.Quota.Used, 0)))
+	}
+	progress = append(progress,
+		Field{Label: T("summary.pending"), Value: T("summary.count", "N", d.Pending)},
+		Field{Label: T("summary.skipped"), Value: T("summary.count", "N", d.Skipped)},
+		Field{Label: T("summary.quota.row"), Value: quota})
+	title2 := T("summary.progress.title")
+	second := Reply{Style: StyleCard, Title: &title2, Text: T("summary.progress.text"), Fields: progress}
+	return []Reply{first, second}
+}
+
+// dueSummary is the daily summary for every officers' group, at its time,
+// on days with something to report. Its ledger entry is written on the
+// first tick after the time either way, so the decision is made once.
+func (e *Engine) dueSummary(c *Ctx) (Reminder, bool, error) {
+	now := c.Now
+	due := clockOn(now, e.cfg.Reminders.Summary)
+	if now.Before(due) {
+		return Reminder{}, false, nil
+	}
+	key := RemindSummary + "/" + now.Format("2006-01-02")
+	if done, err := Recorded(c.Tx, key); err != nil || done {
+		return Reminder{}, false, err
+	}
+	r := Reminder{Key: key, Kind: RemindSummary, DueAt: due}
+	groups, err := OfficerGroups(c.Tx)
+	if err != nil {
+		return r, false, err
+	}
+	d, err := e.Digest(c.Tx, now)
+	if err != nil {
+		return r, false, err
+	}
+	if len(groups) == 0 || !d.HasNews() {
+		return r, true, nil // recorded as "nothing"
+	}
+	r.Marks = d.SkippedKeys
+	replies := SummaryReplies(d)
+	for _, g := range groups {
+		r.Sends = append(r.Sends, Send{To: []string{g.ID}, Group: true, Lang: locales.Thai, Replies: replies, Purpose: "summary"})
+	}
+	return r, true, nil
+}
+
+// dueQuotaWarning warns officers once a month when pushes pass the
+// warning share of a limited quota.
+func (e *Engine) dueQuotaWarning(c *Ctx) (Reminder, bool, error) {
+	q, err := Quota(c.Tx, c.Now)
+	if err != nil || !q.Limited || q.Limit <= 0 || q.Used*100 < q.Limit*int64(e.cfg.Reminders.QuotaWarnPercent) {
+		return Reminder{}, false, err
+	}
+	key := RemindQuota + "/" + c.Now.Format("2006-01")
+	if done, err := Recorded(c.Tx, key); err != nil || done {
+		return Reminder{}, false, err
+	}
+	r := Reminder{Key: key, Kind: RemindQuota, DueAt: c.Now}
+	msg := Text(T("summary.quota_warning", "Used", locales.Number(q.Used), "Limit", locales.Number(q.Limit), "Percent", e.cfg.Reminders.QuotaWarnPercent))
+	groups, err := OfficerGroups(c.Tx)
+	if err != nil {
+		return r, false, err
+	}
+	for _, g := range groups {
+		r.Sends = append(r.Sends, Send{To: []string{g.ID}, Group: true, Lang: locales.Thai, Replies: []Reply{msg}, Purpose: "quota"})
+	}
+	if len(groups) == 0 {
+		officers, err := Officers(c.Tx)
+		if err != nil {
+			return r, false, err
+		}
+		var ids []string
+		for _, o := range officers {
+			ids = append(ids, o.ID)
+		}
+		if r.Sends, err = e.sendsTo(c, ids, "quota", msg); err != nil {
+			return r, false, err
+		}
+	}
+	return r, true, nil
+}
+
+// summaryCommand answers สรุป / summary from an officer, in a group or a
+// 1:1 chat: a reply, which is free.
+func (e *Engine) summaryCommand(c *Ctx) error {
+	if err := requireOfficer(c, "summary"); err != nil {
+		return err
+	}
+	d, err := e.Digest(c.Tx, c.Now)
+	if err != nil {
+		return err
+	}
+	c.Say(SummaryReplies(d)...)
+	return nil
+}
+
+func (e *Engine) registerSummary() {
+	e.RegisterCommand(Command{Key: "summary.cmd", InGroup: true, In1to1: true, Run: e.summaryCommand})
+}
