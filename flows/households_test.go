@@ -17,9 +17,9 @@ import (
 
 // hhRig drives the engine for several users on a real bbolt file.
 type hhRig struct {
-	t    *testing.T
-	db   *storage.DB
-	eng  *flows.Engine
+	t       *testing.T
+	db      *storage.DB
+	eng     *flows.Engine
 	now     time.Time
 	code    int
 	sageSeq uint64
