@@ -31,7 +31,7 @@ func programme(t *testing.T, n int, start time.Time) *hhRig {
 			h := flows.Household{ID: id, Moo: 5, HouseNo: fmt.Sprint(i), HeadName: fmt.Sprintf("หัวหน้า ลำดับ%s", strings.Repeat("ก", i%5+1)),
 				Members: 3, Income: int64(1000 * i), IncomeKnown: true, Interested: true, UserID: user,
 				Status: flows.StatusSelected, DedupeKey: id}
-			if err := tx.Put(flows.BucketHouseholds, id, h); err != nil {
+			if err := flows.PutHousehold(tx, h); err != nil {
 				return err
 			}
 			if err := tx.Put(flows.BucketHouseholdUsers, user, id); err != nil {
@@ -158,7 +158,7 @@ func TestPractisedAtHomeAndSageConfirmsForUnlinked(t *testing.T) {
 			return err
 		}
 		h.UserID = ""
-		return tx.Put(flows.BucketHouseholds, h.ID, h)
+		return flows.PutHousehold(tx, h)
 	}); err != nil {
 		t.Fatal(err)
 	}

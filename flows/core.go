@@ -105,7 +105,7 @@ func (e *Engine) join(c *Ctx) error {
 	if _, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g); err != nil {
 		return err
 	}
-	// A group the bot rejoins keeps what it had (e.g. being the officers' group).
+	// A group the bot rejoins keeps its record (leaving unbound it).
 	g.ID, g.JoinedAt, g.Gone, g.LeftAt = c.In.GroupID, c.In.At, false, time.Time{}
 	if err := c.Tx.Put(BucketGroups, g.ID, g); err != nil {
 		return err
@@ -120,6 +120,9 @@ func (e *Engine) leave(c *Ctx) error {
 		return err
 	}
 	g.ID, g.Gone, g.LeftAt = c.In.GroupID, true, c.In.At
+	// A group the bot was removed from is no officers' group any more: if
+	// the bot is added back, an officer binds it again.
+	g.Bound = false
 	return c.Tx.Put(BucketGroups, g.ID, g)
 }
 

@@ -390,7 +390,7 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 	h.Phone = strings.TrimPrefix(a["phone"], phoneNone)
 	h.DedupeKey = key
 	h.Updated = c.Now
-	if err := putHousehold(c.Tx, h); err != nil {
+	if err := PutHousehold(c.Tx, h); err != nil {
 		return err
 	}
 	switch {
@@ -569,7 +569,7 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 		return true, err
 	}
 	h.UserID, h.LinkCode, h.Updated = c.In.UserID, "", c.Now
-	if err := putHousehold(c.Tx, h); err != nil {
+	if err := PutHousehold(c.Tx, h); err != nil {
 		return true, err
 	}
 	c.Say(Text(T("household.link.done", "Name", h.HeadName)))

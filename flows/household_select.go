@@ -279,6 +279,7 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 		if h.Status != StatusWithdrawn {
 			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "remove")})
 		}
+		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: actionData(actFix, "h", h.ID)})
 	}
 	title := Raw(h.HeadName)
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(h.Status), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})

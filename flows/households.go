@@ -119,20 +119,35 @@ func HouseholdOfUser(tx Tx, userID string) (Household, bool, error) {
 }
 
 // VillageHouseholds returns every household of village moo, in id order.
+// It reads the village index, so its cost is the village's size, not the
+// district's (or the country's).
 func VillageHouseholds(tx Tx, moo int) ([]Household, error) {
-	var out []Household
-	err := tx.Scan(BucketHouseholds, "", func(_ string, decode func(any) error) error {
-		var h Household
-		if err := decode(&h); err != nil {
+	var ids []string
+	err := tx.Scan(BucketHouseholdVillages, villageIndexPrefix(moo), func(_ string, decode func(any) error) error {
+		var id string
+		if err := decode(&id); err != nil {
 			return err
 		}
-		if h.Moo == moo {
-			out = append(out, h)
-		}
+		ids = append(ids, id)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Household, 0, len(ids))
+	for _, id := range ids {
+		h, ok, err := GetHousehold(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok && h.Moo == moo {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
+
+func villageIndexPrefix(moo int) string { return VillageKey(moo) + "/" }
 
 // SelectedHouseholds returns the village's selected households in id order.
 func SelectedHouseholds(tx Tx, moo int) ([]Household, error) {
@@ -143,8 +158,22 @@ func SelectedHouseholds(tx Tx, moo int) ([]Household, error) {
 	return slices.DeleteFunc(all, func(h Household) bool { return h.Status != StatusSelected }), nil
 }
 
-func putHousehold(tx Tx, h Household) error {
+// PutHousehold stores a household with its indexes (by village, by dedupe
+// key, by head's LINE id, by link code). Every write of a household goes
+// through it.
+func PutHousehold(tx Tx, h Household) error {
+	var old Household
+	if ok, err := tx.Get(BucketHouseholds, h.ID, &old); err != nil {
+		return err
+	} else if ok && old.Moo != h.Moo {
+		if err := tx.Delete(BucketHouseholdVillages, villageIndexPrefix(old.Moo)+old.ID); err != nil {
+			return err
+		}
+	}
 	if err := tx.Put(BucketHouseholds, h.ID, h); err != nil {
+		return err
+	}
+	if err := tx.Put(BucketHouseholdVillages, villageIndexPrefix(h.Moo)+h.ID, h.ID); err != nil {
 		return err
 	}
 	if err := tx.Put(BucketHouseholdKeys, h.DedupeKey, h.ID); err != nil {
@@ -270,7 +299,7 @@ func setStatus(c *Ctx, h *Household, to HouseholdStatus, by, reason string) erro
 	h.Status = to
 	h.Updated = c.Now
 	h.History = append(h.History, StatusChange{At: c.Now, By: by, From: from, To: to, Reason: reason})
-	if err := putHousehold(c.Tx, *h); err != nil {
+	if err := PutHousehold(c.Tx, *h); err != nil {
 		return err
 	}
 	if h.UserID == "" || h.UserID == c.In.UserID {
@@ -322,7 +351,7 @@ func renumberWaitlist(tx Tx, moo int, now time.Time) error {
 		if h.WaitPos != i+1 {
 			h.WaitPos = i + 1
 			h.Updated = now
-			if err := putHousehold(tx, h); err != nil {
+			if err := PutHousehold(tx, h); err != nil {
 				return err
 			}
 		}

@@ -243,6 +243,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		return nil, err
 	}
 	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
+	teams := &teamIndex{tx: tx}
 	for _, d := range days {
 		for _, cand := range e.candidates(d) {
 			if now.Before(e.afterQuiet(cand.due)) || now.Sub(cand.before) > catchUp {
@@ -263,7 +264,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 			r := Reminder{Key: key, Kind: cand.kind, Moo: d.Moo, Day: d.Day, Rev: d.Rev, DueAt: cand.due}
 			if !now.Before(cand.before) {
 				r.Skip = true
-			} else if r.Sends, err = e.reminderSends(c, d, cand.kind); err != nil {
+			} else if r.Sends, err = e.reminderSends(c, d, cand.kind, teams); err != nil {
 				return nil, err
 			}
 			out = append(out, r)
@@ -285,7 +286,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 // reminderSends builds a day's messages: one card for all the village's
 // selected households (its buttons work out the household from who taps),
 // and for the evening before, the sages' brief.
-func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string) ([]Send, error) {
+func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamIndex) ([]Send, error) {
 	households, err := SelectedHouseholds(c.Tx, d.Moo)
 	if err != nil {
 		return nil, err
@@ -312,7 +313,7 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string) ([]Send, err
 	if kind != RemindEvening {
 		return sends, nil
 	}
-	team, err := TeamMembers(c.Tx, d.Moo)
+	team, err := teams.members(d.Moo)
 	if err != nil {
 		return nil, err
 	}
@@ -411,4 +412,29 @@ func VillageDayCard(c *Ctx, d ProgrammeDay, intro Msg) Reply {
 	r := DayCard(c, d, Household{})
 	r.Text = intro
 	return r
+}
+
+// teamIndex reads the registry once per planning pass and groups the
+// sages by the village whose team they are on.
+type teamIndex struct {
+	tx     Tx
+	byMoo  map[int][]Sage
+	loaded bool
+}
+
+func (t *teamIndex) members(moo int) ([]Sage, error) {
+	if !t.loaded {
+		all, err := ListSages(t.tx)
+		if err != nil {
+			return nil, err
+		}
+		t.byMoo = map[int][]Sage{}
+		for _, s := range all {
+			if s.TeamMoo != 0 {
+				t.byMoo[s.TeamMoo] = append(t.byMoo[s.TeamMoo], s)
+			}
+		}
+		t.loaded = true
+	}
+	return t.byMoo[moo], nil
 }

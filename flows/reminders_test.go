@@ -156,7 +156,7 @@ func TestMovedDayReplansAndUnfollowedGetNothing(t *testing.T) {
 			return err
 		}
 		h.Status = flows.StatusWithdrawn
-		return tx.Put(flows.BucketHouseholds, h.ID, h)
+		return flows.PutHousehold(tx, h)
 	}); err != nil {
 		t.Fatal(err)
 	}

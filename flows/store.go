@@ -41,7 +41,7 @@ var Buckets = []string{
 	BucketUsers, BucketGroups, BucketConversations, BucketVillages,
 	BucketOfficerCodes,
 	BucketSages, BucketSageIDs, BucketInvites, BucketInviteWaits,
-	BucketHouseholds, BucketHouseholdKeys, BucketHouseholdUsers, BucketLinkCodes, BucketPending,
+	BucketHouseholds, BucketHouseholdKeys, BucketHouseholdUsers, BucketLinkCodes, BucketPending, BucketHouseholdVillages,
 	BucketDays, BucketAttendance, BucketReminders,
 	BucketDemo,
 }
@@ -66,6 +66,9 @@ const (
 	BucketHouseholdKeys  = "householdkeys"
 	BucketHouseholdUsers = "householdusers"
 	BucketLinkCodes      = "linkcodes"
+	// BucketHouseholdVillages indexes households by village:
+	// VillageKey/id → id.
+	BucketHouseholdVillages = "householdvillages"
 	// BucketPending keeps answers waiting for a user's next tap (e.g. an
 	// update offered instead of a duplicate enrolment), by purpose/user.
 	BucketPending     = "pending"

@@ -105,7 +105,14 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 		return d, err
 	}
 	dayAgo := now.Add(-24 * time.Hour)
+	approved, team := map[int]int{}, map[int]int{}
 	for _, s := range sages {
+		if s.Status == SageApproved {
+			approved[s.Moo]++
+		}
+		if s.TeamMoo != 0 {
+			team[s.TeamMoo]++
+		}
 		if s.Status == SagePending {
 			d.Pending++
 		}
@@ -136,15 +143,7 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 		if vt.Today != nil || vt.Tomorrow != nil {
 			d.Active = append(d.Active, vt)
 		}
-		p := VillageProgress{Village: v}
-		for _, s := range sages {
-			if s.Moo == v.Moo && s.Status == SageApproved {
-				p.Sages++
-			}
-			if s.TeamMoo == v.Moo {
-				p.Team++
-			}
-		}
+		p := VillageProgress{Village: v, Sages: approved[v.Moo], Team: team[v.Moo]}
 		all, err := VillageHouseholds(tx, v.Moo)
 		if err != nil {
 			return d, err

@@ -33,6 +33,12 @@ type Group struct {
 	// Gone is true once the bot left or was removed.
 	Gone   bool      `json:"gone"`
 	LeftAt time.Time `json:"leftAt,omitzero"`
+	// Bound is true for an officers' group: an officer typed ผูกกลุ่ม /
+	// bind in it, so it receives approvals and the daily summary. The bot
+	// leaving the group unbinds it.
+	Bound   bool      `json:"bound,omitempty"`
+	BoundBy string    `json:"boundBy,omitempty"` // the officer's LINE user id
+	BoundAt time.Time `json:"boundAt,omitzero"`
 }
 
 func getUser(tx Tx, id string) (User, bool, error) {

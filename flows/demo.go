@@ -1,0 +1,399 @@
+package flows
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// The demo district is what the built-in LINE simulator starts with, so
+// that someone trying the bot sees a programme in progress rather than an
+// empty one. It is loaded only in simulator mode, once per database file
+// (a marker in BucketDemo says it was), and never in a real deployment.
+//
+// Everything is made through the same functions the chat uses (saving a
+// registration, an officer's decision, naming a lead, a team invite, an
+// application, the ranked selection, the schedule import), so the demo
+// data keeps every rule real data keeps. Nobody is told anything: the
+// replies and pushes those functions produce are dropped. The names below
+// are sample data, not user-facing text.
+
+// DemoPerson is someone of the demo district that the simulator can play:
+// a LINE user id, a display name, the profile language and a role.
+type DemoPerson struct {
+	ID   string
+	Name string
+	Lang locales.Lang
+	// Role is officer, lead_sage, team_sage, household or villager.
+	Role string
+}
+
+// DemoGroup is the demo officers' LINE group. It is not bound to the bot:
+// an officer types ผูกกลุ่ม in it, as in real life.
+type DemoGroup struct {
+	ID   string
+	Name string
+	// Role is "officers".
+	Role string
+}
+
+// Demo LINE ids: fixed, so that the simulator's personas and the demo data
+// agree across restarts.
+const (
+	DemoOfficerID    = "U00000000000000000000000000000d01"
+	DemoLeadSageID   = "U00000000000000000000000000000d02"
+	DemoTeamSageID   = "U00000000000000000000000000000d03"
+	DemoHousehold1ID = "U00000000000000000000000000000d04"
+	DemoHousehold2ID = "U00000000000000000000000000000d05"
+	DemoVillagerID   = "U00000000000000000000000000000d06"
+	DemoGroupID      = "C00000000000000000000000000000d01"
+)
+
+// DemoVillageMoo is the village of the demo's sage and household personas.
+const DemoVillageMoo = 1
+
+// DemoPeople returns the simulator's starting personas, in the order it
+// lists them.
+func DemoPeople() []DemoPerson {
+	return []DemoPerson{
+		{ID: DemoOfficerID, Name: "สมศรี ใจดี", Lang: locales.Thai, Role: "officer"},
+		{ID: DemoLeadSageID, Name: "ประยูร ทองดี", Lang: locales.Thai, Role: "lead_sage"},
+		{ID: DemoTeamSageID, Name: "บุญมี ศรีสุข", Lang: locales.Thai, Role: "team_sage"},
+		{ID: DemoHousehold1ID, Name: "มาลี แก้วใส", Lang: locales.Thai, Role: "household"},
+		{ID: DemoHousehold2ID, Name: "สมชาย บุญเรือง", Lang: locales.Thai, Role: "household"},
+		{ID: DemoVillagerID, Name: "จันทร์เพ็ญ มีสุข", Lang: locales.Thai, Role: "villager"},
+	}
+}
+
+// DemoOfficersGroup returns the demo officers' group.
+func DemoOfficersGroup() DemoGroup {
+	return DemoGroup{ID: DemoGroupID, Name: "กลุ่มเจ้าหน้าที่ พช.อำเภอ", Role: "officers"}
+}
+
+// demoVillage is one village of the demo district and how far along it is.
+type demoVillage struct {
+	moo        int
+	name       string
+	tambon     string
+	occupation string
+	category   string // the sages' expertise category
+	// stage: 3 = team of five and households selected; 2 = team, and
+	// households have applied but are not selected yet; 1 = one sage's
+	// registration waiting for an officer, households applied.
+	stage int
+}
+
+// demoVillages is the demo district: 13 villages of two sub-districts,
+// each with the occupation its households will learn.
+var demoVillages = []demoVillage{
+	{1, "บ้านโนนสูง", "หนองแวง", "ทำน้ำพริก", CategoryFood, 3},
+	{2, "บ้านหนองแวง", "หนองแวง", "สานตะกร้า", CategoryHandicraft, 3},
+	{3, "บ้านดอนแดง", "หนองแวง", "เลี้ยงไก่ไข่", CategoryFarming, 3},
+	{4, "บ้านโคกสว่าง", "หนองแวง", "ปลูกผักปลอดสาร", CategoryFarming, 3},
+	{5, "บ้านหนองบัว", "หนองแวง", "ทอผ้าไหม", CategoryHandicraft, 3},
+	{6, "บ้านนาคำ", "หนองแวง", "เพาะเห็ดนางฟ้า", CategoryFarming, 3},
+	{7, "บ้านโนนรัง", "หนองแวง", "เลี้ยงปลาดุก", CategoryFarming, 3},
+	{8, "บ้านหัวหนอง", "โนนทอง", "ทำขนมไทย", CategoryFood, 3},
+	{9, "บ้านสร้างแก้ว", "โนนทอง", "ทำไม้กวาดดอกหญ้า", CategoryHandicraft, 3},
+	{10, "บ้านดงเค็ง", "โนนทอง", "ทำปุ๋ยอินทรีย์", CategoryFarming, 3},
+	{11, "บ้านหนองไผ่", "โนนทอง", "ทำน้ำยาเอนกประสงค์", CategoryOther, 2},
+	{12, "บ้านโพนงาม", "โนนทอง", "เลี้ยงกบ", CategoryFarming, 1},
+	{13, "บ้านคำบอน", "โนนทอง", "แปรรูปกล้วยฉาบ", CategoryFood, 1},
+}
+
+// Sample names for the people nobody plays.
+var (
+	demoFirstNames = []string{
+		"สมพร", "บุญเรือน", "ทองใบ", "คำปุ่น", "สุนีย์", "วิไล", "ประเสริฐ", "สมหมาย", "บัวผัน", "จำปา",
+		"สุดใจ", "อำนวย", "ละเอียด", "สมปอง", "ทองคำ", "บุญส่ง", "มณี", "ประนอม", "สายทอง", "คำพอง",
+		"หนูพิน", "สมบัติ", "อุไร", "บุญมา", "ทองสุข", "เพ็ญศรี", "สงวน", "ราตรี", "สุวรรณ", "คำแสน",
+	}
+	demoSurnames = []string{
+		"ศรีสวัสดิ์", "พรมมา", "แสนสุข", "บุญมี", "ทองมา", "ใจกว้าง", "สีดา", "พันธ์ดี", "วงศ์ใหญ่", "คำภา",
+		"มีชัย", "ผิวขำ", "ชัยงาม", "นามวงศ์", "สุขใจ", "ดวงดี", "จันทร์หอม", "ศรีบุญ", "ภูมิใจ", "แก้วดี",
+		"โพธิ์ทอง", "หาญกล้า", "ทาบุตร", "สิงห์คำ",
+	}
+	demoJobs = []string{"รับจ้างทั่วไป", "ทำนา", "ทำไร่มันสำปะหลัง", "ค้าขายเล็กน้อย", "เลี้ยงวัว", "ทำนา รับจ้าง"}
+)
+
+// demoMarker is the key in BucketDemo that says the demo was loaded.
+const demoMarker = "seeded"
+
+// demoRand is a small deterministic generator, so the demo is the same
+// every time.
+type demoRand uint64
+
+func (r *demoRand) intn(n int) int {
+	*r = *r*6364136223846793005 + 1442695040888963407
+	return int(uint64(*r)>>33) % n
+}
+
+// SeedDemo loads the demo district into tx, unless it was loaded before
+// (then it does nothing and reports false). now is the programme time the
+// data is stamped with; schedules start on the Monday after now's week.
+// It reads no clock and sends nothing, so it is safe to retry.
+func (e *Engine) SeedDemo(tx Tx, now time.Time) (loaded bool, err error) {
+	var at time.Time
+	if ok, err := tx.Get(BucketDemo, demoMarker, &at); err != nil || ok {
+		return false, err
+	}
+	now = now.In(e.cfg.Location)
+	d := &demoSeeder{e: e, tx: tx, now: now, rnd: demoRand(2569)}
+	steps := []struct {
+		what string
+		fn   func() error
+	}{
+		{"villages", d.villages},
+		{"officer", d.officer},
+		{"sages", d.sages},
+		{"households", d.households},
+		{"schedules", d.schedules},
+	}
+	for _, s := range steps {
+		if err := s.fn(); err != nil {
+			return false, fmt.Errorf("flows: demo %s: %w", s.what, err)
+		}
+	}
+	if err := tx.Put(BucketDemo, demoMarker, now); err != nil {
+		return false, fmt.Errorf("flows: demo marker: %w", err)
+	}
+	return true, nil
+}
+
+type demoSeeder struct {
+	e   *Engine
+	tx  Tx
+	now time.Time
+	rnd demoRand
+	n   int // people made so far, for unique ids and names
+}
+
+// as returns a context in which userID acts, outside any conversation.
+// Replies and pushes go into an outcome nobody reads.
+func (d *demoSeeder) as(userID string) *Ctx {
+	return &Ctx{
+		Tx: d.tx, Now: d.now, Lang: locales.Thai, Out: &Outcome{}, eng: d.e,
+		In: Input{Kind: InputOther, UserID: userID, At: d.now},
+	}
+}
+
+// person returns a fresh sample name and LINE user id.
+func (d *demoSeeder) person() (name, id string) {
+	d.n++
+	name = demoFirstNames[(d.n*7)%len(demoFirstNames)] + " " + demoSurnames[(d.n*11+d.n/len(demoSurnames))%len(demoSurnames)]
+	return name, fmt.Sprintf("U%029x%03x", 0xde3, d.n)
+}
+
+func (d *demoSeeder) phone() string {
+	return fmt.Sprintf("08%d%07d", 1+d.rnd.intn(9), d.rnd.intn(10_000_000))
+}
+
+// villages imports the district as an officer's spreadsheet would.
+func (d *demoSeeder) villages() error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"moo", "name", "tambon", "occupation", "capacity"})
+	for _, v := range demoVillages {
+		_ = w.Write([]string{strconv.Itoa(v.moo), v.name, v.tambon, v.occupation, strconv.Itoa(DefaultCapacity)})
+	}
+	w.Flush()
+	_, err := ImportVillages(d.tx, &b, d.now)
+	return err
+}
+
+// officer makes the officer persona an officer. The user has not followed
+// the bot yet (inactive): the simulator's first open of their chat is the
+// follow, and the welcome.
+func (d *demoSeeder) officer() error {
+	p := DemoPeople()[0]
+	u, ok, err := getUser(d.tx, p.ID)
+	if err != nil || (ok && u.Officer) {
+		return err
+	}
+	if !ok {
+		u = User{ID: p.ID, Lang: p.Lang}
+	}
+	u.Officer, u.OfficerSince, u.Name = true, d.now, p.Name
+	return d.tx.Put(BucketUsers, u.ID, u)
+}
+
+// register saves a sage registration as the sage's own form would.
+func (d *demoSeeder) register(userID, name string, v demoVillage) (Sage, error) {
+	a := Answers{
+		"name": name, "phone": d.phone(), "moo": strconv.Itoa(v.moo),
+		"category": v.category, "skill": v.occupation, "years": strconv.Itoa(5 + d.rnd.intn(26)),
+		"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": SageNoticeVersion,
+	}
+	if err := d.e.saveSage(d.as(userID), a); err != nil {
+		return Sage{}, err
+	}
+	s, _, err := GetSage(d.tx, userID)
+	return s, err
+}
+
+// sages registers each village's sages; an officer approves them and names
+// the lead, and the lead brings the other four onto the team with invite
+// codes. The last villages have one registration still waiting.
+func (d *demoSeeder) sages() error {
+	officer := d.as(DemoOfficerID)
+	for _, v := range demoVillages {
+		if v.stage == 1 {
+			name, id := d.person()
+			if _, err := d.register(id, name, v); err != nil {
+				return err
+			}
+			continue
+		}
+		team := make([][2]string, 0, TeamSize)
+		if v.moo == DemoVillageMoo {
+			people := DemoPeople()
+			team = append(team, [2]string{people[1].Name, people[1].ID}, [2]string{people[2].Name, people[2].ID})
+		}
+		for len(team) < TeamSize {
+			name, id := d.person()
+			team = append(team, [2]string{name, id})
+		}
+		var ids []uint64
+		for _, m := range team {
+			s, err := d.register(m[1], m[0], v)
+			if err != nil {
+				return err
+			}
+			decide := url.Values{pkID: {strconv.FormatUint(s.ID, 10)}, pkValue: {decideApprove}}
+			if err := d.e.decideSage(officer, decide); err != nil {
+				return err
+			}
+			ids = append(ids, s.ID)
+		}
+		if err := d.e.setLead(officer, v.moo, ids[0], "", false); err != nil {
+			return err
+		}
+		lead := d.as(team[0][1])
+		for _, m := range team[1:] {
+			if err := d.e.makeInvite(lead); err != nil {
+				return err
+			}
+			open, err := openInvites(d.tx, v.moo, d.now)
+			if err != nil {
+				return err
+			}
+			if len(open) == 0 {
+				return fmt.Errorf("village %d: no invite made", v.moo)
+			}
+			if err := d.e.joinTeam(d.as(m[1]), open[len(open)-1]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// households has each village's households apply (the two household
+// personas themselves, the others enrolled by a sage for people without
+// LINE), then an officer runs the ranked selection where the team is
+// ready: 20 selected, lowest income per member first, the rest waitlisted.
+func (d *demoSeeder) households() error {
+	for _, v := range demoVillages {
+		n := 22
+		if v.moo == DemoVillageMoo {
+			n = 24
+		}
+		enroller := DemoOfficerID
+		if members, err := TeamMembers(d.tx, v.moo); err != nil {
+			return err
+		} else if len(members) > 0 {
+			enroller = members[0].UserID
+		}
+		for i := range n {
+			head, _ := d.person()
+			userID, onBehalf := "", true
+			income := 2500 + 500*d.rnd.intn(20)
+			if v.moo == DemoVillageMoo && i < 2 {
+				p := DemoPeople()[3+i]
+				head, userID, onBehalf = p.Name, p.ID, false
+				income = 3000 + 500*i // low: they are selected
+			}
+			a := Answers{
+				"moo": strconv.Itoa(v.moo), "house": d.houseNo(i), "head": head,
+				"members": strconv.Itoa(2 + d.rnd.intn(5)), "occupation": demoJobs[d.rnd.intn(len(demoJobs))],
+				"income": strconv.Itoa(income), "interest": "yes", "phone": phoneNone,
+				"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": HouseholdNoticeVersion,
+			}
+			if i%9 == 8 {
+				a["income"] = incomeNone // nobody could say
+			}
+			c := d.as(userID)
+			if onBehalf {
+				c = d.as(enroller)
+				c.conv = &Conversation{Form: formEnrol, Answers: a, Started: d.now, Updated: d.now}
+			}
+			if err := d.e.saveHousehold(c, a); err != nil {
+				return err
+			}
+		}
+		if v.stage < 3 {
+			continue
+		}
+		plan, err := PlanSelection(d.tx, v.moo)
+		if err != nil {
+			return err
+		}
+		if _, err := applySelection(d.as(DemoOfficerID), plan, DemoOfficerID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *demoSeeder) houseNo(i int) string {
+	n := 3 + i*4 + d.rnd.intn(4)
+	if d.rnd.intn(5) == 0 {
+		return fmt.Sprintf("%d/%d", n, 1+d.rnd.intn(3))
+	}
+	return strconv.Itoa(n)
+}
+
+// schedules imports every village's five days, as an officer's spreadsheet
+// would: Monday to Friday, four villages a week, starting next week.
+func (d *demoSeeder) schedules() error {
+	y, m, day := d.now.Date()
+	today := time.Date(y, m, day, 0, 0, 0, 0, d.now.Location())
+	ahead := (8 - int(today.Weekday())) % 7
+	if ahead == 0 {
+		ahead = 7
+	}
+	monday := today.AddDate(0, 0, ahead)
+
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"moo", "day", "date", "start", "end", "place", "destination", "meeting_point", "departure", "bring"})
+	for _, v := range demoVillages {
+		start := monday.AddDate(0, 0, 7*((v.moo-1)/4))
+		hall := "ศาลาประชาคม" + v.name
+		for n := 1; n <= Days; n++ {
+			date := start.AddDate(0, 0, n-1).Format("2006-01-02")
+			row := []string{strconv.Itoa(v.moo), strconv.Itoa(n), date, "09:00", "16:00", hall, "", "", "", ""}
+			switch n {
+			case StudyVisit:
+				row[3], row[4] = "08:00", "17:00"
+				row[5] = "วิสาหกิจชุมชนต้นแบบ" + v.occupation
+				row[6] = "วิสาหกิจชุมชนต้นแบบ" + v.occupation + " ตำบลในเมือง"
+				row[7] = "หน้า" + hall
+				row[8] = "07:30"
+				row[9] = "หมวก น้ำดื่ม สมุดจด"
+			case Days:
+				row[4] = "15:00"
+				row[5] = "บ้านของแต่ละครัวเรือน"
+			}
+			_ = w.Write(row)
+		}
+	}
+	w.Flush()
+	_, err := ImportSchedule(d.tx, &b, d.now, DemoOfficerID, false)
+	return err
+}

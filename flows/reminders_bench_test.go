@@ -1,0 +1,134 @@
+package flows_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/storage"
+)
+
+// seedProgramme fills a database with villages × households, every
+// village running its five days in the same week (the busiest case), all
+// households selected and on LINE.
+func seedProgramme(b *testing.B, villages, households int) *storage.DB {
+	b.Helper()
+	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	start := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	const batch = 500 // villages per transaction, to keep each commit modest
+	for v0 := 1; v0 <= villages; v0 += batch {
+		err := db.Update(func(tx flows.Tx) error {
+			for moo := v0; moo < v0+batch && moo <= villages; moo++ {
+				if err := tx.Put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: "บ้าน", Occupation: "ทำน้ำพริก", Capacity: households}); err != nil {
+					return err
+				}
+				for i := 1; i <= households; i++ {
+					id := fmt.Sprintf("H%05d%03d", moo, i)
+					user := fmt.Sprintf("U%05d%03d", moo, i)
+					if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
+						return err
+					}
+					h := flows.Household{ID: id, Moo: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า", Members: 3, Income: 3000,
+						IncomeKnown: true, Interested: true, UserID: user, Status: flows.StatusSelected, DedupeKey: id}
+					if err := flows.PutHousehold(tx, h); err != nil {
+						return err
+					}
+				}
+				for day := 1; day <= flows.Days; day++ {
+					d := flows.ProgrammeDay{Moo: moo, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลา"}
+					if day == flows.StudyVisit {
+						d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์", "วัด", "07:30", "หมวก"
+					}
+					if err := tx.Put(flows.BucketDays, flows.DayKey(moo, day), d); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
+
+func benchDue(b *testing.B, villages int) {
+	db := seedProgramme(b, villages, 20)
+	eng := flows.NewEngine(flows.Config{Location: bangkok})
+	for _, tc := range []struct {
+		name    string
+		at      time.Time
+		settled bool
+	}{
+		// 18:00 on the eve of day 1: every village's reminder falls due.
+		{"eve-all-due", time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok), false},
+		// A minute mid-week with everything due so far already in the
+		// ledger: what almost every tick is.
+		{"idle", time.Date(2026, 12, 8, 10, 15, 0, 0, bangkok), true},
+	} {
+		if tc.settled {
+			settle(b, db, eng, tc.at)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				err := db.View(func(tx flows.Tx) error {
+					rs, err := eng.Due(tx, tc.at)
+					n = len(rs)
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n), "reminders")
+		})
+	}
+}
+
+// BenchmarkDueDistrict measures one reminder tick for a district:
+// 13 villages × 20 households × 5 days. Goal: under 10 ms.
+//
+//	go test -run '^$' -bench DueDistrict ./flows/
+func BenchmarkDueDistrict(b *testing.B) { benchDue(b, 13) }
+
+// BenchmarkDueNational measures one tick at national scale: about 23,600
+// villages × 20 households. Goal: under 1 s and 1 GiB. Seeding takes a
+// while, so it runs only when asked for by name.
+//
+//	go test -run '^$' -bench DueNational -benchtime 3x ./flows/
+func BenchmarkDueNational(b *testing.B) {
+	if testing.Short() {
+		b.Skip("national scale: run without -short")
+	}
+	benchDue(b, 23600)
+}
+
+// settle records everything due up to at, as the running scheduler would
+// have, so that a tick at at finds the ledger up to date.
+func settle(b *testing.B, db *storage.DB, eng *flows.Engine, at time.Time) {
+	b.Helper()
+	err := db.Update(func(tx flows.Tx) error {
+		rs, err := eng.Due(tx, at)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if err := flows.RecordReminder(tx, r, flows.LedgerSent, nil, r.Recipients(), at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,1009 @@
+package flows
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// The sage registry (ทะเบียนปราชญ์ชุมชน): a LINE user registers as a community
+// sage through a form that asks for consent first; the registration waits
+// as pending until an officer approves or rejects it from a card. Officers
+// ask for the pending list and the registry as replies (free); the sage is
+// told the outcome with one push.
+
+// SageStatus is where a registration stands.
+type SageStatus string
+
+// Registration statuses. A rejected sage who edits their record is pending
+// again (a resubmission).
+const (
+	SagePending  SageStatus = "pending"
+	SageApproved SageStatus = "approved"
+	SageRejected SageStatus = "rejected"
+)
+
+// Expertise categories a sage chooses from, stored in Sage.Category.
+const (
+	CategoryFarming    = "farming"
+	CategoryFood       = "food" // food processing and OTOP
+	CategoryHandicraft = "handicraft"
+	CategoryTourism    = "tourism" // community tourism
+	CategoryServices   = "services"
+	CategoryOther      = "other"
+)
+
+// SageCategories returns the expertise categories in the order they are
+// offered. Each has the label key "sage.cat.<category>.label".
+func SageCategories() []string {
+	return []string{CategoryFarming, CategoryFood, CategoryHandicraft, CategoryTourism, CategoryServices, CategoryOther}
+}
+
+// SageNoticeVersion names the PDPA notice (catalog key sage.consent) a sage
+// agreed to; it is stored with each consent. Change it whenever the
+// notice's text changes in meaning, so that an edit asks for consent again.
+const SageNoticeVersion = "sage-2026-1"
+
+// Decision is an officer's decision on a registration. It is made once:
+// later taps are told who decided and when.
+type Decision struct {
+	Approved bool      `json:"approved"`
+	By       string    `json:"by"` // the officer's LINE user id
+	At       time.Time `json:"at"`
+}
+
+// Sage is one community sage in the registry. There is at most one per LINE
+// user, stored under the LINE user id; ID is the registry number people
+// see and buttons carry.
+type Sage struct {
+	ID       uint64 `json:"id"`
+	UserID   string `json:"userId"`
+	Name     string `json:"name"`
+	Phone    string `json:"phone"` // national form, digits only (locales.ParsePhone)
+	Moo      int    `json:"moo"`   // the sage's village number
+	Category string `json:"category"`
+	Skill    string `json:"skill"`
+	Years    int    `json:"years"`
+
+	Status   SageStatus `json:"status"`
+	Decision *Decision  `json:"decision,omitempty"`
+	// Rev grows with every change of the record; review cards carry it so
+	// that a tap on a card older than the record is recognised.
+	Rev int `json:"rev"`
+
+	// ConsentAt and ConsentVersion record the PDPA consent given before the
+	// data was collected.
+	ConsentAt      time.Time `json:"consentAt"`
+	ConsentVersion string    `json:"consentVersion"`
+
+	// TeamMoo is the village whose team the sage is on, 0 for none. A
+	// village's lead (Village.LeadSageID) is on that village's team.
+	TeamMoo   int       `json:"teamMoo,omitempty"`
+	TeamSince time.Time `json:"teamSince,omitzero"`
+
+	Registered time.Time `json:"registered"`
+	Updated    time.Time `json:"updated"`
+}
+
+// sageIDKey is the BucketSageIDs key of registry number id; keys sort by number.
+func sageIDKey(id uint64) string { return fmt.Sprintf("%020d", id) }
+
+// GetSage reads the sage record of a LINE user.
+func GetSage(tx Tx, userID string) (Sage, bool, error) {
+	var s Sage
+	if userID == "" {
+		return s, false, nil
+	}
+	ok, err := tx.Get(BucketSages, userID, &s)
+	return s, ok, err
+}
+
+// GetSageByID reads the sage with registry number id.
+func GetSageByID(tx Tx, id uint64) (Sage, bool, error) {
+	var userID string
+	ok, err := tx.Get(BucketSageIDs, sageIDKey(id), &userID)
+	if err != nil || !ok {
+		return Sage{}, false, err
+	}
+	return GetSage(tx, userID)
+}
+
+// ListSages returns every sage in the registry, in registry-number order.
+func ListSages(tx Tx) ([]Sage, error) {
+	var ids []string
+	err := tx.Scan(BucketSageIDs, "", func(_ string, decode func(any) error) error {
+		var id string
+		if err := decode(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Sage, 0, len(ids))
+	for _, id := range ids {
+		s, ok, err := GetSage(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// PendingSages returns the registrations waiting for an officer, oldest
+// first (for the pending list and the daily summary).
+func PendingSages(tx Tx) ([]Sage, error) {
+	all, err := ListSages(tx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(s Sage) bool { return s.Status != SagePending }), nil
+}
+
+func putSage(tx Tx, s Sage) error {
+	if err := tx.Put(BucketSages, s.UserID, s); err != nil {
+		return err
+	}
+	return tx.Put(BucketSageIDs, sageIDKey(s.ID), s.UserID)
+}
+
+func deleteSage(tx Tx, s Sage) error {
+	if err := tx.Delete(BucketSages, s.UserID); err != nil {
+		return err
+	}
+	return tx.Delete(BucketSageIDs, sageIDKey(s.ID))
+}
+
+// Names of this file's form, actions and postback parameters.
+const (
+	formSage = "sage.register"
+
+	actSageEdit     = "sage.edit"
+	actSagePending  = "sage.pending"
+	actSageDecide   = "sage.decide"
+	actSageRegistry = "sage.registry"
+
+	pkID    = "id"
+	pkAfter = "after"
+	pkRev   = "r"
+	pkPage  = "p"
+	pkOK    = "ok"
+
+	decideApprove = "approve"
+	decideReject  = "reject"
+)
+
+// Limits of the replies: LINE takes five messages per reply.
+const (
+	pendingPerReply = 4  // review cards, then one line with the count
+	registryPerPage = 15 // rows on one registry card
+	maxYears        = 80
+	maxSkillRunes   = 200
+)
+
+func (e *Engine) registerSages() {
+	e.RegisterForm(e.sageForm())
+	e.RegisterMenu("sage", e.sageEntry)
+	e.RegisterCommand(Command{Key: "sage.cmd.register", In1to1: true, Run: e.sageEntry})
+	e.RegisterAction(actSageEdit, func(c *Ctx, _ url.Values) error { return e.editSage(c) })
+
+	e.RegisterCommand(Command{Key: "sage.cmd.pending", In1to1: true, InGroup: true, Run: func(c *Ctx) error {
+		return e.pendingList(c, 0)
+	}})
+	e.RegisterAction(actSagePending, func(c *Ctx, v url.Values) error {
+		after, _ := strconv.ParseUint(v.Get(pkAfter), 10, 64)
+		return e.pendingList(c, after)
+	})
+	e.RegisterAction(actSageDecide, e.decideSage)
+
+	e.RegisterCommand(Command{Key: "sage.cmd.registry", In1to1: true, Run: func(c *Ctx) error {
+		return e.registry(c, 1)
+	}})
+	e.RegisterAction(actSageRegistry, func(c *Ctx, v url.Values) error {
+		if c.In.InGroup() {
+			return c.stale()
+		}
+		p, _ := strconv.Atoi(v.Get(pkPage))
+		return e.registry(c, p)
+	})
+
+	e.RegisterMyData(MyDataSection{Name: "sage", Show: e.showMySage, Erase: e.eraseSage})
+}
+
+// officerOnlyErr refuses, politely, anyone who is not an officer. It
+// writes nothing, so it may come first in any step.
+func officerOnlyErr(c *Ctx, op string) error {
+	ok, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Forbidden(op, "sage.refuse.officers_only")
+	}
+	return nil
+}
+
+// actionData builds the postback data of a button outside any form.
+func actionData(name string, kv ...string) string {
+	v := url.Values{pkAction: {name}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v.Encode()
+}
+
+// actionButton is a button that runs action name; the chat shows its label
+// as the user's words.
+func actionButton(labelKey, name string, kv ...string) Action {
+	label := T(labelKey)
+	return Action{Label: label, Data: actionData(name, kv...), Say: &label}
+}
+
+// ---- registration form ----
+
+func (e *Engine) sageForm() *Form {
+	consent := T("sage.consent")
+	return &Form{
+		Name:           formSage,
+		Title:          T("sage.form.title"),
+		Consent:        &consent,
+		ConsentVersion: SageNoticeVersion,
+		Questions: []Question{
+			{
+				Field: "name", Ask: T("sage.name.ask"), Help: T("sage.name.help"), Label: T("sage.name.label"),
+				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+					v, ok := locales.NormalizeName(s)
+					if !ok {
+						return "", hint("sage.name.hint")
+					}
+					return v, nil
+				},
+			},
+			{
+				Field: "phone", Ask: T("sage.phone.ask"), Help: T("sage.phone.help"), Label: T("sage.phone.label"),
+				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+					v, ok := locales.ParsePhone(s)
+					if !ok {
+						return "", hint("sage.phone.hint")
+					}
+					return v, nil
+				},
+				Show: func(_ *Ctx, v string) Msg { return Raw(locales.FormatPhone(v)) },
+			},
+			villageQuestion("moo", T("sage.moo.ask"), T("sage.moo.help"), T("sage.moo.label")),
+			{
+				Field: "category", Ask: T("sage.category.ask"), Help: T("sage.category.help"), Label: T("sage.category.label"),
+				Choices: func(*Ctx, Answers) ([]Choice, error) {
+					var out []Choice
+					for _, cat := range SageCategories() {
+						out = append(out, Choice{Value: cat, Label: categoryMsg(cat)})
+					}
+					return out, nil
+				},
+				Show: func(_ *Ctx, v string) Msg { return categoryMsg(v) },
+			},
+			{
+				Field: "skill", Ask: T("sage.skill.ask"), Help: T("sage.skill.help"), Label: T("sage.skill.label"),
+				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+					v, ok := locales.NormalizeText(s, maxSkillRunes)
+					if !ok {
+						return "", hint("sage.skill.hint")
+					}
+					return v, nil
+				},
+			},
+			{
+				Field: "years", Ask: T("sage.years.ask"), Help: T("sage.years.help"), Label: T("sage.years.label"),
+				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+					n, ok := locales.ParseInt(s)
+					if !ok || n < 0 || n > maxYears {
+						return "", hint("sage.years.hint")
+					}
+					return strconv.FormatInt(n, 10), nil
+				},
+				Show: func(_ *Ctx, v string) Msg {
+					n, _ := strconv.Atoi(v)
+					return T("sage.years.show", "Count", locales.Number(n))
+				},
+			},
+		},
+		Begin: e.beginSageForm,
+		Save:  e.saveSage,
+	}
+}
+
+func hint(key string) *Msg {
+	m := T(key)
+	return &m
+}
+
+func categoryMsg(cat string) Msg {
+	if !slices.Contains(SageCategories(), cat) {
+		cat = CategoryOther
+	}
+	return T("sage.cat." + cat + ".label")
+}
+
+// villageQuestion asks for a village: one button per village, or typed as
+// "หมู่ 5", "ม.5", "5" or the village's name.
+func villageQuestion(field string, ask, help, label Msg) Question {
+	return Question{
+		Field: field, Ask: ask, Help: help, Label: label,
+		Choices: func(c *Ctx, _ Answers) ([]Choice, error) {
+			vs, err := ListVillages(c.Tx)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]Choice, 0, len(vs))
+			for _, v := range vs {
+				out = append(out, Choice{Value: strconv.Itoa(v.Moo), Label: T("sage.village.btn", "Moo", v.Moo, "Name", v.Name)})
+			}
+			return out, nil
+		},
+		Parse: parseVillage,
+		Show:  showVillage,
+	}
+}
+
+// parseVillage reads a typed village: its number in any of the usual
+// forms, or its name. An unknown one gets a hint listing the numbers.
+func parseVillage(c *Ctx, _ Answers, text string) (string, *Msg) {
+	vs, err := ListVillages(c.Tx)
+	if err != nil || len(vs) == 0 {
+		return "", hint("sage.no_villages")
+	}
+	if n, ok := locales.ParseMoo(text); ok {
+		for _, v := range vs {
+			if v.Moo == n {
+				return strconv.Itoa(n), nil
+			}
+		}
+	}
+	typed := locales.MatchCommand(text)
+	found := -1
+	for _, v := range vs {
+		name := locales.MatchCommand(v.Name)
+		if typed == "" || name == "" {
+			continue
+		}
+		if typed == name || strings.HasSuffix(typed, name) || strings.HasSuffix(name, typed) && len([]rune(typed)) >= 3 {
+			if found >= 0 && found != v.Moo {
+				found = -2 // two villages match: ask for the number
+				break
+			}
+			found = v.Moo
+		}
+	}
+	if found > 0 {
+		return strconv.Itoa(found), nil
+	}
+	nums := make([]string, 0, len(vs))
+	for _, v := range vs {
+		nums = append(nums, strconv.Itoa(v.Moo))
+	}
+	m := T("sage.moo.hint", "List", strings.Join(nums, ", "))
+	return "", &m
+}
+
+// showVillage renders a village number as "หมู่ 5 บ้านโนนสูง".
+func showVillage(c *Ctx, value string) Msg {
+	n, _ := strconv.Atoi(value)
+	return villageMsg(c.Tx, n)
+}
+
+func villageMsg(tx Tx, moo int) Msg {
+	v, ok, err := GetVillage(tx, moo)
+	if err != nil || !ok {
+		return T("sage.village.moo", "Moo", moo)
+	}
+	return T("sage.village.show", "Moo", moo, "Name", v.Name)
+}
+
+// beginSageForm refuses when there are no villages yet, and fills in the
+// stored record when the user already registered (an edit). Consent given
+// to the current notice is kept; a changed notice is asked again.
+func (e *Engine) beginSageForm(c *Ctx, a Answers) error {
+	vs, err := ListVillages(c.Tx)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		return Invalid("register sage", "sage.no_villages")
+	}
+	s, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil || !ok {
+		return err
+	}
+	a["name"], a["phone"], a["moo"] = s.Name, s.Phone, strconv.Itoa(s.Moo)
+	a["category"], a["skill"], a["years"] = s.Category, s.Skill, strconv.Itoa(s.Years)
+	if s.ConsentVersion == SageNoticeVersion && !s.ConsentAt.IsZero() {
+		a["consent_at"] = s.ConsentAt.UTC().Format(time.RFC3339)
+		a["consent_version"] = s.ConsentVersion
+	}
+	return nil
+}
+
+// sageEntry is the main menu's ลงทะเบียนปราชญ์ and the typed command: the
+// form for someone new, their record with an edit button for a sage.
+func (e *Engine) sageEntry(c *Ctx) error {
+	s, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.StartForm(formSage, nil)
+	}
+	c.Say(Text(T("sage.already_registered", "Name", e.firstName(s.Name))))
+	card, err := e.ownSageCard(c, s)
+	if err != nil {
+		return err
+	}
+	c.Say(card)
+	return nil
+}
+
+// editSage opens the registration form on the stored record, at its
+// summary card, where the sage picks what to change.
+func (e *Engine) editSage(c *Ctx) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	_, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Say(Text(T("sage.not_registered"), registerButton()))
+		return nil
+	}
+	return c.startFormAtSummary(formSage)
+}
+
+func registerButton() Action {
+	label := T("sage.btn.register")
+	return Action{Label: label, Data: url.Values{pkMenu: {"sage"}}.Encode(), Say: &label}
+}
+
+// startFormAtSummary starts form name like StartForm, but when Begin
+// answered every question (an edit of a stored record) it opens at the
+// summary card: the user changes one field there instead of answering
+// everything again.
+func (c *Ctx) startFormAtSummary(name string) error {
+	f := c.eng.forms[name]
+	if f == nil {
+		return fmt.Errorf("flows: unknown form %s", name)
+	}
+	a := Answers{}
+	if f.Begin != nil {
+		if err := f.Begin(c, a); err != nil {
+			return err
+		}
+	}
+	conv := &Conversation{Form: name, Answers: a, Started: c.Now, Updated: c.Now}
+	conv.Step = f.next(a, "")
+	if f.nextUnanswered(a) == "" {
+		conv.Step = stepSummary
+	}
+	if f.Consent != nil && a["consent_at"] == "" {
+		conv.Step = stepConsent
+	}
+	c.conv = conv
+	return c.ask(f)
+}
+
+// saveSage stores a registration (pending) or an edit. An edit keeps the
+// decision, except that a rejected sage's edit is a resubmission: pending
+// again, for a fresh decision.
+func (e *Engine) saveSage(c *Ctx, a Answers) error {
+	s, exists, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		id, err := c.Tx.NextSeq(BucketSages)
+		if err != nil {
+			return err
+		}
+		s = Sage{ID: id, UserID: c.In.UserID, Status: SagePending, Registered: c.Now}
+	}
+	moo, err := strconv.Atoi(a["moo"])
+	if err != nil {
+		return Invalid("save sage", "sage.moo.hint_short")
+	}
+	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
+		return err
+	} else if !ok {
+		return Invalid("save sage", "sage.moo.hint_short")
+	}
+	years, _ := strconv.Atoi(a["years"])
+	s.Name, s.Phone, s.Moo = a["name"], a["phone"], moo
+	s.Category, s.Skill, s.Years = a["category"], a["skill"], years
+	if at, err := time.Parse(time.RFC3339, a["consent_at"]); err == nil {
+		s.ConsentAt, s.ConsentVersion = at, a["consent_version"]
+	}
+	resubmitted := exists && s.Status == SageRejected
+	if resubmitted {
+		s.Status, s.Decision = SagePending, nil
+	}
+	s.Rev++
+	s.Updated = c.Now
+	if err := putSage(c.Tx, s); err != nil {
+		return err
+	}
+	first := e.firstName(s.Name)
+	switch {
+	case !exists:
+		c.Say(Text(T("sage.saved.new", "Name", first, "ID", strconv.FormatUint(s.ID, 10)), e.mainMenu(c)...))
+		if w, ok, err := getInviteWait(c.Tx, s.UserID); err != nil {
+			return err
+		} else if ok {
+			c.Say(Text(T("sage.saved.code_kept", "Code", w.Code)))
+		}
+	case resubmitted:
+		c.Say(Text(T("sage.saved.resubmitted"), e.mainMenu(c)...))
+	default:
+		c.Say(Text(T("sage.saved.edit"), e.mainMenu(c)...))
+	}
+	if (!exists || resubmitted) && e.cfg.NotifyGroupsOnRegistration {
+		return e.notifyGroups(c, s)
+	}
+	return nil
+}
+
+// notifyGroups pushes a review card to every officers' group. It is off by
+// default (Config.NotifyGroupsOnRegistration): LINE counts a push to a
+// group once per member.
+func (e *Engine) notifyGroups(c *Ctx, s Sage) error {
+	groups, err := OfficerGroups(c.Tx)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		card, err := e.reviewCard(c, s)
+		if err != nil {
+			return err
+		}
+		c.Push(Push{To: g.ID, Lang: locales.Thai, Replies: []Reply{card}, Purpose: "registration"})
+	}
+	return nil
+}
+
+// ---- cards ----
+
+// sageFields are the rows of a sage's card.
+func (e *Engine) sageFields(c *Ctx, s Sage) ([]Field, error) {
+	team, err := teamMsg(c.Tx, s)
+	if err != nil {
+		return nil, err
+	}
+	return []Field{
+		{Label: T("sage.name.label"), Value: Raw(s.Name)},
+		{Label: T("sage.phone.label"), Value: Raw(locales.FormatPhone(s.Phone))},
+		{Label: T("sage.moo.label"), Value: villageMsg(c.Tx, s.Moo)},
+		{Label: T("sage.category.label"), Value: categoryMsg(s.Category)},
+		{Label: T("sage.skill.label"), Value: Raw(s.Skill)},
+		{Label: T("sage.years.label"), Value: T("sage.years.show", "Count", locales.Number(s.Years))},
+		{Label: T("sage.status.label"), Value: statusMsg(s.Status)},
+		{Label: T("sage.team.label"), Value: team},
+		{Label: T("sage.registered.label"), Value: T("sage.date", "Date", locales.DateYear(s.Registered.In(c.Location())))},
+	}, nil
+}
+
+func statusMsg(st SageStatus) Msg {
+	switch st {
+	case SageApproved:
+		return T("sage.status.approved")
+	case SageRejected:
+		return T("sage.status.rejected")
+	}
+	return T("sage.status.pending")
+}
+
+// teamMsg says which team a sage is on: none, a member, or the lead.
+func teamMsg(tx Tx, s Sage) (Msg, error) {
+	if s.TeamMoo == 0 {
+		return T("sage.team.none"), nil
+	}
+	v, _, err := GetVillage(tx, s.TeamMoo)
+	if err != nil {
+		return Msg{}, err
+	}
+	if v.LeadSageID == s.UserID {
+		return T("sage.team.lead", "Moo", s.TeamMoo), nil
+	}
+	return T("sage.team.member", "Moo", s.TeamMoo), nil
+}
+
+// ownSageCard is a sage's own record, with edit (and team) buttons.
+func (e *Engine) ownSageCard(c *Ctx, s Sage) (Reply, error) {
+	fields, err := e.sageFields(c, s)
+	if err != nil {
+		return Reply{}, err
+	}
+	title := T("sage.card.own_title")
+	buttons := []Action{actionButton("sage.btn.edit", actSageEdit)}
+	if s.TeamMoo != 0 {
+		buttons = append(buttons, actionButton("team.btn.view", actTeamView))
+	}
+	return Reply{Style: StyleCard, Title: &title, Text: T("sage.card.own_text"), Fields: fields, Buttons: buttons}, nil
+}
+
+// reviewCard is a pending registration for officers, with approve and
+// reject buttons carrying the record's revision.
+func (e *Engine) reviewCard(c *Ctx, s Sage) (Reply, error) {
+	fields, err := e.sageFields(c, s)
+	if err != nil {
+		return Reply{}, err
+	}
+	title := T("sage.card.review_title", "ID", strconv.FormatUint(s.ID, 10))
+	id, rev := strconv.FormatUint(s.ID, 10), strconv.Itoa(s.Rev)
+	return Reply{Style: StyleCard, Title: &title, Text: T("sage.card.review_text"), Fields: fields, Buttons: []Action{
+		actionButton("sage.btn.approve", actSageDecide, pkID, id, pkValue, decideApprove, pkRev, rev),
+		actionButton("sage.btn.reject", actSageDecide, pkID, id, pkValue, decideReject, pkRev, rev),
+	}}, nil
+}
+
+// ---- approvals ----
+
+// pendingList answers an officer with the pending registrations after
+// registry number after: a review card each (as many as one reply holds),
+// then how many there are, with a button for the rest.
+func (e *Engine) pendingList(c *Ctx, after uint64) error {
+	if err := officerOnlyErr(c, "pending sages"); err != nil {
+		return err
+	}
+	all, err := PendingSages(c.Tx)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		c.Say(Text(T("sage.pending.none")))
+		return nil
+	}
+	start := slices.IndexFunc(all, func(s Sage) bool { return s.ID > after })
+	if start < 0 {
+		start = 0 // everything after was decided meanwhile: start over
+	}
+	end := min(start+pendingPerReply, len(all))
+	for _, s := range all[start:end] {
+		card, err := e.reviewCard(c, s)
+		if err != nil {
+			return err
+		}
+		c.Say(card)
+	}
+	count := T("sage.pending.count", "Total", locales.Number(len(all)), "From", start+1, "To", end)
+	if end < len(all) {
+		c.Say(Text(count, actionButton("sage.btn.more", actSagePending, pkAfter, strconv.FormatUint(all[end-1].ID, 10))))
+		return nil
+	}
+	c.Say(Text(count))
+	return nil
+}
+
+// decideSage records an officer's approve or reject tap. The decision is
+// made once: a second tap, or another officer's, is told who decided and
+// when, and nothing changes. The sage is told the outcome by push.
+func (e *Engine) decideSage(c *Ctx, v url.Values) error {
+	const op = "decide sage"
+	if err := officerOnlyErr(c, op); err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(v.Get(pkID), 10, 64)
+	d := v.Get(pkValue)
+	if err != nil || (d != decideApprove && d != decideReject) {
+		return c.stale()
+	}
+	s, ok, err := GetSageByID(c.Tx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound(op, "sage.gone")
+	}
+	first := e.firstName(s.Name)
+	if s.Decision != nil {
+		who := T("sage.who.you")
+		if s.Decision.By != c.In.UserID {
+			if who, err = e.officerName(c.Tx, s.Decision.By); err != nil {
+				return err
+			}
+		}
+		outcome := T("sage.outcome.rejected")
+		if s.Decision.Approved {
+			outcome = T("sage.outcome.approved")
+		}
+		at := s.Decision.At.In(c.Location())
+		c.Say(Text(T("sage.decide.already", "Name", first, "Outcome", outcome.Ref(), "Who", who.Ref(),
+			"Date", locales.DateYear(at), "Time", locales.Clock(at))))
+		return nil
+	}
+	if rev := v.Get(pkRev); rev != "" && rev != strconv.Itoa(s.Rev) {
+		// The sage changed the record after this card was sent: show the current one.
+		card, err := e.reviewCard(c, s)
+		if err != nil {
+			return err
+		}
+		c.Say(Text(T("sage.decide.changed")), card)
+		return nil
+	}
+	approved := d == decideApprove
+	s.Decision = &Decision{Approved: approved, By: c.In.UserID, At: c.Now}
+	s.Status = SageRejected
+	if approved {
+		s.Status = SageApproved
+	}
+	s.Rev++
+	s.Updated = c.Now
+	if err := putSage(c.Tx, s); err != nil {
+		return err
+	}
+	if !approved {
+		c.Say(Text(T("sage.decide.rejected", "Name", first)))
+		return e.pushUser(c, s.UserID, "approval", Text(T("sage.push.rejected", "Name", first)))
+	}
+	reply := Text(T("sage.decide.approved", "Name", first))
+	if vill, ok, err := GetVillage(c.Tx, s.Moo); err != nil {
+		return err
+	} else if ok && vill.LeadSageID == "" {
+		// A village without a lead: offer this sage at once.
+		reply.Text = T("sage.decide.approved_no_lead", "Name", first, "Moo", s.Moo)
+		label := T("team.btn.make_lead")
+		reply.Buttons = []Action{{Label: label, Say: &label, Data: actionData(actTeamSetLead,
+			pkMoo, strconv.Itoa(s.Moo), pkID, strconv.FormatUint(s.ID, 10), pkOld, "")}}
+	}
+	c.Say(reply)
+	replies := []Reply{Text(T("sage.push.approved", "Name", first))}
+	if w, ok, err := getInviteWait(c.Tx, s.UserID); err != nil {
+		return err
+	} else if ok {
+		var inv Invite
+		if found, err := c.Tx.Get(BucketInvites, w.Code, &inv); err != nil {
+			return err
+		} else if found && inv.Open(c.Now) {
+			label := T("team.btn.join")
+			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Moo", inv.Moo), Buttons: []Action{
+				{Label: label, Say: &label, Data: actionData(actTeamJoin, pkCode, inv.Code)},
+			}})
+		}
+	}
+	return e.pushUser(c, s.UserID, "approval", replies...)
+}
+
+// officerName names an officer for others: their name, or "an officer".
+func (e *Engine) officerName(tx Tx, userID string) (Msg, error) {
+	u, _, err := getUser(tx, userID)
+	if err != nil {
+		return Msg{}, err
+	}
+	if u.Name == "" {
+		return T("sage.who.someone"), nil
+	}
+	return T("sage.who.named", "Name", u.Name), nil
+}
+
+// pushUser queues a push to a user in their language; a user who blocked
+// the bot gets nothing.
+func (e *Engine) pushUser(c *Ctx, userID, purpose string, replies ...Reply) error {
+	u, ok, err := getUser(c.Tx, userID)
+	if err != nil {
+		return err
+	}
+	lang := locales.Thai
+	if ok {
+		if !u.Active {
+			return nil
+		}
+		if u.Lang != "" {
+			lang = u.Lang
+		}
+	}
+	c.Push(Push{To: userID, Lang: lang, Replies: replies, Purpose: purpose})
+	return nil
+}
+
+// firstName is how the bot addresses a person after คุณ: the first word of
+// their name without a title such as นาย or Mrs (the titles are in the
+// catalog, key sage.name.titles, in every language).
+func (e *Engine) firstName(name string) string {
+	fields := strings.Fields(name)
+	if len(fields) == 0 {
+		return name
+	}
+	titles := e.nameTitles()
+	first := fields[0]
+	for _, t := range titles {
+		if strings.EqualFold(first, t) && len(fields) > 1 {
+			return fields[1]
+		}
+	}
+	for _, t := range titles {
+		if t[0] < utf8.RuneSelf {
+			continue // Latin titles are written apart: "Mr" is not taken off "Mrinal"
+		}
+		if rest, ok := strings.CutPrefix(first, t); ok && rest != "" {
+			if _, isName := locales.NormalizeName(rest); isName {
+				return rest
+			}
+		}
+	}
+	return first
+}
+
+// nameTitles are the titles from the catalog, longest first so that
+// นางสาว is tried before นาง.
+func (e *Engine) nameTitles() []string {
+	var out []string
+	for _, l := range locales.Langs() {
+		text, err := e.cfg.Catalog.Text(l, "sage.name.titles", nil)
+		if err != nil {
+			continue
+		}
+		out = append(out, strings.Fields(text)...)
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// ---- registry ----
+
+// registry answers an officer with one page of the registry: every sage
+// with village, status, team and phone, paged registryPerPage at a time.
+func (e *Engine) registry(c *Ctx, page int) error {
+	if err := officerOnlyErr(c, "sage registry"); err != nil {
+		return err
+	}
+	all, err := ListSages(c.Tx)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		c.Say(Text(T("sage.registry.empty")))
+		return nil
+	}
+	pages := (len(all) + registryPerPage - 1) / registryPerPage
+	page = max(1, min(page, pages))
+	var approved, pending, rejected, onTeam int
+	for _, s := range all {
+		switch s.Status {
+		case SageApproved:
+			approved++
+		case SagePending:
+			pending++
+		default:
+			rejected++
+		}
+		if s.TeamMoo != 0 {
+			onTeam++
+		}
+	}
+	var fields []Field
+	for _, s := range all[(page-1)*registryPerPage : min(page*registryPerPage, len(all))] {
+		team, err := teamMsg(c.Tx, s)
+		if err != nil {
+			return err
+		}
+		fields = append(fields, Field{
+			Label: T("sage.registry.row", "ID", strconv.FormatUint(s.ID, 10), "Name", s.Name),
+			Value: T("sage.registry.row_value", "Village", villageMsg(c.Tx, s.Moo).Ref(), "Status", statusMsg(s.Status).Ref(),
+				"Team", team.Ref(), "Phone", locales.FormatPhone(s.Phone)),
+		})
+	}
+	title := T("sage.registry.title", "Page", page, "Pages", pages)
+	var buttons []Action
+	if page > 1 {
+		buttons = append(buttons, actionButton("conv.btn.prev_page", actSageRegistry, pkPage, strconv.Itoa(page-1)))
+	}
+	if page < pages {
+		buttons = append(buttons, actionButton("conv.btn.next_page", actSageRegistry, pkPage, strconv.Itoa(page+1)))
+	}
+	buttons = append(buttons, actionButton("team.btn.name_lead", actTeamLeadForm))
+	if pending > 0 {
+		buttons = append(buttons, actionButton("sage.btn.pending", actSagePending))
+	}
+	c.Say(Reply{Style: StyleCard, Title: &title, Fields: fields, Buttons: buttons,
+		Text: T("sage.registry.counts", "Total", locales.Number(len(all)), "Approved", locales.Number(approved),
+			"Pending", locales.Number(pending), "Rejected", locales.Number(rejected), "OnTeam", locales.Number(onTeam))})
+	return nil
+}
+
+// ---- my data ----
+
+// showMySage is the sage section of "my info": the user's own record.
+func (e *Engine) showMySage(c *Ctx) ([]Reply, error) {
+	s, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// Someone who typed a team code before registering: the code is kept.
+		w, waiting, err := getInviteWait(c.Tx, c.In.UserID)
+		if err != nil || !waiting {
+			return nil, err
+		}
+		return []Reply{Text(T("sage.my.code_kept", "Code", w.Code))}, nil
+	}
+	card, err := e.ownSageCard(c, s)
+	if err != nil {
+		return nil, err
+	}
+	return []Reply{card}, nil
+}
+
+// erasedUser replaces a deleted user's LINE id where a record must stay
+// (a used invite stays used).
+const erasedUser = "erased"
+
+// eraseSage deletes the user's sage record and everything that names them
+// in the registry and teams: a lead's village loses its lead (and the open
+// invites the lead made are revoked), a member leaves the team, a
+// remembered invite code is forgotten.
+func (e *Engine) eraseSage(c *Ctx) (bool, error) {
+	me := c.In.UserID
+	found := false
+	if _, ok, err := getInviteWait(c.Tx, me); err != nil {
+		return false, err
+	} else if ok {
+		if err := c.Tx.Delete(BucketInviteWaits, me); err != nil {
+			return false, err
+		}
+		found = true
+	}
+	s, ok, err := GetSage(c.Tx, me)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return found, nil
+	}
+	vs, err := ListVillages(c.Tx)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range vs {
+		if v.LeadSageID == me {
+			v.LeadSageID, v.Updated = "", c.Now
+			if err := c.Tx.Put(BucketVillages, VillageKey(v.Moo), v); err != nil {
+				return false, err
+			}
+		}
+	}
+	var invites []Invite
+	err = c.Tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
+		var inv Invite
+		if err := decode(&inv); err != nil {
+			return err
+		}
+		if inv.UsedBy == me || inv.By == me {
+			invites = append(invites, inv)
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, inv := range invites {
+		if inv.By == me {
+			inv.Revoked = inv.Revoked || inv.UsedBy == ""
+			inv.By = erasedUser
+		}
+		if inv.UsedBy == me {
+			inv.UsedBy = erasedUser
+		}
+		if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+			return false, err
+		}
+	}
+	return true, deleteSage(c.Tx, s)
+}

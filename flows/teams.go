@@ -1,0 +1,705 @@
+package flows
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Village teams (ทีมวิทยากรสัมมาชีพระดับหมู่บ้าน): an officer names one lead
+// sage per village (Village.LeadSageID); the lead makes single-use invite
+// codes and approved sages join by typing one, up to TeamSize sages, the
+// lead included. A sage is on at most one team (Sage.TeamMoo). Only the
+// lead manages the team.
+
+// TeamSize is the most sages on a village team, the lead included.
+const TeamSize = 5
+
+// InviteTTL is how long an invite code can be used after it is made. An
+// unused code stops counting against the team's places when it expires.
+const InviteTTL = 7 * 24 * time.Hour
+
+// Invite is a single-use code a lead gives to a sage to join the team of
+// village Moo. It is stored under its code and never logged.
+type Invite struct {
+	Code    string    `json:"code"`
+	Moo     int       `json:"moo"`
+	By      string    `json:"by"` // the lead's LINE user id
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	// UsedBy is the LINE user id of the sage who joined with it.
+	UsedBy  string    `json:"usedBy,omitempty"`
+	UsedAt  time.Time `json:"usedAt,omitzero"`
+	Revoked bool      `json:"revoked,omitempty"`
+}
+
+// Open reports whether the code can still be used at now.
+func (i Invite) Open(now time.Time) bool {
+	return i.UsedBy == "" && !i.Revoked && now.Before(i.Expires)
+}
+
+// InviteWait remembers a code typed by someone not yet an approved sage,
+// so that the approval can remind them of it.
+type InviteWait struct {
+	Code string    `json:"code"`
+	At   time.Time `json:"at"`
+}
+
+func getInviteWait(tx Tx, userID string) (InviteWait, bool, error) {
+	var w InviteWait
+	ok, err := tx.Get(BucketInviteWaits, userID, &w)
+	return w, ok, err
+}
+
+// TeamMembers returns the sages on village moo's team: the lead first,
+// then the others in the order they joined.
+func TeamMembers(tx Tx, moo int) ([]Sage, error) {
+	v, _, err := GetVillage(tx, moo)
+	if err != nil {
+		return nil, err
+	}
+	all, err := ListSages(tx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(all, func(s Sage) bool { return s.TeamMoo != moo })
+	slices.SortStableFunc(out, func(a, b Sage) int {
+		if (a.UserID == v.LeadSageID) != (b.UserID == v.LeadSageID) {
+			if a.UserID == v.LeadSageID {
+				return -1
+			}
+			return 1
+		}
+		return a.TeamSince.Compare(b.TeamSince)
+	})
+	return out, nil
+}
+
+// openInvites returns village moo's invite codes that can still be used.
+func openInvites(tx Tx, moo int, now time.Time) ([]Invite, error) {
+	var out []Invite
+	err := tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
+		var inv Invite
+		if err := decode(&inv); err != nil {
+			return err
+		}
+		if inv.Moo == moo && inv.Open(now) {
+			out = append(out, inv)
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b Invite) int { return a.Created.Compare(b.Created) })
+	return out, err
+}
+
+// Names of this file's form, actions and postback parameters.
+const (
+	formLead = "team.lead"
+
+	actTeamLeadForm = "team.leadform"
+	actTeamSetLead  = "team.setlead"
+	actTeamKeepLead = "team.keeplead"
+	actTeamView     = "team.view"
+	actTeamInvite   = "team.invite"
+	actTeamRevoke   = "team.revoke"
+	actTeamRemove   = "team.remove"
+	actTeamKeep     = "team.keep"
+	actTeamJoin     = "team.join"
+
+	pkMoo  = "moo"
+	pkOld  = "old"
+	pkCode = "code"
+)
+
+func (e *Engine) registerTeams() {
+	e.RegisterForm(e.leadForm())
+	startLead := func(c *Ctx) error {
+		if c.In.InGroup() {
+			return c.stale()
+		}
+		return c.StartForm(formLead, nil)
+	}
+	e.RegisterCommand(Command{Key: "team.cmd.lead", In1to1: true, Run: startLead})
+	e.RegisterAction(actTeamLeadForm, func(c *Ctx, _ url.Values) error { return startLead(c) })
+	e.RegisterAction(actTeamSetLead, e.setLeadAction)
+	e.RegisterAction(actTeamKeepLead, func(c *Ctx, _ url.Values) error {
+		c.Say(Text(T("team.lead.kept")))
+		return nil
+	})
+
+	e.RegisterCommand(Command{Key: "team.cmd.myteam", In1to1: true, Run: e.viewTeam})
+	e.RegisterAction(actTeamView, func(c *Ctx, _ url.Values) error { return e.viewTeam(c) })
+	e.RegisterCommand(Command{Key: "team.cmd.invite", In1to1: true, Run: e.makeInvite})
+	e.RegisterAction(actTeamInvite, func(c *Ctx, _ url.Values) error { return e.makeInvite(c) })
+	e.RegisterAction(actTeamRevoke, e.revokeInvite)
+	e.RegisterAction(actTeamRemove, e.removeMember)
+	e.RegisterAction(actTeamKeep, func(c *Ctx, _ url.Values) error {
+		c.Say(Text(T("team.remove.kept")))
+		return nil
+	})
+
+	e.RegisterCommand(Command{Key: "team.cmd.join", In1to1: true, Run: func(c *Ctx) error {
+		c.Say(Text(T("team.join.how")))
+		return nil
+	}})
+	e.RegisterAction(actTeamJoin, func(c *Ctx, v url.Values) error {
+		if c.In.InGroup() {
+			return c.stale()
+		}
+		code, ok := NormalizeCode(v.Get(pkCode))
+		var inv Invite
+		found := false
+		if ok {
+			var err error
+			if found, err = c.Tx.Get(BucketInvites, code, &inv); err != nil {
+				return err
+			}
+		}
+		if !found {
+			return NotFound("join team", "team.code.unknown")
+		}
+		return e.joinTeam(c, inv)
+	})
+	// An invite code typed on its own. Tried before the officers' claim,
+	// which answers any other code-shaped text.
+	e.RegisterCommand(Command{In1to1: true, Claim: e.claimInvite})
+}
+
+// ---- naming the lead ----
+
+func (e *Engine) leadForm() *Form {
+	return &Form{
+		Name:  formLead,
+		Title: T("team.lead.title"),
+		Questions: []Question{
+			villageQuestion("moo", T("team.lead.ask_moo"), T("team.lead.help_moo"), T("sage.moo.label")),
+			{
+				Field: "sage", Ask: T("team.lead.ask_sage"), Help: T("team.lead.help_sage"), Label: T("team.lead.sage_label"),
+				Choices: func(c *Ctx, a Answers) ([]Choice, error) {
+					moo, _ := strconv.Atoi(a["moo"])
+					sages, err := approvedSages(c.Tx, moo)
+					if err != nil {
+						return nil, err
+					}
+					out := make([]Choice, 0, len(sages))
+					for _, s := range sages {
+						out = append(out, Choice{Value: strconv.FormatUint(s.ID, 10), Label: Raw(s.Name)})
+					}
+					return out, nil
+				},
+				Parse: parseApprovedSage,
+				Show: func(c *Ctx, v string) Msg {
+					id, _ := strconv.ParseUint(v, 10, 64)
+					s, ok, err := GetSageByID(c.Tx, id)
+					if err != nil || !ok {
+						return Raw(v)
+					}
+					return T("team.sage.show", "Name", s.Name, "ID", v, "Village", villageMsg(c.Tx, s.Moo).Ref())
+				},
+			},
+		},
+		Begin: func(c *Ctx, _ Answers) error {
+			if err := officerOnlyErr(c, "name lead"); err != nil {
+				return err
+			}
+			vs, err := ListVillages(c.Tx)
+			if err != nil {
+				return err
+			}
+			if len(vs) == 0 {
+				return Invalid("name lead", "sage.no_villages")
+			}
+			sages, err := approvedSages(c.Tx, 0)
+			if err != nil {
+				return err
+			}
+			if len(sages) == 0 {
+				return Invalid("name lead", "team.lead.none_approved")
+			}
+			return nil
+		},
+		Save: func(c *Ctx, a Answers) error {
+			if err := officerOnlyErr(c, "name lead"); err != nil {
+				return err
+			}
+			moo, _ := strconv.Atoi(a["moo"])
+			id, _ := strconv.ParseUint(a["sage"], 10, 64)
+			return e.setLead(c, moo, id, "", false)
+		},
+		DoneKey: "team.lead.already_done",
+	}
+}
+
+// approvedSages lists the approved sages, those of village moo first.
+func approvedSages(tx Tx, moo int) ([]Sage, error) {
+	all, err := ListSages(tx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(all, func(s Sage) bool { return s.Status != SageApproved })
+	slices.SortStableFunc(out, func(a, b Sage) int {
+		if (a.Moo == moo) != (b.Moo == moo) {
+			if a.Moo == moo {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	return out, nil
+}
+
+// parseApprovedSage reads a typed registry number or name of an approved sage.
+func parseApprovedSage(c *Ctx, _ Answers, text string) (string, *Msg) {
+	sages, err := approvedSages(c.Tx, 0)
+	if err != nil {
+		return "", hint("team.lead.sage_hint")
+	}
+	if n, ok := locales.ParseInt(text); ok {
+		for _, s := range sages {
+			if int64(s.ID) == n {
+				return strconv.FormatUint(s.ID, 10), nil
+			}
+		}
+		return "", hint("team.lead.sage_hint")
+	}
+	typed := locales.MatchCommand(text)
+	var match []Sage
+	for _, s := range sages {
+		if typed != "" && locales.MatchCommand(s.Name) == typed {
+			match = append(match, s)
+		}
+	}
+	if len(match) == 1 {
+		return strconv.FormatUint(match[0].ID, 10), nil
+	}
+	return "", hint("team.lead.sage_hint")
+}
+
+// setLeadAction is the button that names a lead: from an approval (old is
+// empty: the village had none) or from the replacement question (ok=1 and
+// old = the lead being replaced).
+func (e *Engine) setLeadAction(c *Ctx, v url.Values) error {
+	if err := officerOnlyErr(c, "name lead"); err != nil {
+		return err
+	}
+	moo, err1 := strconv.Atoi(v.Get(pkMoo))
+	id, err2 := strconv.ParseUint(v.Get(pkID), 10, 64)
+	if err1 != nil || err2 != nil {
+		return c.stale()
+	}
+	return e.setLead(c, moo, id, v.Get(pkOld), v.Get(pkOK) == "1")
+}
+
+// setLead makes sage id the lead of village moo. Replacing a different
+// lead needs confirmed with old naming that lead; otherwise it asks first
+// (a Confirm reply). The old lead leaves the team; the new lead joins it,
+// leaving any other team. Both are told by push.
+func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool) error {
+	const op = "name lead"
+	v, ok, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound(op, "team.village_gone")
+	}
+	s, ok, err := GetSageByID(c.Tx, id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound(op, "sage.gone")
+	}
+	if s.Status != SageApproved {
+		return Conflict(op, "team.lead.not_approved")
+	}
+	name := e.firstName(s.Name)
+	if v.LeadSageID == s.UserID {
+		c.Say(Text(T("team.lead.already", "Name", name, "Moo", moo)))
+		return nil
+	}
+	if s.TeamMoo != 0 && s.TeamMoo != moo {
+		if other, ok, err := GetVillage(c.Tx, s.TeamMoo); err != nil {
+			return err
+		} else if ok && other.LeadSageID == s.UserID {
+			c.Say(Text(T("team.lead.leads_other", "Name", name, "Moo", other.Moo)))
+			return nil
+		}
+	}
+	var oldLead Sage
+	hasOld := false
+	if v.LeadSageID != "" {
+		if oldLead, hasOld, err = GetSage(c.Tx, v.LeadSageID); err != nil {
+			return err
+		}
+	}
+	if hasOld && (!confirmed || old != v.LeadSageID) {
+		if confirmed {
+			c.Say(Text(T("team.lead.changed")))
+		}
+		c.Say(Reply{Style: StyleConfirm,
+			Text: T("team.lead.replace_q", "Moo", moo, "Old", e.firstName(oldLead.Name), "New", name),
+			Buttons: []Action{
+				actionButton("team.btn.replace", actTeamSetLead, pkMoo, strconv.Itoa(moo), pkID, strconv.FormatUint(id, 10),
+					pkOld, v.LeadSageID, pkOK, "1"),
+				actionButton("team.btn.keep_lead", actTeamKeepLead),
+			}})
+		return nil
+	}
+	if hasOld {
+		oldLead.TeamMoo, oldLead.TeamSince = 0, time.Time{}
+		oldLead.Rev++
+		oldLead.Updated = c.Now
+		if err := putSage(c.Tx, oldLead); err != nil {
+			return err
+		}
+	}
+	if s.TeamMoo != moo {
+		s.TeamMoo, s.TeamSince = moo, c.Now
+	}
+	s.Rev++
+	s.Updated = c.Now
+	if err := putSage(c.Tx, s); err != nil {
+		return err
+	}
+	v.LeadSageID, v.Updated = s.UserID, c.Now
+	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+		return err
+	}
+	c.Say(Text(T("team.lead.named", "Name", name, "Moo", moo)))
+	if err := e.pushUser(c, s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, moo).Ref()),
+		actionButton("team.btn.view", actTeamView))); err != nil {
+		return err
+	}
+	if hasOld {
+		return e.pushUser(c, oldLead.UserID, "lead", Text(T("team.lead.push_replaced",
+			"Name", e.firstName(oldLead.Name), "Village", villageMsg(c.Tx, moo).Ref())))
+	}
+	return nil
+}
+
+// ---- the lead's team ----
+
+// leadOf returns the village the user leads and their sage record, or a
+// polite refusal for anyone else.
+func leadOf(c *Ctx, op string) (Village, Sage, error) {
+	s, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return Village{}, Sage{}, err
+	}
+	if !ok || s.TeamMoo == 0 {
+		return Village{}, Sage{}, Forbidden(op, "team.refuse.lead_only")
+	}
+	v, ok, err := GetVillage(c.Tx, s.TeamMoo)
+	if err != nil {
+		return Village{}, Sage{}, err
+	}
+	if !ok || v.LeadSageID != s.UserID {
+		return Village{}, Sage{}, Forbidden(op, "team.refuse.lead_only")
+	}
+	return v, s, nil
+}
+
+// viewTeam shows the user's team: the lead and members with their phones,
+// and for the lead the open invite codes and the buttons to manage it.
+func (e *Engine) viewTeam(c *Ctx) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	s, ok, err := GetSage(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok || s.TeamMoo == 0 {
+		c.Say(Text(T("team.none")))
+		return nil
+	}
+	v, _, err := GetVillage(c.Tx, s.TeamMoo)
+	if err != nil {
+		return err
+	}
+	members, err := TeamMembers(c.Tx, s.TeamMoo)
+	if err != nil {
+		return err
+	}
+	isLead := v.LeadSageID == s.UserID
+	var fields []Field
+	var buttons []Action
+	for _, m := range members {
+		role := T("team.role.member")
+		if m.UserID == v.LeadSageID {
+			role = T("team.role.lead")
+		} else if isLead {
+			label := T("team.btn.remove", "Name", e.firstName(m.Name))
+			buttons = append(buttons, Action{Label: label, Say: &label,
+				Data: actionData(actTeamRemove, pkID, strconv.FormatUint(m.ID, 10))})
+		}
+		fields = append(fields, Field{Label: role, Value: T("team.member.row", "Name", m.Name, "Phone", locales.FormatPhone(m.Phone))})
+	}
+	text := T("team.card.count", "Count", locales.Number(len(members)), "Max", locales.Number(TeamSize))
+	if v.LeadSageID == "" {
+		text = T("team.card.no_lead", "Count", locales.Number(len(members)), "Max", locales.Number(TeamSize))
+	}
+	if isLead {
+		invites, err := openInvites(c.Tx, s.TeamMoo, c.Now)
+		if err != nil {
+			return err
+		}
+		for _, inv := range invites {
+			fields = append(fields, Field{Label: T("team.role.code"),
+				Value: T("team.code.row", "Code", inv.Code, "Date", locales.DateYear(inv.Expires.In(c.Location())))})
+			label := T("team.btn.revoke", "Code", inv.Code)
+			buttons = append(buttons, Action{Label: label, Say: &label, Data: actionData(actTeamRevoke, pkCode, inv.Code)})
+		}
+		if len(members)+len(invites) < TeamSize {
+			buttons = append([]Action{actionButton("team.btn.invite", actTeamInvite)}, buttons...)
+		}
+	}
+	title := T("team.card.title", "Village", villageMsg(c.Tx, s.TeamMoo).Ref())
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: text, Fields: fields, Buttons: buttons})
+	return nil
+}
+
+// maxCodeAttempts bounds the search for an unused invite code.
+const maxCodeAttempts = 10
+
+// makeInvite gives the lead a new single-use code for one more member. A
+// team with TeamSize sages, or with as many places promised to open
+// codes, gets no more.
+func (e *Engine) makeInvite(c *Ctx) error {
+	const op = "make invite"
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	v, s, err := leadOf(c, op)
+	if err != nil {
+		return err
+	}
+	members, err := TeamMembers(c.Tx, v.Moo)
+	if err != nil {
+		return err
+	}
+	if len(members) >= TeamSize {
+		c.Say(Text(T("team.full", "Max", locales.Number(TeamSize))))
+		return nil
+	}
+	open, err := openInvites(c.Tx, v.Moo, c.Now)
+	if err != nil {
+		return err
+	}
+	if len(members)+len(open) >= TeamSize {
+		c.Say(Text(T("team.invite.all_promised", "Count", locales.Number(len(open))), actionButton("team.btn.view", actTeamView)))
+		return nil
+	}
+	var code string
+	for range maxCodeAttempts {
+		cand, ok := NormalizeCode(e.cfg.NewCode())
+		if !ok {
+			continue
+		}
+		var existing Invite
+		found, err := c.Tx.Get(BucketInvites, cand, &existing)
+		if err != nil {
+			return err
+		}
+		if !found {
+			code = cand
+			break
+		}
+	}
+	if code == "" {
+		return &Error{Kind: KindInternal, Op: op + ": no unused code"}
+	}
+	inv := Invite{Code: code, Moo: v.Moo, By: s.UserID, Created: c.Now, Expires: c.Now.Add(InviteTTL)}
+	if err := c.Tx.Put(BucketInvites, code, inv); err != nil {
+		return err
+	}
+	places := TeamSize - len(members) - len(open) - 1
+	c.Say(Text(T("team.invite.made", "Code", code, "Date", locales.DateYear(inv.Expires.In(c.Location())), "Left", locales.Number(places))),
+		Text(T("team.invite.forward", "Code", code, "Village", villageMsg(c.Tx, v.Moo).Ref())))
+	return nil
+}
+
+// revokeInvite cancels an open code of the lead's team; cancelling twice
+// is harmless.
+func (e *Engine) revokeInvite(c *Ctx, val url.Values) error {
+	const op = "revoke invite"
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	v, _, err := leadOf(c, op)
+	if err != nil {
+		return err
+	}
+	var inv Invite
+	found, err := c.Tx.Get(BucketInvites, val.Get(pkCode), &inv)
+	if err != nil {
+		return err
+	}
+	if !found || inv.Moo != v.Moo {
+		return NotFound(op, "team.code.unknown")
+	}
+	switch {
+	case inv.UsedBy != "":
+		c.Say(Text(T("team.revoke.used", "Code", inv.Code)))
+		return nil
+	case !inv.Revoked:
+		inv.Revoked = true
+		if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+			return err
+		}
+	}
+	c.Say(Text(T("team.revoke.done", "Code", inv.Code), actionButton("team.btn.view", actTeamView)))
+	return nil
+}
+
+// removeMember takes a member off the lead's team, after a yes/no question.
+// A second tap finds them gone and says so.
+func (e *Engine) removeMember(c *Ctx, val url.Values) error {
+	const op = "remove member"
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	v, lead, err := leadOf(c, op)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseUint(val.Get(pkID), 10, 64)
+	if err != nil {
+		return c.stale()
+	}
+	m, ok, err := GetSageByID(c.Tx, id)
+	if err != nil {
+		return err
+	}
+	if !ok || m.TeamMoo != v.Moo {
+		c.Say(Text(T("team.remove.not_member")))
+		return nil
+	}
+	if m.UserID == lead.UserID {
+		c.Say(Text(T("team.remove.self")))
+		return nil
+	}
+	name := e.firstName(m.Name)
+	if val.Get(pkOK) != "1" {
+		c.Say(Reply{Style: StyleConfirm, Text: T("team.remove.q", "Name", name), Buttons: []Action{
+			actionButton("team.btn.remove_yes", actTeamRemove, pkID, strconv.FormatUint(id, 10), pkOK, "1"),
+			actionButton("team.btn.remove_no", actTeamKeep),
+		}})
+		return nil
+	}
+	m.TeamMoo, m.TeamSince = 0, time.Time{}
+	m.Rev++
+	m.Updated = c.Now
+	if err := putSage(c.Tx, m); err != nil {
+		return err
+	}
+	members, err := TeamMembers(c.Tx, v.Moo)
+	if err != nil {
+		return err
+	}
+	c.Say(Text(T("team.remove.done", "Name", name, "Count", locales.Number(len(members)), "Max", locales.Number(TeamSize)),
+		actionButton("team.btn.view", actTeamView)))
+	return nil
+}
+
+// ---- joining ----
+
+// claimInvite takes typed text that is an existing invite code.
+func (e *Engine) claimInvite(c *Ctx) (bool, error) {
+	code, ok := NormalizeCode(c.In.Text)
+	if !ok || c.In.UserID == "" {
+		return false, nil
+	}
+	var inv Invite
+	found, err := c.Tx.Get(BucketInvites, code, &inv)
+	if err != nil || !found {
+		return err != nil, err
+	}
+	return true, e.joinTeam(c, inv)
+}
+
+// joinTeam puts the sender on inv's team. Someone not yet an approved sage
+// is told what to do first and the code is remembered for their approval;
+// a used, cancelled or expired code, a sage on another team and a full
+// team are refused and change nothing.
+func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
+	const op = "join team"
+	me := c.In.UserID
+	s, isSage, err := GetSage(c.Tx, me)
+	if err != nil {
+		return err
+	}
+	switch {
+	case inv.UsedBy == me && isSage && s.TeamMoo == inv.Moo:
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Moo), actionButton("team.btn.view", actTeamView)))
+		return nil
+	case inv.UsedBy != "" || inv.Revoked:
+		return Conflict(op, "team.code.used")
+	case !c.Now.Before(inv.Expires):
+		return Invalid(op, "team.code.expired")
+	}
+	if !isSage || s.Status == SagePending {
+		if err := c.Tx.Put(BucketInviteWaits, me, InviteWait{Code: inv.Code, At: c.Now}); err != nil {
+			return err
+		}
+		if !isSage {
+			c.Say(Text(T("team.join.register_first", "Moo", inv.Moo), registerButton()))
+			return nil
+		}
+		c.Say(Text(T("team.join.after_approval", "Moo", inv.Moo)))
+		return nil
+	}
+	if s.Status != SageApproved {
+		return Conflict(op, "team.join.not_approved")
+	}
+	if s.TeamMoo == inv.Moo {
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Moo), actionButton("team.btn.view", actTeamView)))
+		return nil
+	}
+	if s.TeamMoo != 0 {
+		c.Say(Text(T("team.join.other_team", "Moo", s.TeamMoo)))
+		return nil
+	}
+	v, ok, err := GetVillage(c.Tx, inv.Moo)
+	if err != nil {
+		return err
+	}
+	if !ok || v.LeadSageID == "" {
+		return Conflict(op, "team.join.no_lead")
+	}
+	members, err := TeamMembers(c.Tx, inv.Moo)
+	if err != nil {
+		return err
+	}
+	if len(members) >= TeamSize {
+		c.Say(Text(T("team.join.full", "Moo", inv.Moo, "Max", locales.Number(TeamSize))))
+		return nil
+	}
+	s.TeamMoo, s.TeamSince = inv.Moo, c.Now
+	s.Rev++
+	s.Updated = c.Now
+	if err := putSage(c.Tx, s); err != nil {
+		return err
+	}
+	inv.UsedBy, inv.UsedAt = me, c.Now
+	if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+		return err
+	}
+	if err := c.Tx.Delete(BucketInviteWaits, me); err != nil {
+		return err
+	}
+	leadName := ""
+	if lead, ok, err := GetSage(c.Tx, v.LeadSageID); err != nil {
+		return err
+	} else if ok {
+		leadName = e.firstName(lead.Name)
+	}
+	c.Say(Text(T("team.join.done", "Name", e.firstName(s.Name), "Village", villageMsg(c.Tx, inv.Moo).Ref(), "Lead", leadName,
+		"Count", locales.Number(len(members)+1), "Max", locales.Number(TeamSize)), actionButton("team.btn.view", actTeamView)))
+	return nil
+}

@@ -1,0 +1,407 @@
+package flows
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Villages are set by officers: added and edited from the chat (the forms
+// below) or in bulk with `sammachip import villages` (import.go). Both use
+// the same rules for each field.
+
+// Village field limits.
+const (
+	// MaxCapacity is the most target households one village may train.
+	MaxCapacity = 200
+	// maxVillageText bounds a village, sub-district or occupation name.
+	maxVillageText = 80
+	// villagesPerPage is how many villages one list message shows (three
+	// bubbles of ten buttons, well inside LINE's Flex size limit).
+	villagesPerPage = 30
+)
+
+// Form and action names of this file.
+const (
+	formVillageAdd  = "village.add"
+	formVillageEdit = "village.edit"
+
+	actVillages    = "villages"     // p=page
+	actVillage     = "village"      // m=moo: the village's card
+	actVillageAdd  = "village_add"  //
+	actVillageEdit = "village_edit" // m=moo
+)
+
+func (e *Engine) registerVillages() {
+	e.RegisterForm(&Form{
+		Name:      formVillageAdd,
+		Title:     T("village.add.title"),
+		Questions: villageQuestions(true),
+		Begin:     func(c *Ctx, _ Answers) error { return officerOnly(c, "add village") },
+		Save:      saveNewVillage,
+		DoneKey:   "village.saved.again",
+	})
+	e.RegisterForm(&Form{
+		Name:      formVillageEdit,
+		Title:     T("village.edit.title"),
+		Questions: villageQuestions(false),
+		Begin: func(c *Ctx, a Answers) error {
+			if err := officerOnly(c, "edit village"); err != nil {
+				return err
+			}
+			moo, _ := strconv.Atoi(a["moo"])
+			if _, ok, err := GetVillage(c.Tx, moo); err != nil || !ok {
+				if err != nil {
+					return err
+				}
+				return NotFound("edit village", "village.err.not_found")
+			}
+			return nil
+		},
+		Save:    saveVillageEdit,
+		DoneKey: "village.saved.again",
+	})
+	e.RegisterCommand(Command{Key: "village.cmd.list", In1to1: true, Run: func(c *Ctx) error { return listVillages(c, 0) }})
+	e.RegisterAction(actVillages, func(c *Ctx, v url.Values) error {
+		page, _ := strconv.Atoi(v.Get("p"))
+		return listVillages(c, page)
+	})
+	e.RegisterAction(actVillage, villageCard)
+	e.RegisterAction(actVillageAdd, func(c *Ctx, _ url.Values) error {
+		if c.In.InGroup() {
+			return c.stale()
+		}
+		return c.StartForm(formVillageAdd, nil)
+	})
+	e.RegisterAction(actVillageEdit, editVillage)
+}
+
+// villageQuestions are the village forms' questions. The number is asked
+// only when adding: it identifies the village, so it cannot change.
+func villageQuestions(withMoo bool) []Question {
+	var qs []Question
+	if withMoo {
+		qs = append(qs, Question{
+			Field: "moo",
+			Ask:   T("village.q.moo.ask"),
+			Help:  T("village.q.moo.help"),
+			Label: T("village.q.moo.label"),
+			Parse: func(c *Ctx, _ Answers, text string) (string, *Msg) {
+				moo, ok := locales.ParseMoo(text)
+				if !ok {
+					h := T("village.hint.moo")
+					return "", &h
+				}
+				if _, taken, err := GetVillage(c.Tx, moo); err == nil && taken {
+					h := T("village.hint.moo_taken", "Moo", moo)
+					return "", &h
+				}
+				return strconv.Itoa(moo), nil
+			},
+			Show: func(_ *Ctx, v string) Msg { return T("village.show.moo", "Moo", v) },
+		})
+	}
+	name := Question{
+		Field: "name",
+		Ask:   T("village.q.name.ask"),
+		Help:  T("village.q.name.help"),
+		Label: T("village.q.name.label"),
+		Parse: villageTextParser(ParseVillageName, "village.hint.name"),
+	}
+	if !withMoo {
+		// The number is no question when editing: show it with the name.
+		name.Show = func(c *Ctx, v string) Msg {
+			if c.conv == nil {
+				return Raw(v)
+			}
+			return T("village.name_full", "Moo", c.conv.Answers["moo"], "Name", v)
+		}
+	}
+	return append(qs, name,
+		Question{
+			Field: "tambon",
+			Ask:   T("village.q.tambon.ask"),
+			Help:  T("village.q.tambon.help"),
+			Label: T("village.q.tambon.label"),
+			Parse: villageTextParser(ParseTambon, "village.hint.tambon"),
+		},
+		Question{
+			Field: "occupation",
+			Ask:   T("village.q.occupation.ask"),
+			Help:  T("village.q.occupation.help"),
+			Label: T("village.q.occupation.label"),
+			Parse: villageTextParser(ParseOccupation, "village.hint.occupation"),
+		},
+		Question{
+			Field: "capacity",
+			Ask:   T("village.q.capacity.ask", "Count", DefaultCapacity),
+			Help:  T("village.q.capacity.help", "Count", DefaultCapacity, "Max", MaxCapacity),
+			Label: T("village.q.capacity.label"),
+			Choices: func(*Ctx, Answers) ([]Choice, error) {
+				return []Choice{{Value: strconv.Itoa(DefaultCapacity), Label: T("village.btn.capacity_default", "Count", DefaultCapacity)}}, nil
+			},
+			Parse: func(_ *Ctx, _ Answers, text string) (string, *Msg) {
+				n, ok := ParseCapacity(text)
+				if !ok || strings.TrimSpace(text) == "" {
+					h := T("village.hint.capacity", "Max", MaxCapacity)
+					return "", &h
+				}
+				return strconv.Itoa(n), nil
+			},
+			Show: func(_ *Ctx, v string) Msg { return T("village.show.capacity", "Count", v) },
+		},
+	)
+}
+
+func villageTextParser(parse func(string) (string, bool), hintKey string) func(*Ctx, Answers, string) (string, *Msg) {
+	return func(_ *Ctx, _ Answers, text string) (string, *Msg) {
+		v, ok := parse(text)
+		if !ok {
+			h := T(hintKey, "Max", maxVillageText)
+			return "", &h
+		}
+		return v, nil
+	}
+}
+
+// ParseVillageName cleans a typed village name ("บ้านโนนสูง"): trimmed,
+// spaces collapsed, 1–80 characters with at least one letter.
+func ParseVillageName(s string) (string, bool) { return parseVillageText(s) }
+
+// ParseOccupation cleans the occupation a village will be taught, with
+// the same rules as ParseVillageName.
+func ParseOccupation(s string) (string, bool) { return parseVillageText(s) }
+
+// tambonPrefixes are written before a sub-district's name; they are not
+// part of it (the bot writes "ต." itself where it fits).
+var tambonPrefixes = []string{"ตำบล", "ต.", "tambon", "sub-district", "subdistrict"}
+
+// ParseTambon cleans a typed sub-district (ตำบล) name: as
+// ParseVillageName, without a leading "ตำบล" or "ต.".
+func ParseTambon(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, p := range tambonPrefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			s = s[len(p):]
+			break
+		}
+	}
+	return parseVillageText(s)
+}
+
+func parseVillageText(s string) (string, bool) {
+	v, ok := locales.NormalizeText(s, maxVillageText)
+	if !ok || !strings.ContainsFunc(v, unicode.IsLetter) {
+		return "", false
+	}
+	return v, true
+}
+
+// capacityUnits may follow a typed number of households.
+var capacityUnits = []string{"ครัวเรือน", "ครอบครัว", "หลังคาเรือน", "households", "household", "หลัง"}
+
+// ParseCapacity reads a number of target households, 1–MaxCapacity: Thai
+// digits, spaces and a unit ("20 ครัวเรือน") are accepted. Empty text gives
+// DefaultCapacity (an empty column in an import).
+func ParseCapacity(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return DefaultCapacity, true
+	}
+	lower := strings.ToLower(locales.MatchCommand(s))
+	for _, u := range capacityUnits {
+		if rest, ok := strings.CutSuffix(lower, u); ok {
+			s = rest
+			break
+		}
+	}
+	n, ok := locales.ParseInt(s)
+	if !ok || n < 1 || n > MaxCapacity {
+		return 0, false
+	}
+	return int(n), true
+}
+
+// VillageName is how a village is named to people: "หมู่ 5 บ้านโนนสูง".
+func VillageName(v Village) Msg { return T("village.name_full", "Moo", v.Moo, "Name", v.Name) }
+
+func villageFromAnswers(v *Village, a Answers) error {
+	capacity, err := strconv.Atoi(a["capacity"])
+	if err != nil {
+		return errors.New("flows: village form: capacity " + strconv.Quote(a["capacity"]))
+	}
+	v.Name, v.Tambon, v.Occupation, v.Capacity = a["name"], a["tambon"], a["occupation"], capacity
+	return nil
+}
+
+func saveNewVillage(c *Ctx, a Answers) error {
+	moo, err := strconv.Atoi(a["moo"])
+	if err != nil {
+		return errors.New("flows: village form: number " + strconv.Quote(a["moo"]))
+	}
+	if _, taken, err := GetVillage(c.Tx, moo); err != nil || taken {
+		if err != nil {
+			return err
+		}
+		// Another officer added it since the number was checked.
+		return Conflict("add village", "village.err.moo_taken")
+	}
+	v := Village{Moo: moo, Created: c.Now, Updated: c.Now}
+	if err := villageFromAnswers(&v, a); err != nil {
+		return err
+	}
+	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+		return err
+	}
+	c.Say(Text(T("village.saved.added", "Village", VillageName(v).Ref()), villageQuick(moo)...))
+	return nil
+}
+
+func saveVillageEdit(c *Ctx, a Answers) error {
+	if err := officerOnly(c, "edit village"); err != nil {
+		return err
+	}
+	moo, _ := strconv.Atoi(a["moo"])
+	v, ok, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("edit village", "village.err.not_found")
+	}
+	if err := villageFromAnswers(&v, a); err != nil {
+		return err
+	}
+	v.Updated = c.Now
+	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+		return err
+	}
+	c.Say(Text(T("village.saved.updated", "Village", VillageName(v).Ref()), villageQuick(moo)...))
+	return nil
+}
+
+// villageQuick are the chips after a village was saved.
+func villageQuick(moo int) []Action {
+	return []Action{
+		actButton("village.btn.view", url.Values{pkAction: {actVillage}, "m": {strconv.Itoa(moo)}}),
+		actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
+		actButton("village.btn.add", url.Values{pkAction: {actVillageAdd}}),
+	}
+}
+
+func actButton(labelKey string, data url.Values) Action {
+	label := T(labelKey)
+	return Action{Label: label, Data: data.Encode(), Say: &label}
+}
+
+// listVillages answers "villages": each village a button that opens its
+// card, paged when there are many.
+func listVillages(c *Ctx, page int) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	if err := officerOnly(c, "list villages"); err != nil {
+		return err
+	}
+	vs, err := ListVillages(c.Tx)
+	if err != nil {
+		return err
+	}
+	add := actButton("village.btn.add", url.Values{pkAction: {actVillageAdd}})
+	if len(vs) == 0 {
+		c.Say(Text(T("village.list.empty"), add))
+		return nil
+	}
+	pages := (len(vs) + villagesPerPage - 1) / villagesPerPage
+	page = min(max(page, 0), pages-1)
+	shown := vs[page*villagesPerPage : min((page+1)*villagesPerPage, len(vs))]
+	buttons := make([]Action, len(shown))
+	for i, v := range shown {
+		label := VillageName(v)
+		buttons[i] = Action{Label: label, Data: url.Values{pkAction: {actVillage}, "m": {strconv.Itoa(v.Moo)}}.Encode(), Say: &label}
+	}
+	quick := []Action{add}
+	text := T("village.list.text", "Count", len(vs))
+	if pages > 1 {
+		text = T("village.list.text_paged", "Count", len(vs), "Page", page+1, "Pages", pages)
+		if page > 0 {
+			quick = append(quick, actButton("conv.btn.prev_page", url.Values{pkAction: {actVillages}, "p": {strconv.Itoa(page - 1)}}))
+		}
+		if page < pages-1 {
+			quick = append(quick, actButton("conv.btn.next_page", url.Values{pkAction: {actVillages}, "p": {strconv.Itoa(page + 1)}}))
+		}
+	}
+	title := T("village.list.title")
+	c.Say(Reply{Style: StyleList, Title: &title, Text: text, Buttons: buttons, Quick: quick})
+	return nil
+}
+
+// villageOf reads the village a button names (m=moo) for an officer.
+func villageOf(c *Ctx, v url.Values, op string) (Village, error) {
+	if err := officerOnly(c, op); err != nil {
+		return Village{}, err
+	}
+	moo, err := strconv.Atoi(v.Get("m"))
+	if err != nil {
+		return Village{}, NotFound(op, "village.err.not_found")
+	}
+	vil, ok, err := GetVillage(c.Tx, moo)
+	if err != nil {
+		return Village{}, err
+	}
+	if !ok {
+		return Village{}, NotFound(op, "village.err.not_found")
+	}
+	return vil, nil
+}
+
+// villageCard shows one village with an Edit button.
+func villageCard(c *Ctx, v url.Values) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	vil, err := villageOf(c, v, "village card")
+	if err != nil {
+		return err
+	}
+	title := VillageName(vil)
+	m := strconv.Itoa(vil.Moo)
+	c.Say(Reply{
+		Style: StyleCard,
+		Title: &title,
+		Fields: []Field{
+			{Label: T("village.q.tambon.label"), Value: Raw(vil.Tambon)},
+			{Label: T("village.q.occupation.label"), Value: Raw(vil.Occupation)},
+			{Label: T("village.q.capacity.label"), Value: T("village.show.capacity", "Count", vil.Capacity)},
+		},
+		Buttons: []Action{
+			actButton("village.btn.edit", url.Values{pkAction: {actVillageEdit}, "m": {m}}),
+			actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
+		},
+	})
+	return nil
+}
+
+// editVillage opens the edit form at its summary card, filled with the
+// village as stored: the officer changes one field at a time.
+func editVillage(c *Ctx, v url.Values) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	vil, err := villageOf(c, v, "edit village")
+	if err != nil {
+		return err
+	}
+	a := Answers{
+		"moo":        strconv.Itoa(vil.Moo),
+		"name":       vil.Name,
+		"tambon":     vil.Tambon,
+		"occupation": vil.Occupation,
+		"capacity":   strconv.Itoa(vil.Capacity),
+	}
+	return c.StartForm(formVillageEdit, a) // all answered: it opens at the summary
+}
