@@ -20,6 +20,8 @@ const maxMulticast = 500
 // Planner says what is due at a moment: the domain's reminder planning.
 type Planner interface {
 	Due(tx flows.Tx, now time.Time) ([]flows.Reminder, error)
+	// Replan rebuilds the index of pending reminders from the schedule.
+	Replan(tx flows.Tx, now time.Time) error
 }
 
 // Scheduler ticks every minute (robfig/cron, in the programme's zone,
@@ -58,8 +60,12 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }
 
-// Start ticks every minute and refreshes the quota reading every hour.
+// Start rebuilds the plan (reminder times may have changed since the last
+// run), then ticks every minute and refreshes the quota reading every hour.
 func (sc *Scheduler) Start() error {
+	if err := sc.store.Update(func(tx flows.Tx) error { return sc.planner.Replan(tx, sc.now()) }); err != nil {
+		return fmt.Errorf("bot: plan reminders: %w", err)
+	}
 	logger := cronLogger{sc.log}
 	sc.cron = cron.New(cron.WithLocation(sc.loc), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
 	if _, err := sc.cron.AddFunc("* * * * *", func() { sc.tickLogged() }); err != nil {
@@ -161,7 +167,7 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 		if done, err := flows.Recorded(tx, r.Key); err != nil || done {
 			return err
 		}
-		if r.Skip {
+		if r.Skip || r.Obsolete {
 			return flows.RecordReminder(tx, r, flows.LedgerSkipped, nil, 0, now)
 		}
 		if len(r.Sends) == 0 {
@@ -197,6 +203,7 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 		return fmt.Errorf("bot: queue reminder %s: %w", r.Key, err)
 	}
 	switch {
+	case r.Obsolete:
 	case r.Skip:
 		res.Skipped++
 		sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Moo, "day", r.Day)

@@ -50,7 +50,16 @@ func programme(t *testing.T, n int, start time.Time) *hhRig {
 		}
 		r.put(flows.BucketDays, flows.DayKey(5, day), d)
 	}
+	r.replan()
 	return r
+}
+
+// replan rebuilds the reminder plan after days were written directly.
+func (r *hhRig) replan() {
+	r.t.Helper()
+	if err := r.db.Update(func(tx flows.Tx) error { return r.eng.Replan(tx, r.now) }); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 func (r *hhRig) at(t time.Time) { r.now = t.Add(-time.Minute) } // handle adds a minute
@@ -261,7 +270,7 @@ func TestScheduleValidation(t *testing.T) {
 			var rep flows.ImportReport
 			err := r.db.Update(func(tx flows.Tx) error {
 				var err error
-				rep, err = flows.ImportSchedule(tx, strings.NewReader(tt.file), now, "Uofficer", tt.allowPast)
+				rep, err = r.eng.ImportSchedule(tx, strings.NewReader(tt.file), now, "Uofficer", tt.allowPast)
 				var ie *flows.ImportError
 				if errors.As(err, &ie) {
 					return err // roll back, as the CLI does

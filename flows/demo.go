@@ -394,6 +394,6 @@ func (d *demoSeeder) schedules() error {
 		}
 	}
 	w.Flush()
-	_, err := ImportSchedule(d.tx, &b, d.now, DemoOfficerID, false)
+	_, err := d.e.ImportSchedule(d.tx, &b, d.now, DemoOfficerID, false)
 	return err
 }

@@ -61,10 +61,6 @@ const (
 	RemindQuota     = "quota"     // the push quota passed its warning level
 )
 
-// catchUp is how far back a missed reminder is still looked at (to send
-// it if its day has not started, or to count it as skipped).
-const catchUp = 3 * 24 * time.Hour
-
 // Reminder is something due to be pushed now. Skip means its moment has
 // passed (the bot was down and the day has started): nothing is sent, and
 // the skip is recorded and counted in the next summary.
@@ -76,7 +72,12 @@ type Reminder struct {
 	Rev   int
 	DueAt time.Time
 	Skip  bool
-	Sends []Send
+	// Obsolete is a plan entry whose day moved or went: it is taken off
+	// the plan and nothing is sent or counted.
+	Obsolete bool
+	// PlanKey is the reminder's entry in the plan, removed when recorded.
+	PlanKey string
+	Sends   []Send
 	// Marks are ledger keys of skipped reminders this one reports (the
 	// summary counts each skip once).
 	Marks []string
@@ -130,6 +131,14 @@ const (
 // RecordReminder writes a reminder's ledger entry inside the transaction
 // that queues its pushes.
 func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipients int, now time.Time) error {
+	if r.PlanKey != "" {
+		if err := tx.Delete(BucketPlan, r.PlanKey); err != nil {
+			return err
+		}
+	}
+	if r.Obsolete {
+		return nil
+	}
 	for _, k := range r.Marks {
 		var le LedgerEntry
 		if ok, err := tx.Get(BucketReminders, k, &le); err != nil {
@@ -220,9 +229,96 @@ func ReminderKey(kind string, moo, day, rev int) string {
 	return fmt.Sprintf("%s/%03d/%d/%d", kind, moo, day, rev)
 }
 
+// MaxPerTick bounds how many programme-day reminders one tick plans, so
+// that a tick stays short however many villages fall due at once (at
+// national scale the 18:00 burst spreads over a few minutes, which LINE's
+// multicast rate limit would impose anyway). The earliest due go first.
+const MaxPerTick = 1000
+
+// planEntry is a reminder waiting in the plan: the index of what has yet
+// to be sent, by due time. Sending (or skipping) a reminder removes its
+// entry, so a tick reads only what is pending and due.
+type planEntry struct {
+	Key    string    `json:"key"`
+	Kind   string    `json:"kind"`
+	Moo    int       `json:"moo"`
+	Day    int       `json:"day"`
+	Rev    int       `json:"rev"`
+	Due    time.Time `json:"due"`
+	Before time.Time `json:"before"`
+}
+
+// planKey sorts by due time (UTC, minutes), then by reminder.
+func planKey(due time.Time, key string) string {
+	return due.UTC().Format("20060102T1504") + "/" + key
+}
+
+// planDay replaces a day's plan entries: old (the stored version, or nil)
+// loses its entries, d gets one per reminder whose moment is still ahead
+// at now (a day set after its moment had passed — a correction — never
+// had that reminder to send).
+func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
+	if old != nil {
+		for _, cand := range e.candidates(*old) {
+			key := ReminderKey(cand.kind, old.Moo, old.Day, old.Rev)
+			if err := tx.Delete(BucketPlan, planKey(cand.due, key)); err != nil {
+				return err
+			}
+		}
+	}
+	if d == nil {
+		return nil
+	}
+	for _, cand := range e.candidates(*d) {
+		if !now.Before(cand.before) {
+			continue
+		}
+		key := ReminderKey(cand.kind, d.Moo, d.Day, d.Rev)
+		if done, err := Recorded(tx, key); err != nil || done {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		pe := planEntry{Key: key, Kind: cand.kind, Moo: d.Moo, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
+		if err := tx.Put(BucketPlan, planKey(cand.due, key), pe); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Replan rebuilds the plan from the stored days and the ledger. The
+// scheduler runs it at start, so a change of reminder times takes effect
+// and days written by any means are planned.
+func (e *Engine) Replan(tx Tx, now time.Time) error {
+	var stale []string
+	if err := tx.Scan(BucketPlan, "", func(key string, _ func(any) error) error {
+		stale = append(stale, key)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range stale {
+		if err := tx.Delete(BucketPlan, k); err != nil {
+			return err
+		}
+	}
+	return tx.Scan(BucketDays, "", func(_ string, decode func(any) error) error {
+		var d ProgrammeDay
+		if err := decode(&d); err != nil {
+			return err
+		}
+		// Reminders of a day are planned as they were when it was last set:
+		// what had passed then stays unplanned.
+		return e.planDay(tx, nil, &d, d.Updated)
+	})
+}
+
 // Due returns what is due at now and not yet in the ledger: programme-day
-// reminders, the daily summary and the quota warning. It reads only; the
-// edge sends each reminder and records it in one transaction. Nothing is
+// reminders (at most MaxPerTick, earliest first), the daily summary and
+// the quota warning. It reads only; the edge sends each reminder and
+// records it (which takes it off the plan) in one transaction. Nothing is
 // due in quiet hours: what falls due then waits for the morning.
 func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 	now = now.In(e.cfg.Location)
@@ -230,45 +326,44 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		return nil, nil
 	}
 	var out []Reminder
-	var days []ProgrammeDay
-	err := tx.Scan(BucketDays, "", func(_ string, decode func(any) error) error {
-		var d ProgrammeDay
-		if err := decode(&d); err != nil {
+	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
+	teams := &teamIndex{tx: tx}
+	limit := planKey(now, "~") // every key due at or before now sorts below it
+	err := tx.Scan(BucketPlan, "", func(pkey string, decode func(any) error) error {
+		if pkey > limit || len(out) >= MaxPerTick {
+			return ErrStop
+		}
+		var pe planEntry
+		if err := decode(&pe); err != nil {
 			return err
 		}
-		days = append(days, d)
+		if now.Before(e.afterQuiet(pe.Due)) {
+			return nil // fell due in quiet hours: waits for the morning
+		}
+		r := Reminder{Key: pe.Key, PlanKey: pkey, Kind: pe.Kind, Moo: pe.Moo, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
+		d, ok, err := GetDay(tx, pe.Moo, pe.Day)
+		if err != nil {
+			return err
+		}
+		done, err := Recorded(tx, pe.Key)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok || d.Rev != pe.Rev || done:
+			r.Obsolete = true // the day moved or went: nothing to send
+		case !now.Before(pe.Before):
+			r.Skip = true
+		default:
+			if r.Sends, err = e.reminderSends(c, d, pe.Kind, teams); err != nil {
+				return err
+			}
+		}
+		out = append(out, r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
-	teams := &teamIndex{tx: tx}
-	for _, d := range days {
-		for _, cand := range e.candidates(d) {
-			if now.Before(e.afterQuiet(cand.due)) || now.Sub(cand.before) > catchUp {
-				continue
-			}
-			// A day set after its moment had passed (a correction) never
-			// had this reminder to send.
-			if !d.Updated.Before(cand.before) {
-				continue
-			}
-			key := ReminderKey(cand.kind, d.Moo, d.Day, d.Rev)
-			if done, err := Recorded(tx, key); err != nil || done {
-				if err != nil {
-					return nil, err
-				}
-				continue
-			}
-			r := Reminder{Key: key, Kind: cand.kind, Moo: d.Moo, Day: d.Day, Rev: d.Rev, DueAt: cand.due}
-			if !now.Before(cand.before) {
-				r.Skip = true
-			} else if r.Sends, err = e.reminderSends(c, d, cand.kind, teams); err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
 	}
 	if r, ok, err := e.dueSummary(c); err != nil {
 		return nil, err

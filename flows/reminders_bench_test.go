@@ -56,6 +56,11 @@ func seedProgramme(b *testing.B, villages, households int) *storage.DB {
 			b.Fatal(err)
 		}
 	}
+	if err := db.Update(func(tx flows.Tx) error {
+		return flows.NewEngine(flows.Config{Location: bangkok}).Replan(tx, start)
+	}); err != nil {
+		b.Fatal(err)
+	}
 	return db
 }
 

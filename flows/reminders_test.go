@@ -224,7 +224,9 @@ func TestMorningReminderIsOffByDefault(t *testing.T) {
 	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); len(k) != 0 {
 		t.Errorf("at 07:00 with the morning reminder off: %v", k)
 	}
+	// A restart with the morning reminder switched on replans.
 	r.eng = flows.NewEngine(flows.Config{Location: bangkok, Reminders: flows.ReminderConfig{MorningOn: true}})
+	r.replan()
 	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"morning/1"}) {
 		t.Errorf("at 07:00 with the morning reminder on: %v", k)
 	}

@@ -156,7 +156,7 @@ func checkOrder(s Schedule) (string, int) {
 // schedule. A day that moves gets a new revision and its households'
 // answers about coming are cleared (they answered for the old date).
 // allowPast lets an officer correct a day in the past.
-func setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPast bool) (moved bool, err error) {
+func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPast bool) (moved bool, err error) {
 	if key := checkDay(d); key != "" {
 		return false, Invalid("set day", key)
 	}
@@ -176,12 +176,12 @@ func setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPast bool) (mo
 	if key, _ := checkOrder(s); key != "" {
 		return false, Invalid("set day", key)
 	}
-	return storeDay(tx, d, now, by)
+	return e.storeDay(tx, d, now, by)
 }
 
 // storeDay writes a checked day, giving it a new revision when it changed
 // and clearing its households' answers about coming when it moved.
-func storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err error) {
+func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err error) {
 	old, existed, err := GetDay(tx, d.Moo, d.Day)
 	if err != nil {
 		return false, err
@@ -196,6 +196,13 @@ func storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err 
 	d.Rev++
 	d.Updated, d.UpdatedBy = now, by
 	if err := tx.Put(BucketDays, DayKey(d.Moo, d.Day), d); err != nil {
+		return false, err
+	}
+	var prev *ProgrammeDay
+	if existed {
+		prev = &old
+	}
+	if err := e.planDay(tx, prev, &d, now); err != nil {
 		return false, err
 	}
 	if moved {
@@ -228,7 +235,7 @@ var scheduleColumns = importColumns{
 // sets every day in it, or nothing when any row is bad. Dates may be
 // "2026-12-07" or Thai "7/12/2569". A date in the past is refused unless
 // allowPast (an officer correcting the record).
-func ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast bool) (ImportReport, error) {
+func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast bool) (ImportReport, error) {
 	rows, problems, err := readImport(r, scheduleColumns)
 	if err != nil {
 		return ImportReport{}, err
@@ -340,7 +347,7 @@ func ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast bool
 		default:
 			rep.Added++
 		}
-		if _, err := storeDay(tx, p.day, now, by); err != nil {
+		if _, err := e.storeDay(tx, p.day, now, by); err != nil {
 			return rep, fmt.Errorf("flows: import schedule line %d: %w", p.line, err)
 		}
 	}

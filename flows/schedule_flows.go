@@ -206,7 +206,7 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 	if d.Day == StudyVisit {
 		d.Destination, d.MeetingPoint, d.Departure, d.Bring = a["destination"], a["meeting"], a["departure"], a["bring"]
 	}
-	moved, err := setDay(c.Tx, d, c.Now, c.In.UserID, a["past"] == ansPastYes)
+	moved, err := e.setDay(c.Tx, d, c.Now, c.In.UserID, a["past"] == ansPastYes)
 	if err != nil {
 		return err
 	}

@@ -42,8 +42,10 @@ var Buckets = []string{
 	BucketOfficerCodes,
 	BucketSages, BucketSageIDs, BucketInvites, BucketInviteWaits,
 	BucketHouseholds, BucketHouseholdKeys, BucketHouseholdUsers, BucketLinkCodes, BucketPending, BucketHouseholdVillages,
-	BucketDays, BucketAttendance, BucketReminders,
+	BucketDays, BucketAttendance, BucketReminders, BucketPlan,
 	BucketDemo,
+	BucketRichMenus,
+	BucketDownloads,
 }
 
 // Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
@@ -75,9 +77,16 @@ const (
 	BucketDays        = "days"        // ProgrammeDay by DayKey
 	BucketAttendance  = "attendance"  // Attendance by AttendanceKey
 	BucketReminders   = "reminders"   // LedgerEntry by reminder key
+	BucketPlan        = "plan"        // pending reminders by due time (planKey)
 	BucketSages       = "sages"       // Sage by LINE user id
 	BucketSageIDs     = "sageids"     // registry number (SeqKey) → LINE user id
 	BucketInvites     = "invites"     // team Invite by its code
 	BucketInviteWaits = "invitewaits" // LINE user id → InviteWait (a code typed before approval)
 	BucketDemo        = "demo"        // simulator demo data marker: "seeded" → when
+	// BucketRichMenus keeps the rich menus applied (their LINE ids) and
+	// which menu each user was linked to (bot/richmenu).
+	BucketRichMenus = "richmenus"
+	// BucketDownloads keeps report download links (Download) by
+	// DownloadKey: the token's hash, never the token.
+	BucketDownloads = "downloads"
 )
