@@ -28,6 +28,15 @@ type Config struct {
 	NotifyGroupsOnRegistration bool
 	// Reminders says when reminders and the daily summary fall due.
 	Reminders ReminderConfig
+	// DownloadURL makes the address of a report download link from its
+	// token (served by the edge at GET /download/<token>). Nil, or an
+	// empty answer, means links are not configured: an officer asking for
+	// one is told so.
+	DownloadURL func(token string) string
+	// NewToken makes a download link's secret token: at least 128 bits of
+	// randomness, URL-safe. Tests inject a deterministic one; the default
+	// reads crypto/rand.
+	NewToken func() string
 }
 
 // Engine turns inputs into state changes and replies. It holds no state of
@@ -77,6 +86,9 @@ func NewEngine(cfg Config) *Engine {
 	if cfg.NewCode == nil {
 		cfg.NewCode = randomCode
 	}
+	if cfg.NewToken == nil {
+		cfg.NewToken = randomToken
+	}
 	e := &Engine{cfg: cfg, forms: map[string]*Form{}, actions: map[string]ActionFunc{}, menu: map[string]func(*Ctx) error{}}
 	// Sages, teams and my info register their menu items before core
 	// fills the rest with placeholders, and their code claim before the
@@ -88,9 +100,12 @@ func NewEngine(cfg Config) *Engine {
 	e.registerOfficers()
 	e.registerVillages()
 	e.registerHouseholds()
+	e.registerHouseholdData()
 	e.registerSchedule()
 	e.registerAttendance()
 	e.registerSummary()
+	e.registerExport()
+	e.registerRolesMenu()
 	return e
 }
 

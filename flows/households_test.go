@@ -466,3 +466,33 @@ func TestOfficerByHandKeepsReason(t *testing.T) {
 		t.Errorf("next in line is %q, want selected", b.Status)
 	}
 }
+
+func TestHouseholdDeletesItsData(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 1, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	r.user("Ua", false)
+	r.user("Ub", false)
+	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
+	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
+	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
+	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
+
+	out = r.say("Ua", "ข้อมูลของฉัน")
+	if got := keys(out); got[0] != "household.status.selected" {
+		t.Fatalf("my info shows %q, want the household's status card first", got)
+	}
+	out = r.tap("Ua", button(t, out, "mydata.btn.delete"))
+	out = r.tap("Ua", button(t, out, "mydata.btn.delete_yes"))
+	if n := len(r.households(5)); n != 1 {
+		t.Errorf("%d households after deleting one of two, want 1", n)
+	}
+	if b := r.household("Ub"); b.Status != flows.StatusSelected {
+		t.Errorf("the next in line is %q, want selected in the freed place", b.Status)
+	}
+	// The same household can apply again, as new.
+	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
+	if a := r.household("Ua"); a.Status != flows.StatusApplicant {
+		t.Errorf("re-applied household is %q", a.Status)
+	}
+}
