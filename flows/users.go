@@ -65,3 +65,22 @@ func userLang(tx Tx, in Input) (locales.Lang, error) {
 	}
 	return locales.Thai, nil
 }
+
+// DisplayName is how an officer's tool names a LINE user or group: the
+// household head's name, the sage's name, the user's own name, or, for
+// someone the bot knows nothing about, a short pseudonym (never the id).
+func DisplayName(tx Tx, id string) string {
+	if h, ok, err := HouseholdOfUser(tx, id); err == nil && ok {
+		return h.HeadName
+	}
+	if s, ok, err := GetSage(tx, id); err == nil && ok && s.Name != "" {
+		return s.Name
+	}
+	if u, ok, err := getUser(tx, id); err == nil && ok && u.Name != "" {
+		return u.Name
+	}
+	if len(id) > 6 {
+		return id[:1] + "…" + id[len(id)-4:]
+	}
+	return id
+}
