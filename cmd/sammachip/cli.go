@@ -45,8 +45,8 @@ var cliCommands = []cliCommand{
 	{Words: []string{"import", "villages"}, Route: "import/villages", File: true,
 		Usage: "import villages FILE.csv   add or update villages from a CSV file (columns\n                             moo,name,tambon,occupation,capacity or Thai headers)"},
 	{Words: []string{"import", "schedule"}, Route: "import/schedule", Run: runImportSchedule, Usage: importScheduleUsage}, // admin_schedule.go
-	{Words: []string{"reminders"}, Route: "reminders", Run: runReminders, Usage: remindersUsage},                           // admin_schedule.go
-	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                       // admin_export.go
+	{Words: []string{"reminders"}, Route: "reminders", Run: runReminders, Usage: remindersUsage},                          // admin_schedule.go
+	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                      // admin_export.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
 }
 
@@ -255,7 +255,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 		return adminResult{}, err
 	}
 	env := adminEnv{
-		Store:   db,
+		Store: db,
 		Engine: flows.NewEngine(flows.Config{Location: cfg.Location, Catalog: cat, ConversationTimeout: cfg.ConversationTimeout,
 			Reminders: cfg.Reminders, NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration}),
 		Catalog: cat,
