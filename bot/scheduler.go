@@ -39,8 +39,9 @@ type Scheduler struct {
 	now     func() time.Time
 	loc     *time.Location
 
-	mu   sync.Mutex // one tick at a time
-	cron *cron.Cron
+	mu      sync.Mutex // one tick at a time
+	planned bool       // the plan was rebuilt since this process started
+	cron    *cron.Cron
 }
 
 // Scheduler returns the server's scheduler, built on first use with p.
@@ -63,8 +64,11 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // Start rebuilds the plan (reminder times may have changed since the last
 // run), then ticks every minute and refreshes the quota reading every hour.
 func (sc *Scheduler) Start() error {
-	if err := sc.store.Update(func(tx flows.Tx) error { return sc.planner.Replan(tx, sc.now()) }); err != nil {
-		return fmt.Errorf("bot: plan reminders: %w", err)
+	sc.mu.Lock()
+	err := sc.replan()
+	sc.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	logger := cronLogger{sc.log}
 	sc.cron = cron.New(cron.WithLocation(sc.loc), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
@@ -84,6 +88,15 @@ func (sc *Scheduler) Stop() {
 	if sc.cron != nil {
 		<-sc.cron.Stop().Done()
 	}
+}
+
+// replan rebuilds the plan of pending reminders; the caller holds mu.
+func (sc *Scheduler) replan() error {
+	if err := sc.store.Update(func(tx flows.Tx) error { return sc.planner.Replan(tx, sc.now()) }); err != nil {
+		return fmt.Errorf("bot: plan reminders: %w", err)
+	}
+	sc.planned = true
+	return nil
 }
 
 func (sc *Scheduler) tickLogged() {
@@ -113,6 +126,11 @@ func (sc *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	var res TickResult
+	if !sc.planned {
+		if err := sc.replan(); err != nil {
+			return res, err
+		}
+	}
 	now := sc.now()
 	var due []flows.Reminder
 	if err := sc.store.View(func(tx flows.Tx) error {

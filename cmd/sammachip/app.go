@@ -13,6 +13,7 @@ import (
 
 	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/bot/linefake"
+	"github.com/sammachip/sammachip/bot/richmenu"
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/locales"
 	"github.com/sammachip/sammachip/storage"
@@ -26,12 +27,24 @@ type Main struct {
 	// Now is the programme clock; the wall clock unless a test or the
 	// simulator sets another.
 	Now func() time.Time
+	// NoLoops, when set before Run, leaves the inbox worker and the outbox
+	// sender stopped: webhooks are still acknowledged into the inbox, and
+	// the caller steps the bot with Server().Worker().Drain and
+	// Server().Sender().Drain. Tests use it to be deterministic and to
+	// leave events unhandled as a crash would.
+	NoLoops bool
 
 	db       *storage.DB
 	srv      *bot.Server
 	fake     *linefake.Server
 	listener net.Listener
 	served   chan error
+	sim      *simulator // simulator mode only
+	admin    *adminServer
+	// scheduler ticks reminders and the daily summary.
+	scheduler *bot.Scheduler
+	// richMenus keeps users on their role's rich menu (admin_richmenu.go).
+	richMenus *richmenu.Manager
 }
 
 // NewMain returns a Main for cfg.
@@ -46,6 +59,9 @@ func (m *Main) Addr() string {
 	}
 	return m.listener.Addr().String()
 }
+
+// Scheduler is the reminder scheduler (tests and the simulator tick it).
+func (m *Main) Scheduler() *bot.Scheduler { return m.scheduler }
 
 // Server is the running edge (for tests).
 func (m *Main) Server() *bot.Server { return m.srv }
@@ -71,33 +87,56 @@ func (m *Main) Run(ctx context.Context) error {
 		APIEndpoint:   cfg.APIEndpoint,
 		DataEndpoint:  cfg.DataEndpoint,
 		Location:      cfg.Location,
+		HTTPTimeout:   cfg.LineTimeout,
 	}
 	if cfg.Simulator() {
-		// No LINE channel: LINE is played by the in-process fake, with a
-		// secret and token made up for this run.
-		m.fake = linefake.New(linefake.WithClock(m.Now))
-		url := m.fake.Start()
-		botCfg.ChannelSecret, botCfg.AccessToken = randomHex(16), randomHex(16)
-		botCfg.APIEndpoint, botCfg.DataEndpoint = url, url
+		// No LINE channel: LINE is played by the in-process fake (see
+		// simulator.go), with a secret and token made up for this run.
+		if err := m.prepareSimulator(&botCfg); err != nil {
+			return err
+		}
 	}
-	engine := flows.NewEngine(flows.Config{Location: cfg.Location})
+	engine := flows.NewEngine(flows.Config{
+		Location:                   cfg.Location,
+		Catalog:                    cat,
+		ConversationTimeout:        cfg.ConversationTimeout,
+		Reminders:                  cfg.Reminders,
+		NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration,
+		DownloadURL:                m.downloadURL, // export_link.go
+	})
 	now := func() time.Time { return m.Now().In(cfg.Location) }
 	m.srv, err = bot.New(botCfg, m.db, engine, cat, m.Log, now)
 	if err != nil {
 		return err
 	}
+	if err := m.startRichMenus(botCfg, cat, now); err != nil {
+		return err
+	}
+	m.srv.MountDownloads(engine, cat) // officers' report links: GET /download/<token>
+	// The command-line tools reach this process through the admin socket
+	// (admin.go). Without it the bot still serves; only the tools fail.
+	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus}, m.Log)
+	if err != nil {
+		m.Log.Warn("admin socket not available: command-line tools cannot reach this server", "err", err)
+	}
 	m.listener, err = net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	m.srv.StartLoops()
+	if cfg.Simulator() {
+		m.startSimulator() // mounts /sim before serving; logs the mode and URL
+	}
+	if !m.NoLoops {
+		m.srv.StartLoops()
+		if err := m.srv.Scheduler(engine).Start(); err != nil {
+			return fmt.Errorf("start scheduler: %w", err)
+		}
+		m.tickOnJump(m.srv.Scheduler(engine)) // simulator: a clock jump ticks at once
+	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.srv.Serve(m.listener) }()
 
-	if cfg.Simulator() {
-		m.Log.Info("simulator mode: no LINE channel configured; LINE is simulated in-process (the chat page comes in a later release)",
-			"url", "http://"+displayAddr(m.listener.Addr()), "db", cfg.DB)
-	} else {
+	if !cfg.Simulator() {
 		m.Log.Info("serving LINE webhook", "addr", m.listener.Addr().String(), "path", "/callback", "db", cfg.DB)
 	}
 	return nil
@@ -107,6 +146,12 @@ func (m *Main) Run(ctx context.Context) error {
 // worker and sender, then the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.admin != nil {
+		if err := m.admin.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		m.admin = nil
+	}
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		if err := m.srv.Shutdown(ctx); err != nil {
@@ -120,6 +165,7 @@ func (m *Main) Close() error {
 		}
 		m.srv = nil
 	}
+	m.stopRichMenus()
 	if m.fake != nil {
 		m.fake.Close()
 		m.fake = nil

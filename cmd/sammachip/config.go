@@ -21,6 +21,8 @@ type Config struct {
 	Addr          string
 	DB            string
 	Location      *time.Location
+	// LineTimeout bounds each call to LINE's API.
+	LineTimeout time.Duration
 	// ConversationTimeout expires a conversation left idle this long.
 	ConversationTimeout time.Duration
 	// Reminders says when reminders and the daily summary fall due.
@@ -28,6 +30,11 @@ type Config struct {
 	// NotifyGroupsOnRegistration pushes each new sage registration to the
 	// officers' groups (off by default: a group push counts per member).
 	NotifyGroupsOnRegistration bool
+	// BaseURL is the bot's public address (SAMMACHIP_BASE_URL), without a
+	// trailing slash: officers' report download links are made on it. A
+	// real channel needs https; unset, officers are told that links are
+	// not configured. The simulator defaults to its own local http address.
+	BaseURL string
 }
 
 // Simulator reports whether the bot runs without a LINE channel.
@@ -84,6 +91,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.ConversationTimeout = d
 	}
+	if v := get("SAMMACHIP_LINE_TIMEOUT", "10s"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond || d > 2*time.Minute {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_LINE_TIMEOUT=%q: expected a duration from 100ms to 2m, e.g. 10s", v))
+		}
+		c.LineTimeout = d
+	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
 		if _, err := time.Parse("15:04", v); err != nil {
@@ -122,6 +136,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case "false", "0", "no", "off":
 	default:
 		errs = append(errs, fmt.Errorf("SAMMACHIP_NOTIFY_GROUPS_ON_REGISTRATION=%q: expected true or false", v))
+	}
+	if v := get("SAMMACHIP_BASE_URL", ""); v != "" {
+		u, err := url.Parse(v)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+			errs = append(errs, fmt.Errorf("SAMMACHIP_BASE_URL=%q: expected the bot's public address as an absolute URL such as https://sammachip.example.go.th", v))
+		case u.Scheme != "https" && !c.Simulator():
+			errs = append(errs, fmt.Errorf("SAMMACHIP_BASE_URL=%q: expected an https address: LINE opens links, and officers download personal data, only over HTTPS", v))
+		default:
+			c.BaseURL = strings.TrimRight(v, "/")
+		}
 	}
 	if c.DB == "" {
 		// The simulator keeps its demo data apart from a real channel's.
