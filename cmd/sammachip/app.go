@@ -126,12 +126,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.Simulator() {
 		m.startSimulator() // mounts /sim before serving; logs the mode and URL
 	}
+	m.scheduler = m.srv.Scheduler(engine)
 	if !m.NoLoops {
 		m.srv.StartLoops()
-		if err := m.srv.Scheduler(engine).Start(); err != nil {
+		if err := m.scheduler.Start(); err != nil {
 			return fmt.Errorf("start scheduler: %w", err)
 		}
-		m.tickOnJump(m.srv.Scheduler(engine)) // simulator: a clock jump ticks at once
+		m.tickOnJump(m.scheduler) // simulator: a clock jump ticks at once
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.srv.Serve(m.listener) }()
