@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,13 +41,19 @@ type Options struct {
 
 // DB is an open database. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt     *bolt.DB
+	path     string
+	readOnly bool
 
 	appends   chan *appendReq
 	stop      chan struct{}
 	committer sync.WaitGroup
 	closeOnce sync.Once
+	// queueing guards the hand-over to the committer: Append queues under
+	// the read lock, Close marks closed under the write lock, so nothing is
+	// queued after the committer's last drain (it would wait forever).
+	queueing sync.RWMutex
+	closed   bool
 }
 
 // Open opens (creating if needed) the database at path, creates every
@@ -67,7 +74,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{})}
+	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly}
 	if !opt.ReadOnly {
 		if err := db.migrate(); err != nil {
 			_ = b.Close()
@@ -86,6 +93,9 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.queueing.Lock()
+		db.closed = true
+		db.queueing.Unlock()
 		close(db.stop)
 		db.committer.Wait()
 		err = db.bolt.Close()
@@ -270,11 +280,16 @@ func (db *DB) Append(ctx context.Context, bucket string, values ...any) ([]strin
 		}
 		req.values[i] = raw
 	}
+	db.queueing.RLock()
+	if db.closed || db.readOnly {
+		db.queueing.RUnlock()
+		return nil, fmt.Errorf("storage: append to %s: the database is closed or read-only", bucket)
+	}
 	select {
 	case db.appends <- req:
-	case <-db.stop:
-		return nil, errors.New("storage: closed")
+		db.queueing.RUnlock()
 	case <-ctx.Done():
+		db.queueing.RUnlock()
 		return nil, ctx.Err()
 	}
 	// Once queued, the commit happens whatever the caller does, so wait for
@@ -322,12 +337,20 @@ func (db *DB) commitLoop() {
 }
 
 func (db *DB) commit(group []*appendReq) {
+	// A caller naming an unknown bucket fails alone: the others sharing the
+	// commit did nothing wrong.
+	var refused []*appendReq
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		refused = refused[:0]
 		for _, r := range group {
 			b := tx.Bucket([]byte(r.bucket))
 			if b == nil {
-				return fmt.Errorf("storage: unknown bucket %q", r.bucket)
+				refused = append(refused, r)
+				continue
 			}
+			// Keys only ever grow here: fill pages instead of splitting them
+			// in half, so a commit writes (and syncs) fewer pages.
+			b.FillPercent = 0.9
 			r.keys = r.keys[:0]
 			for _, v := range r.values {
 				n, err := b.NextSequence()
@@ -347,6 +370,10 @@ func (db *DB) commit(group []*appendReq) {
 		err = fmt.Errorf("storage: group commit: %w", err)
 	}
 	for _, r := range group {
+		if slices.Contains(refused, r) {
+			r.done <- fmt.Errorf("storage: append: unknown bucket %q", r.bucket)
+			continue
+		}
 		r.done <- err
 	}
 }

@@ -63,6 +63,9 @@ type adminEnv struct {
 	Catalog *locales.Catalog
 	// Now is the programme clock, in the programme's time zone.
 	Now func() time.Time
+	// Backup writes a hot backup of the database (admin_backup.go); nil
+	// where there is none to take.
+	Backup func(w io.Writer) (int64, error)
 	// RichMenus applies the rich menus at LINE (admin_richmenu.go); nil
 	// without a LINE channel to apply them to.
 	RichMenus *richmenu.Manager
@@ -221,11 +224,14 @@ func adminHandler(env adminEnv, log *slog.Logger) http.Handler {
 		name, ok := strings.CutPrefix(r.URL.Path, "/v1/")
 		fn := adminCommands[name]
 		switch {
-		case !ok || fn == nil:
+		case !ok || (fn == nil && name != "backup"):
 			writeAdmin(w, http.StatusNotFound, adminResult{Stderr: fmt.Sprintf("unknown admin command %q (is the server the same version as this command?)\n", r.URL.Path), Exit: 2})
 			return
 		case r.Method != http.MethodPost:
 			writeAdmin(w, http.StatusMethodNotAllowed, adminResult{Stderr: "use POST\n", Exit: 2})
+			return
+		case name == "backup":
+			serveBackup(env, w) // a stream, not JSON
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))

@@ -115,7 +115,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.srv.MountDownloads(engine, cat) // officers' report links: GET /download/<token>
 	// The command-line tools reach this process through the admin socket
 	// (admin.go). Without it the bot still serves; only the tools fail.
-	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus}, m.Log)
+	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus, Backup: m.db.Backup}, m.Log)
 	if err != nil {
 		m.Log.Warn("admin socket not available: command-line tools cannot reach this server", "err", err)
 	}

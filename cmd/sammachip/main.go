@@ -2,6 +2,8 @@
 //
 //	sammachip [serve]   start the bot (the default)
 //	sammachip version   print the build's version
+//	sammachip officer-code, sammachip import villages FILE.csv
+//	                    officers' tools (see cli.go)
 package main
 
 import (
@@ -13,7 +15,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
+	"time"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; without
@@ -39,6 +43,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		usage(stdout)
 		return 0
 	default:
+		if isCLICommand(cmd) {
+			return runCLI(append([]string{cmd}, args...), cliEnv{getenv: getenv, stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now})
+		}
 		fmt.Fprintf(stderr, "sammachip: unknown command %q\n\n", cmd)
 		usage(stderr)
 		return 2
@@ -53,7 +60,11 @@ commands:
             LINE_CHANNEL_ACCESS_TOKEN set it serves LINE's webhook; without
             them it runs the built-in LINE simulator.
   version   print the version
+
+officers' tools (they reach a running server through <SAMMACHIP_DB>.sock,
+or open the database themselves when no server runs):
 `)
+	cliUsage(w)
 }
 
 func buildVersion() string {
@@ -78,6 +89,10 @@ func serve(getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sammachip:", err)
 		return 2
 	}
+	if err := simulatorGuard(cfg, getenv); err != nil {
+		fmt.Fprintln(stderr, "sammachip:", err)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -93,6 +108,19 @@ func serve(getenv func(string) string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// simulatorGuard refuses to run the simulator (which loads demo data) on a
+// database named explicitly: on a server whose LINE secrets went missing
+// from the environment, that database is the real one.
+func simulatorGuard(cfg Config, getenv func(string) string) error {
+	if !cfg.Simulator() || strings.TrimSpace(getenv("SAMMACHIP_DB")) == "" || getenv("SAMMACHIP_SIMULATOR") == "1" {
+		return nil
+	}
+	return fmt.Errorf("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set, so this would start the "+
+		"simulator with demo data, but SAMMACHIP_DB names a database (%s) that may be a real one. Set the LINE "+
+		"variables (check the environment file), or unset SAMMACHIP_DB to try the simulator on its own database, "+
+		"or set SAMMACHIP_SIMULATOR=1 to run the simulator on this file anyway", cfg.DB)
 }
 
 // newLogger logs JSON for a real deployment and readable text for the
