@@ -257,6 +257,9 @@ func (r *Renderer) quickReply(lang locales.Lang, actions []flows.Action) *messag
 
 func (r *Renderer) action(lang locales.Lang, a flows.Action, maxLen int) messaging_api.ActionInterface {
 	label := clip(r.text(lang, a.Label), maxLen)
+	if a.URI != "" {
+		return &messaging_api.UriAction{Label: label, Uri: a.URI}
+	}
 	if a.Picker != "" {
 		return &messaging_api.DatetimePickerAction{
 			Label: label, Data: a.Data, Mode: messaging_api.DatetimePickerActionMODE(a.Picker),

@@ -165,7 +165,7 @@ type outboxItem struct {
 func (s *Sender) Run(ctx context.Context) {
 	sem := make(chan struct{}, s.parallel)
 	for {
-		wait := s.dispatch(sem)
+		wait, _ := s.dispatch(sem)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -180,13 +180,15 @@ func (s *Sender) Run(ctx context.Context) {
 }
 
 // Drain sends everything due now and returns when the outbox holds
-// nothing more that is due.
+// nothing more that is due. Like Worker.Drain it must not overlap Run.
 func (s *Sender) Drain() {
 	sem := make(chan struct{}, s.parallel)
 	for {
-		s.dispatch(sem)
+		// Done when a pass sends nothing: what is left is not due, or waits
+		// behind an older record of its chat that is not due.
+		_, started := s.dispatch(sem)
 		s.running.Wait()
-		if s.due() == 0 {
+		if started == 0 {
 			return
 		}
 	}
@@ -208,32 +210,24 @@ func (s *Sender) pending() ([]outboxItem, error) {
 	return items, err
 }
 
-func (s *Sender) due() int {
-	items, err := s.pending()
-	if err != nil {
-		return 0
-	}
-	now, n := s.now(), 0
-	for _, it := range items {
-		if !it.rec.NotBefore.After(now) {
-			n++
-		}
-	}
-	return n
-}
-
-func (s *Sender) dispatch(sem chan struct{}) time.Duration {
+// dispatch starts a send for each idle chat whose oldest record is due; it
+// returns how long to wait before looking again, and how many it started.
+func (s *Sender) dispatch(sem chan struct{}) (time.Duration, int) {
+	// The outbox is read under the lock: a send clears its chat's busy mark
+	// only after recording its result, so a record read here has not been
+	// sent already (which would send a reply twice, or count a push twice).
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	items, err := s.pending()
 	if err != nil {
 		s.log.Error("sender: read outbox", "err", err)
-		return time.Second
+		return time.Second, 0
 	}
 	s.metrics.OutboxDepth.Set(float64(len(items)))
 	now := s.now()
 	next := time.Minute
 	first := map[string]bool{}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	started := 0
 	for _, it := range items {
 		chat := it.rec.Chat
 		if first[chat] {
@@ -247,6 +241,7 @@ func (s *Sender) dispatch(sem chan struct{}) time.Duration {
 			next = min(next, it.rec.NotBefore.Sub(now))
 			continue
 		}
+		started++
 		s.busy[chat] = true
 		s.running.Add(1)
 		go func() {
@@ -260,7 +255,7 @@ func (s *Sender) dispatch(sem chan struct{}) time.Duration {
 			s.Notify()
 		}()
 	}
-	return next
+	return next, started
 }
 
 // outcome of one attempt.
@@ -274,6 +269,17 @@ const (
 
 func (s *Sender) send(it outboxItem) {
 	rec := it.rec
+	if rec.Kind == SendReply && s.now().Sub(rec.Created) >= s.replyTTL {
+		// The token is dead: LINE would only answer 400. Replies are never
+		// turned into (paid) pushes behind the user's back.
+		s.metrics.Sends.WithLabelValues(rec.Kind, "expired").Inc()
+		if err := s.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketOutbox, it.key) }); err != nil {
+			s.log.Error("sender: drop expired reply", "err", err)
+			return
+		}
+		s.log.Warn("sender: reply token expired before the reply went out", "purpose", rec.Purpose, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
+		return
+	}
 	status, err := s.call(rec)
 	res := classify(rec.Kind, status, err)
 	label := statusLabel(status, err)

@@ -51,6 +51,9 @@ type Worker struct {
 	keep     time.Duration
 
 	notify chan struct{}
+	// afterCommit, when set, hears of each event once it is committed
+	// (see AfterCommit).
+	afterCommit func(flows.Input, flows.Outcome)
 
 	mu        sync.Mutex
 	busy      map[string]bool      // chats being handled
@@ -97,6 +100,23 @@ func (w *Worker) Notify() {
 	}
 }
 
+// AfterCommit sets fn to be called after each handled event's
+// transaction has committed, with the event and what it caused: for
+// example to switch the rich menu of a user whose role changed. fn runs on
+// the worker's goroutine, so it must return at once (queue the work, not
+// call LINE); it cannot fail the event, and a panic in it is logged and
+// dropped. Set it before Run.
+func (w *Worker) AfterCommit(fn func(in flows.Input, out flows.Outcome)) { w.afterCommit = fn }
+
+func (w *Worker) runAfterCommit(in flows.Input, out flows.Outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.log.Error("worker: after-commit hook panicked", "panic", r)
+		}
+	}()
+	w.afterCommit(in, out)
+}
+
 type inboxItem struct {
 	key string
 	rec InboxRecord
@@ -111,7 +131,7 @@ func (w *Worker) Run(ctx context.Context) {
 	defer prune.Stop()
 	w.pruneProcessed()
 	for {
-		wait := w.dispatch(ctx, sem)
+		wait, _ := w.dispatch(ctx, sem)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -128,31 +148,39 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // Drain handles everything in the inbox that is due now and returns when
-// it is done. Tests and the simulator use it to step the bot.
+// it is done. Tests and the simulator use it to step the bot, with the
+// loops stopped: it shares its bookkeeping with Run and must not overlap it.
 func (w *Worker) Drain(ctx context.Context) {
 	sem := make(chan struct{}, w.parallel)
 	for {
-		w.dispatch(ctx, sem)
+		// Done when a pass starts nothing: what is left is not due, or
+		// waits behind an earlier event of its chat that is not due.
+		_, started := w.dispatch(ctx, sem)
 		w.running.Wait()
-		if w.pendingDue() == 0 {
+		if started == 0 {
 			return
 		}
 	}
 }
 
 // dispatch starts a goroutine for each idle chat with due events and
-// returns how long to wait before looking again.
-func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) time.Duration {
+// returns how long to wait before looking again, and how many chats it
+// started.
+func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration, int) {
+	// The inbox is read under the lock: a chat's goroutine clears its busy
+	// mark only after committing, so what is read here never holds an event
+	// that an idle chat has already handled.
+	w.mu.Lock()
 	items, err := w.pending()
 	if err != nil {
+		w.mu.Unlock()
 		w.log.Error("worker: read inbox", "err", err)
-		return time.Second
+		return time.Second, 0
 	}
 	w.metrics.InboxDepth.Set(float64(len(items)))
 	now := w.now()
 	next := time.Minute
 	byChat := map[string][]inboxItem{}
-	w.mu.Lock()
 	mono := time.Now()
 	seen := make(map[string]bool, len(items))
 	for _, it := range items {
@@ -187,10 +215,12 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) time.Duration 
 			delete(w.firstSeen, k)
 		}
 	}
+	started := 0
 	for chat, list := range byChat {
 		if len(list) == 0 {
 			continue
 		}
+		started++
 		w.busy[chat] = true
 		w.running.Add(1)
 		go func() {
@@ -205,7 +235,7 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) time.Duration 
 		}()
 	}
 	w.mu.Unlock()
-	return next
+	return next, started
 }
 
 // pending reads the inbox, ordered per chat by event time (then arrival).
@@ -228,21 +258,6 @@ func (w *Worker) pending() ([]inboxItem, error) {
 		return items[i].key < items[j].key
 	})
 	return items, err
-}
-
-func (w *Worker) pendingDue() int {
-	items, err := w.pending()
-	if err != nil {
-		return 0
-	}
-	now := w.now()
-	n := 0
-	for _, it := range items {
-		if it.rec.NotBefore.IsZero() || !it.rec.NotBefore.After(now) {
-			n++
-		}
-	}
-	return n
 }
 
 // handleChat handles one chat's events in order. A failure stops the chat
@@ -272,10 +287,22 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 			d.in.ProfileLang = lang
 		}
 	}
-	var dup bool
+	var dup, gone bool
 	var queued int
+	var handled flows.Outcome
 	err = w.store.Update(func(tx flows.Tx) error {
-		dup, queued = false, 0
+		dup, gone, queued = false, false, 0
+		// Handled already (by another Drain or loop pass): nothing to do.
+		// Events without an id have no other guard against a second run.
+		var still InboxRecord
+		ok, err := tx.Get(flows.BucketInbox, it.key, &still)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			gone = true
+			return nil
+		}
 		if it.rec.EventID != "" {
 			var mark processedMark
 			seen, err := tx.Get(flows.BucketProcessed, it.rec.EventID, &mark)
@@ -292,6 +319,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 			if err != nil {
 				return err
 			}
+			handled = out
 			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken)
 			if err != nil {
 				return err
@@ -308,6 +336,9 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	if err != nil {
 		return err
 	}
+	if gone {
+		return nil
+	}
 	if dup {
 		w.metrics.EventsDeduplicated.Inc()
 		return nil
@@ -315,6 +346,9 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	w.metrics.EventsProcessed.Inc()
 	if queued > 0 {
 		w.sender.Notify()
+	}
+	if w.afterCommit != nil && !ignored(d) {
+		w.runAfterCommit(d.in, handled)
 	}
 	return nil
 }

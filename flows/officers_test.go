@@ -29,15 +29,6 @@ func (b *otBot) otIssue() flows.OfficerCode {
 	return oc
 }
 
-func (b *otBot) code(code string) flows.OfficerCode {
-	b.t.Helper()
-	var oc flows.OfficerCode
-	if !b.get(flows.BucketOfficerCodes, code, &oc) {
-		b.t.Fatalf("code %s not stored", code)
-	}
-	return oc
-}
-
 func TestOfficerCodeRedeem(t *testing.T) {
 	tests := []struct {
 		name string

@@ -41,6 +41,10 @@ type Action struct {
 	Initial string
 	Min     string
 	Max     string
+	// URI, when set, makes the button open this http(s) address (LINE's
+	// uri action, e.g. a report download link) instead of sending a
+	// postback; Data and Say are then unused.
+	URI string
 }
 
 // Style says how a reply should look. The edge picks the LINE message type

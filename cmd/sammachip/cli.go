@@ -46,8 +46,8 @@ var cliCommands = []cliCommand{
 		Usage: "import villages FILE.csv   add or update villages from a CSV file (columns\n                             moo,name,tambon,occupation,capacity or Thai headers)"},
 	{Words: []string{"import", "schedule"}, Route: "import/schedule", Run: runImportSchedule, Usage: importScheduleUsage}, // admin_schedule.go
 	{Words: []string{"reminders"}, Route: "reminders", Run: runReminders, Usage: remindersUsage},                          // admin_schedule.go
-	{Words: []string{"backup"}, Route: "backup", Run: runBackup, Usage: backupUsage},    // admin_backup.go
-	{Words: []string{"restore"}, Route: "restore", Run: runRestore, Usage: restoreUsage}, // admin_backup.go
+	{Words: []string{"backup"}, Route: "backup", Run: runBackup, Usage: backupUsage},                                      // admin_backup.go
+	{Words: []string{"restore"}, Route: "restore", Run: runRestore, Usage: restoreUsage},                                  // admin_backup.go
 	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                      // admin_export.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
 }

@@ -96,7 +96,7 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 	end := time.Date(2026, 12, 12, 12, 0, 0, 0, bangkok)
 	at := func(day, hour, minute int) time.Time { return time.Date(2026, 12, day, hour, minute, 0, 0, bangkok) }
 	outages := [][2]time.Time{
-		{at(8, 17, 0), at(8, 19, 0)},  // the evening of day 2: reminders go late, still before their days
+		{at(8, 17, 0), at(8, 19, 0)},   // the evening of day 2: reminders go late, still before their days
 		{at(10, 17, 0), at(11, 10, 0)}, // overnight into day 5: its reminders are skipped
 	}
 	down := func(now time.Time) bool {

@@ -1,0 +1,203 @@
+package bot_test
+
+// BenchmarkAck compares the bot's durable acknowledge path with the SDK's
+// minimal handler (parse, then reply synchronously, no storage), both over
+// real HTTP on loopback with concurrent senders. Run it without -race:
+//
+//	go test -run '^$' -bench Ack -benchtime 5s ./bot/
+//
+// The goal (DESIGN.md, "Speed"): durable req/s ≥ 0.8 × baseline req/s, and a
+// durable p99 no worse than the baseline's.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/sammachip/sammachip/bot"
+	"github.com/sammachip/sammachip/bot/linefake"
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
+	"github.com/sammachip/sammachip/storage"
+)
+
+// benchSenders is how many goroutines send per GOMAXPROCS (16 × 2 cores =
+// 32 concurrent senders on the reference machine).
+const benchSenders = 16
+
+func BenchmarkAck(b *testing.B) {
+	bodies := benchBodies(b, 1024)
+	b.Run("durable", func(b *testing.B) {
+		url := startDurable(b)
+		runAckBench(b, url, bodies)
+	})
+	b.Run("baseline-sdk", func(b *testing.B) {
+		url := startBaseline(b)
+		runAckBench(b, url, bodies)
+	})
+}
+
+// signedBody is one webhook request as LINE sends it.
+type signedBody struct {
+	body []byte
+	sig  string
+}
+
+// benchBodies makes n distinct realistic requests, each one text event
+// from its own user.
+func benchBodies(tb testing.TB, n int) []signedBody {
+	tb.Helper()
+	ev := linefake.Events{}
+	wh := linefake.Webhook{}
+	out := make([]signedBody, n)
+	t0 := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	for i := range out {
+		src := linefake.User(fmt.Sprintf("U%032x", i+1))
+		body, err := wh.Payload(ev.TextEvent(src, "สมัครครัวเรือน หมู่ 5", t0.Add(time.Duration(i)*time.Millisecond)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[i] = signedBody{body: body, sig: linefake.Sign(testSecret, body)}
+	}
+	return out
+}
+
+// startDurable serves the real acknowledge path: bot.Server's router on a
+// loopback server, a bbolt file on the real disk, the worker not running.
+func startDurable(b *testing.B) string {
+	b.Helper()
+	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	lineAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b.Error("the acknowledge path must not call LINE")
+	}))
+	b.Cleanup(lineAPI.Close)
+	now := func() time.Time { return time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC) }
+	srv, err := bot.New(bot.Config{ChannelSecret: testSecret, AccessToken: "token", APIEndpoint: lineAPI.URL},
+		db, flows.NewEngine(flows.Config{}), locales.MustLoad(), slog.New(slog.NewTextHandler(io.Discard, nil)), now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Echo())
+	b.Cleanup(ts.Close)
+	return ts.URL + "/callback"
+}
+
+// startBaseline serves the SDK's minimal handler: webhook.ParseRequest,
+// then ReplyMessage for each message event, synchronously, before the 200.
+// Its LINE is the cheapest possible: a loopback server that answers 200.
+func startBaseline(b *testing.B) string {
+	b.Helper()
+	lineAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"sentMessages":[{"id":"1","quoteToken":"q"}]}`))
+	}))
+	b.Cleanup(lineAPI.Close)
+	api, err := messaging_api.NewMessagingApiAPI("token",
+		messaging_api.WithEndpoint(lineAPI.URL),
+		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cb, err := webhook.ParseRequest(testSecret, r)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		for _, ev := range cb.Events {
+			if e, ok := ev.(webhook.MessageEvent); ok {
+				if _, err := api.ReplyMessage(&messaging_api.ReplyMessageRequest{
+					ReplyToken: e.ReplyToken,
+					Messages:   []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "รับทราบค่ะ"}},
+				}); err != nil {
+					w.WriteHeader(http.StatusInternalServerError)
+					return
+				}
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	ts := httptest.NewServer(handler)
+	b.Cleanup(ts.Close)
+	return ts.URL
+}
+
+func benchTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 256
+	return t
+}
+
+// runAckBench posts the bodies round-robin from concurrent senders and
+// reports throughput and latency percentiles.
+func runAckBench(b *testing.B, url string, bodies []signedBody) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}
+	b.Cleanup(client.CloseIdleConnections)
+	var next atomic.Int64
+	var mu sync.Mutex
+	var all []time.Duration
+	b.SetParallelism(benchSenders)
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		lat := make([]time.Duration, 0, 1024)
+		for pb.Next() {
+			sb := bodies[int(next.Add(1))%len(bodies)]
+			req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(sb.body))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Line-Signature", sb.sig)
+			t0 := time.Now()
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			lat = append(lat, time.Since(t0))
+			if res.StatusCode != http.StatusOK {
+				b.Errorf("got status %d, want 200", res.StatusCode)
+				return
+			}
+		}
+		mu.Lock()
+		all = append(all, lat...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(all) == 0 {
+		return
+	}
+	slices.Sort(all)
+	pct := func(p float64) float64 {
+		i := int(p * float64(len(all)-1))
+		return float64(all[i]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

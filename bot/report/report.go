@@ -1,0 +1,174 @@
+// Package report builds the district office's exports from the store: the
+// sage registry with its teams, each village's households, the attendance
+// matrix and the programme's progress per village. It writes them as one
+// XLSX workbook (a sheet per table) or as a ZIP of four CSV files (UTF-8
+// with a byte-order mark, so that Excel shows Thai).
+//
+// Column headers and values are in the reader's language (Thai by default,
+// from the report.* catalog keys); dates are text in the Buddhist Era as
+// the bot writes them in chat ("จ. 7 ธ.ค. 2569"), in both XLSX and CSV, so
+// that every spreadsheet program shows the same thing. Counts and money
+// are numbers. People are named (officers by User.Name, sages and heads of
+// households by name, see flows.WhoIs), never by LINE id.
+package report
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
+)
+
+// Format is a file format of the export.
+type Format string
+
+// Formats. CSV is written as one ZIP of four CSV files: an officer opens
+// one file, and each table opens in Excel on its own.
+const (
+	XLSX Format = "xlsx"
+	CSV  Format = "csv"
+)
+
+// ParseFormat reads a format name (xlsx or csv, any case).
+func ParseFormat(s string) (Format, bool) {
+	switch Format(strings.ToLower(strings.TrimSpace(s))) {
+	case XLSX:
+		return XLSX, true
+	case CSV:
+		return CSV, true
+	}
+	return "", false
+}
+
+// Ext is the file name extension of the format's file, with the dot.
+func (f Format) Ext() string {
+	if f == CSV {
+		return ".zip"
+	}
+	return ".xlsx"
+}
+
+// ContentType is the media type of the format's file.
+func (f Format) ContentType() string {
+	if f == CSV {
+		return "application/zip"
+	}
+	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+}
+
+// Table names, in the order of the sheets. They name the CSV files.
+const (
+	TableSages      = "sages"
+	TableHouseholds = "households"
+	TableAttendance = "attendance"
+	TableProgress   = "progress"
+)
+
+// Table is one exported table.
+type Table struct {
+	// Name is the table's stable name (TableSages…), used for file names.
+	Name string
+	// Title is the sheet's name in the reader's language (≤ 31 characters).
+	Title  string
+	Header []string
+	// Rows hold string and int64 values, one per header column: an int64
+	// is written as a number, a string as text.
+	Rows [][]any
+}
+
+// Report is every table of one export, read in one transaction.
+type Report struct {
+	Lang locales.Lang
+	// At is when the report was made, in the programme's time zone.
+	At     time.Time
+	Tables []Table
+}
+
+// Table returns the table called name, or nil.
+func (r *Report) Table(name string) *Table {
+	for i := range r.Tables {
+		if r.Tables[i].Name == name {
+			return &r.Tables[i]
+		}
+	}
+	return nil
+}
+
+// Options say how to build a report.
+type Options struct {
+	// Lang is the language of headers and values; Thai when empty.
+	Lang    locales.Lang
+	Catalog *locales.Catalog
+	// Engine gives the enrolment figures (Engine.Digest), so the progress
+	// table agrees with the officers' daily summary.
+	Engine *flows.Engine
+	// Now is when the report is made; its location is the programme's
+	// time zone, in which every date and time is written.
+	Now time.Time
+}
+
+// Build reads every table from tx. Run it in one transaction so that the
+// tables agree with each other.
+func Build(tx flows.Tx, o Options) (*Report, error) {
+	if o.Catalog == nil || o.Engine == nil {
+		return nil, errors.New("report: Options need a Catalog and an Engine")
+	}
+	if o.Now.IsZero() {
+		return nil, errors.New("report: Options.Now is not set")
+	}
+	b := &builder{tx: tx, o: o, lang: cmp.Or(o.Lang, locales.Thai), loc: o.Now.Location(),
+		who: map[string]string{}, matrices: map[int]flows.Matrix{}}
+	var err error
+	if b.villages, err = flows.ListVillages(tx); err != nil {
+		return nil, fmt.Errorf("report: villages: %w", err)
+	}
+	r := &Report{Lang: b.lang, At: o.Now}
+	for _, build := range []func() (Table, error){b.sages, b.households, b.attendance, b.progress} {
+		t, err := build()
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		r.Tables = append(r.Tables, t)
+	}
+	return r, nil
+}
+
+// Write writes the report in format f.
+func (r *Report) Write(w io.Writer, f Format) error {
+	if f == CSV {
+		return r.WriteCSVZip(w)
+	}
+	return r.WriteXLSX(w)
+}
+
+// FileName is the report's file name in format f: ascii for clients that
+// take only ASCII ("sammachip-report-2026-12-07-0915.xlsx"), local in the
+// report's language ("รายงานสัมมาชีพชุมชน-2569-12-07-0915.xlsx", Buddhist
+// Era year for Thai). base is the catalog's report.file.base text.
+func (r *Report) FileName(base string, f Format) (ascii, local string) {
+	t := r.At
+	stamp := func(year int) string {
+		return fmt.Sprintf("%04d-%02d-%02d-%02d%02d", year, t.Month(), t.Day(), t.Hour(), t.Minute())
+	}
+	ascii = "sammachip-report-" + stamp(t.Year()) + f.Ext()
+	year := t.Year()
+	if r.Lang != locales.English {
+		year += 543
+	}
+	local = strings.Map(safeFileRune, base) + "-" + stamp(year) + f.Ext()
+	return ascii, local
+}
+
+// safeFileRune drops characters that file systems or headers refuse.
+func safeFileRune(r rune) rune {
+	switch {
+	case r < 0x20, r == 0x7f, strings.ContainsRune(`\/:*?"<>|`, r):
+		return -1
+	}
+	return r
+}

@@ -1,0 +1,235 @@
+package flows
+
+import (
+	"net/url"
+	"slices"
+)
+
+// Role is what a LINE user is in the programme, as far as the rich menu
+// shown to them goes. Each role sees the menu of the actions it uses most.
+type Role string
+
+// Roles, by precedence: a user who is several things gets the first that
+// applies (an officer who is also a sage sees the officer's menu).
+const (
+	RoleOfficer   Role = "officer"   // redeemed an officer code
+	RoleSage      Role = "sage"      // an approved sage of the registry
+	RoleHousehold Role = "household" // head of a household that applied and has not withdrawn
+	RoleVillager  Role = "villager"  // everyone else
+)
+
+// MenuName names one of the rich menus. Households and villagers share
+// one: what a household needs (its schedule, I am here) answers a
+// villager helpfully too.
+type MenuName string
+
+// The rich menus.
+const (
+	MenuVillager MenuName = "villager"
+	MenuSage     MenuName = "sage"
+	MenuOfficer  MenuName = "officer"
+)
+
+// Menus lists the rich menus; the villager's, shown by default, first.
+func Menus() []MenuName { return []MenuName{MenuVillager, MenuSage, MenuOfficer} }
+
+// Menu is the rich menu a user of role r sees.
+func (r Role) Menu() MenuName {
+	switch r {
+	case RoleOfficer:
+		return MenuOfficer
+	case RoleSage:
+		return MenuSage
+	}
+	return MenuVillager
+}
+
+// RoleOf returns the user's role: officer > sage (approved) > household
+// (any status but withdrawn) > villager. A user the bot does not know is
+// a villager.
+func RoleOf(tx Tx, userID string) (Role, error) {
+	if userID == "" {
+		return RoleVillager, nil
+	}
+	if officer, err := IsOfficer(tx, userID); err != nil || officer {
+		return RoleOfficer, err
+	}
+	if s, err := SageRoleOf(tx, userID); err != nil || s.Approved {
+		return RoleSage, err
+	}
+	h, ok, err := HouseholdOfUser(tx, userID)
+	if err != nil {
+		return RoleVillager, err
+	}
+	if ok && h.Status != StatusWithdrawn {
+		return RoleHousehold, nil
+	}
+	return RoleVillager, nil
+}
+
+// RoleChangeCandidates lists the users whose role an input may have
+// changed, for the edge to check their rich menu after the input is
+// committed: the sender (an officer code redeemed, a household applied or
+// linked, their data deleted) and everyone it pushed to (a sage approved,
+// a household withdrawn by an officer: those changes reach the user they
+// change with a push). Push targets may include group ids; the caller
+// skips ids that are no known user. A change that reaches nobody is
+// caught by the edge's periodic check.
+func RoleChangeCandidates(in Input, out Outcome) []string {
+	var ids []string
+	if in.UserID != "" {
+		ids = append(ids, in.UserID)
+	}
+	for _, p := range out.Pushes {
+		if p.To != "" && p.To != in.GroupID && !slices.Contains(ids, p.To) {
+			ids = append(ids, p.To)
+		}
+	}
+	return ids
+}
+
+// MenuItem is one cell of a rich menu: what tapping it does, in the
+// domain's words. The edge draws it and sends Data() as the postback.
+type MenuItem string
+
+// Rich menu items.
+const (
+	ItemApply       MenuItem = "apply"       // apply as a household, or see the application
+	ItemSchedule    MenuItem = "schedule"    // my village's five days
+	ItemHere        MenuItem = "here"        // I am here, for today's day of my household
+	ItemMyInfo      MenuItem = "myinfo"      // see and delete my data
+	ItemHelp        MenuItem = "help"        //
+	ItemLanguage    MenuItem = "language"    //
+	ItemRollCall    MenuItem = "rollcall"    // a sage's or officer's roll call
+	ItemTeam        MenuItem = "team"        // my village team
+	ItemEnrol       MenuItem = "enrol"       // enrol a household on its behalf
+	ItemSummary     MenuItem = "summary"     // the officers' summary
+	ItemPending     MenuItem = "pending"     // sage registrations waiting for approval
+	ItemSetSchedule MenuItem = "setschedule" // see and set the villages' schedules
+	ItemSelect      MenuItem = "select"      // select a village's households
+	ItemExport      MenuItem = "export"      // download the reports
+)
+
+// MenuItems lists every item the engine understands.
+func MenuItems() []MenuItem {
+	return []MenuItem{ItemApply, ItemSchedule, ItemHere, ItemMyInfo, ItemHelp, ItemLanguage,
+		ItemRollCall, ItemTeam, ItemEnrol, ItemSummary, ItemPending, ItemSetSchedule, ItemSelect, ItemExport}
+}
+
+// actRichMenu is the postback action of rich menu taps; pkItem names the
+// item. A postback (not a typed word) so that a tap during a form leaves
+// the form instead of being taken as an answer.
+const (
+	actRichMenu = "rm"
+	pkItem      = "i"
+)
+
+// exportCommandKey is the catalog key of the officers' export command
+// (flows/export.go); the menu runs it as if typed. The rich menu test
+// (bot/richmenu) fails if the key changes.
+const exportCommandKey = "report.cmd.export"
+
+// Data is the item's postback data.
+func (i MenuItem) Data() string {
+	return url.Values{pkAction: {actRichMenu}, pkItem: {string(i)}}.Encode()
+}
+
+func (e *Engine) registerRolesMenu() {
+	e.RegisterAction(actRichMenu, e.richMenuTap)
+}
+
+// richMenuTap runs a rich menu item. Each item does exactly what the same
+// button or typed command does elsewhere, refusals included: the menu is
+// only a shortcut.
+func (e *Engine) richMenuTap(c *Ctx, v url.Values) error {
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	switch MenuItem(v.Get(pkItem)) {
+	case ItemApply:
+		return e.runMenu(c, "apply")
+	case ItemSchedule:
+		return e.runMenu(c, "schedule")
+	case ItemMyInfo:
+		return e.runMenu(c, "myinfo")
+	case ItemHelp:
+		return e.runMenu(c, "help")
+	case ItemLanguage:
+		return e.runMenu(c, "language")
+	case ItemHere:
+		return e.hereToday(c)
+	case ItemRollCall:
+		return e.actRollCall(c, url.Values{})
+	case ItemTeam:
+		return e.viewTeam(c)
+	case ItemEnrol:
+		return e.startEnrol(c)
+	case ItemSummary:
+		return e.summaryCommand(c)
+	case ItemPending:
+		return e.pendingList(c, 0)
+	case ItemSetSchedule:
+		return e.actScheduleVillage(c, url.Values{})
+	case ItemSelect:
+		return e.selectStart(c, 0)
+	case ItemExport:
+		return e.runCommand(c, exportCommandKey)
+	}
+	return c.stale()
+}
+
+func (e *Engine) runMenu(c *Ctx, name string) error {
+	fn := e.menu[name]
+	if fn == nil {
+		return c.stale()
+	}
+	return fn(c)
+}
+
+// runCommand runs the 1:1 command registered under key as if its word
+// had been typed.
+func (e *Engine) runCommand(c *Ctx, key string) error {
+	for _, cmd := range e.commands {
+		if cmd.Key == key && cmd.In1to1 {
+			return cmd.Run(c)
+		}
+	}
+	return c.stale()
+}
+
+// hereToday is I am here from the rich menu: it finds today's day of the
+// user's household and records presence as the day card's button does.
+// On a day without training it shows the next day's card instead.
+func (e *Engine) hereToday(c *Ctx) error {
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok || h.Status == StatusWithdrawn {
+		c.Say(Text(T("richmenu.here.no_household"), e.mainMenu(c)...))
+		return nil
+	}
+	if h.Status != StatusSelected {
+		return Invalid("here", "attendance.err.not_selected")
+	}
+	s, err := GetSchedule(c.Tx, h.Moo)
+	if err != nil {
+		return err
+	}
+	today := c.today()
+	if d := s.DayOn(today); d != nil {
+		return e.actHere(c, url.Values{"moo": {itoa(d.Moo)}, "day": {itoa(d.Day)}, "rev": {itoa(d.Rev)}, "h": {h.ID}})
+	}
+	var next *ProgrammeDay
+	for _, d := range s {
+		if d != nil && d.Date > today && (next == nil || d.Date < next.Date) {
+			next = d
+		}
+	}
+	if next == nil {
+		c.Say(Text(T("richmenu.here.no_day")))
+		return nil
+	}
+	c.Say(Text(T("richmenu.here.not_today")), DayCard(c, *next, h))
+	return nil
+}
