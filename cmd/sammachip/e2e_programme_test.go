@@ -147,7 +147,7 @@ func TestHouseholdsEndToEnd(t *testing.T) {
 	if got := apply(a, "สมหมาย ใจดี", "12/1", "4", "8000"); !got.Contains(strings.Split(h.Text("household.saved.applied", "Name", "สมหมาย ใจดี"), "\n")[0]) {
 		t.Fatalf("applying got %s", got)
 	}
-	apply(b, "สมปอง มีสุข", "7", "2", "๓,๐๐๐")  // 1,500 per member
+	apply(b, "สมปอง มีสุข", "7", "2", "๓,๐๐๐") // 1,500 per member
 	apply(c, "สมใจ รักดี", "33", "5", "12000") // 2,400 per member: the waitlist (capacity 2)
 	// Applying again shows the status, not a second application.
 	if got := a.Say("สมัครครัวเรือน"); !got.Contains(h.Text("household.status.applicant")) {
