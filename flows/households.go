@@ -320,14 +320,14 @@ func statusNotice(h Household) Reply {
 	return Text(T("household.told.applicant", "Name", h.HeadName))
 }
 
-// pushTo queues a message to an active user in their own language; users
-// who blocked the bot get nothing.
+// pushTo queues a message to a user in their own language (Thai when the
+// bot has not met them); users who blocked the bot get nothing.
 func (c *Ctx) pushTo(userID, purpose string, replies ...Reply) error {
 	u, ok, err := getUser(c.Tx, userID)
 	if err != nil {
 		return err
 	}
-	if !ok || !u.Active {
+	if ok && !u.Active {
 		return nil
 	}
 	c.Push(Push{To: userID, Lang: cmp.Or(u.Lang, locales.Thai), Replies: replies, Purpose: purpose})

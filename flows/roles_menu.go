@@ -51,15 +51,19 @@ func RoleOf(tx Tx, userID string) (Role, error) {
 	if userID == "" {
 		return RoleVillager, nil
 	}
-	if officer, err := IsOfficer(tx, userID); err != nil || officer {
-		return RoleOfficer, err
+	if officer, err := IsOfficer(tx, userID); err != nil {
+		return "", err
+	} else if officer {
+		return RoleOfficer, nil
 	}
-	if s, err := SageRoleOf(tx, userID); err != nil || s.Approved {
-		return RoleSage, err
+	if s, err := SageRoleOf(tx, userID); err != nil {
+		return "", err
+	} else if s.Approved {
+		return RoleSage, nil
 	}
 	h, ok, err := HouseholdOfUser(tx, userID)
 	if err != nil {
-		return RoleVillager, err
+		return "", err
 	}
 	if ok && h.Status != StatusWithdrawn {
 		return RoleHousehold, nil

@@ -751,7 +751,7 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 	}
 	if !approved {
 		c.Say(Text(T("sage.decide.rejected", "Name", first)))
-		return e.pushUser(c, s.UserID, "approval", Text(T("sage.push.rejected", "Name", first)))
+		return c.pushTo(s.UserID, "approval", Text(T("sage.push.rejected", "Name", first)))
 	}
 	reply := Text(T("sage.decide.approved", "Name", first))
 	if vill, ok, err := GetVillage(c.Tx, s.Moo); err != nil {
@@ -778,7 +778,7 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 			}})
 		}
 	}
-	return e.pushUser(c, s.UserID, "approval", replies...)
+	return c.pushTo(s.UserID, "approval", replies...)
 }
 
 // officerName names an officer for others: their name, or "an officer".
@@ -793,25 +793,6 @@ func (e *Engine) officerName(tx Tx, userID string) (Msg, error) {
 	return T("sage.who.named", "Name", u.Name), nil
 }
 
-// pushUser queues a push to a user in their language; a user who blocked
-// the bot gets nothing.
-func (e *Engine) pushUser(c *Ctx, userID, purpose string, replies ...Reply) error {
-	u, ok, err := getUser(c.Tx, userID)
-	if err != nil {
-		return err
-	}
-	lang := locales.Thai
-	if ok {
-		if !u.Active {
-			return nil
-		}
-		if u.Lang != "" {
-			lang = u.Lang
-		}
-	}
-	c.Push(Push{To: userID, Lang: lang, Replies: replies, Purpose: purpose})
-	return nil
-}
 
 // firstName is how the bot addresses a person after คุณ: the first word of
 // their name without a title such as นาย or Mrs (the titles are in the

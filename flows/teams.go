@@ -371,12 +371,12 @@ func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool)
 		return err
 	}
 	c.Say(Text(T("team.lead.named", "Name", name, "Moo", moo)))
-	if err := e.pushUser(c, s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, moo).Ref()),
+	if err := c.pushTo(s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, moo).Ref()),
 		actionButton("team.btn.view", actTeamView))); err != nil {
 		return err
 	}
 	if hasOld {
-		return e.pushUser(c, oldLead.UserID, "lead", Text(T("team.lead.push_replaced",
+		return c.pushTo(oldLead.UserID, "lead", Text(T("team.lead.push_replaced",
 			"Name", e.firstName(oldLead.Name), "Village", villageMsg(c.Tx, moo).Ref())))
 	}
 	return nil

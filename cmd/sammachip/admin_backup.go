@@ -48,14 +48,24 @@ func serveBackup(env adminEnv, w http.ResponseWriter) {
 	}
 }
 
-func runBackup(args []string, env cliEnv) int {
+// fileCommand checks that a command got exactly one FILE argument and
+// loads the configuration; ok is false when it has said why not.
+func fileCommand(args []string, usageLine string, env cliEnv) (Config, bool) {
 	if len(args) != 1 || args[0] == "" || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(env.stderr, "usage: sammachip "+backupUsage)
-		return 2
+		fmt.Fprintln(env.stderr, "usage: sammachip "+usageLine)
+		return Config{}, false
 	}
 	cfg, err := LoadConfig(env.getenv)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "sammachip:", err)
+		return Config{}, false
+	}
+	return cfg, true
+}
+
+func runBackup(args []string, env cliEnv) int {
+	cfg, ok := fileCommand(args, backupUsage, env)
+	if !ok {
 		return 2
 	}
 	lang := cliLang(env.getenv)
@@ -108,17 +118,7 @@ func runBackup(args []string, env cliEnv) int {
 
 // streamBackup asks the server on sock for a hot backup and writes it to w.
 func streamBackup(ctx context.Context, sock string, w io.Writer) error {
-	dialer := net.Dialer{Timeout: adminDialTimeout}
-	client := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			c, err := dialer.DialContext(ctx, "unix", sock)
-			if err != nil {
-				return nil, &noServerError{err}
-			}
-			return c, nil
-		},
-		DisableKeepAlives: true,
-	}}
+	client := adminClient(sock)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://sammachip/v1/backup", nil)
 	if err != nil {
 		return err
@@ -155,13 +155,8 @@ func directBackup(path string, w io.Writer) error {
 }
 
 func runRestore(args []string, env cliEnv) int {
-	if len(args) != 1 || args[0] == "" || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(env.stderr, "usage: sammachip "+restoreUsage)
-		return 2
-	}
-	cfg, err := LoadConfig(env.getenv)
-	if err != nil {
-		fmt.Fprintln(env.stderr, "sammachip:", err)
+	cfg, ok := fileCommand(args, restoreUsage, env)
+	if !ok {
 		return 2
 	}
 	lang := cliLang(env.getenv)

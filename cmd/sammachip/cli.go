@@ -177,10 +177,11 @@ type noServerError struct{ err error }
 func (e *noServerError) Error() string { return "no server on the admin socket: " + e.err.Error() }
 func (e *noServerError) Unwrap() error { return e.err }
 
-// callAdmin runs route on the server listening at sock.
-func callAdmin(ctx context.Context, sock, route string, req adminRequest) (adminResult, error) {
+// adminClient talks HTTP over the admin socket; a failed dial is a
+// *noServerError, so that callers can fall back to the database itself.
+func adminClient(sock string) *http.Client {
 	dialer := net.Dialer{Timeout: adminDialTimeout}
-	client := &http.Client{Transport: &http.Transport{
+	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			c, err := dialer.DialContext(ctx, "unix", sock)
 			if err != nil {
@@ -190,6 +191,11 @@ func callAdmin(ctx context.Context, sock, route string, req adminRequest) (admin
 		},
 		DisableKeepAlives: true,
 	}}
+}
+
+// callAdmin runs route on the server listening at sock.
+func callAdmin(ctx context.Context, sock, route string, req adminRequest) (adminResult, error) {
+	client := adminClient(sock)
 	q := url.Values{}
 	for k, v := range req.Args {
 		q[k] = v
