@@ -397,6 +397,9 @@ func (w *Worker) fail(it inboxItem, cause error) {
 			if err := tx.Put(flows.BucketDeadLetter, it.key, rec); err != nil {
 				return err
 			}
+			if err := w.apologise(tx, rec); err != nil {
+				return err
+			}
 			return tx.Delete(flows.BucketInbox, it.key)
 		}
 		return tx.Put(flows.BucketInbox, it.key, rec)
@@ -411,6 +414,27 @@ func (w *Worker) fail(it inboxItem, cause error) {
 	}
 	w.metrics.EventsRetried.Inc()
 	w.log.Warn("worker: event failed, will retry", "type", rec.Type, "attempts", rec.Attempts, "err", cause)
+}
+
+// apologise answers an event given up on, in a 1:1 chat while its reply
+// token may still work: "something went wrong, please try again" in the
+// user's language, rather than silence.
+func (w *Worker) apologise(tx flows.Tx, rec InboxRecord) error {
+	ev, err := webhook.UnmarshalEvent(rec.Raw)
+	if err != nil {
+		return nil
+	}
+	d := toInput(ev, w.loc)
+	if d.replyToken == "" || d.in.InGroup() || d.in.UserID == "" {
+		return nil
+	}
+	var u flows.User
+	if _, err := tx.Get(flows.BucketUsers, d.in.UserID, &u); err != nil {
+		return err
+	}
+	out := flows.Outcome{Lang: u.Lang, Replies: []flows.Reply{flows.Text(flows.T("core.error.internal"))}}
+	_, err = w.queue(tx, out, d.in.ChatID(), d.replyToken)
+	return err
 }
 
 // pruneProcessed forgets processed event ids older than the dedupe window

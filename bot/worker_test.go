@@ -100,3 +100,25 @@ func TestRetryKeepsChatOrder(t *testing.T) {
 		t.Errorf("got answers %q, want %q", got, want)
 	}
 }
+
+// An event given up on within its reply token's minute gets an apology, so
+// the user is not left without an answer.
+func TestDeadLetterApologises(t *testing.T) {
+	bad := "U00000000000000000000000000000bad"
+	h := &failing{inner: flows.NewEngine(flows.Config{}), users: map[string]bool{bad: true}, tries: map[string]int{}}
+	r := newRig(t, bot.Config{Worker: bot.WorkerConfig{MaxAttempts: 3}}, h)
+	ev := r.fake.Events()
+	r.post(t, ev.TextEvent(linefake.User(bad), "เมนู", r.clock.Now()))
+	for range 4 {
+		r.srv.Worker().Drain(t.Context())
+		r.clock.Advance(5 * time.Second)
+	}
+	r.srv.Sender().Drain()
+	if got := r.count(t, flows.BucketDeadLetter); got != 1 {
+		t.Fatalf("dead letters hold %d events, want 1", got)
+	}
+	want := locales.MustLoad().MustText(locales.Thai, "core.error.internal", nil)
+	if got := r.fake.Texts(bad); len(got) != 1 || got[0] != want {
+		t.Errorf("the user got %q, want the apology %q", got, want)
+	}
+}
