@@ -467,39 +467,12 @@ func (e *Engine) editSage(c *Ctx) error {
 		c.Say(Text(T("sage.not_registered"), registerButton()))
 		return nil
 	}
-	return c.startFormAtSummary(formSage)
+	return c.StartForm(formSage, nil) // Begin fills in the record: it opens at the summary
 }
 
 func registerButton() Action {
 	label := T("sage.btn.register")
 	return Action{Label: label, Data: url.Values{pkMenu: {"sage"}}.Encode(), Say: &label}
-}
-
-// startFormAtSummary starts form name like StartForm, but when Begin
-// answered every question (an edit of a stored record) it opens at the
-// summary card: the user changes one field there instead of answering
-// everything again.
-func (c *Ctx) startFormAtSummary(name string) error {
-	f := c.eng.forms[name]
-	if f == nil {
-		return fmt.Errorf("flows: unknown form %s", name)
-	}
-	a := Answers{}
-	if f.Begin != nil {
-		if err := f.Begin(c, a); err != nil {
-			return err
-		}
-	}
-	conv := &Conversation{Form: name, Answers: a, Started: c.Now, Updated: c.Now}
-	conv.Step = f.next(a, "")
-	if f.nextUnanswered(a) == "" {
-		conv.Step = stepSummary
-	}
-	if f.Consent != nil && a["consent_at"] == "" {
-		conv.Step = stepConsent
-	}
-	c.conv = conv
-	return c.ask(f)
 }
 
 // saveSage stores a registration (pending) or an edit. An edit keeps the
