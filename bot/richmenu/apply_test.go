@@ -43,6 +43,7 @@ type rig struct {
 
 	mu    sync.Mutex
 	calls []string // "METHOD /path" as LINE received them
+	fail  int      // the next this many calls get a 500
 }
 
 func newRig(t *testing.T) *rig {
@@ -65,7 +66,15 @@ func newRig(t *testing.T) *rig {
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.calls = append(r.calls, req.Method+" "+req.URL.Path)
+		fail := r.fail > 0
+		if fail {
+			r.fail--
+		}
 		r.mu.Unlock()
+		if fail {
+			http.Error(w, `{"message":"An error occurred in the backend"}`, http.StatusInternalServerError)
+			return
+		}
 		r.fake.ServeHTTP(w, req)
 	}))
 	t.Cleanup(proxy.Close)
@@ -403,7 +412,9 @@ func TestFailedLinkIsRetried(t *testing.T) {
 	}
 	r.say(flows.DemoHousehold1ID, code)
 
-	r.fake.FailNext(1, http.StatusInternalServerError)
+	r.mu.Lock()
+	r.fail = 1
+	r.mu.Unlock()
 	if res := r.syncPending(); res.Failed != 1 || res.Linked != 0 {
 		t.Errorf("with LINE failing: %+v, want one failure", res)
 	}
@@ -432,5 +443,27 @@ func TestNothingLinkedBeforeApply(t *testing.T) {
 	r.syncPending()
 	if calls := r.callLog(); len(calls) != 0 {
 		t.Errorf("calls to LINE before any apply: %q", calls)
+	}
+}
+
+// TestNoticeNeverBlocks: the worker calls Notice after every event; with
+// nobody draining the queue (LINE down, the loop busy) it still returns at
+// once, and each user waits once however many events named them.
+func TestNoticeNeverBlocks(t *testing.T) {
+	rm := richmenu.NewManager(richmenu.Config{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 10000 {
+			rm.Notice(flows.Input{UserID: "U" + strconv.Itoa(i%50)}, flows.Outcome{Pushes: []flows.Push{{To: "Ushared"}}})
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Notice blocked")
+	}
+	if n := rm.Pending(); n != 51 {
+		t.Errorf("%d users waiting, want 51", n)
 	}
 }

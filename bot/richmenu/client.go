@@ -97,14 +97,28 @@ func (c *Client) upload(id string, png []byte) error {
 	return check("upload image", res, err)
 }
 
-// setAlias points alias at id, creating the alias if it does not exist.
-func (c *Client) setAlias(alias, id string) error {
-	res, _, err := c.api.UpdateRichMenuAliasWithHttpInfo(alias, &messaging_api.UpdateRichMenuAliasRequest{RichMenuId: id})
-	err = check("update alias", res, err)
-	if !isNotFound(err) {
-		return err
+// aliases returns the channel's rich menu aliases and the menus they
+// point at.
+func (c *Client) aliases() (map[string]string, error) {
+	res, out, err := c.api.GetRichMenuAliasListWithHttpInfo()
+	if err := check("list aliases", res, err); err != nil {
+		return nil, err
 	}
-	res, _, err = c.api.CreateRichMenuAliasWithHttpInfo(&messaging_api.CreateRichMenuAliasRequest{RichMenuAliasId: alias, RichMenuId: id})
+	m := map[string]string{}
+	for _, a := range out.Aliases {
+		m[a.RichMenuAliasId] = a.RichMenuId
+	}
+	return m, nil
+}
+
+// setAlias points alias at id: an update when the alias exists, else a
+// create.
+func (c *Client) setAlias(alias, id string, exists bool) error {
+	if exists {
+		res, _, err := c.api.UpdateRichMenuAliasWithHttpInfo(alias, &messaging_api.UpdateRichMenuAliasRequest{RichMenuId: id})
+		return check("update alias", res, err)
+	}
+	res, _, err := c.api.CreateRichMenuAliasWithHttpInfo(&messaging_api.CreateRichMenuAliasRequest{RichMenuAliasId: alias, RichMenuId: id})
 	return check("create alias", res, err)
 }
 

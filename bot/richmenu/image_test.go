@@ -281,8 +281,9 @@ func inkOverlap(a, b *image.Alpha) int {
 // markProblems lists the marks (glyphs that take no room of their own:
 // Thai vowels above and below, tone marks) that do not sit on their
 // consonant: whose ink touches the consonant's or another mark's of the
-// syllable, or that sit off to its side.
-func markProblems(l line) []string {
+// syllable, or that sit off to its side. cluster gives each glyph's
+// syllable (the shaper's clusters when nil).
+func markProblems(l line, cluster []int) []string {
 	var problems []string
 	type placed struct {
 		b    box
@@ -295,6 +296,9 @@ func markProblems(l line) []string {
 	for gi, g := range l.out.Glyphs {
 		if b, ink, ok := glyphInk(l, gi, pen); ok {
 			c := g.TextIndex()
+			if cluster != nil {
+				c = cluster[gi]
+			}
 			if _, seen := clusters[c]; !seen {
 				order = append(order, c)
 			}
@@ -339,21 +343,24 @@ func markProblems(l line) []string {
 
 // unshapedLine lays text out as a renderer without a shaper would: each
 // character's default glyph from the font's character map, at its default
-// place, with marks grouped with the character before them.
-func unshapedLine(s script, text string, px float64) line {
+// place, with marks grouped with the character before them (the second
+// result: each glyph's syllable).
+func unshapedLine(s script, text string, px float64) (line, []int) {
 	l := shapeLine(s, "", px)
 	scale := px / float64(s.face.Upem())
 	base := 0
+	var cluster []int
 	for i, r := range []rune(text) {
 		gid, _ := s.face.NominalGlyph(r)
 		adv := fixed.Int26_6(float64(s.face.HorizontalAdvance(gid)) * scale * 64)
 		if adv != 0 {
 			base = i
 		}
-		l.out.Glyphs = append(l.out.Glyphs, shaping.Glyph{GlyphID: gid, Advance: adv, ClusterIndex: base})
+		l.out.Glyphs = append(l.out.Glyphs, shaping.Glyph{GlyphID: gid, Advance: adv})
+		cluster = append(cluster, base)
 		l.out.Advance += adv
 	}
-	return l
+	return l, cluster
 }
 
 // TestThaiMarksSitOnTheirConsonants shapes every Thai label, and words
@@ -375,7 +382,7 @@ func TestThaiMarksSitOnTheirConsonants(t *testing.T) {
 	}
 	for _, w := range words {
 		l := shapeLine(fs.thaiScript(), w, thaiMaxPx)
-		if p := markProblems(l); len(p) > 0 {
+		if p := markProblems(l, nil); len(p) > 0 {
 			t.Errorf("%s: %v", w, p)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -173,7 +174,7 @@ func (m *Manager) loop(ctx context.Context) {
 // SyncResult counts what a pass did.
 type SyncResult struct {
 	Linked   int // users linked or unlinked
-	Failed   int // calls LINE refused or that failed; retried later
+	Failed   int // calls LINE refused or that failed; tried again later
 	Unneeded int // users checked whose menu was right already
 }
 
@@ -234,16 +235,17 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 		return nil
 	})
 	if err != nil {
+		m.requeue(ids)
 		return res, fmt.Errorf("richmenu: read users: %w", err)
 	}
 	if len(changes) == 0 {
 		return res, nil
 	}
 	var done []change
-	var failed []string
+	var retry []string
 	for _, c := range changes {
 		if ctx.Err() != nil {
-			failed = append(failed, c.user)
+			retry = append(retry, c.user)
 			continue
 		}
 		var err error
@@ -253,20 +255,17 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 			err = m.cfg.Client.link(c.user, c.id)
 		}
 		if err != nil {
-			failed = append(failed, c.user)
-			m.cfg.Log.Warn("richmenu: switch a user's menu failed; will retry", "menu", string(c.menu), "err", err)
+			res.Failed++
+			m.cfg.Log.Warn("richmenu: switch a user's menu failed", "menu", string(c.menu), "err", err)
+			if retryable(err) {
+				retry = append(retry, c.user)
+			}
 			continue
 		}
 		done = append(done, c)
 	}
-	res.Linked, res.Failed = len(done), len(failed)
-	if len(failed) > 0 {
-		m.mu.Lock()
-		for _, id := range failed {
-			m.pending[id] = true
-		}
-		m.mu.Unlock()
-	}
+	res.Linked = len(done)
+	m.requeue(retry)
 	if len(done) == 0 {
 		return res, nil
 	}
@@ -287,6 +286,29 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 	return res, nil
 }
 
+// requeue has ids checked again on the next pass.
+func (m *Manager) requeue(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		m.pending[id] = true
+	}
+}
+
+// retryable says whether a failed call is worth trying again soon: LINE
+// not reached, busy (429) or failing (5xx). Other refusals wait for the
+// next sweep.
+func retryable(err error) bool {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return true
+	}
+	return ae.Status == 0 || ae.Status == http.StatusTooManyRequests || ae.Status >= 500
+}
+
 // plan says what, if anything, a user's menu needs. Users who blocked the
 // bot are left as they are: when they come back, their follow event
 // brings them here again. Ids that are no user (a group a push went to)
@@ -297,7 +319,7 @@ func plan(tx flows.Tx, ap Applied, userID string) (change, bool, error) {
 	if err != nil {
 		return change{}, false, err
 	}
-	if known && !u.Active {
+	if known && !u.Active && !u.UnfollowedAt.IsZero() {
 		return change{}, false, nil
 	}
 	var have Link
@@ -408,8 +430,13 @@ func (m *Manager) Apply(ctx context.Context) (Report, error) {
 	}
 	// The switch. From here on the new menus are (partly) in use, so a
 	// failure no longer deletes them: applying again finishes the job.
+	aliases, err := cl.aliases()
+	if err != nil {
+		return rep, err
+	}
 	for _, x := range all {
-		if err := cl.setAlias(x.menu.Alias(), x.id); err != nil {
+		_, exists := aliases[x.menu.Alias()]
+		if err := cl.setAlias(x.menu.Alias(), x.id, exists); err != nil {
 			return rep, err
 		}
 	}

@@ -22,9 +22,10 @@ import (
 // Regular (the English small print and the few Latin shapes of the
 // icons), both copied unmodified from Debian's fonts-noto-core under the
 // SIL Open Font License 1.1 (fonts/OFL.txt). Noto Sans Thai has no Latin
-// letters, hence the second font.
+// letters, hence the second font. The licence is embedded with them, so
+// that it travels in the binary that carries the fonts.
 //
-//go:embed fonts/NotoSansThai-Bold.ttf fonts/NotoSans-Regular.ttf
+//go:embed fonts/NotoSansThai-Bold.ttf fonts/NotoSans-Regular.ttf fonts/OFL.txt
 var fontFS embed.FS
 
 // faces are the parsed fonts. A font.Face is safe for concurrent use
