@@ -766,7 +766,6 @@ func (e *Engine) officerName(tx Tx, userID string) (Msg, error) {
 	return T("sage.who.named", "Name", u.Name), nil
 }
 
-
 // firstName is how the bot addresses a person after คุณ: the first word of
 // their name without a title such as นาย or Mrs (the titles are in the
 // catalog, key sage.name.titles, in every language).
