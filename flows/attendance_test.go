@@ -340,7 +340,7 @@ func TestMovingADayClearsAnswersAndOldCardsAreRecognised(t *testing.T) {
 	// Moving day 1 after day 2 is refused.
 	out = r.tap("Uofficer", "a=sch.set&moo=5&day=1")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
-	out = r.tap("Uofficer", button(t, out, "attendance.label.date"))
+	r.tap("Uofficer", button(t, out, "attendance.label.date"))
 	out = r.say("Uofficer", "9/12/2569")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
 	wantSaid(t, out, "schedule.err.order", "conv.confirm.title")

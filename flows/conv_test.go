@@ -189,9 +189,9 @@ func wantSaid(t *testing.T, out flows.Outcome, want ...string) {
 func (r *convRig) toSummary() flows.Outcome {
 	r.t.Helper()
 	out := r.start()
-	out = r.tap(button(r.t, out, "conv.btn.agree"))
+	r.tap(button(r.t, out, "conv.btn.agree"))
 	out = r.say("  นาย สมชาย  ใจดี ")
-	out = r.tap(button(r.t, out, "Moo 5"))
+	r.tap(button(r.t, out, "Moo 5"))
 	return r.say("๔ คน")
 }
 
@@ -369,8 +369,8 @@ func TestFormExpiresAfterIdleTimeout(t *testing.T) {
 
 func TestFormSurvivesRestart(t *testing.T) {
 	r := newConvRig(t)
-	out := r.tap(button(t, r.start(), "conv.btn.agree"))
-	out = r.say("สมศรี มีสุข")
+	r.tap(button(t, r.start(), "conv.btn.agree"))
+	out := r.say("สมศรี มีสุข")
 	moo5 := button(t, out, "Moo 5")
 	r.restart()
 	out = r.tap(moo5) // a button from before the restart still works
@@ -397,7 +397,7 @@ func TestFormDoubleTapAndStaleButtons(t *testing.T) {
 
 	// A button from an earlier question, tapped after the conversation moved on.
 	r2 := newConvRig(t)
-	out = r2.tap(button(t, r2.start(), "conv.btn.agree"))
+	r2.tap(button(t, r2.start(), "conv.btn.agree"))
 	out = r2.say("สมศรี มีสุข")
 	old := button(t, out, "Moo 3")
 	r2.tap(button(t, out, "Moo 5"))

@@ -103,18 +103,15 @@ func (r *hhRig) tap(user, data string) flows.Outcome {
 func (r *hhRig) apply(user, head, house string, moo, members int, income string, interested bool) flows.Outcome {
 	r.t.Helper()
 	out := r.say(user, "สมัครครัวเรือน")
-	out = r.tap(user, button(r.t, out, "conv.btn.agree"))
-	out = r.say(user, head)
-	out = r.say(user, house)
-	out = r.say(user, "หมู่ "+strconv.Itoa(moo))
-	out = r.say(user, strconv.Itoa(members))
-	out = r.say(user, "ทำนา")
-	out = r.say(user, income)
+	r.tap(user, button(r.t, out, "conv.btn.agree"))
+	for _, a := range []string{head, house, "หมู่ " + strconv.Itoa(moo), strconv.Itoa(members), "ทำนา", income} {
+		r.say(user, a)
+	}
 	choice := "สนใจ"
 	if !interested {
 		choice = "ไม่สนใจ"
 	}
-	out = r.say(user, choice)
+	r.say(user, choice)
 	out = r.say(user, "081-234-5678")
 	if got := keys(out); len(got) == 0 || got[0] != "conv.confirm.title" {
 		r.t.Fatalf("%s: after the last answer said %q, want the summary", user, got)
@@ -239,18 +236,18 @@ func TestDuplicateHouseholdOfferedUpdate(t *testing.T) {
 	for _, a := range []string{"นายสมชาย ใจดี", "12", "5", "3", "ทำนา"} {
 		out = r.say("Uofficer", a)
 	}
-	out = r.tap("Uofficer", button(t, out, "household.income.unknown"))
+	r.tap("Uofficer", button(t, out, "household.income.unknown"))
 	out = r.say("Uofficer", "สนใจ")
 	out = r.tap("Uofficer", button(t, out, "household.phone.none"))
 	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
 	wantSaid(t, out, "household.saved.on_behalf")
 	// …and enrols it again with the name typed differently: offered an update.
 	out = r.say("Uofficer", "ลงทะเบียนแทน")
-	out = r.tap("Uofficer", button(t, out, "conv.btn.agree"))
+	r.tap("Uofficer", button(t, out, "conv.btn.agree"))
 	for _, a := range []string{"สมชาย  ใจดี", "๑๒", "5", "4", "ทำนา"} {
-		out = r.say("Uofficer", a)
+		r.say("Uofficer", a)
 	}
-	out = r.say("Uofficer", "3000")
+	r.say("Uofficer", "3000")
 	out = r.say("Uofficer", "สนใจ")
 	out = r.tap("Uofficer", button(t, out, "household.phone.none"))
 	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
@@ -483,7 +480,7 @@ func TestHouseholdDeletesItsData(t *testing.T) {
 		t.Fatalf("my info shows %q, want the household's status card first", got)
 	}
 	out = r.tap("Ua", button(t, out, "mydata.btn.delete"))
-	out = r.tap("Ua", button(t, out, "mydata.btn.delete_yes"))
+	r.tap("Ua", button(t, out, "mydata.btn.delete_yes"))
 	if n := len(r.households(5)); n != 1 {
 		t.Errorf("%d households after deleting one of two, want 1", n)
 	}

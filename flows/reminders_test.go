@@ -164,7 +164,7 @@ func TestMovedDayReplansAndUnfollowedGetNothing(t *testing.T) {
 	r.at(time.Date(2026, 12, 6, 19, 0, 0, 0, bangkok))
 	out := r.tap("Uofficer", "a=sch.set&moo=5&day=1")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
-	out = r.tap("Uofficer", button(t, out, "schedule.label.start"))
+	r.tap("Uofficer", button(t, out, "schedule.label.start"))
 	out = r.say("Uofficer", "13.00")
 	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "schedule.saved_moved", "schedule.text")
 	got := r.due(time.Date(2026, 12, 6, 19, 30, 0, 0, bangkok))
