@@ -2,7 +2,9 @@ package flows
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -61,65 +63,60 @@ const DemoVillageMoo = 1
 // lists them.
 func DemoPeople() []DemoPerson {
 	return []DemoPerson{
-		{ID: DemoOfficerID, Name: "สมศรี ใจดี", Lang: locales.Thai, Role: "officer"},
-		{ID: DemoLeadSageID, Name: "ประยูร ทองดี", Lang: locales.Thai, Role: "lead_sage"},
-		{ID: DemoTeamSageID, Name: "บุญมี ศรีสุข", Lang: locales.Thai, Role: "team_sage"},
-		{ID: DemoHousehold1ID, Name: "มาลี แก้วใส", Lang: locales.Thai, Role: "household"},
-		{ID: DemoHousehold2ID, Name: "สมชาย บุญเรือง", Lang: locales.Thai, Role: "household"},
-		{ID: DemoVillagerID, Name: "จันทร์เพ็ญ มีสุข", Lang: locales.Thai, Role: "villager"},
+		{ID: DemoOfficerID, Name: demoData.People["officer"], Lang: locales.Thai, Role: "officer"},
+		{ID: DemoLeadSageID, Name: demoData.People["lead_sage"], Lang: locales.Thai, Role: "lead_sage"},
+		{ID: DemoTeamSageID, Name: demoData.People["team_sage"], Lang: locales.Thai, Role: "team_sage"},
+		{ID: DemoHousehold1ID, Name: demoData.People["household"], Lang: locales.Thai, Role: "household"},
+		{ID: DemoHousehold2ID, Name: demoData.People["household2"], Lang: locales.Thai, Role: "household"},
+		{ID: DemoVillagerID, Name: demoData.People["villager"], Lang: locales.Thai, Role: "villager"},
 	}
 }
 
 // DemoOfficersGroup returns the demo officers' group.
 func DemoOfficersGroup() DemoGroup {
-	return DemoGroup{ID: DemoGroupID, Name: "กลุ่มเจ้าหน้าที่ พช.อำเภอ", Role: "officers"}
+	return DemoGroup{ID: DemoGroupID, Name: demoData.OfficersGroup, Role: "officers"}
 }
 
 // demoVillage is one village of the demo district and how far along it is.
 type demoVillage struct {
-	moo        int
-	name       string
-	tambon     string
-	occupation string
-	category   string // the sages' expertise category
-	// stage: 3 = team of five and households selected; 2 = team, and
+	Moo        int    `json:"moo"`
+	Name       string `json:"name"`
+	Tambon     string `json:"tambon"`
+	Occupation string `json:"occupation"`
+	Category   string `json:"category"` // the sages' expertise category
+	// Stage: 3 = team of five and households selected; 2 = team, and
 	// households have applied but are not selected yet; 1 = one sage's
 	// registration waiting for an officer, households applied.
-	stage int
+	Stage int `json:"stage"`
 }
+
+// demoJSON holds the demo district's Thai names and places: sample data,
+// kept out of the Go code like every other Thai text.
+//
+//go:embed demo.json
+var demoJSON []byte
+
+// demoData is demo.json, read once.
+var demoData = func() (d struct {
+	People        map[string]string `json:"people"`
+	OfficersGroup string            `json:"officersGroup"`
+	Villages      []demoVillage     `json:"villages"`
+	FirstNames    []string          `json:"firstNames"`
+	Surnames      []string          `json:"surnames"`
+	Jobs          []string          `json:"jobs"`
+	Places        struct {
+		Hall, VisitPlace, VisitDestination, MeetingPoint, Bring, Home string
+	} `json:"places"`
+}) {
+	if err := json.Unmarshal(demoJSON, &d); err != nil {
+		panic("flows: demo.json: " + err.Error()) // embedded and tested: cannot happen in a tested build
+	}
+	return d
+}()
 
 // demoVillages is the demo district: 13 villages of two sub-districts,
 // each with the occupation its households will learn.
-var demoVillages = []demoVillage{
-	{1, "บ้านโนนสูง", "หนองแวง", "ทำน้ำพริก", CategoryFood, 3},
-	{2, "บ้านหนองแวง", "หนองแวง", "สานตะกร้า", CategoryHandicraft, 3},
-	{3, "บ้านดอนแดง", "หนองแวง", "เลี้ยงไก่ไข่", CategoryFarming, 3},
-	{4, "บ้านโคกสว่าง", "หนองแวง", "ปลูกผักปลอดสาร", CategoryFarming, 3},
-	{5, "บ้านหนองบัว", "หนองแวง", "ทอผ้าไหม", CategoryHandicraft, 3},
-	{6, "บ้านนาคำ", "หนองแวง", "เพาะเห็ดนางฟ้า", CategoryFarming, 3},
-	{7, "บ้านโนนรัง", "หนองแวง", "เลี้ยงปลาดุก", CategoryFarming, 3},
-	{8, "บ้านหัวหนอง", "โนนทอง", "ทำขนมไทย", CategoryFood, 3},
-	{9, "บ้านสร้างแก้ว", "โนนทอง", "ทำไม้กวาดดอกหญ้า", CategoryHandicraft, 3},
-	{10, "บ้านดงเค็ง", "โนนทอง", "ทำปุ๋ยอินทรีย์", CategoryFarming, 3},
-	{11, "บ้านหนองไผ่", "โนนทอง", "ทำน้ำยาเอนกประสงค์", CategoryOther, 2},
-	{12, "บ้านโพนงาม", "โนนทอง", "เลี้ยงกบ", CategoryFarming, 1},
-	{13, "บ้านคำบอน", "โนนทอง", "แปรรูปกล้วยฉาบ", CategoryFood, 1},
-}
-
-// Sample names for the people nobody plays.
-var (
-	demoFirstNames = []string{
-		"สมพร", "บุญเรือน", "ทองใบ", "คำปุ่น", "สุนีย์", "วิไล", "ประเสริฐ", "สมหมาย", "บัวผัน", "จำปา",
-		"สุดใจ", "อำนวย", "ละเอียด", "สมปอง", "ทองคำ", "บุญส่ง", "มณี", "ประนอม", "สายทอง", "คำพอง",
-		"หนูพิน", "สมบัติ", "อุไร", "บุญมา", "ทองสุข", "เพ็ญศรี", "สงวน", "ราตรี", "สุวรรณ", "คำแสน",
-	}
-	demoSurnames = []string{
-		"ศรีสวัสดิ์", "พรมมา", "แสนสุข", "บุญมี", "ทองมา", "ใจกว้าง", "สีดา", "พันธ์ดี", "วงศ์ใหญ่", "คำภา",
-		"มีชัย", "ผิวขำ", "ชัยงาม", "นามวงศ์", "สุขใจ", "ดวงดี", "จันทร์หอม", "ศรีบุญ", "ภูมิใจ", "แก้วดี",
-		"โพธิ์ทอง", "หาญกล้า", "ทาบุตร", "สิงห์คำ",
-	}
-	demoJobs = []string{"รับจ้างทั่วไป", "ทำนา", "ทำไร่มันสำปะหลัง", "ค้าขายเล็กน้อย", "เลี้ยงวัว", "ทำนา รับจ้าง"}
-)
+var demoVillages = demoData.Villages
 
 // demoMarker is the key in BucketDemo that says the demo was loaded.
 const demoMarker = "seeded"
@@ -185,7 +182,7 @@ func (d *demoSeeder) as(userID string) *Ctx {
 // person returns a fresh sample name and LINE user id.
 func (d *demoSeeder) person() (name, id string) {
 	d.n++
-	name = demoFirstNames[(d.n*7)%len(demoFirstNames)] + " " + demoSurnames[(d.n*11+d.n/len(demoSurnames))%len(demoSurnames)]
+	name = demoData.FirstNames[(d.n*7)%len(demoData.FirstNames)] + " " + demoData.Surnames[(d.n*11+d.n/len(demoData.Surnames))%len(demoData.Surnames)]
 	return name, fmt.Sprintf("U%029x%03x", 0xde3, d.n)
 }
 
@@ -199,7 +196,7 @@ func (d *demoSeeder) villages() error {
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"moo", "name", "tambon", "occupation", "capacity"})
 	for _, v := range demoVillages {
-		_ = w.Write([]string{strconv.Itoa(v.moo), v.name, v.tambon, v.occupation, strconv.Itoa(DefaultCapacity)})
+		_ = w.Write([]string{strconv.Itoa(v.Moo), v.Name, v.Tambon, v.Occupation, strconv.Itoa(DefaultCapacity)})
 	}
 	w.Flush()
 	_, err := ImportVillages(d.tx, &b, d.now)
@@ -225,8 +222,8 @@ func (d *demoSeeder) officer() error {
 // register saves a sage registration as the sage's own form would.
 func (d *demoSeeder) register(userID, name string, v demoVillage) (Sage, error) {
 	a := Answers{
-		"name": name, "phone": d.phone(), "moo": strconv.Itoa(v.moo),
-		"category": v.category, "skill": v.occupation, "years": strconv.Itoa(5 + d.rnd.intn(26)),
+		"name": name, "phone": d.phone(), "moo": strconv.Itoa(v.Moo),
+		"category": v.Category, "skill": v.Occupation, "years": strconv.Itoa(5 + d.rnd.intn(26)),
 		"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": SageNoticeVersion,
 	}
 	if err := d.e.saveSage(d.as(userID), a); err != nil {
@@ -242,7 +239,7 @@ func (d *demoSeeder) register(userID, name string, v demoVillage) (Sage, error) 
 func (d *demoSeeder) sages() error {
 	officer := d.as(DemoOfficerID)
 	for _, v := range demoVillages {
-		if v.stage == 1 {
+		if v.Stage == 1 {
 			name, id := d.person()
 			if _, err := d.register(id, name, v); err != nil {
 				return err
@@ -250,7 +247,7 @@ func (d *demoSeeder) sages() error {
 			continue
 		}
 		team := make([][2]string, 0, TeamSize)
-		if v.moo == DemoVillageMoo {
+		if v.Moo == DemoVillageMoo {
 			people := DemoPeople()
 			team = append(team, [2]string{people[1].Name, people[1].ID}, [2]string{people[2].Name, people[2].ID})
 		}
@@ -270,7 +267,7 @@ func (d *demoSeeder) sages() error {
 			}
 			ids = append(ids, s.ID)
 		}
-		if err := d.e.setLead(officer, v.moo, ids[0], "", false); err != nil {
+		if err := d.e.setLead(officer, v.Moo, ids[0], "", false); err != nil {
 			return err
 		}
 		lead := d.as(team[0][1])
@@ -278,12 +275,12 @@ func (d *demoSeeder) sages() error {
 			if err := d.e.makeInvite(lead); err != nil {
 				return err
 			}
-			open, err := openInvites(d.tx, v.moo, d.now)
+			open, err := openInvites(d.tx, v.Moo, d.now)
 			if err != nil {
 				return err
 			}
 			if len(open) == 0 {
-				return fmt.Errorf("village %d: no invite made", v.moo)
+				return fmt.Errorf("village %d: no invite made", v.Moo)
 			}
 			if err := d.e.joinTeam(d.as(m[1]), open[len(open)-1]); err != nil {
 				return err
@@ -300,11 +297,11 @@ func (d *demoSeeder) sages() error {
 func (d *demoSeeder) households() error {
 	for _, v := range demoVillages {
 		n := 22
-		if v.moo == DemoVillageMoo {
+		if v.Moo == DemoVillageMoo {
 			n = 24
 		}
 		enroller := DemoOfficerID
-		if members, err := TeamMembers(d.tx, v.moo); err != nil {
+		if members, err := TeamMembers(d.tx, v.Moo); err != nil {
 			return err
 		} else if len(members) > 0 {
 			enroller = members[0].UserID
@@ -313,14 +310,14 @@ func (d *demoSeeder) households() error {
 			head, _ := d.person()
 			userID, onBehalf := "", true
 			income := 2500 + 500*d.rnd.intn(20)
-			if v.moo == DemoVillageMoo && i < 2 {
+			if v.Moo == DemoVillageMoo && i < 2 {
 				p := DemoPeople()[3+i]
 				head, userID, onBehalf = p.Name, p.ID, false
 				income = 3000 + 500*i // low: they are selected
 			}
 			a := Answers{
-				"moo": strconv.Itoa(v.moo), "house": d.houseNo(i), "head": head,
-				"members": strconv.Itoa(2 + d.rnd.intn(5)), "occupation": demoJobs[d.rnd.intn(len(demoJobs))],
+				"moo": strconv.Itoa(v.Moo), "house": d.houseNo(i), "head": head,
+				"members": strconv.Itoa(2 + d.rnd.intn(5)), "occupation": demoData.Jobs[d.rnd.intn(len(demoData.Jobs))],
 				"income": strconv.Itoa(income), "interest": "yes", "phone": phoneNone,
 				"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": HouseholdNoticeVersion,
 			}
@@ -336,10 +333,10 @@ func (d *demoSeeder) households() error {
 				return err
 			}
 		}
-		if v.stage < 3 {
+		if v.Stage < 3 {
 			continue
 		}
-		plan, err := PlanSelection(d.tx, v.moo)
+		plan, err := PlanSelection(d.tx, v.Moo)
 		if err != nil {
 			return err
 		}
@@ -373,22 +370,23 @@ func (d *demoSeeder) schedules() error {
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"moo", "day", "date", "start", "end", "place", "destination", "meeting_point", "departure", "bring"})
 	for _, v := range demoVillages {
-		start := monday.AddDate(0, 0, 7*((v.moo-1)/4))
-		hall := "ศาลาประชาคม" + v.name
+		start := monday.AddDate(0, 0, 7*((v.Moo-1)/4))
+		p := demoData.Places
+		hall := fmt.Sprintf(p.Hall, v.Name)
 		for n := 1; n <= Days; n++ {
 			date := start.AddDate(0, 0, n-1).Format("2006-01-02")
-			row := []string{strconv.Itoa(v.moo), strconv.Itoa(n), date, "09:00", "16:00", hall, "", "", "", ""}
+			row := []string{strconv.Itoa(v.Moo), strconv.Itoa(n), date, "09:00", "16:00", hall, "", "", "", ""}
 			switch n {
 			case StudyVisit:
 				row[3], row[4] = "08:00", "17:00"
-				row[5] = "วิสาหกิจชุมชนต้นแบบ" + v.occupation
-				row[6] = "วิสาหกิจชุมชนต้นแบบ" + v.occupation + " ตำบลในเมือง"
-				row[7] = "หน้า" + hall
+				row[5] = fmt.Sprintf(p.VisitPlace, v.Occupation)
+				row[6] = fmt.Sprintf(p.VisitDestination, v.Occupation)
+				row[7] = fmt.Sprintf(p.MeetingPoint, hall)
 				row[8] = "07:30"
-				row[9] = "หมวก น้ำดื่ม สมุดจด"
+				row[9] = p.Bring
 			case Days:
 				row[4] = "15:00"
-				row[5] = "บ้านของแต่ละครัวเรือน"
+				row[5] = p.Home
 			}
 			_ = w.Write(row)
 		}

@@ -159,14 +159,7 @@ func intParser(lo, hi int64, hint string) func(*Ctx, Answers, string) (string, *
 // parseHouseNo accepts house numbers as written on Thai houses: digits,
 // with "/" or "-" parts (e.g. 12/3), Thai digits too.
 func parseHouseNo(_ *Ctx, _ Answers, s string) (string, *Msg) {
-	v := strings.Join(strings.Fields(locales.NormalizeDigits(s)), "")
-	v = strings.TrimPrefix(strings.TrimPrefix(v, "บ้านเลขที่"), "เลขที่")
-	ok := v != "" && len(v) <= 15 && v[0] >= '0' && v[0] <= '9'
-	for _, r := range v {
-		if !(r >= '0' && r <= '9' || r == '/' || r == '-') {
-			ok = false
-		}
-	}
+	v, ok := locales.ParseHouseNo(s)
 	if !ok {
 		h := T("household.hint.house")
 		return "", &h

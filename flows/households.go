@@ -85,15 +85,8 @@ const HouseholdNoticeVersion = "household-2026-11"
 // typed: village, house number and head's name, normalised.
 func dedupeKey(moo int, houseNo, head string) string {
 	norm := func(s string) string {
-		s = strings.ToLower(locales.NormalizeDigits(s))
-		s = strings.Join(strings.Fields(s), "")
-		for _, p := range []string{"นางสาว", "นาง", "นาย", "น.ส.", "mrs.", "mrs", "mr.", "mr", "ms.", "ms"} {
-			if strings.HasPrefix(s, p) && len(s) > len(p) {
-				s = s[len(p):]
-				break
-			}
-		}
-		return s
+		s = locales.StripTitle(locales.NormalizeDigits(s))
+		return strings.ToLower(strings.Join(strings.Fields(s), ""))
 	}
 	return fmt.Sprintf("%03d|%s|%s", moo, norm(houseNo), norm(head))
 }

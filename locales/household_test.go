@@ -1,0 +1,27 @@
+package locales
+
+import "testing"
+
+func TestStripTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"นายสมชาย ใจดี": "สมชาย ใจดี", "นาย สมชาย": "สมชาย", "นางสาวสมศรี": "สมศรี", "น.ส. สมศรี": "สมศรี",
+		"นางมาลี": "มาลี", "Mr. Smith": "Smith", "สมชาย": "สมชาย", "นาย": "นาย",
+	} {
+		if got := StripTitle(in); got != want {
+			t.Errorf("StripTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseHouseNo(t *testing.T) {
+	for in, want := range map[string]string{"12": "12", " 45/3 ": "45/3", "๑๒/๓": "12/3", "บ้านเลขที่ 7": "7", "เลขที่ 9-1": "9-1"} {
+		if got, ok := ParseHouseNo(in); !ok || got != want {
+			t.Errorf("ParseHouseNo(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "บ้านริมน้ำ", "/12", "12a", "1234567890123456"} {
+		if got, ok := ParseHouseNo(in); ok {
+			t.Errorf("ParseHouseNo(%q) = %q, want refused", in, got)
+		}
+	}
+}
