@@ -265,3 +265,36 @@ func TestSummaryOnlyWithNewsAndQuotaWarningOnce(t *testing.T) {
 		t.Errorf("warned twice: %v", k)
 	}
 }
+
+func TestCancelledDayLosesItsRemindersAndPeopleAreTold(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 2, day1)
+	r.at(time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok))
+	out := r.tap("Uofficer", "a=sch.cancel&moo=5")
+	out = r.tap("Uofficer", button(t, out, "attendance.rollcall.day_button"))
+	wantSaid(t, out, "schedule.cancel.confirm")
+	yes := button(t, out, "conv.btn.yes")
+	out = r.tap("Uofficer", yes)
+	wantSaid(t, out, "schedule.cancel.done", "schedule.text")
+	var told []string
+	for _, p := range out.Pushes {
+		if p.Replies[0].Text.Key == "schedule.cancel.notice" {
+			told = append(told, p.To)
+		}
+	}
+	slices.Sort(told)
+	if !slices.Equal(told, []string{"Uh1", "Uh2", "Ulead"}) {
+		t.Errorf("told %v, want both households and the lead", told)
+	}
+	// A second tap on the same yes: the day is gone.
+	wantSaid(t, r.tap("Uofficer", yes), "attendance.err.no_day")
+	// Day 1's reminder is off the plan; day 2's still comes.
+	if k := kinds(r.due(time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("due on the eve of the cancelled day: %v", k)
+	}
+	if k := kinds(r.due(time.Date(2026, 12, 7, 18, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"evening/2"}) {
+		t.Errorf("due on the eve of day 2: %v", k)
+	}
+	// Only officers cancel.
+	wantSaid(t, r.tap("Ulead", "a=sch.cancel&moo=5&day=2&rev=0&ok=1"), "household.err.officers_only")
+}

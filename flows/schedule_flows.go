@@ -2,18 +2,20 @@ package flows
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
 )
 
 const (
-	formDay    = "schedule.day"
-	actSchedV  = "sch.v"   // show a village's schedule (officers)
-	actSetDay  = "sch.set" // start setting one day
-	ansMoo     = "_moo"
-	ansDay     = "_day"
-	ansPastYes = "yes"
+	formDay      = "schedule.day"
+	actSchedV    = "sch.v"      // show a village's schedule (officers)
+	actSetDay    = "sch.set"    // start setting one day
+	actCancelDay = "sch.cancel" // cancel one day (after a yes)
+	ansMoo       = "_moo"
+	ansDay       = "_day"
+	ansPastYes   = "yes"
 )
 
 func (e *Engine) registerSchedule() {
@@ -22,6 +24,7 @@ func (e *Engine) registerSchedule() {
 	e.RegisterCommand(Command{Key: "schedule.cmd.set", In1to1: true, Run: func(c *Ctx) error { return e.actScheduleVillage(c, url.Values{}) }})
 	e.RegisterAction(actSchedV, e.actScheduleVillage)
 	e.RegisterAction(actSetDay, e.actSetDay)
+	e.RegisterAction(actCancelDay, e.actCancelDay)
 	isDay4 := func(a Answers) bool { return a[ansDay] == itoa(StudyVisit) }
 	e.RegisterForm(&Form{
 		Name:  formDay,
@@ -156,8 +159,101 @@ func (e *Engine) showSchedule(c *Ctx, moo int, editable bool) error {
 			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: actionData(actSetDay, "moo", itoa(moo), "day", itoa(i+1))})
 		}
 	}
+	if editable && slices.ContainsFunc(s[:], func(d *ProgrammeDay) bool { return d != nil }) {
+		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: actionData(actCancelDay, "moo", itoa(moo))})
+	}
 	title := T("schedule.title", "Moo", v.Moo, "Name", v.Name)
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons})
+	return nil
+}
+
+// actCancelDay cancels a programme day: the officer picks the day, says
+// yes, and the day goes — its reminders with it — and the village's
+// households and sages are told.
+func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
+	if err := requireOfficer(c, "cancel day"); err != nil {
+		return err
+	}
+	moo := atoi(v.Get("moo"))
+	s, err := GetSchedule(c.Tx, moo)
+	if err != nil {
+		return err
+	}
+	day := atoi(v.Get("day"))
+	if day < 1 || day > Days || s[day-1] == nil {
+		if v.Has("day") {
+			return NotFound("cancel day", "attendance.err.no_day")
+		}
+		var acts []Action
+		for _, d := range s {
+			if d != nil {
+				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
+					Data: actionData(actCancelDay, "moo", itoa(moo), "day", itoa(d.Day))})
+			}
+		}
+		if len(acts) == 0 {
+			return NotFound("cancel day", "attendance.err.no_day")
+		}
+		c.Say(Reply{Style: StyleList, Text: T("schedule.cancel.which"), Buttons: acts})
+		return nil
+	}
+	d := *s[day-1]
+	if v.Get("ok") != "1" {
+		c.Say(Reply{Style: StyleConfirm, Text: T("schedule.cancel.confirm", "Day", dayMsg(c, d).Ref()), Buttons: []Action{
+			{Label: T("conv.btn.yes"), Data: actionData(actCancelDay, "moo", itoa(moo), "day", itoa(day), "rev", itoa(d.Rev), "ok", "1")},
+			{Label: T("conv.btn.no"), Data: actionData(actSchedV, "moo", itoa(moo))},
+		}})
+		return nil
+	}
+	if v.Get("rev") != itoa(d.Rev) {
+		c.Say(Text(T("schedule.cancel.changed")))
+		return e.showSchedule(c, moo, true)
+	}
+	if err := e.cancelDay(c, d); err != nil {
+		return err
+	}
+	c.Say(Text(T("schedule.cancel.done", "Day", dayMsg(c, d).Ref())))
+	return e.showSchedule(c, moo, true)
+}
+
+// cancelDay removes a day and its plan, keeps its answers in history, and
+// tells the village's selected households and its sages.
+func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
+	if err := clearIntents(c.Tx, d.Moo, d.Day, c.Now); err != nil {
+		return err
+	}
+	if err := c.Tx.Delete(BucketDays, DayKey(d.Moo, d.Day)); err != nil {
+		return err
+	}
+	if err := e.planDay(c.Tx, &d, nil, c.Now); err != nil {
+		return err
+	}
+	if d.Date < c.today() {
+		return nil // a correction of the past: nobody to warn
+	}
+	notice := Text(T("schedule.cancel.notice", "Day", dayMsg(c, d).Ref()))
+	households, err := SelectedHouseholds(c.Tx, d.Moo)
+	if err != nil {
+		return err
+	}
+	for _, h := range households {
+		if h.UserID != "" {
+			if err := c.pushTo(h.UserID, "schedule", notice); err != nil {
+				return err
+			}
+		}
+	}
+	team, err := TeamMembers(c.Tx, d.Moo)
+	if err != nil {
+		return err
+	}
+	for _, sg := range team {
+		if sg.UserID != "" && sg.UserID != c.In.UserID {
+			if err := c.pushTo(sg.UserID, "schedule", notice); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
