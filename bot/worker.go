@@ -181,6 +181,10 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 	now := w.now()
 	next := time.Minute
 	byChat := map[string][]inboxItem{}
+	// stopped: a chat's later events wait behind one that is not due yet
+	// (a retry), to keep the chat in timestamp order; settling: the chat
+	// waits whole until its newest arrival has settled (it may sort first).
+	stopped, settling := map[string]bool{}, map[string]bool{}
 	mono := time.Now()
 	seen := make(map[string]bool, len(items))
 	for _, it := range items {
@@ -190,25 +194,24 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 			first = mono
 			w.firstSeen[it.key] = first
 		}
-		if w.busy[it.rec.Chat] {
+		chat := it.rec.Chat
+		if w.busy[chat] || stopped[chat] {
 			continue
 		}
 		if hold := w.reorder - mono.Sub(first); hold > 0 {
 			next = min(next, hold)
-			byChat[it.rec.Chat] = nil // the chat waits for its newest event to settle
+			settling[chat], stopped[chat] = true, true
 			continue
 		}
 		if !it.rec.NotBefore.IsZero() && it.rec.NotBefore.After(now) {
 			next = min(next, it.rec.NotBefore.Sub(now))
-			if _, held := byChat[it.rec.Chat]; !held {
-				byChat[it.rec.Chat] = nil // keep order: later events wait for the retry
-			}
+			stopped[chat] = true // earlier events (already listed) still go
 			continue
 		}
-		if list, held := byChat[it.rec.Chat]; held && list == nil {
-			continue
-		}
-		byChat[it.rec.Chat] = append(byChat[it.rec.Chat], it)
+		byChat[chat] = append(byChat[chat], it)
+	}
+	for chat := range settling {
+		delete(byChat, chat)
 	}
 	for k := range w.firstSeen {
 		if !seen[k] {

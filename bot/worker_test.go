@@ -122,3 +122,44 @@ func TestDeadLetterApologises(t *testing.T) {
 		t.Errorf("the user got %q, want the apology %q", got, want)
 	}
 }
+
+// recorder fails the text "A" while failA is set and records the order in
+// which it handled texts.
+type recorder struct {
+	mu    sync.Mutex
+	failA bool
+	order []string
+}
+
+func (h *recorder) Handle(tx flows.Tx, in flows.Input) (flows.Outcome, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if in.Text == "A" && h.failA {
+		return flows.Outcome{}, errors.New("not yet")
+	}
+	h.order = append(h.order, in.Text)
+	return flows.Outcome{}, nil
+}
+
+// While an event waits for its retry, a later-arriving event of the same
+// chat with an earlier timestamp still goes first, and events after the
+// waiting one wait for it.
+func TestRetryWaitHoldsLaterEventsOnly(t *testing.T) {
+	h := &recorder{failA: true}
+	r := newRig(t, bot.Config{}, h)
+	ev := r.fake.Events()
+	u := linefake.User("U0000000000000000000000000000order")
+	t0 := r.clock.Now()
+	r.post(t, ev.TextEvent(u, "A", t0.Add(10*time.Second)))
+	r.srv.Worker().Drain(t.Context()) // A fails and waits for its retry
+	r.post(t, ev.TextEvent(u, "B", t0.Add(5*time.Second)), ev.TextEvent(u, "C", t0.Add(20*time.Second)))
+	r.srv.Worker().Drain(t.Context())
+	h.mu.Lock()
+	h.failA = false
+	h.mu.Unlock()
+	r.clock.Advance(time.Minute)
+	r.srv.Worker().Drain(t.Context())
+	if !slices.Equal(h.order, []string{"B", "A", "C"}) {
+		t.Errorf("handled %v, want [B A C]: C must wait for A", h.order)
+	}
+}
