@@ -166,16 +166,7 @@ func (sc *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 	return res, nil
 }
 
-func (sc *Scheduler) groupSize(groupID string) int {
-	res, body, err := sc.api.GetGroupMemberCountWithHttpInfo(groupID)
-	if res != nil && res.Body != nil {
-		_ = res.Body.Close()
-	}
-	if err != nil || body == nil || body.Count <= 0 {
-		return 1
-	}
-	return int(body.Count)
-}
+func (sc *Scheduler) groupSize(groupID string) int { return sc.sender.groupSize(groupID) }
 
 // queue records one reminder and its pushes in one transaction.
 func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]int, res *TickResult) error {
@@ -203,9 +194,9 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 					RetryKey: uuid.NewString(), Purpose: send.Purpose, Created: now}
 				switch {
 				case send.Group:
-					rec.Kind, rec.Chat, rec.Recipients = SendPush, to[0], members[to[0]]
+					rec.Kind, rec.Chat, rec.Recipients = SendPush, pushChat(to[0]), members[to[0]]
 				case len(to) == 1:
-					rec.Kind, rec.Chat = SendPush, to[0]
+					rec.Kind, rec.Chat = SendPush, pushChat(to[0])
 				}
 				if err := QueuePush(tx, rec); err != nil {
 					return err

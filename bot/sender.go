@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -119,6 +120,9 @@ type Sender struct {
 	parallel    int
 	maxAttempts int
 	replyTTL    time.Duration
+	// quietUntil returns when quiet hours end if t falls in them (t
+	// otherwise); nil means no quiet hours.
+	quietUntil func(t time.Time) time.Time
 
 	notify  chan struct{}
 	mu      sync.Mutex
@@ -131,6 +135,9 @@ type SenderConfig struct {
 	Parallel    int           // chats sent to at once; default 8
 	MaxAttempts int           // attempts at a push before giving up; default 10
 	ReplyTTL    time.Duration // how long a reply token is worth trying; default 1 minute
+	// QuietUntil holds pushes in quiet hours: it returns when they end if
+	// t falls in them, t otherwise. Replies are never held.
+	QuietUntil func(t time.Time) time.Time
 }
 
 func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *slog.Logger, now func() time.Time, cfg SenderConfig) *Sender {
@@ -144,7 +151,7 @@ func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *sl
 		cfg.ReplyTTL = time.Minute
 	}
 	return &Sender{store: st, api: api, metrics: m, log: log, now: now,
-		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL,
+		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
 		notify: make(chan struct{}, 1), busy: map[string]bool{}}
 }
 
@@ -177,6 +184,45 @@ func (s *Sender) Run(ctx context.Context) {
 		}
 		timer.Stop()
 	}
+}
+
+// drainDue waits, while Run is running, until nothing due is left in the
+// outbox and no send is in flight, or ctx ends. Shutdown uses it.
+func (s *Sender) drainDue(ctx context.Context) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.mu.Lock()
+		busy := len(s.busy)
+		s.mu.Unlock()
+		if busy == 0 && s.dueChats() == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// dueChats counts the chats whose oldest outbox record is due now.
+func (s *Sender) dueChats() int {
+	items, err := s.pending()
+	if err != nil {
+		return 0
+	}
+	now, seen, n := s.now(), map[string]bool{}, 0
+	for _, it := range items {
+		if seen[it.rec.Chat] {
+			continue
+		}
+		seen[it.rec.Chat] = true
+		if !it.rec.NotBefore.After(now) {
+			n++
+		}
+	}
+	return n
 }
 
 // Drain sends everything due now and returns when the outbox holds
@@ -269,6 +315,20 @@ const (
 
 func (s *Sender) send(it outboxItem) {
 	rec := it.rec
+	if rec.Kind != SendReply && s.quietUntil != nil {
+		// Nothing is pushed in quiet hours: the push waits for the morning.
+		if until := s.quietUntil(s.now()); until.After(s.now()) {
+			rec.NotBefore = until
+			if err := s.store.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketOutbox, it.key, rec) }); err != nil {
+				s.log.Error("sender: hold a push for the morning", "err", err)
+			}
+			return
+		}
+	}
+	if rec.Kind == SendPush && rec.Recipients == 0 && isGroupID(rec.To[0]) {
+		// LINE counts a push to a group once per member.
+		rec.Recipients = s.groupSize(rec.To[0])
+	}
 	if rec.Kind == SendReply && s.now().Sub(rec.Created) >= s.replyTTL {
 		// The token is dead: LINE would only answer 400. Replies are never
 		// turned into (paid) pushes behind the user's back.
@@ -370,6 +430,10 @@ func classify(kind string, status int, err error) outcome {
 		return sent
 	case status == http.StatusConflict && kind != SendReply:
 		return sent
+	case status == http.StatusTooManyRequests && err != nil && strings.Contains(err.Error(), "monthly limit"):
+		// The month's push quota is used up: trying again this month only
+		// fails again. The push is kept with the failed sends.
+		return drop
 	case status == http.StatusTooManyRequests || status >= 500:
 		return retry
 	case status == 0 && err != nil:
@@ -394,6 +458,21 @@ func statusLabel(status int, err error) string {
 func backoff(attempt int) time.Duration {
 	d := time.Second << min(attempt-1, 9)
 	return min(d, 10*time.Minute)
+}
+
+// isGroupID reports whether a LINE id is a group's or a room's.
+func isGroupID(id string) bool { return strings.HasPrefix(id, "C") || strings.HasPrefix(id, "R") }
+
+// groupSize asks LINE how many members a group has (1 when it cannot tell).
+func (s *Sender) groupSize(groupID string) int {
+	res, body, err := s.api.GetGroupMemberCountWithHttpInfo(groupID)
+	if res != nil && res.Body != nil {
+		_ = res.Body.Close()
+	}
+	if err != nil || body == nil || body.Count <= 0 {
+		return 1
+	}
+	return int(body.Count)
 }
 
 // ProfileLanguage implements ProfileSource with LINE's profile API.

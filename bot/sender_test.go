@@ -16,7 +16,7 @@ import (
 func queuePush(t *testing.T, r *rig, to string) bot.OutboxRecord {
 	t.Helper()
 	msg, _ := json.Marshal(map[string]string{"type": "text", "text": "พรุ่งนี้อบรมวันที่ 1 ค่ะ"})
-	rec := bot.OutboxRecord{Kind: bot.SendPush, Chat: to, To: []string{to}, Messages: []json.RawMessage{msg},
+	rec := bot.OutboxRecord{Kind: bot.SendPush, Chat: "push:" + to, To: []string{to}, Messages: []json.RawMessage{msg},
 		RetryKey: uuid.NewString(), Purpose: "reminder", Created: r.clock.Now()}
 	if err := r.db.Update(func(tx flows.Tx) error { return bot.QueuePush(tx, rec) }); err != nil {
 		t.Fatal(err)
@@ -97,5 +97,58 @@ func TestPushGivesUpAfterMaxAttempts(t *testing.T) {
 				t.Errorf("got %d pushes counted, want 0", n)
 			}
 		})
+	}
+}
+
+// A push queued in quiet hours waits for the morning; a reply does not.
+func TestPushesWaitForTheEndOfQuietHours(t *testing.T) {
+	quietUntil := func(at time.Time) time.Time { // 21:00–07:00 UTC in this rig
+		if h := at.Hour(); h >= 21 || h < 7 {
+			morning := time.Date(at.Year(), at.Month(), at.Day(), 7, 0, 0, 0, at.Location())
+			if h >= 21 {
+				morning = morning.AddDate(0, 0, 1)
+			}
+			return morning
+		}
+		return at
+	}
+	r := newRig(t, bot.Config{Sender: bot.SenderConfig{QuietUntil: quietUntil}}, nil)
+	r.clock.Set(time.Date(2026, 3, 10, 22, 30, 0, 0, time.UTC))
+	to := "U00000000000000000000000000000001"
+	queuePush(t, r, to)
+	r.post(t, r.fake.Events().TextEvent(linefake.User(to), "เมนู", r.clock.Now()))
+	r.srv.Worker().Drain(t.Context())
+	r.srv.Sender().Drain()
+	if got := r.fake.Sent(linefake.KindPush); len(got) != 0 {
+		t.Fatalf("%d pushes at 22:30, want none in quiet hours", len(got))
+	}
+	if got := r.fake.Sent(linefake.KindReply); len(got) != 1 {
+		t.Errorf("%d replies at 22:30, want the answer (replies are free and never held); rejected %v; attempts %v", len(got), r.fake.Rejected(), r.sendAttempts())
+	}
+	r.clock.Set(time.Date(2026, 3, 11, 7, 0, 0, 0, time.UTC))
+	r.srv.Sender().Drain()
+	if got := r.fake.Sent(linefake.KindPush); len(got) != 1 {
+		t.Errorf("%d pushes at 07:00, want the held one", len(got))
+	}
+}
+
+// A push that keeps failing never holds up the user's free replies.
+func TestFailingPushDoesNotBlockReplies(t *testing.T) {
+	r := newRig(t, bot.Config{}, nil)
+	to := "U00000000000000000000000000000001"
+	r.fake.FailNext(1, http.StatusInternalServerError)
+	// As the worker and scheduler queue pushes: ordered apart from replies.
+	msg, _ := json.Marshal(map[string]string{"type": "text", "text": "แจ้งผลการคัดเลือกค่ะ"})
+	rec := bot.OutboxRecord{Kind: bot.SendPush, Chat: "push:" + to, To: []string{to}, Messages: []json.RawMessage{msg},
+		RetryKey: uuid.NewString(), Purpose: "household", Created: r.clock.Now()}
+	if err := r.db.Update(func(tx flows.Tx) error { return bot.QueuePush(tx, rec) }); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.Sender().Drain() // the push fails and waits to retry
+	r.post(t, r.fake.Events().TextEvent(linefake.User(to), "เมนู", r.clock.Now()))
+	r.srv.Worker().Drain(t.Context())
+	r.srv.Sender().Drain()
+	if got := r.fake.Sent(linefake.KindReply); len(got) != 1 {
+		t.Errorf("%d replies while a push waits to retry, want 1", len(got))
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -60,8 +59,10 @@ type Server struct {
 	sender    *Sender
 	scheduler *Scheduler
 
-	cancel context.CancelFunc
-	loops  sync.WaitGroup
+	cancel       context.CancelFunc // stops the worker
+	cancelSender context.CancelFunc
+	workerDone   chan struct{}
+	senderDone   chan struct{}
 }
 
 // New builds a server. now is the programme clock; the domain never reads
@@ -122,11 +123,12 @@ func (s *Server) Sender() *Sender { return s.sender }
 // StartLoops starts the worker and the sender. What a crash left in the
 // inbox and the outbox is handled first.
 func (s *Server) StartLoops() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.loops.Add(2)
-	go func() { defer s.loops.Done(); s.worker.Run(ctx) }()
-	go func() { defer s.loops.Done(); s.sender.Run(ctx) }()
+	wctx, wcancel := context.WithCancel(context.Background())
+	sctx, scancel := context.WithCancel(context.Background())
+	s.cancel, s.cancelSender = wcancel, scancel
+	s.workerDone, s.senderDone = make(chan struct{}), make(chan struct{})
+	go func() { defer close(s.workerDone); s.worker.Run(wctx) }()
+	go func() { defer close(s.senderDone); s.sender.Run(sctx) }()
 }
 
 // Serve accepts HTTP on l until Shutdown.
@@ -146,13 +148,28 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.scheduler != nil {
 		s.scheduler.Stop()
 	}
-	if s.cancel != nil {
-		s.cancel()
+	if s.cancel == nil {
+		return err
 	}
-	done := make(chan struct{})
-	go func() { s.loops.Wait(); close(done) }()
+	// The worker first: the events it is handling commit their answers to
+	// the outbox. Then the sender, after it has sent what they queued
+	// (replies' tokens last a minute; a restart would be too late).
+	s.cancel()
 	select {
-	case <-done:
+	case <-s.workerDone:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	s.sender.Notify()
+	drained := make(chan struct{})
+	go func() { s.sender.drainDue(ctx); close(drained) }()
+	select {
+	case <-drained:
+	case <-ctx.Done():
+	}
+	s.cancelSender()
+	select {
+	case <-s.senderDone:
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -356,6 +356,11 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	return nil
 }
 
+// pushChat is the ordering key of pushes to a chat: apart from its replies,
+// so that a push waiting to retry (or for the morning) never holds up a
+// free reply, whose token lives one minute.
+func pushChat(to string) string { return "push:" + to }
+
 // queue renders an outcome into outbox records inside tx: the answer as a
 // reply, each push with its own retry key chosen now and kept with it.
 func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string) (int, error) {
@@ -375,7 +380,7 @@ func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string) 
 		if err != nil {
 			return 0, err
 		}
-		rec := OutboxRecord{Kind: SendPush, Chat: p.To, To: []string{p.To}, Messages: msgs, RetryKey: uuid.NewString(), Purpose: p.Purpose, Created: w.now()}
+		rec := OutboxRecord{Kind: SendPush, Chat: pushChat(p.To), To: []string{p.To}, Messages: msgs, RetryKey: uuid.NewString(), Purpose: p.Purpose, Created: w.now()}
 		if err := putOutbox(tx, rec); err != nil {
 			return 0, err
 		}

@@ -44,6 +44,12 @@ func (rc *ReminderConfig) defaults() {
 	def(&rc.QuietStart, "21:00")
 	def(&rc.QuietEnd, "07:00")
 	def(&rc.Summary, "18:30")
+	// Times compare as "15:04" strings: "7:00" must become "07:00".
+	for _, t := range []*string{&rc.EveningBefore, &rc.Headcount, &rc.Morning, &rc.QuietStart, &rc.QuietEnd, &rc.Summary} {
+		if p, err := time.Parse("15:04", *t); err == nil {
+			*t = p.Format("15:04")
+		}
+	}
 	if rc.HeadcountDays <= 0 {
 		rc.HeadcountDays = 2
 	}
@@ -181,6 +187,10 @@ func (e *Engine) Quiet(t time.Time) bool {
 	}
 	return hm >= rc.QuietStart || hm < rc.QuietEnd
 }
+
+// QuietUntil returns when quiet hours end if t falls in them, else t. The
+// edge holds every push with it: nothing is pushed in quiet hours.
+func (e *Engine) QuietUntil(t time.Time) time.Time { return e.afterQuiet(t.In(e.cfg.Location)) }
 
 // afterQuiet moves a time that falls in quiet hours to the end of them.
 func (e *Engine) afterQuiet(t time.Time) time.Time {

@@ -298,3 +298,17 @@ func TestCancelledDayLosesItsRemindersAndPeopleAreTold(t *testing.T) {
 	// Only officers cancel.
 	wantSaid(t, r.tap("Ulead", "a=sch.cancel&moo=5&day=2&rev=0&ok=1"), "household.err.officers_only")
 }
+
+func TestQuietHoursWithoutLeadingZero(t *testing.T) {
+	eng := flows.NewEngine(flows.Config{Location: bangkok, Reminders: flows.ReminderConfig{QuietStart: "22:00", QuietEnd: "7:00"}})
+	for hm, quiet := range map[string]bool{"21:59": false, "22:00": true, "03:00": true, "06:59": true, "07:00": false} {
+		at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-12-07 "+hm, bangkok)
+		if got := eng.Quiet(at); got != quiet {
+			t.Errorf("Quiet(%s) = %v, want %v", hm, got, quiet)
+		}
+	}
+	at := time.Date(2026, 12, 7, 23, 0, 0, 0, bangkok)
+	if got, want := eng.QuietUntil(at), time.Date(2026, 12, 8, 7, 0, 0, 0, bangkok); !got.Equal(want) {
+		t.Errorf("QuietUntil(23:00) = %v, want %v", got, want)
+	}
+}

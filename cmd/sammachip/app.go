@@ -105,6 +105,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DownloadURL:                m.downloadURL, // export_link.go
 	})
 	now := func() time.Time { return m.Now().In(cfg.Location) }
+	botCfg.Sender.QuietUntil = engine.QuietUntil // nothing is pushed in quiet hours
 	m.srv, err = bot.New(botCfg, m.db, engine, cat, m.Log, now)
 	if err != nil {
 		return err
