@@ -176,6 +176,9 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 		if done, err := flows.Recorded(tx, r.Key); err != nil || done {
 			return err
 		}
+		if pending, err := flows.StillPlanned(tx, r); err != nil || !pending {
+			return err // moved or cancelled since Due read the plan
+		}
 		if r.Skip || r.Obsolete {
 			return flows.RecordReminder(tx, r, flows.LedgerSkipped, nil, 0, now)
 		}

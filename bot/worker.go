@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
@@ -267,11 +268,23 @@ func (w *Worker) pending() ([]inboxItem, error) {
 // (its later events wait, to keep order) until the retry is due.
 func (w *Worker) handleChat(ctx context.Context, list []inboxItem) {
 	for _, it := range list {
-		if err := w.handle(ctx, it); err != nil {
+		if err := w.handleSafely(ctx, it); err != nil {
 			w.fail(it, err)
 			return
 		}
 	}
+}
+
+// handleSafely is handle with a panic turned into a failed attempt: one bad
+// event goes to the dead letters instead of crashing the process (and,
+// since the inbox is replayed at start, crashing it again).
+func (w *Worker) handleSafely(ctx context.Context, it inboxItem) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bot: handling a %s event panicked: %v", it.rec.Type, p)
+		}
+	}()
+	return w.handle(ctx, it)
 }
 
 // handle applies one event. It returns an error only for failures worth
@@ -323,7 +336,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 				return err
 			}
 			handled = out
-			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken)
+			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken, it.rec.Received)
 			if err != nil {
 				return err
 			}
@@ -363,14 +376,19 @@ func pushChat(to string) string { return "push:" + to }
 
 // queue renders an outcome into outbox records inside tx: the answer as a
 // reply, each push with its own retry key chosen now and kept with it.
-func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string) (int, error) {
+func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, received time.Time) (int, error) {
+	// A reply token's minute runs from when LINE sent the event, not from
+	// now (after retries or a restart it may be nearly spent).
+	if received.IsZero() || received.After(w.now()) {
+		received = w.now()
+	}
 	n := 0
 	if len(out.Replies) > 0 && replyToken != "" {
 		msgs, err := w.render.Render(out.Lang, out.Replies)
 		if err != nil {
 			return 0, err
 		}
-		if err := putOutbox(tx, OutboxRecord{Kind: SendReply, Chat: chat, ReplyToken: replyToken, Messages: msgs, Purpose: "reply", Created: w.now()}); err != nil {
+		if err := putOutbox(tx, OutboxRecord{Kind: SendReply, Chat: chat, ReplyToken: replyToken, Messages: msgs, Purpose: "reply", Created: received}); err != nil {
 			return 0, err
 		}
 		n++
@@ -441,7 +459,7 @@ func (w *Worker) apologise(tx flows.Tx, rec InboxRecord) error {
 		return err
 	}
 	out := flows.Outcome{Lang: u.Lang, Replies: []flows.Reply{flows.Text(flows.T("core.error.internal"))}}
-	_, err = w.queue(tx, out, d.in.ChatID(), d.replyToken)
+	_, err = w.queue(tx, out, d.in.ChatID(), d.replyToken, rec.Received)
 	return err
 }
 

@@ -160,6 +160,16 @@ func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipi
 		DueAt: r.DueAt, At: now, Status: status, RetryKeys: retryKeys, Recipients: recipients})
 }
 
+// StillPlanned reports whether a reminder planned by Due is still pending:
+// the day may have moved (or a tick recorded it) since Due read the plan.
+func StillPlanned(tx Tx, r Reminder) (bool, error) {
+	if r.PlanKey == "" {
+		return true, nil
+	}
+	var pe planEntry
+	return tx.Get(BucketPlan, r.PlanKey, &pe)
+}
+
 // Recorded reports whether a reminder is already in the ledger.
 func Recorded(tx Tx, key string) (bool, error) {
 	var e LedgerEntry

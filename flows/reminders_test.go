@@ -312,3 +312,30 @@ func TestQuietHoursWithoutLeadingZero(t *testing.T) {
 		t.Errorf("QuietUntil(23:00) = %v, want %v", got, want)
 	}
 }
+
+func TestDayCancelledAndSetAgainGetsItsReminder(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	r.user("Uh1", false)
+	imp := func(at time.Time) {
+		t.Helper()
+		csv := "moo,day,date,start,end,place\n5,1,2026-12-07,09:00,16:00,ศาลา\n"
+		if err := r.db.Update(func(tx flows.Tx) error {
+			_, err := r.eng.ImportSchedule(tx, strings.NewReader(csv), at, "Uofficer", false)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp(time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok))
+	eve := time.Date(2026, 12, 6, 18, 0, 0, 0, bangkok)
+	r.record(r.due(eve), eve)
+	r.at(eve.Add(time.Hour))
+	out := r.tap("Uofficer", "a=sch.cancel&moo=5&day=1")
+	r.tap("Uofficer", button(t, out, "conv.btn.yes"))
+	imp(eve.Add(90 * time.Minute))
+	if k := kinds(r.due(eve.Add(2 * time.Hour))); !slices.Equal(k, []string{"evening/1"}) {
+		t.Errorf("after cancelling and setting day 1 again: %v, want its evening reminder again", k)
+	}
+}

@@ -43,6 +43,9 @@ type ProgrammeDay struct {
 // DayKey is the store key of a village's day.
 func DayKey(moo, day int) string { return fmt.Sprintf("%03d/%d", moo, day) }
 
+// revKey names the counter of a day's last revision.
+func revKey(moo, day int) string { return "dayrev/" + DayKey(moo, day) }
+
 // StartsAt is when the day starts, in loc.
 func (d ProgrammeDay) StartsAt(loc *time.Location) time.Time {
 	t, _ := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Start, loc)
@@ -190,10 +193,18 @@ func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (move
 		if old.same(d) {
 			return false, nil
 		}
-		d.Rev = old.Rev
 		moved = old.Date != d.Date || old.Start != d.Start
 	}
-	d.Rev++
+	// Revisions never repeat, even for a day cancelled and set again: a
+	// card or a ledger entry of an old version must not pass for the new.
+	var last PushCount
+	if _, err := tx.Get(BucketCounters, revKey(d.Moo, d.Day), &last); err != nil {
+		return false, err
+	}
+	d.Rev = int(max(last.N, int64(old.Rev))) + 1
+	if err := tx.Put(BucketCounters, revKey(d.Moo, d.Day), PushCount{N: int64(d.Rev)}); err != nil {
+		return false, err
+	}
 	d.Updated, d.UpdatedBy = now, by
 	if err := tx.Put(BucketDays, DayKey(d.Moo, d.Day), d); err != nil {
 		return false, err
