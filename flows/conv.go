@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -40,9 +41,20 @@ type Finished struct {
 	Key   string `json:"key"` // what to say to a late tap on its buttons
 }
 
-// Token identifies the question now on screen.
+// Token identifies the question now on screen: the conversation (its start)
+// and the question's number in it.
 func (c *Conversation) Token() string {
-	return strconv.FormatInt(c.Started.UnixMilli(), 36) + "." + strconv.Itoa(c.Seq)
+	return c.id() + "." + strconv.Itoa(c.Seq)
+}
+
+func (c *Conversation) id() string { return strconv.FormatInt(c.Started.UnixMilli(), 36) }
+
+// sameConversation reports whether a button's token belongs to this
+// conversation (any of its questions): a button from an earlier, abandoned
+// form must not answer or cancel the one open now.
+func (c *Conversation) sameConversation(token string) bool {
+	id, _, _ := strings.Cut(token, ".")
+	return id == c.id()
 }
 
 // Answers are a form's answers by field name.
@@ -358,7 +370,7 @@ func (c *Ctx) converseForm() error {
 		if v.Has(pkCmd) {
 			return c.formCommand(f, v.Get(pkCmd), v)
 		}
-		if v.Get(pkForm) != conv.Form || v.Get(pkField) != conv.Step {
+		if v.Get(pkForm) != conv.Form || v.Get(pkField) != conv.Step || !conv.sameConversation(v.Get(pkToken)) {
 			return c.stale()
 		}
 		if val := pickerValue(c.In.Params); val != "" {
@@ -403,7 +415,7 @@ func pickerValue(p map[string]string) string {
 
 func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
 	conv := c.conv
-	if t := v.Get(pkToken); t != "" && t != conv.Token() && cmd != cmdCancel {
+	if t := v.Get(pkToken); t != "" && t != conv.Token() && (cmd != cmdCancel || !conv.sameConversation(t)) {
 		return c.stale()
 	}
 	switch cmd {

@@ -454,3 +454,31 @@ func TestProfileLanguageIsTheFirstGuess(t *testing.T) {
 		t.Errorf("menu not shown")
 	}
 }
+
+func TestButtonsOfAnAbandonedFormDoNotTouchTheNewOne(t *testing.T) {
+	r := newConvRig(t)
+	out := r.tap(button(t, r.start(), "conv.btn.agree"))
+	out = r.say("สมศรี มีสุข")
+	oldMoo := button(t, out, "Moo 5")
+	oldCancel := button(t, out, "conv.btn.cancel")
+	r.now = r.now.Add(time.Second)
+	// A new run of the same form, to the same question.
+	r.tap(button(t, r.start(), "conv.btn.agree"))
+	r.say("สมปอง ดีมาก")
+	got := keys(r.tap(oldMoo))
+	if got[0] != "conv.stale_button" {
+		t.Errorf("an old form's answer button said %q, want stale", got)
+	}
+	if got := keys(r.tap(oldCancel)); got[0] != "conv.stale_button" {
+		t.Errorf("an old form's cancel said %q, want stale (the new form stays open)", got)
+	}
+	r.say("5")
+	wantSaid(t, r.say("2"), "conv.confirm.title")
+}
+
+func TestAfterExpiryAMenuTapStillWorks(t *testing.T) {
+	r := newConvRig(t)
+	r.tap(button(t, r.start(), "conv.btn.agree"))
+	r.now = r.now.Add(2 * time.Hour)
+	wantSaid(t, r.tap("menu=help"), "conv.expired", "core.help")
+}

@@ -220,21 +220,33 @@ func (e *Engine) converse(c *Ctx) error {
 	}
 	c.conv = conv
 	if conv != nil && conv.Done == nil && c.Now.Sub(conv.Updated) > e.cfg.ConversationTimeout {
-		// Told once: the expired conversation is closed now.
+		// Told once: the expired conversation is closed now. A menu tap or
+		// a command still does what it says; an answer to the old form
+		// only learns that the form expired.
 		c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.stale_button"}, Started: conv.Started, Updated: c.Now}
 		if err := saveConv(c.Tx, in.UserID, c.conv); err != nil {
 			return err
 		}
-		c.Say(Text(T("conv.expired", "Minutes", int(e.cfg.ConversationTimeout/time.Minute)), e.mainMenu(c)...))
+		expired := T("conv.expired", "Minutes", int(e.cfg.ConversationTimeout/time.Minute))
+		if in.Kind == InputPostback && outsideForm(in.Data) || in.Kind == InputText && e.isCommandWord(in.Text) {
+			c.Say(Text(expired))
+			if in.Kind == InputPostback {
+				return e.postbackAction(c)
+			}
+			return e.command(c, false)
+		}
+		c.Say(Text(expired, e.mainMenu(c)...))
 		return nil
 	}
 	if conv != nil && conv.Done == nil {
-		if in.Kind == InputPostback {
-			v, _ := url.ParseQuery(in.Data)
-			if !v.Has(pkToken) && (v.Has(pkMenu) || v.Has(pkAction)) {
-				// A menu or card button outside the form: leave the form.
-				return e.postbackAction(c)
+		if in.Kind == InputPostback && outsideForm(in.Data) {
+			// A menu or card button outside the form: the form is left
+			// (closed, so that its old buttons say so).
+			c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.already_cancelled"}, Started: conv.Started, Updated: c.Now}
+			if err := saveConv(c.Tx, in.UserID, c.conv); err != nil {
+				return err
 			}
+			return e.postbackAction(c)
 		}
 		return c.converseForm()
 	}
@@ -242,6 +254,23 @@ func (e *Engine) converse(c *Ctx) error {
 		return e.postbackAction(c)
 	}
 	return e.command(c, false)
+}
+
+// outsideForm reports whether postback data is a menu item or a card's
+// action rather than an answer or a command of a form.
+func outsideForm(data string) bool {
+	v, _ := url.ParseQuery(data)
+	return !v.Has(pkToken) && (v.Has(pkMenu) || v.Has(pkAction))
+}
+
+// isCommandWord reports whether typed text is one of the command words.
+func (e *Engine) isCommandWord(text string) bool {
+	for _, cmd := range e.commands {
+		if cmd.Key != "" && cmd.In1to1 && e.isCmd(text, cmd.Key) {
+			return true
+		}
+	}
+	return false
 }
 
 // postbackAction handles a tap outside a form.

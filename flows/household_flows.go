@@ -232,7 +232,9 @@ func villageParser(c *Ctx, _ Answers, s string) (string, *Msg) {
 // answersOf turns a stored household back into form answers, for updates.
 func answersOf(h Household) Answers {
 	a := Answers{
-		ansID: h.ID, "head": h.HeadName, "house": h.HouseNo, "moo": itoa(h.Moo),
+		// The village stays: moving a household would bypass both villages'
+		// places (an officer takes it out and enrols it again instead).
+		ansID: h.ID, ansFixedMoo: "1", "head": h.HeadName, "house": h.HouseNo, "moo": itoa(h.Moo),
 		"members": itoa(h.Members), "occupation": h.Occupation, "interest": "no", "phone": cmp.Or(h.Phone, phoneNone),
 		"consent_at": h.Consent.At.UTC().Format("2006-01-02T15:04:05Z07:00"), "consent_version": h.Consent.Version,
 		"income": incomeNone,
@@ -380,11 +382,21 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		h.Income, _ = strconv.ParseInt(a["income"], 10, 64)
 	}
 	h.Interested = a["interest"] == "yes"
+	leftWaitlist := !isNew && !h.Interested && h.Status == StatusWaitlisted
+	if leftWaitlist {
+		// No longer wants to learn the occupation: off the waitlist.
+		h.Status, h.WaitPos = StatusApplicant, 0
+	}
 	h.Phone = strings.TrimPrefix(a["phone"], phoneNone)
 	h.DedupeKey = key
 	h.Updated = c.Now
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return err
+	}
+	if leftWaitlist {
+		if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+			return err
+		}
 	}
 	switch {
 	case !isNew:

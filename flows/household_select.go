@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/sammachip/sammachip/locales"
@@ -49,8 +50,14 @@ func chooseVillage(c *Ctx, prompt Msg, action string) error {
 // after the applicants changed, does not save a list nobody saw.
 func planSig(p SelectionPlan) string {
 	h := sha256.New()
-	for _, x := range p.Selected {
-		h.Write([]byte(x.ID + ","))
+	// The selected as a set: once saved, they rank in another order.
+	selected := make([]string, len(p.Selected))
+	for i, x := range p.Selected {
+		selected[i] = x.ID
+	}
+	slices.Sort(selected)
+	for _, id := range selected {
+		h.Write([]byte(id + ","))
 	}
 	h.Write([]byte("|"))
 	for _, x := range p.Waitlist {

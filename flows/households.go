@@ -376,7 +376,11 @@ func promoteNext(c *Ctx, moo int, by string) (*Household, error) {
 	if selected >= cmp.Or(v.Capacity, DefaultCapacity) || len(wait) == 0 {
 		return nil, nil
 	}
-	next := RankApplicants(wait)[0]
+	ranked := RankApplicants(wait)
+	if len(ranked) == 0 {
+		return nil, nil // nobody on the waitlist still wants the place
+	}
+	next := ranked[0]
 	if err := setStatus(c, &next, StatusSelected, by, "promoted from the waitlist"); err != nil {
 		return nil, err
 	}

@@ -84,13 +84,6 @@ func TestMyDataDelete(t *testing.T) {
 				t.Errorf("team rows: got %d, want the lead alone", len(got))
 			}
 		}},
-		{"half-filled registration", func(r *stRig) {
-			out := r.tap("Ume", "menu=sage")
-			r.tap("Ume", stButton(r.t, out, "conv.btn.agree"))
-			r.say("Ume", "สมชาย ใจดี")
-		}, func(t *testing.T, r *stRig) {
-			stWant(t, r.say("Ume", "0812345678"), "core.menu.prompt")
-		}},
 		{"code typed before registering", func(r *stRig) {
 			r.lead("Ulead", 0, 5)
 			r.say("Ume", r.invite("Ulead"))
@@ -150,4 +143,16 @@ func TestMyDataDeleteOldCardTellsOfficer(t *testing.T) {
 	if len(r.tap(stOfficer, stDecide(s, "approve")).Pushes) != 0 {
 		t.Error("a deleted sage was pushed to")
 	}
+}
+
+// Leaving a half-filled form for the menu discards its answers: "my info"
+// then has nothing of the user's to show or delete.
+func TestLeavingAFormDiscardsItsDraft(t *testing.T) {
+	r := newStRig(t)
+	out := r.tap("Ume", "menu=sage")
+	r.tap("Ume", stButton(r.t, out, "conv.btn.agree"))
+	r.say("Ume", "สมชาย ใจดี")
+	stWant(t, r.tap("Ume", "menu=myinfo"), "mydata.none")
+	// The old form's buttons say it was left.
+	stWant(t, r.say("Ume", "0812345678"), "core.menu.prompt")
 }
