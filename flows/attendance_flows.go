@@ -373,9 +373,15 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 			state = "attendance.roll.absent"
 		}
 		detail := T(state)
+		// The row carries what a tap makes it, so a second tap on the same
+		// (old) list changes nothing.
+		to := PresenceHere
+		if a.Presence == PresenceHere {
+			to = PresenceAbsent
+		}
 		rows = append(rows, Row{
 			Title: T("household.list.row", "Name", h.HeadName, "House", h.HouseNo), Detail: &detail,
-			Tap: &Action{Label: T("attendance.btn.toggle"), Data: actionData(actRollTap, dayArgs(d, h.ID)...)},
+			Tap: &Action{Label: T("attendance.btn.toggle"), Data: actionData(actRollTap, append(dayArgs(d, h.ID), "to", string(to))...)},
 		})
 	}
 	title := T("attendance.rollcall.title", "Day", dayMsg(c, d).Ref())
@@ -417,16 +423,27 @@ func (e *Engine) actRollTap(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	if a.Presence == PresenceHere {
-		a.Presence = PresenceAbsent
-	} else {
-		a.Presence = PresenceHere
+	to := Presence(v.Get("to"))
+	if to != PresenceHere && to != PresenceAbsent {
+		return c.stale()
 	}
+	if a.Presence == to {
+		c.Say(Text(T("attendance.roll.already", "Name", h.HeadName, "State", T("attendance.roll."+rollState(to)).Ref())))
+		return e.rollList(c, d)
+	}
+	a.Presence = to
 	a.PresenceMark = c.mark()
 	if err := putAttendance(c.Tx, a); err != nil {
 		return err
 	}
 	return e.rollList(c, d)
+}
+
+func rollState(p Presence) string {
+	if p == PresenceHere {
+		return "here"
+	}
+	return "absent"
 }
 
 // Corrections an officer can make, as field=value.

@@ -197,7 +197,10 @@ func TestRollCallTwentyHouseholds(t *testing.T) {
 		return r.tap("Ulead", out.Replies[0].Rows[i].Tap.Data)
 	}
 	out = tapRow(out, 0)
+	stale := out
 	out = tapRow(out, 2)
+	// The same row of an older list, tapped again: already recorded.
+	wantSaid(t, r.tap("Ulead", stale.Replies[0].Rows[2].Tap.Data), "attendance.roll.already", "attendance.rollcall.text")
 	out = tapRow(out, 2)
 	if got := out.Replies[0].Text.Args["Here"]; got != 1 {
 		t.Errorf("count after taps = %v, want 1", got)
@@ -347,4 +350,26 @@ func TestMovingADayClearsAnswersAndOldCardsAreRecognised(t *testing.T) {
 	// A villager cannot set the schedule.
 	wantSaid(t, r.say("Uh1", "ตั้งตาราง"), "household.err.officers_only")
 	_ = url.Values{}
+}
+
+// A day imported between stored days it does not fit is refused, even when
+// the day it clashes with is not in the file.
+func TestImportRefusesADayOutOfOrderWithStoredDays(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 20, "ทำน้ำพริก")
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok)
+	imp := func(csv string) error {
+		return r.db.Update(func(tx flows.Tx) error {
+			_, err := r.eng.ImportSchedule(tx, strings.NewReader("moo,day,date,start,end,place\n"+csv), now, "Uofficer", false)
+			return err
+		})
+	}
+	if err := imp("5,1,2026-12-07,09:00,16:00,ศาลา\n5,2,2026-12-08,09:00,16:00,ศาลา\n5,3,2026-12-09,09:00,16:00,ศาลา\n"); err != nil {
+		t.Fatal(err)
+	}
+	err := imp("5,2,2026-12-20,09:00,16:00,ศาลา\n")
+	var ie *flows.ImportError
+	if !errors.As(err, &ie) || len(ie.Lines) != 1 || ie.Lines[0].Line != 2 || ie.Lines[0].Problem.Key != "schedule.err.order" {
+		t.Fatalf("importing day 2 after day 3: %v, want line 2 out of order", err)
+	}
 }

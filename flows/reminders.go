@@ -233,9 +233,15 @@ func (e *Engine) candidates(d ProgrammeDay) []candidate {
 	if d.Day == StudyVisit {
 		start = d.DepartsAt(loc)
 	}
-	out := []candidate{{RemindEvening, clockOn(date.AddDate(0, 0, -1), rc.EveningBefore), start}}
+	// The evening card says "tomorrow": past midnight it would be wrong,
+	// so a late one goes out only until the day begins.
+	eve := start
+	if date.Before(eve) {
+		eve = date
+	}
+	out := []candidate{{RemindEvening, clockOn(date.AddDate(0, 0, -1), rc.EveningBefore), eve}}
 	if d.Day == StudyVisit {
-		out = append(out, candidate{RemindHeadcount, clockOn(date.AddDate(0, 0, -rc.HeadcountDays), rc.Headcount), start})
+		out = append(out, candidate{RemindHeadcount, clockOn(date.AddDate(0, 0, -rc.HeadcountDays), rc.Headcount), eve})
 	}
 	if rc.MorningOn {
 		out = append(out, candidate{RemindMorning, clockOn(date, rc.Morning), d.EndsAt(loc)})
@@ -417,7 +423,7 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	case RemindEvening:
 		card = VillageDayCard(c, d, T("reminder.evening", "Day", d.Day))
 	case RemindHeadcount:
-		card = VillageDayCard(c, d, T("reminder.headcount"))
+		card = VillageDayCard(c, d, T("reminder.headcount", "Date", locales.Date(c.dayTime(d))))
 	case RemindMorning:
 		card = VillageDayCard(c, d, T("reminder.morning"))
 	}

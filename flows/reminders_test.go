@@ -114,14 +114,29 @@ func TestQuietHoursAndCatchUp(t *testing.T) {
 	if k := kinds(r.due(time.Date(2026, 12, 7, 6, 59, 0, 0, bangkok))); len(k) != 0 {
 		t.Errorf("at 06:59: %v, want nothing (quiet hours)", k)
 	}
-	// At 07:00 it is still before the 09:00 start: sent.
-	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"evening/1"}) {
-		t.Errorf("at 07:00: %v, want the evening reminder caught up", k)
+	// A reminder that waited for the morning goes out, if it still says
+	// the truth: a headcount due at 22:00 (quiet) goes at 07:00 next day.
+	late := flows.NewEngine(flows.Config{Location: bangkok, Reminders: flows.ReminderConfig{Headcount: "22:00"}})
+	var hc []flows.Reminder
+	if err := r.db.Update(func(tx flows.Tx) error {
+		if err := late.Replan(tx, r.now); err != nil {
+			return err
+		}
+		var err error
+		hc, err = late.Due(tx, time.Date(2026, 12, 9, 7, 0, 0, 0, bangkok))
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
-	// Once day 1 has started, it is skipped instead.
-	got := r.due(time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok))
+	if k := kinds(hc); !slices.Contains(k, "headcount/4") {
+		t.Errorf("at 07:00 after a 22:00 headcount: %v, want the headcount", k)
+	}
+	r.replan()
+	// On the day itself the evening card ("tomorrow…") would be wrong:
+	// from midnight it is skipped, and counted.
+	got := r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))
 	if k := kinds(got); !slices.Equal(k, []string{"evening(skip)/1"}) {
-		t.Errorf("at 09:00: %v, want the evening reminder skipped", k)
+		t.Errorf("at 07:00 on the day: %v, want the evening reminder skipped", k)
 	}
 	r.record(got, time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok))
 	// The summary counts the skip once.

@@ -142,17 +142,27 @@ func checkDay(d ProgrammeDay) string {
 // after the one before it ends. It returns the locale key and the day at
 // fault, or "".
 func checkOrder(s Schedule) (string, int) {
+	if bad := outOfOrder(s); len(bad) > 0 {
+		return "schedule.err.order", bad[0][1]
+	}
+	return "", 0
+}
+
+// outOfOrder lists each pair of consecutive set days (earlier, later day
+// numbers) where the later does not start after the earlier ends.
+func outOfOrder(s Schedule) [][2]int {
+	var bad [][2]int
 	var prev *ProgrammeDay
 	for _, d := range s {
 		if d == nil {
 			continue
 		}
 		if prev != nil && d.Date+" "+d.Start < prev.Date+" "+prev.End {
-			return "schedule.err.order", d.Day
+			bad = append(bad, [2]int{prev.Day, d.Day})
 		}
 		prev = d
 	}
-	return "", 0
+	return bad
 }
 
 // setDay stores a day after checking it against the rest of its village's
@@ -334,9 +344,23 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 		s[d.Day-1] = &d
 		byVillage[p.day.Moo] = s
 	}
+	// Every pair out of order is reported, on the file's line of the later
+	// day, or of the earlier when only that one is in the file.
+	lineOf := map[string]int{}
 	for _, p := range days {
-		if key, day := checkOrder(byVillage[p.day.Moo]); key != "" && day == p.day.Day {
-			problems = append(problems, LineError{Line: p.line, Problem: T(key)})
+		lineOf[DayKey(p.day.Moo, p.day.Day)] = p.line
+	}
+	reported := map[int]bool{}
+	for moo, s := range byVillage {
+		for _, pair := range outOfOrder(s) {
+			line := lineOf[DayKey(moo, pair[1])]
+			if line == 0 {
+				line = lineOf[DayKey(moo, pair[0])]
+			}
+			if line != 0 && !reported[line] {
+				reported[line] = true
+				problems = append(problems, LineError{Line: line, Problem: T("schedule.err.order")})
+			}
 		}
 	}
 	if len(problems) > 0 {

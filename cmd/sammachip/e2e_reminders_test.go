@@ -127,9 +127,9 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 				h.User(householdUser(3, i)).Tap("a=att.here&moo=3&day=2&rev=1&h=")
 				here = append(here, householdUser(3, i))
 			}
-			// A roll-call tap marks present, a second tap absent.
-			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316")
-			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316")
+			// The sage's roll call: present, then corrected to absent.
+			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316&to=present")
+			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316&to=absent")
 		case at(9, 12, 0):
 			h.Restart()
 		case at(9, 13, 0):
