@@ -54,6 +54,16 @@ type Attendance struct {
 	Corrections []Correction `json:"corrections,omitempty"`
 	// PastIntents keeps answers cleared when the day moved.
 	PastIntents []PastIntent `json:"pastIntents,omitempty"`
+	// Cleared keeps the marks of a day that was cancelled.
+	Cleared []ClearedMark `json:"cleared,omitempty"`
+}
+
+// ClearedMark is a mark taken off a cancelled day, kept for the record.
+type ClearedMark struct {
+	Field   string    `json:"field"`
+	Value   string    `json:"value"`
+	Mark    *Mark     `json:"mark,omitempty"`
+	Cleared time.Time `json:"cleared"`
 }
 
 // Correction is an officer's change to a record, with the reason.
@@ -135,6 +145,35 @@ type Matrix struct {
 	Schedule   Schedule
 	Households []Household // selected households, then others with records, in id order
 	Cells      map[string]*[Days]Attendance
+}
+
+// clearDay takes every mark off a cancelled day's records (answers,
+// presence, practised), keeping them in the records' history: if the day
+// is set again, nobody is already "here".
+func clearDay(tx Tx, moo, day int, now time.Time) error {
+	if err := clearIntents(tx, moo, day, now); err != nil {
+		return err
+	}
+	recs, err := DayAttendance(tx, moo, day)
+	if err != nil {
+		return err
+	}
+	for _, a := range recs {
+		if a.Presence == PresenceUnknown && !a.Practised {
+			continue
+		}
+		if a.Presence != PresenceUnknown {
+			a.Cleared = append(a.Cleared, ClearedMark{Field: "presence", Value: string(a.Presence), Mark: a.PresenceMark, Cleared: now})
+		}
+		if a.Practised {
+			a.Cleared = append(a.Cleared, ClearedMark{Field: "practised", Value: "true", Mark: a.PractisedMark, Cleared: now})
+		}
+		a.Presence, a.PresenceMark, a.Practised, a.PractisedMark = PresenceUnknown, nil, false, nil
+		if err := putAttendance(tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Cell returns the record of household id on day (1–5).

@@ -46,11 +46,11 @@ func (e *Engine) registerSchedule() {
 				}},
 			{Field: "past", Label: T("schedule.label.past"),
 				When: func(a Answers) bool { return a["date"] != "" && a["date"] < a["_today"] },
-				Prompt: func(c *Ctx, a Answers) Msg {
-					return T("schedule.q.past")
-				},
+				Ask: T("schedule.q.past"), Help: T("schedule.help.past"),
+				// Only "yes": for another date the officer goes back (the
+				// back chip is under the question).
 				Choices: func(*Ctx, Answers) ([]Choice, error) {
-					return []Choice{{Value: ansPastYes, Label: T("schedule.past.yes")}, {Value: "no", Label: T("schedule.past.no")}}, nil
+					return []Choice{{Value: ansPastYes, Label: T("schedule.past.yes")}}, nil
 				},
 				Show: func(_ *Ctx, v string) Msg { return T("schedule.past." + v) }},
 			{Field: "start", Ask: T("schedule.q.start"), Label: T("schedule.label.start"), Picker: "time", Parse: clockParser, Show: showClock},
@@ -219,7 +219,7 @@ func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
 // cancelDay removes a day and its plan, keeps its answers in history, and
 // tells the village's selected households and its sages.
 func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
-	if err := clearIntents(c.Tx, d.Moo, d.Day, c.Now); err != nil {
+	if err := clearDay(c.Tx, d.Moo, d.Day, c.Now); err != nil {
 		return err
 	}
 	if err := c.Tx.Delete(BucketDays, DayKey(d.Moo, d.Day)); err != nil {
