@@ -298,6 +298,16 @@ func TestRoundTrip(t *testing.T) {
 			if err := r.sim.Open(ctx, tt.chat, tt.as); err != nil {
 				t.Fatal(err)
 			}
+			// The bot answers the follow (or join) on its own time: wait for
+			// it, as a person would, before typing.
+			before := 0
+			for i, w := range tt.want {
+				if strings.HasPrefix(w, "bot: got ") {
+					before = i + 1
+					break
+				}
+			}
+			waitFor(t, "the answer to opening the chat", func() bool { return len(shown(r.sim.History(tt.chat))) >= before })
 			for _, m := range tt.send {
 				m.Chat, m.As = tt.chat, tt.as
 				if err := r.sim.Send(ctx, m); err != nil {

@@ -189,8 +189,8 @@ func TestExportLinkEndToEnd(t *testing.T) {
 	if !got.Contains(h.Text("report.link.title")) {
 		t.Fatalf("officer got %s, want the link card", got)
 	}
-	if _, ok := got.Button("ดาวน์โหลดรายงาน"); !ok {
-		t.Errorf("buttons %q, want ดาวน์โหลดรายงาน", got.Labels())
+	if _, ok := got.Button(h.Text("report.btn.download")); !ok {
+		t.Errorf("buttons %q, want %q", got.Labels(), h.Text("report.btn.download"))
 	}
 	link := exLink(t, got)
 	h.Advance(2 * time.Minute)
