@@ -457,8 +457,8 @@ func TestProfileLanguageIsTheFirstGuess(t *testing.T) {
 
 func TestButtonsOfAnAbandonedFormDoNotTouchTheNewOne(t *testing.T) {
 	r := newConvRig(t)
-	out := r.tap(button(t, r.start(), "conv.btn.agree"))
-	out = r.say("สมศรี มีสุข")
+	r.tap(button(t, r.start(), "conv.btn.agree"))
+	out := r.say("สมศรี มีสุข")
 	oldMoo := button(t, out, "Moo 5")
 	oldCancel := button(t, out, "conv.btn.cancel")
 	r.now = r.now.Add(time.Second)

@@ -46,7 +46,7 @@ func (e *Engine) registerSchedule() {
 				}},
 			{Field: "past", Label: T("schedule.label.past"),
 				When: func(a Answers) bool { return a["date"] != "" && a["date"] < a["_today"] },
-				Ask: T("schedule.q.past"), Help: T("schedule.help.past"),
+				Ask:  T("schedule.q.past"), Help: T("schedule.help.past"),
 				// Only "yes": for another date the officer goes back (the
 				// back chip is under the question).
 				Choices: func(*Ctx, Answers) ([]Choice, error) {
