@@ -373,3 +373,31 @@ func TestImportRefusesADayOutOfOrderWithStoredDays(t *testing.T) {
 		t.Fatalf("importing day 2 after day 3: %v, want line 2 out of order", err)
 	}
 }
+
+// A household without LINE: its sage opens its card and answers for it.
+func TestSageAnswersForAHouseholdWithoutLINE(t *testing.T) {
+	r := programme(t, 1, time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok))
+	if err := r.db.Update(func(tx flows.Tx) error {
+		h, _, err := flows.GetHousehold(tx, "H000001")
+		if err != nil {
+			return err
+		}
+		h.UserID = ""
+		if err := tx.Delete(flows.BucketHouseholdUsers, "Uh1"); err != nil {
+			return err
+		}
+		return flows.PutHousehold(tx, h)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.at(time.Date(2026, 12, 6, 18, 30, 0, 0, bangkok))
+	out := r.tap("Ulead", "a=hh.card&id=H000001")
+	card := dayCard(t, out)
+	will := button(t, flows.Outcome{Replies: []flows.Reply{card}}, "attendance.btn.will")
+	wantSaid(t, r.tap("Ulead", will), "attendance.done.will")
+	if a := r.attendance(1, "H000001"); a.Intent != flows.IntentYes || a.IntentMark.By != "Ulead" {
+		t.Errorf("record %+v, want will attend, recorded by the sage", a)
+	}
+	// Another village's sage cannot.
+	wantSaid(t, r.tap("Ulead6", will), "attendance.err.not_yours")
+}

@@ -290,6 +290,20 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 	}
 	title := Raw(h.HeadName)
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(h.Status), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
+	if h.Status == StatusSelected && h.UserID == "" {
+		// A household without LINE: its sage answers for it, on the card
+		// of its next programme day.
+		s, err := GetSchedule(c.Tx, h.Moo)
+		if err != nil {
+			return err
+		}
+		for _, d := range s {
+			if d != nil && d.Date >= c.today() {
+				c.Say(DayCard(c, *d, h))
+				break
+			}
+		}
+	}
 	return nil
 }
 
@@ -340,6 +354,13 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 			return err
 		}
 		c.Say(Text(T("household.byhand.selected", "Name", h.HeadName)))
+		selected, err := SelectedHouseholds(c.Tx, h.Moo)
+		if err != nil {
+			return err
+		}
+		if v, _, err := GetVillage(c.Tx, h.Moo); err == nil && len(selected) > v.Capacity && v.Capacity > 0 {
+			c.Say(Text(T("household.byhand.over_capacity", "Count", len(selected), "Capacity", v.Capacity)))
+		}
 	case "remove":
 		if h.Status == StatusWithdrawn {
 			c.Say(Text(T("household.already_withdrawn")))
