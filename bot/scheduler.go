@@ -42,6 +42,7 @@ type Scheduler struct {
 	mu      sync.Mutex // one tick at a time
 	planned bool       // the plan was rebuilt since this process started
 	cron    *cron.Cron
+	bg      sync.WaitGroup
 }
 
 // Scheduler returns the server's scheduler, built on first use with p.
@@ -79,7 +80,8 @@ func (sc *Scheduler) Start() error {
 		return err
 	}
 	sc.cron.Start()
-	go sc.refreshQuotaLogged()
+	sc.bg.Add(1)
+	go func() { defer sc.bg.Done(); sc.refreshQuotaLogged() }()
 	return nil
 }
 
@@ -88,6 +90,7 @@ func (sc *Scheduler) Stop() {
 	if sc.cron != nil {
 		<-sc.cron.Stop().Done()
 	}
+	sc.bg.Wait() // the first quota reading, if still under way
 }
 
 // replan rebuilds the plan of pending reminders; the caller holds mu.
