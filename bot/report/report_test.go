@@ -183,7 +183,7 @@ var wantThai = map[string]report.Table{
 		Title: "ครัวเรือน",
 		Header: []string{"หมู่บ้าน", "รหัสครัวเรือน", "บ้านเลขที่", "หัวหน้าครัวเรือน", "สมาชิกในครัวเรือน (คน)", "อาชีพปัจจุบัน",
 			"รายได้ต่อเดือน (บาท)", "รายได้ต่อคนต่อเดือน (บาท)", "สนใจเรียนอาชีพ", "ลำดับตามเกณฑ์คัดเลือก", "สถานะ", "ลำดับสำรอง",
-			"เชื่อม LINE แล้ว", "วันที่สมัคร", "ผู้ลงทะเบียนแทน"},
+			"เชื่อมไลน์แล้ว", "วันที่สมัคร", "ผู้ลงทะเบียนแทน"},
 		// Ranked first (lowest income per member; H000001 and H000002 tie
 		// at 2,000 baht a member and the earlier application comes first;
 		// the unknown income last), then the not interested and the
