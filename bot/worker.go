@@ -59,6 +59,7 @@ type Worker struct {
 	mu        sync.Mutex
 	busy      map[string]bool      // chats being handled
 	firstSeen map[string]time.Time // inbox key → when this process first saw it (monotonic)
+	held      map[string]time.Time // inbox key → not before (monotonic): failures that could not be recorded
 	running   sync.WaitGroup
 }
 
@@ -89,7 +90,7 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 	return &Worker{
 		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
 		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep,
-		notify: make(chan struct{}, 1), busy: map[string]bool{}, firstSeen: map[string]time.Time{},
+		notify: make(chan struct{}, 1), busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
 	}
 }
 
@@ -199,6 +200,14 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 		if w.busy[chat] || stopped[chat] {
 			continue
 		}
+		if until, ok := w.held[it.key]; ok {
+			if mono.Before(until) {
+				next = min(next, until.Sub(mono))
+				stopped[chat] = true
+				continue
+			}
+			delete(w.held, it.key)
+		}
 		if hold := w.reorder - mono.Sub(first); hold > 0 {
 			next = min(next, hold)
 			settling[chat], stopped[chat] = true, true
@@ -217,6 +226,11 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 	for k := range w.firstSeen {
 		if !seen[k] {
 			delete(w.firstSeen, k)
+		}
+	}
+	for k := range w.held {
+		if !seen[k] {
+			delete(w.held, k)
 		}
 	}
 	started := 0
@@ -424,14 +438,21 @@ func (w *Worker) fail(it inboxItem, cause error) {
 				return err
 			}
 			if err := w.apologise(tx, rec); err != nil {
-				return err
+				// Best effort: the event goes to the dead letters regardless.
+				w.log.Error("worker: apology not queued", "err", err)
 			}
 			return tx.Delete(flows.BucketInbox, it.key)
 		}
 		return tx.Put(flows.BucketInbox, it.key, rec)
 	})
 	if err != nil {
+		// The failure is not recorded (the database is failing too): hold
+		// the event in memory for a while rather than retry it at once.
 		w.log.Error("worker: record failure", "err", err)
+		w.mu.Lock()
+		w.held[it.key] = time.Now().Add(5 * time.Second)
+		w.mu.Unlock()
+		return
 	}
 	if dead {
 		w.metrics.EventsFailed.Inc()
