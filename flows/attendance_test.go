@@ -401,3 +401,21 @@ func TestSageAnswersForAHouseholdWithoutLINE(t *testing.T) {
 	// Another village's sage cannot.
 	wantSaid(t, r.tap("Ulead6", will), "attendance.err.not_yours")
 }
+
+// A date that passes while the day's form is open: confirming asks whether
+// it is a correction, instead of refusing the same summary again and again.
+func TestDateThatPassedWhileTheFormWasOpen(t *testing.T) {
+	r := programme(t, 1, time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok))
+	r.at(time.Date(2026, 12, 6, 23, 50, 0, 0, bangkok))
+	out := r.tap("Uofficer", "a=sch.set&moo=5&day=1")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+	out = r.tap("Uofficer", button(t, out, "attendance.label.date"))
+	out = r.say("Uofficer", "6/12/2569") // today: not in the past yet
+	wantSaid(t, out, "conv.confirm.title")
+	r.at(time.Date(2026, 12, 7, 0, 5, 0, 0, bangkok)) // past midnight
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.err.past", "schedule.q.past")
+	out = r.tap("Uofficer", button(t, out, "schedule.past.yes"))
+	wantSaid(t, out, "conv.confirm.title")
+	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "schedule.saved_moved", "schedule.text")
+}

@@ -470,6 +470,11 @@ func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
 			}
 			if key := userKey(err); key != "" {
 				c.Say(Text(T(key)))
+				// Save may have changed the answers so that a question now
+				// applies (e.g. the date is past by now): ask it.
+				if next := f.nextUnanswered(Answers(conv.Answers)); next != "" {
+					conv.Step, conv.Editing = next, true
+				}
 				return c.ask(f)
 			}
 			return err

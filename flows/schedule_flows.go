@@ -296,6 +296,9 @@ func (e *Engine) actSetDay(c *Ctx, v url.Values) error {
 
 func (e *Engine) saveDay(c *Ctx, a Answers) error {
 	if a["date"] < c.today() && a["past"] != ansPastYes {
+		// The date passed while the form was open (or was typed so): the
+		// correction question now applies, and is asked next.
+		a["_today"] = c.today()
 		return Invalid("set day", "schedule.err.past")
 	}
 	d := ProgrammeDay{Moo: atoi(a[ansMoo]), Day: atoi(a[ansDay]), Date: a["date"], Start: a["start"], End: a["end"], Place: a["place"]}
