@@ -419,3 +419,16 @@ func TestDateThatPassedWhileTheFormWasOpen(t *testing.T) {
 	wantSaid(t, out, "conv.confirm.title")
 	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "schedule.saved_moved", "schedule.text")
 }
+
+func TestPastDateCanBeChosenAgain(t *testing.T) {
+	r := programme(t, 1, time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok))
+	r.at(time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok))
+	out := r.tap("Uofficer", "a=sch.set&moo=5&day=1")
+	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+	r.tap("Uofficer", button(t, out, "attendance.label.date"))
+	out = r.say("Uofficer", "20/11/2569")
+	wantSaid(t, out, "schedule.q.past")
+	out = r.tap("Uofficer", button(t, out, "schedule.past.new_date"))
+	wantSaid(t, out, "schedule.q.date")
+	wantSaid(t, r.say("Uofficer", "8/12/2569"), "conv.confirm.title")
+}

@@ -115,6 +115,10 @@ type Form struct {
 	DoneKey string
 }
 
+// RedoPrefix starts a choice value that sends the user back to another
+// question: RedoPrefix+"date" clears the date and asks it again.
+const RedoPrefix = "_redo:"
+
 // ErrEnd is returned by a Form's Save that has said its last words without
 // saving (e.g. it found the record already exists and offered an update):
 // the conversation closes quietly.
@@ -542,6 +546,14 @@ func (c *Ctx) answer(f *Form, raw string, tapped bool) error {
 	}
 	if hint != nil {
 		return c.retry(f, q, *hint)
+	}
+	if field, ok := strings.CutPrefix(value, RedoPrefix); ok && f.question(field) != nil {
+		// "Choose again": the earlier answer goes and its question is
+		// asked; this one is asked again after it if it still applies.
+		delete(conv.Answers, field)
+		delete(conv.Answers, q.Field)
+		conv.Step, conv.Editing, conv.Tries = field, true, 0
+		return c.ask(f)
 	}
 	conv.Answers[q.Field] = value
 	conv.Tries = 0

@@ -47,10 +47,11 @@ func (e *Engine) registerSchedule() {
 			{Field: "past", Label: T("schedule.label.past"),
 				When: func(a Answers) bool { return a["date"] != "" && a["date"] < a["_today"] },
 				Ask:  T("schedule.q.past"), Help: T("schedule.help.past"),
-				// Only "yes": for another date the officer goes back (the
-				// back chip is under the question).
 				Choices: func(*Ctx, Answers) ([]Choice, error) {
-					return []Choice{{Value: ansPastYes, Label: T("schedule.past.yes")}}, nil
+					return []Choice{
+						{Value: ansPastYes, Label: T("schedule.past.yes")},
+						{Value: RedoPrefix + "date", Label: T("schedule.past.new_date")},
+					}, nil
 				},
 				Show: func(_ *Ctx, v string) Msg { return T("schedule.past." + v) }},
 			{Field: "start", Ask: T("schedule.q.start"), Label: T("schedule.label.start"), Picker: "time", Parse: clockParser, Show: showClock},
