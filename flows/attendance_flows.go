@@ -77,9 +77,11 @@ func DayCard(c *Ctx, d ProgrammeDay, h Household) Reply {
 	args := dayArgs(d, h.ID)
 	var buttons []Action
 	if c.today() == d.Date {
-		buttons = append(buttons, Action{Label: T("attendance.btn.here"), Data: actionData(actHere, args...)})
 		if d.Day == HomeDay {
+			// Day 5 is practice at home: nobody "arrives".
 			buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: actionData(actPractised, args...)})
+		} else {
+			buttons = append(buttons, Action{Label: T("attendance.btn.here"), Data: actionData(actHere, args...)})
 		}
 	} else if c.today() < d.Date {
 		buttons = append(buttons,
@@ -152,6 +154,17 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 	return h, d, nil
 }
 
+// tooLate answers "will / cannot attend" tapped on or after the day: on
+// the day, with the day's card (its "I am here"); after it, plainly.
+func (e *Engine) tooLate(c *Ctx, d ProgrammeDay, h Household) error {
+	if c.today() == d.Date {
+		c.Say(Text(T("attendance.err.too_late_today")), DayCard(c, d, h))
+		return nil
+	}
+	c.Say(Text(T("attendance.err.too_late")))
+	return nil
+}
+
 // errHandled means the function has already said everything.
 var errHandled = &Error{Kind: KindConflict, Op: "handled"}
 
@@ -179,7 +192,7 @@ func (c *Ctx) sayAlready(key string, m *Mark) {
 func (e *Engine) actIntent(c *Ctx, v url.Values) error {
 	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
 		if c.today() >= d.Date {
-			return Invalid("intent", "attendance.err.too_late")
+			return e.tooLate(c, d, h)
 		}
 		a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
 		if err != nil {
@@ -212,7 +225,7 @@ func (e *Engine) actIntent(c *Ctx, v url.Values) error {
 func (e *Engine) actReason(c *Ctx, v url.Values) error {
 	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
 		if c.today() >= d.Date {
-			return Invalid("intent", "attendance.err.too_late")
+			return e.tooLate(c, d, h)
 		}
 		reason := v.Get("r")
 		if !slices.Contains(absenceReasons, reason) {

@@ -648,16 +648,21 @@ func (c *Ctx) stale() error {
 			c.Say(Text(T(c.conv.Done.Key)))
 			return nil
 		}
-		c.Say(Text(T("conv.stale_button")))
+		c.Say(Text(T("conv.stale_button"), c.eng.mainMenu(c)...))
 		return nil
 	}
-	c.Say(Text(T("conv.stale_button")))
 	if c.conv != nil && c.conv.Done == nil {
 		if f := c.eng.forms[c.conv.Form]; f != nil {
 			// Show where the conversation really is.
+			c.Say(Text(T("conv.stale_button_form")))
 			return c.ask(f)
 		}
 	}
+	if c.In.InGroup() {
+		c.Say(Text(T("conv.stale_button")))
+		return nil
+	}
+	c.Say(Text(T("conv.stale_button"), c.eng.mainMenu(c)...))
 	return nil
 }
 

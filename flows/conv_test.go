@@ -403,11 +403,11 @@ func TestFormDoubleTapAndStaleButtons(t *testing.T) {
 	r2.tap(button(t, out, "Moo 5"))
 	out = r2.tap(old)
 	got := keys(out)
-	if got[0] != "conv.stale_button" || got[len(got)-1] != "members?" {
+	if got[0] != "conv.stale_button_form" || got[len(got)-1] != "members?" {
 		t.Errorf("stale tap said %q, want conv.stale_button then the current question", got)
 	}
 	// A forged or garbled postback is answered, not crashed on.
-	wantSaid(t, r2.tap("%%%"), "conv.stale_button", "members?")
+	wantSaid(t, r2.tap("%%%"), "conv.stale_button_form", "members?")
 }
 
 func TestTypedCommandsMatchEitherLanguageAndParticles(t *testing.T) {
@@ -466,10 +466,10 @@ func TestButtonsOfAnAbandonedFormDoNotTouchTheNewOne(t *testing.T) {
 	r.tap(button(t, r.start(), "conv.btn.agree"))
 	r.say("สมปอง ดีมาก")
 	got := keys(r.tap(oldMoo))
-	if got[0] != "conv.stale_button" {
+	if got[0] != "conv.stale_button_form" {
 		t.Errorf("an old form's answer button said %q, want stale", got)
 	}
-	if got := keys(r.tap(oldCancel)); got[0] != "conv.stale_button" {
+	if got := keys(r.tap(oldCancel)); got[0] != "conv.stale_button_form" {
 		t.Errorf("an old form's cancel said %q, want stale (the new form stays open)", got)
 	}
 	r.say("5")

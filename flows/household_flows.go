@@ -53,6 +53,10 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterAction("hh.update", e.actUpdate)
 	e.RegisterAction("hh.withdraw", e.actWithdraw)
 	e.RegisterAction("hh.withdraw.yes", e.actWithdrawYes)
+	e.RegisterAction("hh.withdraw.no", func(c *Ctx, _ url.Values) error {
+		c.Say(Text(T("household.withdraw.kept")))
+		return nil
+	})
 	e.RegisterAction("hh.sel.village", func(c *Ctx, v url.Values) error { return e.selectStart(c, atoi(v.Get("moo"))) })
 	e.RegisterAction("hh.sel.ok", e.actSelectConfirm)
 	e.RegisterAction("hh.list", e.actList)
@@ -502,7 +506,7 @@ func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
 	}
 	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", h.HeadName), Buttons: []Action{
 		{Label: T("conv.btn.yes"), Data: actionData("hh.withdraw.yes", "id", h.ID)},
-		{Label: T("conv.btn.no"), Data: url.Values{pkMenu: {"apply"}}.Encode()},
+		{Label: T("conv.btn.no"), Data: actionData("hh.withdraw.no", "id", h.ID)},
 	}})
 	return nil
 }
