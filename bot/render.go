@@ -24,6 +24,9 @@ const (
 	maxListPerBubble = 10
 	maxBubbles       = 12
 	maxDisplayText   = 300
+	// maxSideLabel is the longest card label (UTF-16 units) shown beside
+	// its value; a longer one goes above it.
+	maxSideLabel = 9
 )
 
 // Renderer turns the domain's abstract replies into LINE messages in a
@@ -137,12 +140,25 @@ func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *
 	if len(rep.Fields) > 0 {
 		rows := make([]messaging_api.FlexComponentInterface, 0, len(rep.Fields))
 		for _, f := range rep.Fields {
+			label, value := r.text(lang, f.Label), nonEmpty(r.text(lang, f.Value))
+			if utf16Len(label) > maxSideLabel {
+				// A long label beside its value breaks Thai words on a
+				// phone-width card: it goes above the value instead.
+				rows = append(rows, &messaging_api.FlexBox{
+					Layout: messaging_api.FlexBoxLAYOUT_VERTICAL,
+					Contents: []messaging_api.FlexComponentInterface{
+						&messaging_api.FlexText{Text: label, Color: "#666666", Size: "xs", Wrap: true},
+						&messaging_api.FlexText{Text: value, Size: "sm", Wrap: true},
+					},
+				})
+				continue
+			}
 			rows = append(rows, &messaging_api.FlexBox{
 				Layout:  messaging_api.FlexBoxLAYOUT_HORIZONTAL,
 				Spacing: "sm",
 				Contents: []messaging_api.FlexComponentInterface{
-					&messaging_api.FlexText{Text: r.text(lang, f.Label), Color: "#666666", Size: "sm", Flex: 2, Wrap: true},
-					&messaging_api.FlexText{Text: nonEmpty(r.text(lang, f.Value)), Size: "sm", Flex: 4, Wrap: true},
+					&messaging_api.FlexText{Text: label, Color: "#666666", Size: "sm", Flex: 2, Wrap: true},
+					&messaging_api.FlexText{Text: value, Size: "sm", Flex: 5, Wrap: true},
 				},
 			})
 		}
@@ -185,7 +201,7 @@ func (r *Renderer) list(lang locales.Lang, rep flows.Reply, body string, quick *
 				contents = append(contents, r.row(lang, row))
 			}
 		} else {
-			b.Footer = r.buttons(lang, rep.Buttons[start:end])
+			b.Footer = r.buttonBox(lang, rep.Buttons[start:end], false)
 		}
 		if len(contents) > 0 {
 			b.Body = &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Spacing: "sm", Contents: contents}
@@ -228,10 +244,16 @@ func (r *Renderer) row(lang locales.Lang, row flows.Row) messaging_api.FlexCompo
 }
 
 func (r *Renderer) buttons(lang locales.Lang, actions []flows.Action) *messaging_api.FlexBox {
+	return r.buttonBox(lang, actions, true)
+}
+
+// buttonBox stacks buttons; with primary, the first stands out (a card's
+// main action). A list's choices are all alike: none looks pre-selected.
+func (r *Renderer) buttonBox(lang locales.Lang, actions []flows.Action, primary bool) *messaging_api.FlexBox {
 	btns := make([]messaging_api.FlexComponentInterface, 0, len(actions))
 	for i, a := range actions {
 		style := messaging_api.FlexButtonSTYLE_SECONDARY
-		if i == 0 {
+		if i == 0 && primary {
 			style = messaging_api.FlexButtonSTYLE_PRIMARY
 		}
 		btns = append(btns, &messaging_api.FlexButton{

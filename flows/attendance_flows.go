@@ -90,7 +90,7 @@ func DayCard(c *Ctx, d ProgrammeDay, h Household) Reply {
 	} else if d.Day == HomeDay {
 		buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: actionData(actPractised, args...)})
 	}
-	return Reply{Style: StyleCard, Title: &title, Text: T("attendance.card.text", "Name", h.HeadName), Fields: fields, Buttons: buttons}
+	return Reply{Style: StyleCard, Title: &title, Text: T("attendance.card.text", "Name", locales.FirstName(h.HeadName)), Fields: fields, Buttons: buttons}
 }
 
 func studyVisitFields(c *Ctx, d ProgrammeDay) []Field {
@@ -266,7 +266,7 @@ func (e *Engine) actHere(c *Ctx, v url.Values) error {
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
-		c.Say(Text(T("attendance.done.here", "Name", h.HeadName)))
+		c.Say(Text(T("attendance.done.here", "Name", locales.FirstName(h.HeadName))))
 		return nil
 	})
 }

@@ -406,9 +406,9 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 	case !isNew:
 		c.Say(Text(T("household.saved.updated")))
 	case h.LinkCode != "":
-		c.Say(Text(T("household.saved.on_behalf", "Name", h.HeadName, "Code", h.LinkCode)))
+		c.Say(Text(T("household.saved.on_behalf", "Name", locales.StripTitle(h.HeadName), "Code", h.LinkCode)))
 	default:
-		c.Say(Text(T("household.saved.applied", "Name", h.HeadName)))
+		c.Say(Text(T("household.saved.applied", "Name", locales.FirstName(h.HeadName))))
 	}
 	return nil
 }
@@ -441,7 +441,7 @@ func (e *Engine) offerUpdate(c *Ctx, id string, a Answers) error {
 	if err := c.Tx.Put(BucketPending, "hh/"+c.In.UserID, pending); err != nil {
 		return err
 	}
-	c.Say(Reply{Text: T("household.err.duplicate", "Name", h.HeadName), Buttons: []Action{
+	c.Say(Reply{Text: T("household.err.duplicate", "Name", locales.StripTitle(h.HeadName)), Buttons: []Action{
 		{Label: T("household.btn.update"), Data: actionData("hh.update", "id", id, "pending", "1")},
 	}})
 	return ErrEnd
@@ -504,7 +504,7 @@ func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
 		c.Say(Text(T("household.already_withdrawn")))
 		return nil
 	}
-	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", h.HeadName), Buttons: []Action{
+	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", locales.FirstName(h.HeadName)), Buttons: []Action{
 		{Label: T("conv.btn.yes"), Data: actionData("hh.withdraw.yes", "id", h.ID)},
 		{Label: T("conv.btn.no"), Data: actionData("hh.withdraw.no", "id", h.ID)},
 	}})
@@ -581,7 +581,7 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return true, err
 	}
-	c.Say(Text(T("household.link.done", "Name", h.HeadName)))
+	c.Say(Text(T("household.link.done", "Name", locales.FirstName(h.HeadName))))
 	return true, e.showStatus(c, h)
 }
 

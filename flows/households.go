@@ -304,13 +304,13 @@ func setStatus(c *Ctx, h *Household, to HouseholdStatus, by, reason string) erro
 func statusNotice(h Household) Reply {
 	switch h.Status {
 	case StatusSelected:
-		return Text(T("household.told.selected", "Name", h.HeadName))
+		return Text(T("household.told.selected", "Name", locales.FirstName(h.HeadName)))
 	case StatusWaitlisted:
-		return Text(T("household.told.waitlisted", "Name", h.HeadName, "Pos", h.WaitPos))
+		return Text(T("household.told.waitlisted", "Name", locales.FirstName(h.HeadName), "Pos", h.WaitPos))
 	case StatusWithdrawn:
-		return Text(T("household.told.withdrawn", "Name", h.HeadName))
+		return Text(T("household.told.withdrawn", "Name", locales.FirstName(h.HeadName)))
 	}
-	return Text(T("household.told.applicant", "Name", h.HeadName))
+	return Text(T("household.told.applicant", "Name", locales.FirstName(h.HeadName)))
 }
 
 // pushTo queues a message to a user in their own language (Thai when the

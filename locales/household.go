@@ -36,3 +36,13 @@ func ParseHouseNo(s string) (string, bool) {
 	}
 	return v, true
 }
+
+// FirstName is how the bot addresses someone (คุณ + first name): the name
+// without its title, up to the first space.
+func FirstName(name string) string {
+	f := strings.Fields(StripTitle(name))
+	if len(f) == 0 {
+		return strings.TrimSpace(name)
+	}
+	return f[0]
+}

@@ -25,3 +25,11 @@ func TestParseHouseNo(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstName(t *testing.T) {
+	for in, want := range map[string]string{"นางมาลัย ใจงาม": "มาลัย", "สมชาย ใจดี": "สมชาย", "Mr. John Smith": "John", "มาลี": "มาลี"} {
+		if got := FirstName(in); got != want {
+			t.Errorf("FirstName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

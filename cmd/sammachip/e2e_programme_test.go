@@ -144,7 +144,7 @@ func TestHouseholdsEndToEnd(t *testing.T) {
 	a := h.User("Uhouseholda000000000000000000001")
 	b := h.User("Uhouseholdb000000000000000000001")
 	c := h.User("Uhouseholdc000000000000000000001")
-	if got := apply(a, "สมหมาย ใจดี", "12/1", "4", "8000"); !got.Contains(strings.Split(h.Text("household.saved.applied", "Name", "สมหมาย ใจดี"), "\n")[0]) {
+	if got := apply(a, "สมหมาย ใจดี", "12/1", "4", "8000"); !got.Contains(strings.Split(h.Text("household.saved.applied", "Name", "สมหมาย"), "\n")[0]) {
 		t.Fatalf("applying got %s", got)
 	}
 	apply(b, "สมปอง มีสุข", "7", "2", "๓,๐๐๐") // 1,500 per member
@@ -160,10 +160,10 @@ func TestHouseholdsEndToEnd(t *testing.T) {
 		t.Fatalf("proposal: %s", got)
 	}
 	officer.TapLabel(h.Text("household.btn.save_selection"))
-	if told := h.Received(b.ID(), 0); !told.Contains(strings.Split(h.Text("household.told.selected", "Name", "สมปอง มีสุข"), "\n")[0]) {
+	if told := h.Received(b.ID(), 0); !told.Contains(strings.Split(h.Text("household.told.selected", "Name", "สมปอง"), "\n")[0]) {
 		t.Errorf("b (lowest per member) was not told it is selected: %s", told)
 	}
-	if told := h.Received(c.ID(), 0); !told.Contains(strings.Split(h.Text("household.told.waitlisted", "Name", "สมใจ รักดี", "Pos", 1), "\n")[0]) {
+	if told := h.Received(c.ID(), 0); !told.Contains(strings.Split(h.Text("household.told.waitlisted", "Name", "สมใจ", "Pos", 1), "\n")[0]) {
 		t.Errorf("c (highest per member) was not told its waitlist place: %s", told)
 	}
 	// b withdraws: c is promoted and told, exactly once.
@@ -173,7 +173,7 @@ func TestHouseholdsEndToEnd(t *testing.T) {
 	if got := b.TapLabel(h.Text("conv.btn.yes")); !got.Contains(h.Text("household.withdrawn")) {
 		t.Fatalf("withdrawing got %s", got)
 	}
-	if told := h.Received(c.ID(), from); len(told.Texts) != 1 || !told.Contains(strings.Split(h.Text("household.told.selected", "Name", "สมใจ รักดี"), "\n")[0]) {
+	if told := h.Received(c.ID(), from); len(told.Texts) != 1 || !told.Contains(strings.Split(h.Text("household.told.selected", "Name", "สมใจ"), "\n")[0]) {
 		t.Errorf("after b withdrew, c got %s, want one message: selected", told)
 	}
 	// A household cannot list the village's households.
@@ -225,7 +225,7 @@ func TestAttendanceEndToEnd(t *testing.T) {
 	// On the day (Monday 7 December, 08:45), the card offers "I am here".
 	h.Clock.Set(time.Date(2026, 12, 7, 8, 45, 0, 0, bangkok))
 	mali.Say("ตารางของฉัน")
-	if got := mali.TapLabel(h.Text("attendance.btn.here")); !got.Contains(h.Text("attendance.done.here", "Name", "มาลี ดีงาม")) {
+	if got := mali.TapLabel(h.Text("attendance.btn.here")); !got.Contains(h.Text("attendance.done.here", "Name", "มาลี")) {
 		t.Errorf("I am here got %s", got)
 	}
 	var a flows.Attendance
