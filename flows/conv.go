@@ -99,6 +99,9 @@ type Question struct {
 type Form struct {
 	Name  string
 	Title Msg
+	// TitleFor, when set, builds the summary card's title from the answers
+	// (e.g. naming the village and the day being set); it replaces Title.
+	TitleFor func(c *Ctx, a Answers) Msg
 	// Consent, when set, is a PDPA notice asked (yes / no) before any
 	// question; the time and ConsentVersion of the yes are kept in the
 	// answers as "consent_at" and "consent_version".
@@ -337,6 +340,9 @@ func (c *Ctx) summary(f *Form) error {
 		fields = append(fields, Field{Label: q.Label, Value: c.show(q, a[q.Field])})
 	}
 	title := f.Title
+	if f.TitleFor != nil {
+		title = f.TitleFor(c, a)
+	}
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("conv.confirm.title"), Fields: fields, Buttons: []Action{
 		c.cmdButton("conv.btn.confirm", cmdConfirm),
 		c.cmdButton("conv.btn.edit", cmdEdit),

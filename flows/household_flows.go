@@ -313,9 +313,10 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 		return err
 	}
 	status := T("household.status."+string(h.Status), "Pos", h.WaitPos)
-	buttons := []Action{{Label: T("household.btn.update"), Data: actionData("hh.update", "id", h.ID)}}
+	update, withdrawLabel := T("household.btn.update"), T("household.btn.withdraw")
+	buttons := []Action{{Label: update, Data: actionData("hh.update", "id", h.ID), Say: &update}}
 	if h.Status != StatusWithdrawn {
-		buttons = append(buttons, Action{Label: T("household.btn.withdraw"), Data: actionData("hh.withdraw", "id", h.ID)})
+		buttons = append(buttons, Action{Label: withdrawLabel, Data: actionData("hh.withdraw", "id", h.ID), Say: &withdrawLabel})
 	}
 	title := T("household.status.title")
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: status, Fields: []Field{
@@ -323,6 +324,10 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 		{Label: T("household.label.house"), Value: Raw(h.HouseNo)},
 		{Label: T("household.label.moo"), Value: T("household.village.label", "Moo", v.Moo, "Name", v.Name)},
 		{Label: T("household.label.occupation_programme"), Value: Raw(v.Occupation)},
+		{Label: T("household.label.members"), Value: Raw(itoa(h.Members))},
+		{Label: T("household.label.occupation"), Value: Raw(h.Occupation)},
+		{Label: T("household.label.income"), Value: showIncome(c, incomeAnswer(h))},
+		{Label: T("household.label.phone"), Value: showPhone(c, h.Phone)},
 	}, Buttons: buttons})
 	return nil
 }
@@ -407,6 +412,11 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		c.Say(Text(T("household.saved.updated")))
 	case h.LinkCode != "":
 		c.Say(Text(T("household.saved.on_behalf", "Name", locales.StripTitle(h.HeadName), "Code", h.LinkCode)))
+	case !h.Interested:
+		// Selection takes only households that want to learn the village's
+		// occupation: say so now, not after the selection.
+		v, _, _ := GetVillage(c.Tx, h.Moo)
+		c.Say(Text(T("household.saved.not_interested", "Name", locales.FirstName(h.HeadName), "Occupation", v.Occupation)))
 	default:
 		c.Say(Text(T("household.saved.applied", "Name", locales.FirstName(h.HeadName))))
 	}

@@ -29,6 +29,10 @@ func (e *Engine) registerSchedule() {
 	e.RegisterForm(&Form{
 		Name:  formDay,
 		Title: T("schedule.form.title"),
+		TitleFor: func(c *Ctx, a Answers) Msg {
+			v, _, _ := GetVillage(c.Tx, atoi(a[ansMoo]))
+			return T("schedule.form.title_for", "Day", atoi(a[ansDay]), "Moo", v.Moo, "Name", v.Name)
+		},
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "set day") },
 		Questions: []Question{
 			{Field: "date", Ask: T("schedule.q.date"), Help: T("schedule.help.date"), Label: T("attendance.label.date"), Picker: "date",

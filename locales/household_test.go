@@ -33,3 +33,16 @@ func TestFirstName(t *testing.T) {
 		}
 	}
 }
+
+func TestParseIntThaiMultipliers(t *testing.T) {
+	for in, want := range map[string]int64{"5 พัน": 5000, "5พันบาท": 5000, "๒ หมื่น": 20000, "1 แสน": 100000, "5,500": 5500} {
+		if got, ok := ParseInt(in); !ok || got != want {
+			t.Errorf("ParseInt(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"พัน", "ห้าพัน"} {
+		if got, ok := ParseInt(in); ok {
+			t.Errorf("ParseInt(%q) = %d, want refused", in, got)
+		}
+	}
+}

@@ -48,9 +48,23 @@ func ParseInt(s string) (int64, bool) {
 			break
 		}
 	}
+	// "5 พัน", "1 หมื่น": how people say round amounts of baht.
+	mult := uint64(1)
+	for _, m := range thaiMultipliers {
+		if rest, ok := strings.CutSuffix(s, m.word); ok && strings.TrimSpace(rest) != "" {
+			s, mult = strings.TrimSpace(rest), m.times
+			break
+		}
+	}
 	u, ok := parseGrouped(s)
 	if !ok {
 		return 0, false
+	}
+	if mult > 1 {
+		if u > math.MaxInt64/mult {
+			return 0, false
+		}
+		u *= mult
 	}
 	if neg {
 		if u > 1<<63 {
@@ -71,6 +85,13 @@ var numberUnits = []string{
 }
 
 // trimUnit removes a leading or trailing "฿" and one trailing unit.
+// thaiMultipliers are the words for thousand, ten thousand and hundred
+// thousand that may follow a number.
+var thaiMultipliers = []struct {
+	word  string
+	times uint64
+}{{"พัน", 1_000}, {"หมื่น", 10_000}, {"แสน", 100_000}}
+
 func trimUnit(s string) string {
 	s = strings.TrimSpace(strings.TrimPrefix(s, "฿"))
 	s = strings.TrimSpace(strings.TrimSuffix(s, "฿"))
