@@ -284,7 +284,9 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 		label := ch.Label
 		acts[i] = Action{Label: label, Data: c.answerData(f, q, ch.Value), Say: &label}
 	}
-	if len(acts)+len(nav) <= maxQuickChoices {
+	// A few choices fit as chips; more go in a card of buttons, since a
+	// phone shows only three or four chips without scrolling sideways.
+	if len(acts) <= maxChipChoices {
 		c.Say(Text(ask, append(acts, nav...)...))
 		return nil
 	}
@@ -292,8 +294,9 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 	return nil
 }
 
-// maxQuickChoices is LINE's quick-reply limit.
-const maxQuickChoices = 13
+// maxChipChoices is how many choices are shown as quick-reply chips (LINE
+// allows 13 chips, with the back/help/cancel ones).
+const maxChipChoices = 4
 
 func (c *Ctx) answerData(f *Form, q *Question, value string) string {
 	v := url.Values{pkForm: {f.Name}, pkField: {q.Field}, pkToken: {c.conv.Token()}}
