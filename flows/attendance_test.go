@@ -432,3 +432,24 @@ func TestPastDateCanBeChosenAgain(t *testing.T) {
 	wantSaid(t, out, "schedule.q.date")
 	wantSaid(t, r.say("Uofficer", "8/12/2569"), "conv.confirm.title")
 }
+
+func TestDateWithoutYear(t *testing.T) {
+	r := programme(t, 1, time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok))
+	r.at(time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok))
+	for typed, want := range map[string]string{"6 ธ.ค.": "2026-12-06", "6/12": "2026-12-06", "5 ม.ค.": "2027-01-05"} {
+		out := r.tap("Uofficer", "a=sch.set&moo=5&day=1")
+		out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))
+		r.tap("Uofficer", button(t, out, "attendance.label.date"))
+		out = r.say("Uofficer", typed)
+		wantSaid(t, out, "conv.confirm.title")
+		if got := out.Replies[0].Fields[0].Value.Args["Date"]; fmt.Sprint(got) == "" {
+			t.Errorf("%q: no date on the card", typed)
+		}
+		var a flows.Conversation
+		_ = r.db.View(func(tx flows.Tx) error { _, err := tx.Get(flows.BucketConversations, "Uofficer", &a); return err })
+		if a.Answers["date"] != want {
+			t.Errorf("%q read as %q, want %q", typed, a.Answers["date"], want)
+		}
+		r.say("Uofficer", "ยกเลิก")
+	}
+}

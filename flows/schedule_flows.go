@@ -3,6 +3,8 @@ package flows
 import (
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -36,9 +38,22 @@ func (e *Engine) registerSchedule() {
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "set day") },
 		Questions: []Question{
 			{Field: "date", Ask: T("schedule.q.date"), Help: T("schedule.help.date"), Label: T("attendance.label.date"), Picker: "date",
-				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
+				Parse: func(c *Ctx, _ Answers, s string) (string, *Msg) {
 					d, ok := locales.ParseDate(s)
 					if !ok {
+						// "18 ธ.ค." or "18/12": this year, or next if it has passed.
+						be := c.Now.Year() + 543
+						if d, ok = locales.ParseDate(s + "/" + strconv.Itoa(be)); !ok {
+							d, ok = locales.ParseDate(s + " " + strconv.Itoa(be))
+						}
+						if ok && d < c.today() {
+							d, _ = locales.ParseDate(strings.TrimSpace(s) + " " + strconv.Itoa(be+1))
+							if d == "" {
+								d, _ = locales.ParseDate(strings.TrimSpace(s) + "/" + strconv.Itoa(be+1))
+							}
+						}
+					}
+					if !ok || d == "" {
 						h := T("schedule.hint.date")
 						return "", &h
 					}
