@@ -22,6 +22,7 @@ const (
 	maxAltText       = 1500
 	maxConfirmText   = 240
 	maxListPerBubble = 10
+	maxRowsPerBubble = 20
 	maxBubbles       = 12
 	maxDisplayText   = 300
 	// maxSideLabel is the longest card label (UTF-16 units) shown beside
@@ -182,10 +183,16 @@ func (r *Renderer) list(lang locales.Lang, rep flows.Reply, body string, quick *
 	if n == 0 {
 		n = len(rep.Buttons)
 	}
-	n = min(n, maxListPerBubble*maxBubbles)
+	// Rows are compact: a village's twenty households fit one bubble and
+	// read top to bottom (no sideways swipe); buttons go ten to a bubble.
+	per := maxListPerBubble
+	if len(rep.Rows) > 0 {
+		per = maxRowsPerBubble
+	}
+	n = min(n, per*maxBubbles)
 	var bubbles []messaging_api.FlexBubble
-	for start := 0; start == 0 || start < n; start += maxListPerBubble {
-		end := min(start+maxListPerBubble, n)
+	for start := 0; start == 0 || start < n; start += per {
+		end := min(start+per, n)
 		var contents []messaging_api.FlexComponentInterface
 		if start == 0 {
 			if rep.Title != nil {
