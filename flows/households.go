@@ -115,15 +115,7 @@ func HouseholdOfUser(tx Tx, userID string) (Household, bool, error) {
 // It reads the village index, so its cost is the village's size, not the
 // district's (or the country's).
 func VillageHouseholds(tx Tx, moo int) ([]Household, error) {
-	var ids []string
-	err := tx.Scan(BucketHouseholdVillages, villageIndexPrefix(moo), func(_ string, decode func(any) error) error {
-		var id string
-		if err := decode(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := indexValues(tx, BucketHouseholdVillages, villageIndexPrefix(moo))
 	if err != nil {
 		return nil, err
 	}

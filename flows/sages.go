@@ -116,15 +116,7 @@ func GetSageByID(tx Tx, id uint64) (Sage, bool, error) {
 
 // ListSages returns every sage in the registry, in registry-number order.
 func ListSages(tx Tx) ([]Sage, error) {
-	var ids []string
-	err := tx.Scan(BucketSageIDs, "", func(_ string, decode func(any) error) error {
-		var id string
-		if err := decode(&id); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-		return nil
-	})
+	ids, err := indexValues(tx, BucketSageIDs, "")
 	if err != nil {
 		return nil, err
 	}

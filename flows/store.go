@@ -90,3 +90,18 @@ const (
 	// DownloadKey: the token's hash, never the token.
 	BucketDownloads = "downloads"
 )
+
+// indexValues reads an index bucket (keys → the ids they point at): the
+// ids under prefix, in key order.
+func indexValues(tx Tx, bucket, prefix string) ([]string, error) {
+	var ids []string
+	err := tx.Scan(bucket, prefix, func(_ string, decode func(any) error) error {
+		var id string
+		if err := decode(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	return ids, err
+}
