@@ -221,7 +221,7 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 	case r.Obsolete:
 	case r.Skip:
 		res.Skipped++
-		sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Moo, "day", r.Day)
+		sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Village, "day", r.Day)
 	case len(r.Sends) == 0:
 		res.Nothing++
 	default:

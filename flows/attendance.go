@@ -36,7 +36,7 @@ type Mark struct {
 
 // Attendance is one household's record for one programme day.
 type Attendance struct {
-	Moo       int    `json:"moo"`
+	Village   int    `json:"village"`
 	Day       int    `json:"day"`
 	Household string `json:"household"`
 
@@ -86,25 +86,25 @@ type PastIntent struct {
 
 // AttendanceKey is the store key of a household's record for a day;
 // keys of one village's day sort together.
-func AttendanceKey(moo, day int, household string) string {
-	return fmt.Sprintf("%03d/%d/%s", moo, day, household)
+func AttendanceKey(vid, day int, household string) string {
+	return fmt.Sprintf("%03d/%d/%s", vid, day, household)
 }
 
 // GetAttendance reads a record; a missing one is the zero record.
-func GetAttendance(tx Tx, moo, day int, household string) (Attendance, error) {
-	a := Attendance{Moo: moo, Day: day, Household: household}
-	_, err := tx.Get(BucketAttendance, AttendanceKey(moo, day, household), &a)
+func GetAttendance(tx Tx, vid, day int, household string) (Attendance, error) {
+	a := Attendance{Village: vid, Day: day, Household: household}
+	_, err := tx.Get(BucketAttendance, AttendanceKey(vid, day, household), &a)
 	return a, err
 }
 
 func putAttendance(tx Tx, a Attendance) error {
-	return tx.Put(BucketAttendance, AttendanceKey(a.Moo, a.Day, a.Household), a)
+	return tx.Put(BucketAttendance, AttendanceKey(a.Village, a.Day, a.Household), a)
 }
 
 // DayAttendance reads every record of a village's day, by household id.
-func DayAttendance(tx Tx, moo, day int) (map[string]Attendance, error) {
+func DayAttendance(tx Tx, vid, day int) (map[string]Attendance, error) {
 	out := map[string]Attendance{}
-	err := tx.Scan(BucketAttendance, fmt.Sprintf("%03d/%d/", moo, day), func(_ string, decode func(any) error) error {
+	err := tx.Scan(BucketAttendance, fmt.Sprintf("%03d/%d/", vid, day), func(_ string, decode func(any) error) error {
 		var a Attendance
 		if err := decode(&a); err != nil {
 			return err
@@ -117,8 +117,8 @@ func DayAttendance(tx Tx, moo, day int) (map[string]Attendance, error) {
 
 // clearIntents forgets the answers about coming to a day that moved,
 // keeping them in the record's history.
-func clearIntents(tx Tx, moo, day int, now time.Time) error {
-	recs, err := DayAttendance(tx, moo, day)
+func clearIntents(tx Tx, vid, day int, now time.Time) error {
+	recs, err := DayAttendance(tx, vid, day)
 	if err != nil {
 		return err
 	}
@@ -150,11 +150,11 @@ type Matrix struct {
 // clearDay takes every mark off a cancelled day's records (answers,
 // presence, practised), keeping them in the records' history: if the day
 // is set again, nobody is already "here".
-func clearDay(tx Tx, moo, day int, now time.Time) error {
-	if err := clearIntents(tx, moo, day, now); err != nil {
+func clearDay(tx Tx, vid, day int, now time.Time) error {
+	if err := clearIntents(tx, vid, day, now); err != nil {
 		return err
 	}
-	recs, err := DayAttendance(tx, moo, day)
+	recs, err := DayAttendance(tx, vid, day)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (m Matrix) Cell(id string, day int) Attendance {
 	if row := m.Cells[id]; row != nil {
 		return row[day-1]
 	}
-	return Attendance{Moo: m.Village.Moo, Day: day, Household: id}
+	return Attendance{Village: m.Village.ID, Day: day, Household: id}
 }
 
 // DayCounts are a day's totals.
@@ -230,8 +230,8 @@ func (m Matrix) Counts(day int) DayCounts {
 
 // AttendanceMatrix reads a village's matrix. The summary and the exports
 // read attendance only through it.
-func AttendanceMatrix(tx Tx, moo int) (Matrix, error) {
-	v, ok, err := GetVillage(tx, moo)
+func AttendanceMatrix(tx Tx, vid int) (Matrix, error) {
+	v, ok, err := GetVillage(tx, vid)
 	if err != nil {
 		return Matrix{}, err
 	}
@@ -239,10 +239,10 @@ func AttendanceMatrix(tx Tx, moo int) (Matrix, error) {
 		return Matrix{}, NotFound("attendance matrix", "schedule.err.no_village")
 	}
 	m := Matrix{Village: v, Cells: map[string]*[Days]Attendance{}}
-	if m.Schedule, err = GetSchedule(tx, moo); err != nil {
+	if m.Schedule, err = GetSchedule(tx, vid); err != nil {
 		return m, err
 	}
-	err = tx.Scan(BucketAttendance, fmt.Sprintf("%03d/", moo), func(_ string, decode func(any) error) error {
+	err = tx.Scan(BucketAttendance, fmt.Sprintf("%03d/", vid), func(_ string, decode func(any) error) error {
 		var a Attendance
 		if err := decode(&a); err != nil {
 			return err
@@ -258,7 +258,7 @@ func AttendanceMatrix(tx Tx, moo int) (Matrix, error) {
 	if err != nil {
 		return m, err
 	}
-	all, err := VillageHouseholds(tx, moo)
+	all, err := VillageHouseholds(tx, vid)
 	if err != nil {
 		return m, err
 	}
@@ -270,7 +270,7 @@ func AttendanceMatrix(tx Tx, moo int) (Matrix, error) {
 	for _, row := range m.Cells {
 		for i := range row {
 			if row[i].Day == 0 {
-				row[i].Moo, row[i].Day = moo, i+1
+				row[i].Village, row[i].Day = vid, i+1
 			}
 		}
 	}

@@ -44,7 +44,7 @@ func (e *Engine) registerAttendance() {
 
 // dayArgs are the arguments every attendance button carries.
 func dayArgs(d ProgrammeDay, household string) []string {
-	return []string{"moo", itoa(d.Moo), "day", itoa(d.Day), "rev", itoa(d.Rev), "h", household}
+	return []string{pkVillage, itoa(d.Village), "day", itoa(d.Day), "rev", itoa(d.Rev), "h", household}
 }
 
 // dayTime is the calendar date of a day, at midnight in the programme zone.
@@ -123,7 +123,7 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 	if err != nil {
 		return h, ProgrammeDay{}, err
 	}
-	if !ok || h.Moo != atoi(v.Get("moo")) {
+	if !ok || h.Village != postVillage(v) {
 		return h, ProgrammeDay{}, NotFound("attendance", "attendance.err.not_your_village")
 	}
 	allowed := h.UserID != "" && h.UserID == c.In.UserID
@@ -132,7 +132,7 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 		if err != nil {
 			return h, ProgrammeDay{}, err
 		}
-		allowed = role.Approved && role.Moo == h.Moo
+		allowed = role.Approved && role.Village == h.Village
 	}
 	if !allowed {
 		return h, ProgrammeDay{}, Forbidden("attendance", "attendance.err.not_yours")
@@ -140,7 +140,7 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 	if h.Status != StatusSelected {
 		return h, ProgrammeDay{}, Invalid("attendance", "attendance.err.not_selected")
 	}
-	d, ok, err := GetDay(c.Tx, h.Moo, atoi(v.Get("day")))
+	d, ok, err := GetDay(c.Tx, h.Village, atoi(v.Get("day")))
 	if err != nil {
 		return h, d, err
 	}
@@ -194,7 +194,7 @@ func (e *Engine) actIntent(c *Ctx, v url.Values) error {
 		if c.today() >= d.Date {
 			return e.tooLate(c, d, h)
 		}
-		a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
+		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 		if err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func (e *Engine) actReason(c *Ctx, v url.Values) error {
 		if !slices.Contains(absenceReasons, reason) {
 			return c.stale()
 		}
-		a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
+		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 		if err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (e *Engine) actHere(c *Ctx, v url.Values) error {
 			c.Say(Text(T("attendance.err.not_today", "Date", locales.Date(c.dayTime(d)))))
 			return nil
 		}
-		a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
+		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 		if err != nil {
 			return err
 		}
@@ -280,7 +280,7 @@ func (e *Engine) actPractised(c *Ctx, v url.Values) error {
 			c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
 			return nil
 		}
-		a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
+		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 		if err != nil {
 			return err
 		}
@@ -299,38 +299,38 @@ func (e *Engine) actPractised(c *Ctx, v url.Values) error {
 
 // rollCaller says which village the user may take the roll of: a sage of
 // its team, or an officer (any village).
-func rollCaller(c *Ctx, moo int) (int, error) {
+func rollCaller(c *Ctx, vid int) (int, error) {
 	officer, err := IsOfficer(c.Tx, c.In.UserID)
 	if err != nil {
 		return 0, err
 	}
 	if officer {
-		return moo, nil
+		return vid, nil
 	}
 	role, err := SageRoleOf(c.Tx, c.In.UserID)
 	if err != nil {
 		return 0, err
 	}
-	if !role.Approved || role.Moo == 0 {
+	if !role.Approved || role.Village == 0 {
 		return 0, Forbidden("roll call", "attendance.err.rollcall_forbidden")
 	}
-	if moo != 0 && moo != role.Moo {
+	if vid != 0 && vid != role.Village {
 		return 0, Forbidden("roll call", "household.err.other_village")
 	}
-	return role.Moo, nil
+	return role.Village, nil
 }
 
 // actRollCall opens a roll call: the village (officers choose), then the
 // day (today's, when the village has a day today), then the list.
 func (e *Engine) actRollCall(c *Ctx, v url.Values) error {
-	moo, err := rollCaller(c, atoi(v.Get("moo")))
+	vid, err := rollCaller(c, postVillage(v))
 	if err != nil {
 		return err
 	}
-	if moo == 0 {
+	if vid == 0 {
 		return chooseVillage(c, T("attendance.rollcall.which_village"), actRollCall)
 	}
-	s, err := GetSchedule(c.Tx, moo)
+	s, err := GetSchedule(c.Tx, vid)
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func (e *Engine) actRollCall(c *Ctx, v url.Values) error {
 		for _, d := range s {
 			if d != nil && d.Date <= c.today() {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
-					Data: actionData(actRollCall, "moo", itoa(moo), "day", itoa(d.Day))})
+					Data: actionData(actRollCall, pkVillage, itoa(vid), "day", itoa(d.Day))})
 			}
 		}
 		if len(acts) == 0 {
@@ -365,11 +365,11 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
 		return nil
 	}
-	hs, err := SelectedHouseholds(c.Tx, d.Moo)
+	hs, err := SelectedHouseholds(c.Tx, d.Village)
 	if err != nil {
 		return err
 	}
-	recs, err := DayAttendance(c.Tx, d.Moo, d.Day)
+	recs, err := DayAttendance(c.Tx, d.Village, d.Day)
 	if err != nil {
 		return err
 	}
@@ -404,20 +404,20 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 
 // actRollTap toggles one household: not checked → present → absent → present.
 func (e *Engine) actRollTap(c *Ctx, v url.Values) error {
-	if _, err := rollCaller(c, atoi(v.Get("moo"))); err != nil {
+	if _, err := rollCaller(c, postVillage(v)); err != nil {
 		return err
 	}
 	h, ok, err := GetHousehold(c.Tx, v.Get("h"))
 	if err != nil {
 		return err
 	}
-	if !ok || h.Moo != atoi(v.Get("moo")) {
+	if !ok || h.Village != postVillage(v) {
 		return NotFound("roll call", "attendance.err.not_your_village")
 	}
 	if h.Status != StatusSelected {
 		return Invalid("roll call", "attendance.err.not_selected")
 	}
-	d, ok, err := GetDay(c.Tx, h.Moo, atoi(v.Get("day")))
+	d, ok, err := GetDay(c.Tx, h.Village, atoi(v.Get("day")))
 	if err != nil {
 		return err
 	}
@@ -432,7 +432,7 @@ func (e *Engine) actRollTap(c *Ctx, v url.Values) error {
 		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
 		return nil
 	}
-	a, err := GetAttendance(c.Tx, h.Moo, d.Day, h.ID)
+	a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 	if err != nil {
 		return err
 	}
@@ -479,7 +479,7 @@ func (e *Engine) actFix(c *Ctx, v url.Values) error {
 	if !ok {
 		return NotFound("correct attendance", "household.err.gone")
 	}
-	s, err := GetSchedule(c.Tx, h.Moo)
+	s, err := GetSchedule(c.Tx, h.Village)
 	if err != nil {
 		return err
 	}
@@ -532,7 +532,7 @@ func (e *Engine) saveFix(c *Ctx, ans Answers) error {
 		return NotFound("correct attendance", "household.err.gone")
 	}
 	day := atoi(ans["_day"])
-	a, err := GetAttendance(c.Tx, h.Moo, day, h.ID)
+	a, err := GetAttendance(c.Tx, h.Village, day, h.ID)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func programme(t *testing.T, n int, start time.Time) *hhRig {
 			if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
 				return err
 			}
-			h := flows.Household{ID: id, Moo: 5, HouseNo: fmt.Sprint(i), HeadName: fmt.Sprintf("หัวหน้า ลำดับ%s", strings.Repeat("ก", i%5+1)),
+			h := flows.Household{ID: id, Village: 5, HouseNo: fmt.Sprint(i), HeadName: fmt.Sprintf("หัวหน้า ลำดับ%s", strings.Repeat("ก", i%5+1)),
 				Members: 3, Income: int64(1000 * i), IncomeKnown: true, Interested: true, UserID: user,
 				Status: flows.StatusSelected, DedupeKey: id}
 			if err := flows.PutHousehold(tx, h); err != nil {
@@ -44,7 +44,7 @@ func programme(t *testing.T, n int, start time.Time) *hhRig {
 		t.Fatal(err)
 	}
 	for day := 1; day <= flows.Days; day++ {
-		d := flows.ProgrammeDay{Moo: 5, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม"}
+		d := flows.ProgrammeDay{Village: 5, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม"}
 		if day == flows.StudyVisit {
 			d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "วัด", "07:30", "หมวก"
 		}
@@ -235,7 +235,7 @@ func TestOfficerCorrectionKeepsReason(t *testing.T) {
 func TestScheduleValidation(t *testing.T) {
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok)
 	base := func(day int, date string) flows.ProgrammeDay {
-		d := flows.ProgrammeDay{Moo: 5, Day: day, Date: date, Start: "09:00", End: "16:00", Place: "ศาลา"}
+		d := flows.ProgrammeDay{Village: 5, Day: day, Date: date, Start: "09:00", End: "16:00", Place: "ศาลา"}
 		if day == 4 {
 			d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์", "วัด", "07:30", "หมวก"
 		}

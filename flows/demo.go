@@ -199,7 +199,7 @@ func (d *demoSeeder) villages() error {
 		_ = w.Write([]string{strconv.Itoa(v.Moo), v.Name, v.Tambon, v.Occupation, strconv.Itoa(DefaultCapacity)})
 	}
 	w.Flush()
-	_, err := ImportVillages(d.tx, &b, d.now)
+	_, err := ImportVillages(d.tx, &b, d.now, DemoOfficerID, false)
 	return err
 }
 

@@ -147,12 +147,12 @@ func TestSeedDemoPersonas(t *testing.T) {
 			t.Errorf("village %d lead %q, want the lead sage persona", v.Moo, v.LeadSageID)
 		}
 		s, ok, _ := flows.GetSage(tx, flows.DemoTeamSageID)
-		if !ok || s.Status != flows.SageApproved || s.TeamMoo != flows.DemoVillageMoo {
+		if !ok || s.Status != flows.SageApproved || s.TeamVillage != flows.DemoVillageMoo {
 			t.Errorf("team sage persona %+v: want approved, on village %d's team", s, flows.DemoVillageMoo)
 		}
 		for _, id := range []string{flows.DemoHousehold1ID, flows.DemoHousehold2ID} {
 			h, ok, _ := flows.HouseholdOfUser(tx, id)
-			if !ok || h.Status != flows.StatusSelected || h.Moo != flows.DemoVillageMoo {
+			if !ok || h.Status != flows.StatusSelected || h.Village != flows.DemoVillageMoo {
 				t.Errorf("household of %s: %+v, want selected in village %d", id, h, flows.DemoVillageMoo)
 			}
 		}

@@ -341,7 +341,7 @@ func TestWhoIsNamesPeopleNotIDs(t *testing.T) {
 	r.put(flows.BucketSages, "Usage", flows.Sage{ID: 1, UserID: "Usage", Name: "ประยูร ทองดี"})
 	r.put(flows.BucketUsers, "Uhead", flows.User{ID: "Uhead", Active: true})
 	err := r.db.Update(func(tx flows.Tx) error {
-		return flows.PutHousehold(tx, flows.Household{ID: "H000001", Moo: 5, HeadName: "มาลี แก้วใส", UserID: "Uhead", DedupeKey: "k"})
+		return flows.PutHousehold(tx, flows.Household{ID: "H000001", Village: 5, HeadName: "มาลี แก้วใส", UserID: "Uhead", DedupeKey: "k"})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -18,9 +18,9 @@ const (
 
 // Answer fields that are not questions.
 const (
-	ansID       = "_id"       // the household being updated
-	ansFixedMoo = "_fixedmoo" // the village is the enrolling sage's own
-	ansDo       = "_do"       // what an officer does by hand: select / remove
+	ansID           = "_id"           // the household being updated
+	ansFixedVillage = "_fixedvillage" // the village is the enrolling sage's own
+	ansDo           = "_do"           // what an officer does by hand: select / remove
 )
 
 const (
@@ -57,7 +57,7 @@ func (e *Engine) registerHouseholds() {
 		c.Say(Text(T("household.withdraw.kept")))
 		return nil
 	})
-	e.RegisterAction("hh.sel.village", func(c *Ctx, v url.Values) error { return e.selectStart(c, atoi(v.Get("moo"))) })
+	e.RegisterAction("hh.sel.village", func(c *Ctx, v url.Values) error { return e.selectStart(c, postVillage(v)) })
 	e.RegisterAction("hh.sel.ok", e.actSelectConfirm)
 	e.RegisterAction("hh.list", e.actList)
 	e.RegisterAction("hh.card", e.actCard)
@@ -94,9 +94,9 @@ func (e *Engine) householdForm(name string) *Form {
 			Parse: nameParser("household.hint.head")},
 		{Field: "house", Ask: T("household.q.house"), Help: T("household.help.house"), Label: T("household.label.house"),
 			Parse: parseHouseNo},
-		{Field: "moo", Ask: T("household.q.moo"), Label: T("household.label.moo"),
-			When:    func(a Answers) bool { return a[ansFixedMoo] == "" },
-			Choices: villageChoices, Parse: villageParser, Show: showVillage},
+		{Field: "village", Ask: T("household.q.moo"), Label: T("household.label.moo"),
+			When:    func(a Answers) bool { return a[ansFixedVillage] == "" },
+			Choices: villageChoices, Parse: parseVillage, Show: showVillage},
 		{Field: "members", Ask: T("household.q.members"), Label: T("household.label.members"),
 			Parse: intParser(1, maxMembers, "household.hint.members")},
 		{Field: "occupation", Ask: T("household.q.occupation"), Label: T("household.label.occupation"),
@@ -105,7 +105,7 @@ func (e *Engine) householdForm(name string) *Form {
 			Parse: incomeParser, Show: showIncome},
 		{Field: "interest", Label: T("household.label.interest"),
 			Prompt: func(c *Ctx, a Answers) Msg {
-				v, _, _ := GetVillage(c.Tx, atoi(a["moo"]))
+				v, _, _ := GetVillage(c.Tx, villageID(a["village"]))
 				return T("household.q.interest", "Occupation", v.Occupation)
 			},
 			Choices: func(*Ctx, Answers) ([]Choice, error) {
@@ -211,34 +211,12 @@ func showPhone(_ *Ctx, v string) Msg {
 	return Raw(locales.FormatPhone(v))
 }
 
-func villageChoices(c *Ctx, _ Answers) ([]Choice, error) {
-	vs, err := ListVillages(c.Tx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Choice, len(vs))
-	for i, v := range vs {
-		out[i] = Choice{Value: itoa(v.Moo), Label: T("household.village.label", "Moo", v.Moo, "Name", v.Name)}
-	}
-	return out, nil
-}
-
-func villageParser(c *Ctx, _ Answers, s string) (string, *Msg) {
-	if n, ok := locales.ParseMoo(s); ok {
-		if _, found, err := GetVillage(c.Tx, n); err == nil && found {
-			return itoa(n), nil
-		}
-	}
-	h := T("household.hint.moo")
-	return "", &h
-}
-
 // answersOf turns a stored household back into form answers, for updates.
 func answersOf(h Household) Answers {
 	a := Answers{
 		// The village stays: moving a household would bypass both villages'
 		// places (an officer takes it out and enrols it again instead).
-		ansID: h.ID, ansFixedMoo: "1", "head": h.HeadName, "house": h.HouseNo, "moo": itoa(h.Moo),
+		ansID: h.ID, ansFixedVillage: "1", "head": h.HeadName, "house": h.HouseNo, "village": villageValue(h.Village),
 		"members": itoa(h.Members), "occupation": h.Occupation, "interest": "no", "phone": cmp.Or(h.Phone, phoneNone),
 		"consent_at": h.Consent.At.UTC().Format("2006-01-02T15:04:05Z07:00"), "consent_version": h.Consent.Version,
 		"income": incomeNone,
@@ -284,10 +262,10 @@ func (e *Engine) beginEnrol(c *Ctx, a Answers) error {
 	if err != nil {
 		return err
 	}
-	if !role.Approved || role.Moo == 0 {
+	if !role.Approved || role.Village == 0 {
 		return Forbidden("enrol", "household.err.enrol_forbidden")
 	}
-	a["moo"], a[ansFixedMoo] = itoa(role.Moo), "1"
+	a["village"], a[ansFixedVillage] = villageValue(role.Village), "1"
 	return nil
 }
 
@@ -308,7 +286,7 @@ func (e *Engine) startEnrol(c *Ctx) error { return c.StartForm(formEnrol, nil) }
 
 // showStatus shows a household its own record and what it can do.
 func (e *Engine) showStatus(c *Ctx, h Household) error {
-	v, _, err := GetVillage(c.Tx, h.Moo)
+	v, _, err := GetVillage(c.Tx, h.Village)
 	if err != nil {
 		return err
 	}
@@ -322,7 +300,7 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: status, Fields: []Field{
 		{Label: T("household.label.head"), Value: Raw(h.HeadName)},
 		{Label: T("household.label.house"), Value: Raw(h.HouseNo)},
-		{Label: T("household.label.moo"), Value: T("household.village.label", "Moo", v.Moo, "Name", v.Name)},
+		{Label: T("household.label.moo"), Value: T("household.village.label", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))},
 		{Label: T("household.label.occupation_programme"), Value: Raw(v.Occupation)},
 		{Label: T("household.label.members"), Value: Raw(itoa(h.Members))},
 		{Label: T("household.label.occupation"), Value: Raw(h.Occupation)},
@@ -334,13 +312,13 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 
 // saveHousehold saves an application, an on-behalf enrolment, or an update.
 func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
-	moo := atoi(a["moo"])
-	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
+	vid := villageID(a["village"])
+	if _, ok, err := GetVillage(c.Tx, vid); err != nil {
 		return err
 	} else if !ok {
 		return NotFound("save household", "household.err.no_village")
 	}
-	key := dedupeKey(moo, a["house"], a["head"])
+	key := dedupeKey(vid, a["house"], a["head"])
 	var h Household
 	if id := a[ansID]; id != "" {
 		var ok bool
@@ -382,7 +360,7 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 			return err
 		}
 	}
-	h.Moo, h.HouseNo, h.HeadName = moo, a["house"], a["head"]
+	h.Village, h.HouseNo, h.HeadName = vid, a["house"], a["head"]
 	h.Members = atoi(a["members"])
 	h.Occupation = a["occupation"]
 	h.IncomeKnown = a["income"] != incomeNone
@@ -403,7 +381,7 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		return err
 	}
 	if leftWaitlist {
-		if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+		if err := renumberWaitlist(c.Tx, h.Village, c.Now); err != nil {
 			return err
 		}
 	}
@@ -415,7 +393,7 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 	case !h.Interested:
 		// Selection takes only households that want to learn the village's
 		// occupation: say so now, not after the selection.
-		v, _, _ := GetVillage(c.Tx, h.Moo)
+		v, _, _ := GetVillage(c.Tx, h.Village)
 		c.Say(Text(T("household.saved.not_interested", "Name", locales.FirstName(h.HeadName), "Occupation", v.Occupation)))
 	default:
 		c.Say(Text(T("household.saved.applied", "Name", locales.FirstName(h.HeadName))))
@@ -469,7 +447,7 @@ func mayEditHousehold(c *Ctx, h Household) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return role.Approved && role.Moo == h.Moo, nil
+	return role.Approved && role.Village == h.Village, nil
 }
 
 func (e *Engine) actUpdate(c *Ctx, v url.Values) error {

@@ -40,12 +40,12 @@ func (e *Engine) eraseHousehold(c *Ctx) (bool, error) {
 func deleteHousehold(tx Tx, h Household) error {
 	for _, del := range []struct{ bucket, key string }{
 		{BucketHouseholds, h.ID},
-		{BucketHouseholdVillages, villageIndexPrefix(h.Moo) + h.ID},
+		{BucketHouseholdVillages, villageIndexPrefix(h.Village) + h.ID},
 		{BucketHouseholdKeys, h.DedupeKey},
 		{BucketHouseholdUsers, h.UserID},
 		{BucketLinkCodes, h.LinkCode},
 	} {
-		if del.key == "" || del.key == villageIndexPrefix(h.Moo) {
+		if del.key == "" || del.key == villageIndexPrefix(h.Village) {
 			continue
 		}
 		if err := tx.Delete(del.bucket, del.key); err != nil {
@@ -53,7 +53,7 @@ func deleteHousehold(tx Tx, h Household) error {
 		}
 	}
 	for day := 1; day <= Days; day++ {
-		if err := tx.Delete(BucketAttendance, AttendanceKey(h.Moo, day, h.ID)); err != nil {
+		if err := tx.Delete(BucketAttendance, AttendanceKey(h.Village, day, h.ID)); err != nil {
 			return err
 		}
 	}

@@ -15,7 +15,7 @@ const listPage = 20
 
 // selectorVillage says which village the user may select households for:
 // officers any (moo 0 = ask), a lead sage their own; anyone else none.
-func selectorVillage(c *Ctx) (moo int, officer bool, err error) {
+func selectorVillage(c *Ctx) (vid int, officer bool, err error) {
 	if officer, err = IsOfficer(c.Tx, c.In.UserID); err != nil || officer {
 		return 0, officer, err
 	}
@@ -26,7 +26,7 @@ func selectorVillage(c *Ctx) (moo int, officer bool, err error) {
 	if !role.Approved || !role.Lead {
 		return 0, false, Forbidden("select households", "household.err.select_forbidden")
 	}
-	return role.Moo, false, nil
+	return role.Village, false, nil
 }
 
 // chooseVillage asks an officer which village, as a list of buttons.
@@ -40,7 +40,7 @@ func chooseVillage(c *Ctx, prompt Msg, action string) error {
 	}
 	acts := make([]Action, len(vs))
 	for i, v := range vs {
-		acts[i] = Action{Label: T("household.village.label", "Moo", v.Moo, "Name", v.Name), Data: actionData(action, "moo", itoa(v.Moo))}
+		acts[i] = Action{Label: T("household.village.label", "Moo", v.Moo, "Name", pickerNameArg(v)), Data: actionData(action, pkVillage, itoa(v.ID))}
 	}
 	c.Say(Reply{Style: StyleList, Text: prompt, Buttons: acts})
 	return nil
@@ -68,30 +68,30 @@ func planSig(p SelectionPlan) string {
 
 // selectStart shows the proposed selection for a village, ranked by income
 // per member, with a button to save it.
-func (e *Engine) selectStart(c *Ctx, moo int) error {
+func (e *Engine) selectStart(c *Ctx, vid int) error {
 	own, officer, err := selectorVillage(c)
 	if err != nil {
 		return err
 	}
 	if !officer {
-		if moo != 0 && moo != own {
+		if vid != 0 && vid != own {
 			return Forbidden("select households", "household.err.other_village")
 		}
-		moo = own
+		vid = own
 	}
-	if moo == 0 {
+	if vid == 0 {
 		return chooseVillage(c, T("household.select.which"), "hh.sel.village")
 	}
-	plan, err := PlanSelection(c.Tx, moo)
+	plan, err := PlanSelection(c.Tx, vid)
 	if err != nil {
 		return err
 	}
-	v, _, err := GetVillage(c.Tx, moo)
+	v, _, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return err
 	}
 	if len(plan.Selected) == 0 {
-		c.Say(Text(T("household.select.none", "Moo", v.Moo, "Name", v.Name)))
+		c.Say(Text(T("household.select.none", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))))
 		return nil
 	}
 	fields := make([]Field, 0, len(plan.Selected))
@@ -101,12 +101,12 @@ func (e *Engine) selectStart(c *Ctx, moo int) error {
 			Value: incomeFigure(h),
 		})
 	}
-	title := T("household.select.title", "Moo", v.Moo, "Name", v.Name)
+	title := T("household.select.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 	c.Say(Reply{Style: StyleCard, Title: &title,
 		Text:   T("household.select.text", "Count", len(plan.Selected), "Capacity", plan.Capacity, "Waiting", len(plan.Waitlist)),
 		Fields: fields,
 		Buttons: []Action{
-			{Label: T("household.btn.save_selection"), Data: actionData("hh.sel.ok", "moo", itoa(moo), "sig", planSig(plan))},
+			{Label: T("household.btn.save_selection"), Data: actionData("hh.sel.ok", pkVillage, itoa(vid), "sig", planSig(plan))},
 		}})
 	return nil
 }
@@ -119,21 +119,21 @@ func incomeFigure(h Household) Msg {
 }
 
 func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
-	moo := atoi(v.Get("moo"))
+	vid := postVillage(v)
 	own, officer, err := selectorVillage(c)
 	if err != nil {
 		return err
 	}
-	if !officer && moo != own {
+	if !officer && vid != own {
 		return Forbidden("select households", "household.err.other_village")
 	}
-	plan, err := PlanSelection(c.Tx, moo)
+	plan, err := PlanSelection(c.Tx, vid)
 	if err != nil {
 		return err
 	}
 	if planSig(plan) != v.Get("sig") {
 		c.Say(Text(T("household.select.changed")))
-		return e.selectStart(c, moo)
+		return e.selectStart(c, vid)
 	}
 	added, err := applySelection(c, plan, c.In.UserID)
 	if err != nil {
@@ -149,69 +149,69 @@ func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
 
 // listerVillage says which village's households the user may list and
 // whether they may see income figures (officers and the lead sage only).
-func listerVillage(c *Ctx, moo int) (int, bool, error) {
+func listerVillage(c *Ctx, vid int) (int, bool, error) {
 	officer, err := IsOfficer(c.Tx, c.In.UserID)
 	if err != nil {
 		return 0, false, err
 	}
 	if officer {
-		return moo, true, nil
+		return vid, true, nil
 	}
 	role, err := SageRoleOf(c.Tx, c.In.UserID)
 	if err != nil {
 		return 0, false, err
 	}
-	if !role.Approved || role.Moo == 0 {
+	if !role.Approved || role.Village == 0 {
 		return 0, false, Forbidden("list households", "household.err.list_forbidden")
 	}
-	if moo != 0 && moo != role.Moo {
+	if vid != 0 && vid != role.Village {
 		return 0, false, Forbidden("list households", "household.err.other_village")
 	}
-	return role.Moo, role.Lead, nil
+	return role.Village, role.Lead, nil
 }
 
 func (e *Engine) listStart(c *Ctx) error {
-	moo, _, err := listerVillage(c, 0)
+	vid, _, err := listerVillage(c, 0)
 	if err != nil {
 		return err
 	}
-	if moo == 0 {
+	if vid == 0 {
 		return chooseVillage(c, T("household.list.which"), "hh.list")
 	}
-	return e.list(c, moo, 1)
+	return e.list(c, vid, 1)
 }
 
 func (e *Engine) actList(c *Ctx, v url.Values) error {
-	moo, _, err := listerVillage(c, atoi(v.Get("moo")))
+	vid, _, err := listerVillage(c, postVillage(v))
 	if err != nil {
 		return err
 	}
-	if moo == 0 {
+	if vid == 0 {
 		return chooseVillage(c, T("household.list.which"), "hh.list")
 	}
-	return e.list(c, moo, max(atoi(v.Get("p")), 1))
+	return e.list(c, vid, max(atoi(v.Get("p")), 1))
 }
 
 // list shows a village's households with their status, a page at a time;
 // each is a button opening its card.
-func (e *Engine) list(c *Ctx, moo, page int) error {
-	_, seeIncome, err := listerVillage(c, moo)
+func (e *Engine) list(c *Ctx, vid, page int) error {
+	_, seeIncome, err := listerVillage(c, vid)
 	if err != nil {
 		return err
 	}
-	v, ok, err := GetVillage(c.Tx, moo)
+	v, ok, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return NotFound("list households", "household.err.no_village")
 	}
-	all, err := VillageHouseholds(c.Tx, moo)
+	all, err := VillageHouseholds(c.Tx, vid)
 	if err != nil {
 		return err
 	}
 	if len(all) == 0 {
-		c.Say(Text(T("household.list.empty", "Moo", v.Moo, "Name", v.Name)))
+		c.Say(Text(T("household.list.empty", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))))
 		return nil
 	}
 	pages := (len(all) + listPage - 1) / listPage
@@ -229,16 +229,16 @@ func (e *Engine) list(c *Ctx, moo, page int) error {
 	}
 	var quick []Action
 	if page < pages {
-		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: actionData("hh.list", "moo", itoa(moo), "p", itoa(page+1))})
+		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: actionData("hh.list", pkVillage, itoa(vid), "p", itoa(page+1))})
 	}
 	if page > 1 {
-		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: actionData("hh.list", "moo", itoa(moo), "p", itoa(page-1))})
+		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: actionData("hh.list", pkVillage, itoa(vid), "p", itoa(page-1))})
 	}
 	counts := map[HouseholdStatus]int{}
 	for _, h := range all {
 		counts[h.Status]++
 	}
-	title := T("household.list.title", "Moo", v.Moo, "Name", v.Name)
+	title := T("household.list.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 	c.Say(Reply{Style: StyleList, Title: &title,
 		Text: T("household.list.text", "Selected", counts[StatusSelected], "Waiting", counts[StatusWaitlisted],
 			"Applicants", counts[StatusApplicant], "Withdrawn", counts[StatusWithdrawn], "Page", page, "Pages", pages),
@@ -255,7 +255,7 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 	if !ok {
 		return NotFound("household card", "household.err.gone")
 	}
-	_, seeIncome, err := listerVillage(c, h.Moo)
+	_, seeIncome, err := listerVillage(c, h.Village)
 	if err != nil {
 		return err
 	}
@@ -293,7 +293,7 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 	if h.Status == StatusSelected && h.UserID == "" {
 		// A household without LINE: its sage answers for it, on the card
 		// of its next programme day.
-		s, err := GetSchedule(c.Tx, h.Moo)
+		s, err := GetSchedule(c.Tx, h.Village)
 		if err != nil {
 			return err
 		}
@@ -350,15 +350,15 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 		if err := setStatus(c, &h, StatusSelected, c.In.UserID, reason); err != nil {
 			return err
 		}
-		if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+		if err := renumberWaitlist(c.Tx, h.Village, c.Now); err != nil {
 			return err
 		}
 		c.Say(Text(T("household.byhand.selected", "Name", h.HeadName)))
-		selected, err := SelectedHouseholds(c.Tx, h.Moo)
+		selected, err := SelectedHouseholds(c.Tx, h.Village)
 		if err != nil {
 			return err
 		}
-		if v, _, err := GetVillage(c.Tx, h.Moo); err == nil && len(selected) > v.Capacity && v.Capacity > 0 {
+		if v, _, err := GetVillage(c.Tx, h.Village); err == nil && len(selected) > v.Capacity && v.Capacity > 0 {
 			c.Say(Text(T("household.byhand.over_capacity", "Count", len(selected), "Capacity", v.Capacity)))
 		}
 	case "remove":

@@ -25,7 +25,7 @@ const (
 // Household is a household that applied to learn its village's occupation.
 type Household struct {
 	ID       string `json:"id"`
-	Moo      int    `json:"moo"`
+	Village  int    `json:"village"`
 	HouseNo  string `json:"houseNo"`
 	HeadName string `json:"headName"`
 	Members  int    `json:"members"`
@@ -83,12 +83,12 @@ const HouseholdNoticeVersion = "household-2026-11"
 
 // dedupeKey identifies a household regardless of how its details were
 // typed: village, house number and head's name, normalised.
-func dedupeKey(moo int, houseNo, head string) string {
+func dedupeKey(vid int, houseNo, head string) string {
 	norm := func(s string) string {
 		s = locales.StripTitle(locales.NormalizeDigits(s))
 		return strings.ToLower(strings.Join(strings.Fields(s), ""))
 	}
-	return fmt.Sprintf("%03d|%s|%s", moo, norm(houseNo), norm(head))
+	return fmt.Sprintf("%03d|%s|%s", vid, norm(houseNo), norm(head))
 }
 
 // GetHousehold reads a household by id.
@@ -114,8 +114,8 @@ func HouseholdOfUser(tx Tx, userID string) (Household, bool, error) {
 // VillageHouseholds returns every household of village moo, in id order.
 // It reads the village index, so its cost is the village's size, not the
 // district's (or the country's).
-func VillageHouseholds(tx Tx, moo int) ([]Household, error) {
-	ids, err := indexValues(tx, BucketHouseholdVillages, villageIndexPrefix(moo))
+func VillageHouseholds(tx Tx, vid int) ([]Household, error) {
+	ids, err := indexValues(tx, BucketHouseholdVillages, villageIndexPrefix(vid))
 	if err != nil {
 		return nil, err
 	}
@@ -125,18 +125,18 @@ func VillageHouseholds(tx Tx, moo int) ([]Household, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ok && h.Moo == moo {
+		if ok && h.Village == vid {
 			out = append(out, h)
 		}
 	}
 	return out, nil
 }
 
-func villageIndexPrefix(moo int) string { return VillageKey(moo) + "/" }
+func villageIndexPrefix(vid int) string { return VillageKey(vid) + "/" }
 
 // SelectedHouseholds returns the village's selected households in id order.
-func SelectedHouseholds(tx Tx, moo int) ([]Household, error) {
-	all, err := VillageHouseholds(tx, moo)
+func SelectedHouseholds(tx Tx, vid int) ([]Household, error) {
+	all, err := VillageHouseholds(tx, vid)
 	if err != nil {
 		return nil, err
 	}
@@ -150,15 +150,15 @@ func PutHousehold(tx Tx, h Household) error {
 	var old Household
 	if ok, err := tx.Get(BucketHouseholds, h.ID, &old); err != nil {
 		return err
-	} else if ok && old.Moo != h.Moo {
-		if err := tx.Delete(BucketHouseholdVillages, villageIndexPrefix(old.Moo)+old.ID); err != nil {
+	} else if ok && old.Village != h.Village {
+		if err := tx.Delete(BucketHouseholdVillages, villageIndexPrefix(old.Village)+old.ID); err != nil {
 			return err
 		}
 	}
 	if err := tx.Put(BucketHouseholds, h.ID, h); err != nil {
 		return err
 	}
-	if err := tx.Put(BucketHouseholdVillages, villageIndexPrefix(h.Moo)+h.ID, h.ID); err != nil {
+	if err := tx.Put(BucketHouseholdVillages, villageIndexPrefix(h.Village)+h.ID, h.ID); err != nil {
 		return err
 	}
 	if err := tx.Put(BucketHouseholdKeys, h.DedupeKey, h.ID); err != nil {
@@ -218,20 +218,20 @@ type SelectionPlan struct {
 // PlanSelection fills a village's free places from its applicants and
 // waitlist, lowest income per member first. Households already selected
 // keep their place (a second selection only fills places that came free).
-func PlanSelection(tx Tx, moo int) (SelectionPlan, error) {
-	v, ok, err := GetVillage(tx, moo)
+func PlanSelection(tx Tx, vid int) (SelectionPlan, error) {
+	v, ok, err := GetVillage(tx, vid)
 	if err != nil {
 		return SelectionPlan{}, err
 	}
 	if !ok {
 		return SelectionPlan{}, NotFound("plan selection", "household.err.no_village")
 	}
-	all, err := VillageHouseholds(tx, moo)
+	all, err := VillageHouseholds(tx, vid)
 	if err != nil {
 		return SelectionPlan{}, err
 	}
 	capacity := cmp.Or(v.Capacity, DefaultCapacity)
-	plan := SelectionPlan{Moo: moo, Capacity: capacity}
+	plan := SelectionPlan{Moo: vid, Capacity: capacity}
 	var kept, candidates []Household
 	for _, h := range all {
 		switch h.Status {
@@ -321,8 +321,8 @@ func (c *Ctx) pushTo(userID, purpose string, replies ...Reply) error {
 
 // renumberWaitlist gives the village's waitlist positions 1, 2, 3… in rank
 // order after a change, without telling anyone.
-func renumberWaitlist(tx Tx, moo int, now time.Time) error {
-	all, err := VillageHouseholds(tx, moo)
+func renumberWaitlist(tx Tx, vid int, now time.Time) error {
+	all, err := VillageHouseholds(tx, vid)
 	if err != nil {
 		return err
 	}
@@ -346,12 +346,12 @@ func renumberWaitlist(tx Tx, moo int, now time.Time) error {
 
 // promoteNext selects the first household on the waitlist, if the village
 // has a free place. It promotes at most one.
-func promoteNext(c *Ctx, moo int, by string) (*Household, error) {
-	v, _, err := GetVillage(c.Tx, moo)
+func promoteNext(c *Ctx, vid int, by string) (*Household, error) {
+	v, _, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return nil, err
 	}
-	all, err := VillageHouseholds(c.Tx, moo)
+	all, err := VillageHouseholds(c.Tx, vid)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +376,7 @@ func promoteNext(c *Ctx, moo int, by string) (*Household, error) {
 	if err := setStatus(c, &next, StatusSelected, by, "promoted from the waitlist"); err != nil {
 		return nil, err
 	}
-	if err := renumberWaitlist(c.Tx, moo, c.Now); err != nil {
+	if err := renumberWaitlist(c.Tx, vid, c.Now); err != nil {
 		return nil, err
 	}
 	return &next, nil
@@ -388,13 +388,13 @@ func withdraw(c *Ctx, h Household, by, reason string) (*Household, error) {
 	if err := setStatus(c, &h, StatusWithdrawn, by, reason); err != nil {
 		return nil, err
 	}
-	if err := renumberWaitlist(c.Tx, h.Moo, c.Now); err != nil {
+	if err := renumberWaitlist(c.Tx, h.Village, c.Now); err != nil {
 		return nil, err
 	}
 	if !wasSelected {
 		return nil, nil
 	}
-	return promoteNext(c, h.Moo, by)
+	return promoteNext(c, h.Village, by)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

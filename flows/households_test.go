@@ -59,7 +59,7 @@ func (r *hhRig) user(id string, officer bool) {
 func (r *hhRig) sage(id string, moo int, lead bool) {
 	r.user(id, false)
 	r.sageSeq++
-	r.put(flows.BucketSages, id, flows.Sage{ID: r.sageSeq, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamMoo: moo, Status: flows.SageApproved})
+	r.put(flows.BucketSages, id, flows.Sage{ID: r.sageSeq, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamVillage: moo, Status: flows.SageApproved})
 	r.put(flows.BucketSageIDs, fmt.Sprintf("%020d", r.sageSeq), id)
 	if lead {
 		err := r.db.Update(func(tx flows.Tx) error {

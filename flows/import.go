@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,11 +29,27 @@ type ImportReport struct {
 	Added     int `json:"added"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
+	// The names of what was added, updated and left as it was (village
+	// imports name each village with its ตำบล).
+	AddedNames     []locales.Ref `json:"addedNames,omitempty"`
+	UpdatedNames   []locales.Ref `json:"updatedNames,omitempty"`
+	UnchangedNames []locales.Ref `json:"unchangedNames,omitempty"`
 }
 
-// Msg is the report for people: "N added, M updated, K unchanged".
+// Msg is the report for people: "N added, M updated, K unchanged", with
+// what each was when the import names them.
 func (r ImportReport) Msg() Msg {
-	return T("import.report", "Added", r.Added, "Updated", r.Updated, "Unchanged", r.Unchanged)
+	if r.AddedNames == nil && r.UpdatedNames == nil && r.UnchangedNames == nil {
+		return T("import.report", "Added", r.Added, "Updated", r.Updated, "Unchanged", r.Unchanged)
+	}
+	list := func(names []locales.Ref) any {
+		if len(names) == 0 {
+			return T("import.none").Ref()
+		}
+		return names
+	}
+	return T("import.report_named", "Added", r.Added, "Updated", r.Updated, "Unchanged", r.Unchanged,
+		"AddedList", list(r.AddedNames), "UpdatedList", list(r.UpdatedNames), "UnchangedList", list(r.UnchangedNames))
 }
 
 // LineError is one problem of an imported file.
@@ -283,63 +300,132 @@ var villageColumns = importColumns{
 	},
 }
 
-// ImportVillages adds and updates villages from a CSV file with the
-// columns moo, name, tambon, occupation and capacity (or the Thai headers
-// หมู่ที่, ชื่อหมู่บ้าน, ตำบล, อาชีพ, จำนวนครัวเรือน), in any order; capacity
-// may be left out or empty (DefaultCapacity). Numbers may be written with
-// Thai digits, the village number as "หมู่ 5". A village already stored
-// under the same number is updated (its lead sage and creation time kept).
+// ImportVillages adds and updates the current round's villages from a CSV
+// file with the columns moo, name, tambon, occupation and capacity (or the
+// Thai headers หมู่ที่, ชื่อหมู่บ้าน, ตำบล, อาชีพ, จำนวนครัวเรือน), in any
+// order; capacity may be left out or empty (DefaultCapacity). Numbers may be
+// written with Thai digits, the village number as "หมู่ 5".
+//
+// A row is matched to a village by ตำบล and หมู่ together: หมู่ 1 of another
+// ตำบล is another village, added beside it. A row that would change a
+// village already in use (it has a team, households or days) is refused
+// with its line number unless update is set: nothing is overwritten
+// silently. A village that is not in use is updated (its lead kept).
 //
 // When any row is bad, ImportVillages writes nothing and returns an
 // *ImportError listing every problem by line. Other errors are the
 // reader's or the store's.
-func ImportVillages(tx Tx, r io.Reader, now time.Time) (ImportReport, error) {
+func ImportVillages(tx Tx, r io.Reader, now time.Time, by string, update bool) (ImportReport, error) {
 	rows, problems, err := readImport(r, villageColumns)
 	if err != nil {
 		return ImportReport{}, err
 	}
-	var villages []Village
-	seen := map[int]int{} // moo → line
-	for _, row := range rows {
-		v, bad := villageFromRow(row)
+	round, err := CurrentRound(tx)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
+	}
+	type row struct {
+		v    Village
+		line int
+	}
+	var villages []row
+	seen := map[string]int{} // ตำบล/หมู่ → line
+	for _, r := range rows {
+		v, bad := villageFromRow(r)
 		if len(bad) > 0 {
 			problems = append(problems, bad...)
 			continue
 		}
-		if first, dup := seen[v.Moo]; dup {
-			problems = append(problems, LineError{Line: row.Line, Problem: T("village.import.err.duplicate", "Moo", v.Moo, "Line", first)})
+		place := TambonKey(v.Tambon) + "/" + strconv.Itoa(v.Moo)
+		if first, dup := seen[place]; dup {
+			problems = append(problems, LineError{Line: r.Line, Problem: T("village.import.err.duplicate", "Moo", v.Moo, "Tambon", v.Tambon, "Line", first)})
 			continue
 		}
-		seen[v.Moo] = row.Line
-		villages = append(villages, v)
+		seen[place] = r.Line
+		villages = append(villages, row{v, r.Line})
+	}
+	var rep ImportReport
+	var writes []Village
+	for _, r := range villages {
+		v := r.v
+		same, err := FindVillages(tx, v.Moo, v.Tambon)
+		if err != nil {
+			return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
+		}
+		if len(same) == 0 {
+			v.Round, v.Created, v.Updated = round.ID, now, now
+			rep.Added++
+			rep.AddedNames = append(rep.AddedNames, importName(v))
+			writes = append(writes, v)
+			continue
+		}
+		old := same[0]
+		if old.Name == v.Name && old.Occupation == v.Occupation && old.Capacity == v.Capacity {
+			rep.Unchanged++
+			rep.UnchangedNames = append(rep.UnchangedNames, importName(old))
+			continue
+		}
+		if !update {
+			if used, err := villageInUse(tx, old.ID); err != nil {
+				return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
+			} else if used {
+				problems = append(problems, LineError{Line: r.line, Problem: T("village.import.err.in_use",
+					"Village", T("village.import.name", "Moo", old.Moo, "Name", old.Name, "Tambon", old.Tambon).Ref(), "New", v.Name)})
+				continue
+			}
+		}
+		old.Name, old.Occupation, old.Capacity = v.Name, v.Occupation, v.Capacity
+		old.Updated = now
+		rep.Updated++
+		rep.UpdatedNames = append(rep.UpdatedNames, importName(old))
+		writes = append(writes, old)
 	}
 	if len(problems) > 0 {
 		return ImportReport{}, &ImportError{Lines: problems}
 	}
-	var rep ImportReport
-	for _, v := range villages {
-		old, found, err := GetVillage(tx, v.Moo)
-		if err != nil {
+	if len(writes) > 0 {
+		if _, err := ensureRound(tx, now, by); err != nil {
 			return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
 		}
-		switch {
-		case !found:
-			v.Created, v.Updated = now, now
-			rep.Added++
-		case old.Name == v.Name && old.Tambon == v.Tambon && old.Occupation == v.Occupation && old.Capacity == v.Capacity:
-			rep.Unchanged++
-			continue
-		default:
-			old.Name, old.Tambon, old.Occupation, old.Capacity = v.Name, v.Tambon, v.Occupation, v.Capacity
-			old.Updated = now
-			v = old
-			rep.Updated++
-		}
-		if err := tx.Put(BucketVillages, VillageKey(v.Moo), v); err != nil {
+	}
+	for _, v := range writes {
+		if err := putVillage(tx, &v); err != nil {
 			return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
 		}
 	}
 	return rep, nil
+}
+
+// importName names a village in an import's report.
+func importName(v Village) locales.Ref {
+	return T("village.import.name", "Moo", v.Moo, "Name", v.Name, "Tambon", v.Tambon).Ref()
+}
+
+// villageInUse reports whether a village has a team, households or days:
+// then a change of its name or occupation is not a correction of a typo
+// but a change people have already met.
+func villageInUse(tx Tx, id int) (bool, error) {
+	v, _, err := GetVillage(tx, id)
+	if err != nil {
+		return false, err
+	}
+	if v.LeadSageID != "" || len(v.Team) > 0 {
+		return true, nil
+	}
+	if hs, err := VillageHouseholds(tx, id); err != nil || len(hs) > 0 {
+		return len(hs) > 0, err
+	}
+	s, err := GetSchedule(tx, id)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range s {
+		if d != nil {
+			return true, nil
+		}
+	}
+	team, err := TeamMembers(tx, id)
+	return len(team) > 0, err
 }
 
 // villageFromRow checks one row with the same rules as the chat's forms.
@@ -348,8 +434,8 @@ func villageFromRow(row importRow) (Village, []LineError) {
 	var bad []LineError
 	problem := func(m Msg) { bad = append(bad, LineError{Line: row.Line, Problem: m}) }
 	val := row.Values
-	if moo, ok := locales.ParseMoo(val["moo"]); ok {
-		v.Moo = moo
+	if vid, ok := locales.ParseMoo(val["moo"]); ok {
+		v.Moo = vid
 	} else {
 		problem(T("village.import.err.moo", "Value", val["moo"]))
 	}

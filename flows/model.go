@@ -1,14 +1,27 @@
 package flows
 
 import (
+	"cmp"
 	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// Village is one village (หมู่บ้าน) in the programme. Villages are
-// identified by their number (หมู่ที่), unique within one district's
-// programme.
+// Village is one village (หมู่บ้าน) taking part in one round of the
+// programme. A village is identified in the district by its sub-district
+// and number (ตำบล + หมู่): every district repeats หมู่ numbers across its
+// ตำบล, so the number alone names nothing. Inside the program a village is
+// its ID, unique across rounds: households, days, attendance, teams and
+// reminders all hang off it, so a later round's village with the same
+// ตำบล and หมู่ is another record and this round's stays as it was.
 type Village struct {
+	ID    int `json:"id"`
+	Round int `json:"round"`
+	// Moo is the village number (หมู่ที่), Tambon its sub-district: together
+	// unique within a round.
 	Moo        int    `json:"moo"`
 	Name       string `json:"name"`
 	Tambon     string `json:"tambon"`
@@ -16,26 +29,49 @@ type Village struct {
 	// Capacity is how many target households it trains (default 20).
 	Capacity int `json:"capacity"`
 	// LeadSageID is the village's lead livelihood sage (ปราชญ์สัมมาชีพ).
-	LeadSageID string    `json:"leadSageId,omitempty"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
+	LeadSageID string `json:"leadSageId,omitempty"`
+	// Team is the village's team of sages as it was when its round ended,
+	// lead first (LINE user ids); while the round is current the team is
+	// read from the sages' TeamVillage.
+	Team    []string  `json:"team,omitempty"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
 }
 
 // DefaultCapacity is the number of target households per village.
 const DefaultCapacity = 20
 
-// VillageKey is the store key of village moo; keys sort by number.
-func VillageKey(moo int) string { return fmt.Sprintf("%03d", moo) }
+// VillageKey is the store key of village id; keys sort by id.
+func VillageKey(id int) string { return fmt.Sprintf("%03d", id) }
 
-// GetVillage reads a village.
-func GetVillage(tx Tx, moo int) (Village, bool, error) {
+// SamePlace reports whether two villages are the same place: the same
+// หมู่ in the same ตำบล (names compared as people type them).
+func (v Village) SamePlace(moo int, tambon string) bool {
+	return v.Moo == moo && TambonKey(v.Tambon) == TambonKey(tambon)
+}
+
+// TambonKey is a sub-district's name as compared: without "ต."/"ตำบล",
+// spaces and case, so "ต.หนองแวง" and "หนองแวง " are one ตำบล.
+func TambonKey(s string) string {
+	t, ok := ParseTambon(s)
+	if !ok {
+		t = strings.TrimSpace(s)
+	}
+	return strings.ToLower(strings.Join(strings.Fields(t), ""))
+}
+
+// GetVillage reads a village by id.
+func GetVillage(tx Tx, id int) (Village, bool, error) {
+	if id <= 0 {
+		return Village{}, false, nil
+	}
 	var v Village
-	ok, err := tx.Get(BucketVillages, VillageKey(moo), &v)
+	ok, err := tx.Get(BucketVillages, VillageKey(id), &v)
 	return v, ok, err
 }
 
-// ListVillages returns every village in number order.
-func ListVillages(tx Tx) ([]Village, error) {
+// AllVillages returns the villages of every round, by ตำบล and หมู่.
+func AllVillages(tx Tx) ([]Village, error) {
 	var out []Village
 	err := tx.Scan(BucketVillages, "", func(_ string, decode func(any) error) error {
 		var v Village
@@ -45,7 +81,91 @@ func ListVillages(tx Tx) ([]Village, error) {
 		out = append(out, v)
 		return nil
 	})
+	sortVillages(out)
 	return out, err
+}
+
+// RoundVillages returns the villages of round, by ตำบล and หมู่.
+func RoundVillages(tx Tx, round int) ([]Village, error) {
+	all, err := AllVillages(tx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, v := range all {
+		if v.Round == round {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// ListVillages returns the villages of the current round, by ตำบล and
+// หมู่: the ones new applications, selection and schedules go to.
+func ListVillages(tx Tx) ([]Village, error) {
+	r, err := CurrentRound(tx)
+	if err != nil {
+		return nil, err
+	}
+	return RoundVillages(tx, r.ID)
+}
+
+func sortVillages(vs []Village) {
+	slices.SortStableFunc(vs, func(a, b Village) int {
+		return cmp.Or(cmp.Compare(a.Round, b.Round), cmp.Compare(TambonKey(a.Tambon), TambonKey(b.Tambon)), cmp.Compare(a.Moo, b.Moo), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// FindVillages returns the current round's villages numbered moo, in any
+// ตำบล when tambon is "", else in that ตำบล only.
+func FindVillages(tx Tx, moo int, tambon string) ([]Village, error) {
+	vs, err := ListVillages(tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Village
+	for _, v := range vs {
+		if v.Moo == moo && (tambon == "" || TambonKey(v.Tambon) == TambonKey(tambon)) {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// putVillage stores a village, giving a new one (ID 0) the next id.
+func putVillage(tx Tx, v *Village) error {
+	if v.ID == 0 {
+		for {
+			n, err := tx.NextSeq(BucketVillages)
+			if err != nil {
+				return err
+			}
+			// A database migrated from numbers-as-keys holds ids the
+			// sequence has not counted: skip them.
+			if _, taken, err := GetVillage(tx, int(n)); err != nil {
+				return err
+			} else if !taken {
+				v.ID = int(n)
+				break
+			}
+		}
+	}
+	return tx.Put(BucketVillages, VillageKey(v.ID), *v)
+}
+
+// villageValue is a village as a form's answer or a choice's value: "v"
+// and its id, so that a typed "5" (หมู่ 5) never matches village id 5.
+func villageValue(id int) string { return "v" + strconv.Itoa(id) }
+
+// villageID reads a form answer naming a village: "v12", or a bare id
+// (answers saved before ids had the prefix; the migration made ids equal
+// to the old numbers).
+func villageID(s string) int {
+	n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // IsOfficer reports whether the LINE user is an officer.
@@ -72,3 +192,23 @@ func Conflict(op, key string) error { return &Error{Kind: KindConflict, Key: key
 
 // NotFound is the error for something that does not exist (any more).
 func NotFound(op, key string) error { return &Error{Kind: KindNotFound, Key: key, Op: op} }
+
+// pkVillage is the postback field naming a village by its id.
+const pkVillage = "vil"
+
+// postVillage reads the village a button names. Buttons sent before
+// villages had ids carry "moo" (or "m" on officers' village cards); the
+// migration made every such village's id its old number, so those still
+// name the same village.
+func postVillage(v url.Values) int {
+	for _, k := range []string{pkVillage, "moo", "m"} {
+		if s := v.Get(k); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
+}

@@ -66,7 +66,7 @@ func TestMyDataDelete(t *testing.T) {
 			if got := r.villageRec(5).LeadSageID; got != "" {
 				t.Errorf("village 5 lead: got %q, want none", got)
 			}
-			if got := r.mustSage("Umember").TeamMoo; got != 5 {
+			if got := r.mustSage("Umember").TeamVillage; got != 5 {
 				t.Errorf("member's team: got %d, want still 5", got)
 			}
 			stWant(t, r.say("Umember", "ทีมของฉัน"), "team.card.no_lead")

@@ -73,7 +73,7 @@ const (
 type Reminder struct {
 	Key   string
 	Kind  string
-	Moo   int
+	Village   int
 	Day   int
 	Rev   int
 	DueAt time.Time
@@ -115,7 +115,7 @@ func (r Reminder) Recipients() int {
 type LedgerEntry struct {
 	Key        string    `json:"key"`
 	Kind       string    `json:"kind"`
-	Moo        int       `json:"moo,omitempty"`
+	Village    int       `json:"village,omitempty"`
 	Day        int       `json:"day,omitempty"`
 	Rev        int       `json:"rev,omitempty"`
 	DueAt      time.Time `json:"dueAt"`
@@ -156,7 +156,7 @@ func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipi
 			}
 		}
 	}
-	return tx.Put(BucketReminders, r.Key, LedgerEntry{Key: r.Key, Kind: r.Kind, Moo: r.Moo, Day: r.Day, Rev: r.Rev,
+	return tx.Put(BucketReminders, r.Key, LedgerEntry{Key: r.Key, Kind: r.Kind, Village: r.Village, Day: r.Day, Rev: r.Rev,
 		DueAt: r.DueAt, At: now, Status: status, RetryKeys: retryKeys, Recipients: recipients})
 }
 
@@ -251,8 +251,8 @@ func (e *Engine) candidates(d ProgrammeDay) []candidate {
 
 // ReminderKey names a reminder in the ledger. It includes the day's
 // revision: a day that moves is a new day for its reminders.
-func ReminderKey(kind string, moo, day, rev int) string {
-	return fmt.Sprintf("%s/%03d/%d/%d", kind, moo, day, rev)
+func ReminderKey(kind string, vid, day, rev int) string {
+	return fmt.Sprintf("%s/%03d/%d/%d", kind, vid, day, rev)
 }
 
 // MaxPerTick bounds how many programme-day reminders one tick plans, so
@@ -265,13 +265,13 @@ const MaxPerTick = 1000
 // to be sent, by due time. Sending (or skipping) a reminder removes its
 // entry, so a tick reads only what is pending and due.
 type planEntry struct {
-	Key    string    `json:"key"`
-	Kind   string    `json:"kind"`
-	Moo    int       `json:"moo"`
-	Day    int       `json:"day"`
-	Rev    int       `json:"rev"`
-	Due    time.Time `json:"due"`
-	Before time.Time `json:"before"`
+	Key     string    `json:"key"`
+	Kind    string    `json:"kind"`
+	Village int       `json:"village"`
+	Day     int       `json:"day"`
+	Rev     int       `json:"rev"`
+	Due     time.Time `json:"due"`
+	Before  time.Time `json:"before"`
 }
 
 // planKey sorts by due time (UTC, minutes), then by reminder.
@@ -286,7 +286,7 @@ func planKey(due time.Time, key string) string {
 func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 	if old != nil {
 		for _, cand := range e.candidates(*old) {
-			key := ReminderKey(cand.kind, old.Moo, old.Day, old.Rev)
+			key := ReminderKey(cand.kind, old.Village, old.Day, old.Rev)
 			if err := tx.Delete(BucketPlan, planKey(cand.due, key)); err != nil {
 				return err
 			}
@@ -299,14 +299,14 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 		if !now.Before(cand.before) {
 			continue
 		}
-		key := ReminderKey(cand.kind, d.Moo, d.Day, d.Rev)
+		key := ReminderKey(cand.kind, d.Village, d.Day, d.Rev)
 		if done, err := Recorded(tx, key); err != nil || done {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		pe := planEntry{Key: key, Kind: cand.kind, Moo: d.Moo, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
+		pe := planEntry{Key: key, Kind: cand.kind, Village: d.Village, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
 		if err := tx.Put(BucketPlan, planKey(cand.due, key), pe); err != nil {
 			return err
 		}
@@ -366,8 +366,8 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		if now.Before(e.afterQuiet(pe.Due)) {
 			return nil // fell due in quiet hours: waits for the morning
 		}
-		r := Reminder{Key: pe.Key, PlanKey: pkey, Kind: pe.Kind, Moo: pe.Moo, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
-		d, ok, err := GetDay(tx, pe.Moo, pe.Day)
+		r := Reminder{Key: pe.Key, PlanKey: pkey, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
+		d, ok, err := GetDay(tx, pe.Village, pe.Day)
 		if err != nil {
 			return err
 		}
@@ -408,7 +408,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 // selected households (its buttons work out the household from who taps),
 // and for the evening before, the sages' brief.
 func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamIndex) ([]Send, error) {
-	households, err := SelectedHouseholds(c.Tx, d.Moo)
+	households, err := SelectedHouseholds(c.Tx, d.Village)
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +434,7 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	if kind != RemindEvening {
 		return sends, nil
 	}
-	team, err := teams.members(d.Moo)
+	team, err := teams.members(d.Village)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +482,7 @@ func (e *Engine) sendsTo(c *Ctx, users []string, purpose string, replies ...Repl
 // sageBrief tells a village's sages about tomorrow: when, where, and who
 // said they will come so far.
 func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Reply, error) {
-	recs, err := DayAttendance(c.Tx, d.Moo, d.Day)
+	recs, err := DayAttendance(c.Tx, d.Village, d.Day)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -512,7 +512,7 @@ func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Repl
 			{Label: T("reminder.brief.cannot", "N", len(cannot)), Value: join(cannot)},
 			{Label: T("reminder.brief.none", "N", len(none)), Value: join(none)},
 		},
-		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: actionData(actRollCall, "moo", itoa(d.Moo), "day", itoa(d.Day))}},
+		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: actionData(actRollCall, pkVillage, itoa(d.Village), "day", itoa(d.Day))}},
 	}, nil
 }
 
@@ -543,7 +543,7 @@ type teamIndex struct {
 	loaded bool
 }
 
-func (t *teamIndex) members(moo int) ([]Sage, error) {
+func (t *teamIndex) members(vid int) ([]Sage, error) {
 	if !t.loaded {
 		all, err := ListSages(t.tx)
 		if err != nil {
@@ -551,11 +551,11 @@ func (t *teamIndex) members(moo int) ([]Sage, error) {
 		}
 		t.byMoo = map[int][]Sage{}
 		for _, s := range all {
-			if s.TeamMoo != 0 {
-				t.byMoo[s.TeamMoo] = append(t.byMoo[s.TeamMoo], s)
+			if s.TeamVillage != 0 {
+				t.byMoo[s.TeamVillage] = append(t.byMoo[s.TeamVillage], s)
 			}
 		}
 		t.loaded = true
 	}
-	return t.byMoo[moo], nil
+	return t.byMoo[vid], nil
 }

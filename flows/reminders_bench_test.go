@@ -34,14 +34,14 @@ func seedProgramme(b *testing.B, villages, households int) *storage.DB {
 					if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
 						return err
 					}
-					h := flows.Household{ID: id, Moo: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า", Members: 3, Income: 3000,
+					h := flows.Household{ID: id, Village: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า", Members: 3, Income: 3000,
 						IncomeKnown: true, Interested: true, UserID: user, Status: flows.StatusSelected, DedupeKey: id}
 					if err := flows.PutHousehold(tx, h); err != nil {
 						return err
 					}
 				}
 				for day := 1; day <= flows.Days; day++ {
-					d := flows.ProgrammeDay{Moo: moo, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลา"}
+					d := flows.ProgrammeDay{Village: moo, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลา"}
 					if day == flows.StudyVisit {
 						d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์", "วัด", "07:30", "หมวก"
 					}

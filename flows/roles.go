@@ -7,7 +7,7 @@ import "strconv"
 // are approved, whether they lead that team.
 type SageRole struct {
 	SageID   string
-	Moo      int // the village of the sage's team; 0 when on no team
+	Village  int // the village of the sage's team; 0 when on no team
 	Approved bool
 	Lead     bool
 }
@@ -20,9 +20,9 @@ func SageRoleOf(tx Tx, userID string) (SageRole, error) {
 	if err != nil || !ok {
 		return SageRole{}, err
 	}
-	r := SageRole{SageID: strconv.FormatUint(s.ID, 10), Moo: s.TeamMoo, Approved: s.Status == SageApproved}
-	if r.Moo != 0 {
-		v, _, err := GetVillage(tx, r.Moo)
+	r := SageRole{SageID: strconv.FormatUint(s.ID, 10), Village: s.TeamVillage, Approved: s.Status == SageApproved}
+	if r.Village != 0 {
+		v, _, err := GetVillage(tx, r.Village)
 		if err != nil {
 			return r, err
 		}

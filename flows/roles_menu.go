@@ -216,13 +216,13 @@ func (e *Engine) hereToday(c *Ctx) error {
 	if h.Status != StatusSelected {
 		return Invalid("here", "attendance.err.not_selected")
 	}
-	s, err := GetSchedule(c.Tx, h.Moo)
+	s, err := GetSchedule(c.Tx, h.Village)
 	if err != nil {
 		return err
 	}
 	today := c.today()
 	if d := s.DayOn(today); d != nil {
-		return e.actHere(c, url.Values{"moo": {itoa(d.Moo)}, "day": {itoa(d.Day)}, "rev": {itoa(d.Rev)}, "h": {h.ID}})
+		return e.actHere(c, url.Values{pkVillage: {itoa(d.Village)}, "day": {itoa(d.Day)}, "rev": {itoa(d.Rev)}, "h": {h.ID}})
 	}
 	var next *ProgrammeDay
 	for _, d := range s {

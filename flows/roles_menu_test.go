@@ -257,7 +257,7 @@ func TestHereFromMenu(t *testing.T) {
 			var a flows.Attendance
 			_ = r.db.View(func(tx flows.Tx) error {
 				var err error
-				a, err = flows.GetAttendance(tx, h.Moo, 1, h.ID)
+				a, err = flows.GetAttendance(tx, h.Village, 1, h.ID)
 				return err
 			})
 			if got := a.Presence == flows.PresenceHere; got != tt.recorded {

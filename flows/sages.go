@@ -62,11 +62,14 @@ type Decision struct {
 // user, stored under the LINE user id; ID is the registry number people
 // see and buttons carry.
 type Sage struct {
-	ID       uint64 `json:"id"`
-	UserID   string `json:"userId"`
-	Name     string `json:"name"`
-	Phone    string `json:"phone"` // national form, digits only (locales.ParsePhone)
-	Moo      int    `json:"moo"`   // the sage's village number
+	ID     uint64 `json:"id"`
+	UserID string `json:"userId"`
+	Name   string `json:"name"`
+	Phone  string `json:"phone"` // national form, digits only (locales.ParsePhone)
+	// Moo and Tambon are the sage's home village (หมู่ and ตำบล): a
+	// place of the district, not of a round.
+	Moo      int    `json:"moo"`
+	Tambon   string `json:"tambon,omitempty"`
 	Category string `json:"category"`
 	Skill    string `json:"skill"`
 	Years    int    `json:"years"`
@@ -82,10 +85,10 @@ type Sage struct {
 	ConsentAt      time.Time `json:"consentAt"`
 	ConsentVersion string    `json:"consentVersion"`
 
-	// TeamMoo is the village whose team the sage is on, 0 for none. A
+	// TeamVillage is the village whose team the sage is on, 0 for none. A
 	// village's lead (Village.LeadSageID) is on that village's team.
-	TeamMoo   int       `json:"teamMoo,omitempty"`
-	TeamSince time.Time `json:"teamSince,omitzero"`
+	TeamVillage int       `json:"teamVillage,omitempty"`
+	TeamSince   time.Time `json:"teamSince,omitzero"`
 
 	Registered time.Time `json:"registered"`
 	Updated    time.Time `json:"updated"`
@@ -273,7 +276,7 @@ func (e *Engine) sageForm() *Form {
 				},
 				Show: func(_ *Ctx, v string) Msg { return Raw(locales.FormatPhone(v)) },
 			},
-			villageQuestion("moo", T("sage.moo.ask"), T("sage.moo.help"), T("sage.moo.label")),
+			villageQuestion("village", T("sage.moo.ask"), T("sage.moo.help"), T("sage.moo.label")),
 			{
 				Field: "category", Ask: T("sage.category.ask"), Help: T("sage.category.help"), Label: T("sage.category.label"),
 				Choices: func(*Ctx, Answers) ([]Choice, error) {
@@ -327,81 +330,6 @@ func categoryMsg(cat string) Msg {
 	return T("sage.cat." + cat + ".label")
 }
 
-// villageQuestion asks for a village: one button per village, or typed as
-// "หมู่ 5", "ม.5", "5" or the village's name.
-func villageQuestion(field string, ask, help, label Msg) Question {
-	return Question{
-		Field: field, Ask: ask, Help: help, Label: label,
-		Choices: func(c *Ctx, _ Answers) ([]Choice, error) {
-			vs, err := ListVillages(c.Tx)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]Choice, 0, len(vs))
-			for _, v := range vs {
-				out = append(out, Choice{Value: strconv.Itoa(v.Moo), Label: T("sage.village.btn", "Moo", v.Moo, "Name", v.Name)})
-			}
-			return out, nil
-		},
-		Parse: parseVillage,
-		Show:  showVillage,
-	}
-}
-
-// parseVillage reads a typed village: its number in any of the usual
-// forms, or its name. An unknown one gets a hint listing the numbers.
-func parseVillage(c *Ctx, _ Answers, text string) (string, *Msg) {
-	vs, err := ListVillages(c.Tx)
-	if err != nil || len(vs) == 0 {
-		return "", hint("sage.no_villages")
-	}
-	if n, ok := locales.ParseMoo(text); ok {
-		for _, v := range vs {
-			if v.Moo == n {
-				return strconv.Itoa(n), nil
-			}
-		}
-	}
-	typed := locales.MatchCommand(text)
-	found := -1
-	for _, v := range vs {
-		name := locales.MatchCommand(v.Name)
-		if typed == "" || name == "" {
-			continue
-		}
-		if typed == name || strings.HasSuffix(typed, name) || strings.HasSuffix(name, typed) && len([]rune(typed)) >= 3 {
-			if found >= 0 && found != v.Moo {
-				found = -2 // two villages match: ask for the number
-				break
-			}
-			found = v.Moo
-		}
-	}
-	if found > 0 {
-		return strconv.Itoa(found), nil
-	}
-	nums := make([]string, 0, len(vs))
-	for _, v := range vs {
-		nums = append(nums, strconv.Itoa(v.Moo))
-	}
-	m := T("sage.moo.hint", "List", strings.Join(nums, ", "))
-	return "", &m
-}
-
-// showVillage renders a village number as "หมู่ 5 บ้านโนนสูง".
-func showVillage(c *Ctx, value string) Msg {
-	n, _ := strconv.Atoi(value)
-	return villageMsg(c.Tx, n)
-}
-
-func villageMsg(tx Tx, moo int) Msg {
-	v, ok, err := GetVillage(tx, moo)
-	if err != nil || !ok {
-		return T("sage.village.moo", "Moo", moo)
-	}
-	return T("sage.village.show", "Moo", moo, "Name", v.Name)
-}
-
 // beginSageForm refuses when there are no villages yet, and fills in the
 // stored record when the user already registered (an edit). Consent given
 // to the current notice is kept; a changed notice is asked again.
@@ -417,7 +345,10 @@ func (e *Engine) beginSageForm(c *Ctx, a Answers) error {
 	if err != nil || !ok {
 		return err
 	}
-	a["name"], a["phone"], a["moo"] = s.Name, s.Phone, strconv.Itoa(s.Moo)
+	a["name"], a["phone"] = s.Name, s.Phone
+	if v, ok := placeVillage(c.Tx, s.Moo, s.Tambon); ok && v.Round == currentRoundID(c.Tx) {
+		a["village"] = villageValue(v.ID)
+	}
 	a["category"], a["skill"], a["years"] = s.Category, s.Skill, strconv.Itoa(s.Years)
 	if s.ConsentVersion == SageNoticeVersion && !s.ConsentAt.IsZero() {
 		a["consent_at"] = s.ConsentAt.UTC().Format(time.RFC3339)
@@ -482,17 +413,14 @@ func (e *Engine) saveSage(c *Ctx, a Answers) error {
 		}
 		s = Sage{ID: id, UserID: c.In.UserID, Status: SagePending, Registered: c.Now}
 	}
-	moo, err := strconv.Atoi(a["moo"])
+	home, ok, err := GetVillage(c.Tx, villageID(a["village"]))
 	if err != nil {
-		return Invalid("save sage", "sage.moo.hint_short")
-	}
-	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
 		return err
 	} else if !ok {
 		return Invalid("save sage", "sage.moo.hint_short")
 	}
 	years, _ := strconv.Atoi(a["years"])
-	s.Name, s.Phone, s.Moo = a["name"], a["phone"], moo
+	s.Name, s.Phone, s.Moo, s.Tambon = a["name"], a["phone"], home.Moo, home.Tambon
 	s.Category, s.Skill, s.Years = a["category"], a["skill"], years
 	if at, err := time.Parse(time.RFC3339, a["consent_at"]); err == nil {
 		s.ConsentAt, s.ConsentVersion = at, a["consent_version"]
@@ -555,7 +483,7 @@ func (e *Engine) sageFields(c *Ctx, s Sage) ([]Field, error) {
 	return []Field{
 		{Label: T("sage.name.label"), Value: Raw(s.Name)},
 		{Label: T("sage.phone.label"), Value: Raw(locales.FormatPhone(s.Phone))},
-		{Label: T("sage.moo.label"), Value: villageMsg(c.Tx, s.Moo)},
+		{Label: T("sage.moo.label"), Value: placeMsg(c.Tx, s.Moo, s.Tambon)},
 		{Label: T("sage.category.label"), Value: categoryMsg(s.Category)},
 		{Label: T("sage.skill.label"), Value: Raw(s.Skill)},
 		{Label: T("sage.years.label"), Value: T("sage.years.show", "Count", locales.Number(s.Years))},
@@ -577,17 +505,17 @@ func statusMsg(st SageStatus) Msg {
 
 // teamMsg says which team a sage is on: none, a member, or the lead.
 func teamMsg(tx Tx, s Sage) (Msg, error) {
-	if s.TeamMoo == 0 {
+	if s.TeamVillage == 0 {
 		return T("sage.team.none"), nil
 	}
-	v, _, err := GetVillage(tx, s.TeamMoo)
+	v, _, err := GetVillage(tx, s.TeamVillage)
 	if err != nil {
 		return Msg{}, err
 	}
 	if v.LeadSageID == s.UserID {
-		return T("sage.team.lead", "Moo", s.TeamMoo), nil
+		return T("sage.team.lead", "Moo", s.TeamVillage), nil
 	}
-	return T("sage.team.member", "Moo", s.TeamMoo), nil
+	return T("sage.team.member", "Moo", s.TeamVillage), nil
 }
 
 // ownSageCard is a sage's own record, with edit (and team) buttons.
@@ -598,7 +526,7 @@ func (e *Engine) ownSageCard(c *Ctx, s Sage) (Reply, error) {
 	}
 	title := T("sage.card.own_title")
 	buttons := []Action{actionButton("sage.btn.edit", actSageEdit)}
-	if s.TeamMoo != 0 {
+	if s.TeamVillage != 0 {
 		buttons = append(buttons, actionButton("team.btn.view", actTeamView))
 	}
 	return Reply{Style: StyleCard, Title: &title, Text: T("sage.card.own_text"), Fields: fields, Buttons: buttons}, nil
@@ -719,14 +647,16 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 		return c.pushTo(s.UserID, "approval", Text(T("sage.push.rejected", "Name", first)))
 	}
 	reply := Text(T("sage.decide.approved", "Name", first))
-	if vill, ok, err := GetVillage(c.Tx, s.Moo); err != nil {
+	cur, err := CurrentRound(c.Tx)
+	if err != nil {
 		return err
-	} else if ok && vill.LeadSageID == "" {
-		// A village without a lead: offer this sage at once.
-		reply.Text = T("sage.decide.approved_no_lead", "Name", first, "Moo", s.Moo)
+	}
+	if vill, ok := placeVillage(c.Tx, s.Moo, s.Tambon); ok && vill.Round == cur.ID && vill.LeadSageID == "" {
+		// A village of this round without a lead: offer this sage at once.
+		reply.Text = T("sage.decide.approved_no_lead", "Name", first, "Village", VillageName(c.Tx, vill).Ref())
 		label := T("team.btn.make_lead")
 		reply.Buttons = []Action{{Label: label, Say: &label, Data: actionData(actTeamSetLead,
-			pkMoo, strconv.Itoa(s.Moo), pkID, strconv.FormatUint(s.ID, 10), pkOld, "")}}
+			pkVillage, strconv.Itoa(vill.ID), pkID, strconv.FormatUint(s.ID, 10), pkOld, "")}}
 	}
 	c.Say(reply)
 	replies := []Reply{Text(T("sage.push.approved", "Name", first))}
@@ -738,7 +668,7 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 			return err
 		} else if found && inv.Open(c.Now) {
 			label := T("team.btn.join")
-			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Moo", inv.Moo), Buttons: []Action{
+			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Moo", inv.Village), Buttons: []Action{
 				{Label: label, Say: &label, Data: actionData(actTeamJoin, pkCode, inv.Code)},
 			}})
 		}
@@ -829,7 +759,7 @@ func (e *Engine) registry(c *Ctx, page int) error {
 		default:
 			rejected++
 		}
-		if s.TeamMoo != 0 {
+		if s.TeamVillage != 0 {
 			onTeam++
 		}
 	}
@@ -841,7 +771,7 @@ func (e *Engine) registry(c *Ctx, page int) error {
 		}
 		fields = append(fields, Field{
 			Label: T("sage.registry.row", "ID", strconv.FormatUint(s.ID, 10), "Name", s.Name),
-			Value: T("sage.registry.row_value", "Village", villageMsg(c.Tx, s.Moo).Ref(), "Status", statusMsg(s.Status).Ref(),
+			Value: T("sage.registry.row_value", "Village", placeMsg(c.Tx, s.Moo, s.Tambon).Ref(), "Status", statusMsg(s.Status).Ref(),
 				"Team", team.Ref(), "Phone", locales.FormatPhone(s.Phone)),
 		})
 	}
@@ -919,7 +849,7 @@ func (e *Engine) eraseSage(c *Ctx) (bool, error) {
 	for _, v := range vs {
 		if v.LeadSageID == me {
 			v.LeadSageID, v.Updated = "", c.Now
-			if err := c.Tx.Put(BucketVillages, VillageKey(v.Moo), v); err != nil {
+			if err := c.Tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
 				return false, err
 			}
 		}

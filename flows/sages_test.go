@@ -528,7 +528,7 @@ func TestSageOfficerOnlyRefusals(t *testing.T) {
 			if len(out.Pushes) != 0 {
 				t.Errorf("got %d pushes, want none", len(out.Pushes))
 			}
-			if got := r.mustSage("Usage"); got.Status != flows.SagePending || got.Decision != nil || got.TeamMoo != 0 {
+			if got := r.mustSage("Usage"); got.Status != flows.SagePending || got.Decision != nil || got.TeamVillage != 0 {
 				t.Errorf("record changed: %+v", got)
 			}
 			if v := r.villageRec(5); v.LeadSageID != "" {

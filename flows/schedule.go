@@ -21,12 +21,12 @@ const (
 
 // ProgrammeDay is one of a village's five days.
 type ProgrammeDay struct {
-	Moo   int    `json:"moo"`
-	Day   int    `json:"day"`
-	Date  string `json:"date"`  // "2006-01-02" in the programme's time zone
-	Start string `json:"start"` // "15:04"
-	End   string `json:"end"`
-	Place string `json:"place"`
+	Village int    `json:"village"`
+	Day     int    `json:"day"`
+	Date    string `json:"date"`  // "2006-01-02" in the programme's time zone
+	Start   string `json:"start"` // "15:04"
+	End     string `json:"end"`
+	Place   string `json:"place"`
 	// The study visit (day 4) also has where it goes, where and when the
 	// group meets, and what to bring.
 	Destination  string `json:"destination,omitempty"`
@@ -41,10 +41,10 @@ type ProgrammeDay struct {
 }
 
 // DayKey is the store key of a village's day.
-func DayKey(moo, day int) string { return fmt.Sprintf("%03d/%d", moo, day) }
+func DayKey(vid, day int) string { return fmt.Sprintf("%03d/%d", vid, day) }
 
 // revKey names the counter of a day's last revision.
-func revKey(moo, day int) string { return "dayrev/" + DayKey(moo, day) }
+func revKey(vid, day int) string { return "dayrev/" + DayKey(vid, day) }
 
 // StartsAt is when the day starts, in loc.
 func (d ProgrammeDay) StartsAt(loc *time.Location) time.Time {
@@ -78,11 +78,11 @@ func (d ProgrammeDay) same(o ProgrammeDay) bool {
 type Schedule [Days]*ProgrammeDay
 
 // GetSchedule reads a village's days.
-func GetSchedule(tx Tx, moo int) (Schedule, error) {
+func GetSchedule(tx Tx, vid int) (Schedule, error) {
 	var s Schedule
 	for day := 1; day <= Days; day++ {
 		var d ProgrammeDay
-		ok, err := tx.Get(BucketDays, DayKey(moo, day), &d)
+		ok, err := tx.Get(BucketDays, DayKey(vid, day), &d)
 		if err != nil {
 			return s, err
 		}
@@ -94,9 +94,9 @@ func GetSchedule(tx Tx, moo int) (Schedule, error) {
 }
 
 // GetDay reads one day of a village.
-func GetDay(tx Tx, moo, day int) (ProgrammeDay, bool, error) {
+func GetDay(tx Tx, vid, day int) (ProgrammeDay, bool, error) {
 	var d ProgrammeDay
-	ok, err := tx.Get(BucketDays, DayKey(moo, day), &d)
+	ok, err := tx.Get(BucketDays, DayKey(vid, day), &d)
 	return d, ok, err
 }
 
@@ -173,7 +173,7 @@ func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPa
 	if key := checkDay(d); key != "" {
 		return false, Invalid("set day", key)
 	}
-	if _, ok, err := GetVillage(tx, d.Moo); err != nil {
+	if _, ok, err := GetVillage(tx, d.Village); err != nil {
 		return false, err
 	} else if !ok {
 		return false, NotFound("set day", "schedule.err.no_village")
@@ -181,7 +181,7 @@ func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPa
 	if !allowPast && d.Date < now.Format("2006-01-02") {
 		return false, Invalid("set day", "schedule.err.past")
 	}
-	s, err := GetSchedule(tx, d.Moo)
+	s, err := GetSchedule(tx, d.Village)
 	if err != nil {
 		return false, err
 	}
@@ -195,7 +195,7 @@ func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPa
 // storeDay writes a checked day, giving it a new revision when it changed
 // and clearing its households' answers about coming when it moved.
 func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err error) {
-	old, existed, err := GetDay(tx, d.Moo, d.Day)
+	old, existed, err := GetDay(tx, d.Village, d.Day)
 	if err != nil {
 		return false, err
 	}
@@ -208,15 +208,15 @@ func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (move
 	// Revisions never repeat, even for a day cancelled and set again: a
 	// card or a ledger entry of an old version must not pass for the new.
 	var last PushCount
-	if _, err := tx.Get(BucketCounters, revKey(d.Moo, d.Day), &last); err != nil {
+	if _, err := tx.Get(BucketCounters, revKey(d.Village, d.Day), &last); err != nil {
 		return false, err
 	}
 	d.Rev = int(max(last.N, int64(old.Rev))) + 1
-	if err := tx.Put(BucketCounters, revKey(d.Moo, d.Day), PushCount{N: int64(d.Rev)}); err != nil {
+	if err := tx.Put(BucketCounters, revKey(d.Village, d.Day), PushCount{N: int64(d.Rev)}); err != nil {
 		return false, err
 	}
 	d.Updated, d.UpdatedBy = now, by
-	if err := tx.Put(BucketDays, DayKey(d.Moo, d.Day), d); err != nil {
+	if err := tx.Put(BucketDays, DayKey(d.Village, d.Day), d); err != nil {
 		return false, err
 	}
 	var prev *ProgrammeDay
@@ -227,7 +227,7 @@ func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (move
 		return false, err
 	}
 	if moved {
-		if err := clearIntents(tx, d.Moo, d.Day, now); err != nil {
+		if err := clearIntents(tx, d.Village, d.Day, now); err != nil {
 			return false, err
 		}
 	}
@@ -239,6 +239,8 @@ var scheduleColumns = importColumns{
 	Known: "schedule.import.columns",
 	Cols: []importColumn{
 		{Name: "moo", Aliases: []string{"หมู่ที่", "หมู่"}, Label: "schedule.col.moo", Required: true},
+		// The ตำบล is needed only where two villages share a หมู่ number.
+		{Name: "tambon", Aliases: []string{"ตำบล", "subdistrict", "sub-district"}, Label: "village.q.tambon.label"},
 		{Name: "day", Aliases: []string{"วันอบรม", "วันที่อบรม"}, Label: "schedule.col.day", Required: true},
 		{Name: "date", Aliases: []string{"วันที่"}, Label: "schedule.col.date", Required: true},
 		{Name: "start", Aliases: []string{"เริ่ม", "เวลาเริ่ม"}, Label: "schedule.col.start", Required: true},
@@ -252,7 +254,9 @@ var scheduleColumns = importColumns{
 }
 
 // ImportSchedule reads a schedule CSV (columns moo, day, date, start, end,
-// place, and for day 4 destination, meeting_point, departure, bring) and
+// place, and for day 4 destination, meeting_point, departure, bring; a
+// tambon column names the ตำบล, needed where two villages of the current
+// round share a หมู่ number) and
 // sets every day in it, or nothing when any row is bad. Dates may be
 // "2026-12-07" or Thai "7/12/2569". A date in the past is refused unless
 // allowPast (an officer correcting the record).
@@ -267,7 +271,6 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 	}
 	var days []parsed
 	seen := map[string]int{}
-	villages := map[int]bool{}
 	for _, row := range rows {
 		bad := func(key string, kv ...any) {
 			problems = append(problems, LineError{Line: row.Line, Problem: T(key, kv...)})
@@ -278,28 +281,34 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 			bad("schedule.import.bad_moo", "Value", v["moo"])
 			continue
 		}
-		if _, found := villages[moo]; !found {
-			_, exists, err := GetVillage(tx, moo)
-			if err != nil {
-				return ImportReport{}, err
-			}
-			villages[moo] = exists
+		tambon := strings.TrimSpace(v["tambon"])
+		found, err := FindVillages(tx, moo, tambon)
+		if err != nil {
+			return ImportReport{}, err
 		}
-		if !villages[moo] {
+		switch {
+		case len(found) == 0 && tambon != "":
+			bad("schedule.import.no_village_tambon", "Moo", moo, "Tambon", tambon)
+			continue
+		case len(found) == 0:
 			bad("schedule.import.no_village", "Moo", moo)
 			continue
+		case len(found) > 1:
+			bad("schedule.import.which_tambon", "Moo", moo)
+			continue
 		}
+		vid := found[0].ID
 		day, err := strconv.Atoi(strings.TrimSpace(locales.NormalizeDigits(v["day"])))
 		if err != nil || day < 1 || day > Days {
 			bad("schedule.import.bad_day", "Value", v["day"])
 			continue
 		}
-		if first, dup := seen[DayKey(moo, day)]; dup {
+		if first, dup := seen[DayKey(vid, day)]; dup {
 			bad("schedule.import.duplicate", "Moo", moo, "Day", day, "Line", first)
 			continue
 		}
-		seen[DayKey(moo, day)] = row.Line
-		d := ProgrammeDay{Moo: moo, Day: day, Place: strings.TrimSpace(v["place"]),
+		seen[DayKey(vid, day)] = row.Line
+		d := ProgrammeDay{Village: vid, Day: day, Place: strings.TrimSpace(v["place"]),
 			Destination: strings.TrimSpace(v["destination"]), MeetingPoint: strings.TrimSpace(v["meeting_point"]),
 			Bring: strings.TrimSpace(v["bring"])}
 		if d.Date, ok = locales.ParseDate(v["date"]); !ok {
@@ -334,28 +343,28 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 	// already stored that the file does not change.
 	byVillage := map[int]Schedule{}
 	for _, p := range days {
-		s, ok := byVillage[p.day.Moo]
+		s, ok := byVillage[p.day.Village]
 		if !ok {
-			if s, err = GetSchedule(tx, p.day.Moo); err != nil {
+			if s, err = GetSchedule(tx, p.day.Village); err != nil {
 				return ImportReport{}, err
 			}
 		}
 		d := p.day
 		s[d.Day-1] = &d
-		byVillage[p.day.Moo] = s
+		byVillage[p.day.Village] = s
 	}
 	// Every pair out of order is reported, on the file's line of the later
 	// day, or of the earlier when only that one is in the file.
 	lineOf := map[string]int{}
 	for _, p := range days {
-		lineOf[DayKey(p.day.Moo, p.day.Day)] = p.line
+		lineOf[DayKey(p.day.Village, p.day.Day)] = p.line
 	}
 	reported := map[int]bool{}
-	for moo, s := range byVillage {
+	for vid, s := range byVillage {
 		for _, pair := range outOfOrder(s) {
-			line := lineOf[DayKey(moo, pair[1])]
+			line := lineOf[DayKey(vid, pair[1])]
 			if line == 0 {
-				line = lineOf[DayKey(moo, pair[0])]
+				line = lineOf[DayKey(vid, pair[0])]
 			}
 			if line != 0 && !reported[line] {
 				reported[line] = true
@@ -369,7 +378,7 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 	}
 	var rep ImportReport
 	for _, p := range days {
-		old, existed, err := GetDay(tx, p.day.Moo, p.day.Day)
+		old, existed, err := GetDay(tx, p.day.Village, p.day.Day)
 		if err != nil {
 			return rep, err
 		}
@@ -387,4 +396,18 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 		}
 	}
 	return rep, nil
+}
+
+// villageStarted reports whether the village's day 1 has begun at now:
+// from then on its week is under way (no promotion from the waitlist).
+func villageStarted(tx Tx, village int, now time.Time) bool {
+	d, ok, err := GetDay(tx, village, 1)
+	return err == nil && ok && !now.Before(d.StartsAt(now.Location()))
+}
+
+// villageFinished reports whether the village's day 5 has ended at now:
+// its week is over (applications closed, households completed).
+func villageFinished(tx Tx, village int, now time.Time) bool {
+	d, ok, err := GetDay(tx, village, Days)
+	return err == nil && ok && !now.Before(d.EndsAt(now.Location()))
 }

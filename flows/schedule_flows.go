@@ -15,7 +15,7 @@ const (
 	actSchedV    = "sch.v"      // show a village's schedule (officers)
 	actSetDay    = "sch.set"    // start setting one day
 	actCancelDay = "sch.cancel" // cancel one day (after a yes)
-	ansMoo       = "_moo"
+	ansVillage   = "_village"
 	ansDay       = "_day"
 	ansPastYes   = "yes"
 )
@@ -32,8 +32,8 @@ func (e *Engine) registerSchedule() {
 		Name:  formDay,
 		Title: T("schedule.form.title"),
 		TitleFor: func(c *Ctx, a Answers) Msg {
-			v, _, _ := GetVillage(c.Tx, atoi(a[ansMoo]))
-			return T("schedule.form.title_for", "Day", atoi(a[ansDay]), "Moo", v.Moo, "Name", v.Name)
+			v, _, _ := GetVillage(c.Tx, atoi(a[ansVillage]))
+			return T("schedule.form.title_for", "Day", atoi(a[ansDay]), "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 		},
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "set day") },
 		Questions: []Question{
@@ -111,31 +111,31 @@ func (e *Engine) mySchedule(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	moo := h.Moo
+	vid := h.Village
 	if !isHousehold {
 		role, err := SageRoleOf(c.Tx, c.In.UserID)
 		if err != nil {
 			return err
 		}
-		moo = role.Moo
-		if moo == 0 {
+		vid = role.Village
+		if vid == 0 {
 			if s, ok, err := GetSage(c.Tx, c.In.UserID); err != nil {
 				return err
-			} else if ok {
-				moo = s.Moo
+			} else if v, found := placeVillage(c.Tx, s.Moo, s.Tambon); ok && found {
+				vid = v.ID
 			}
 		}
 	}
-	if moo == 0 {
+	if vid == 0 {
 		c.Say(Text(T("schedule.none_for_you"), e.mainMenu(c)...))
 		return nil
 	}
-	if err := e.showSchedule(c, moo, false); err != nil {
+	if err := e.showSchedule(c, vid, false); err != nil {
 		return err
 	}
 	if isHousehold && h.Status == StatusSelected {
 		// The card for today or the next day, with its buttons.
-		s, err := GetSchedule(c.Tx, moo)
+		s, err := GetSchedule(c.Tx, vid)
 		if err != nil {
 			return err
 		}
@@ -151,15 +151,15 @@ func (e *Engine) mySchedule(c *Ctx) error {
 
 // showSchedule says a village's days as a card; officers get buttons to
 // set each day.
-func (e *Engine) showSchedule(c *Ctx, moo int, editable bool) error {
-	v, ok, err := GetVillage(c.Tx, moo)
+func (e *Engine) showSchedule(c *Ctx, vid int, editable bool) error {
+	v, ok, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return NotFound("schedule", "schedule.err.no_village")
 	}
-	s, err := GetSchedule(c.Tx, moo)
+	s, err := GetSchedule(c.Tx, vid)
 	if err != nil {
 		return err
 	}
@@ -176,13 +176,13 @@ func (e *Engine) showSchedule(c *Ctx, moo int, editable bool) error {
 				"Kind", T("schedule.kind."+itoa(i+1)).Ref())})
 		}
 		if editable {
-			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: actionData(actSetDay, "moo", itoa(moo), "day", itoa(i+1))})
+			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: actionData(actSetDay, pkVillage, itoa(vid), "day", itoa(i+1))})
 		}
 	}
 	if editable && slices.ContainsFunc(s[:], func(d *ProgrammeDay) bool { return d != nil }) {
-		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: actionData(actCancelDay, "moo", itoa(moo))})
+		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: actionData(actCancelDay, pkVillage, itoa(vid))})
 	}
-	title := T("schedule.title", "Moo", v.Moo, "Name", v.Name)
+	title := T("schedule.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons})
 	return nil
 }
@@ -194,8 +194,8 @@ func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
 	if err := requireOfficer(c, "cancel day"); err != nil {
 		return err
 	}
-	moo := atoi(v.Get("moo"))
-	s, err := GetSchedule(c.Tx, moo)
+	vid := postVillage(v)
+	s, err := GetSchedule(c.Tx, vid)
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
 		for _, d := range s {
 			if d != nil {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
-					Data: actionData(actCancelDay, "moo", itoa(moo), "day", itoa(d.Day))})
+					Data: actionData(actCancelDay, pkVillage, itoa(vid), "day", itoa(d.Day))})
 			}
 		}
 		if len(acts) == 0 {
@@ -220,29 +220,29 @@ func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
 	d := *s[day-1]
 	if v.Get("ok") != "1" {
 		c.Say(Reply{Style: StyleConfirm, Text: T("schedule.cancel.confirm", "Day", dayMsg(c, d).Ref()), Buttons: []Action{
-			{Label: T("conv.btn.yes"), Data: actionData(actCancelDay, "moo", itoa(moo), "day", itoa(day), "rev", itoa(d.Rev), "ok", "1")},
-			{Label: T("conv.btn.no"), Data: actionData(actSchedV, "moo", itoa(moo))},
+			{Label: T("conv.btn.yes"), Data: actionData(actCancelDay, pkVillage, itoa(vid), "day", itoa(day), "rev", itoa(d.Rev), "ok", "1")},
+			{Label: T("conv.btn.no"), Data: actionData(actSchedV, pkVillage, itoa(vid))},
 		}})
 		return nil
 	}
 	if v.Get("rev") != itoa(d.Rev) {
 		c.Say(Text(T("schedule.cancel.changed")))
-		return e.showSchedule(c, moo, true)
+		return e.showSchedule(c, vid, true)
 	}
 	if err := e.cancelDay(c, d); err != nil {
 		return err
 	}
 	c.Say(Text(T("schedule.cancel.done", "Day", dayMsg(c, d).Ref())))
-	return e.showSchedule(c, moo, true)
+	return e.showSchedule(c, vid, true)
 }
 
 // cancelDay removes a day and its plan, keeps its answers in history, and
 // tells the village's selected households and its sages.
 func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
-	if err := clearDay(c.Tx, d.Moo, d.Day, c.Now); err != nil {
+	if err := clearDay(c.Tx, d.Village, d.Day, c.Now); err != nil {
 		return err
 	}
-	if err := c.Tx.Delete(BucketDays, DayKey(d.Moo, d.Day)); err != nil {
+	if err := c.Tx.Delete(BucketDays, DayKey(d.Village, d.Day)); err != nil {
 		return err
 	}
 	if err := e.planDay(c.Tx, &d, nil, c.Now); err != nil {
@@ -252,7 +252,7 @@ func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 		return nil // a correction of the past: nobody to warn
 	}
 	notice := Text(T("schedule.cancel.notice", "Day", dayMsg(c, d).Ref()))
-	households, err := SelectedHouseholds(c.Tx, d.Moo)
+	households, err := SelectedHouseholds(c.Tx, d.Village)
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 			}
 		}
 	}
-	team, err := TeamMembers(c.Tx, d.Moo)
+	team, err := TeamMembers(c.Tx, d.Village)
 	if err != nil {
 		return err
 	}
@@ -281,11 +281,11 @@ func (e *Engine) actScheduleVillage(c *Ctx, v url.Values) error {
 	if err := requireOfficer(c, "schedule"); err != nil {
 		return err
 	}
-	moo := atoi(v.Get("moo"))
-	if moo == 0 {
+	vid := postVillage(v)
+	if vid == 0 {
 		return chooseVillage(c, T("schedule.which_village"), actSchedV)
 	}
-	return e.showSchedule(c, moo, true)
+	return e.showSchedule(c, vid, true)
 }
 
 // actSetDay starts the form for one day, prefilled with what is set.
@@ -293,14 +293,14 @@ func (e *Engine) actSetDay(c *Ctx, v url.Values) error {
 	if err := requireOfficer(c, "set day"); err != nil {
 		return err
 	}
-	moo, day := atoi(v.Get("moo")), atoi(v.Get("day"))
-	if _, ok, err := GetVillage(c.Tx, moo); err != nil {
+	vid, day := postVillage(v), atoi(v.Get("day"))
+	if _, ok, err := GetVillage(c.Tx, vid); err != nil {
 		return err
 	} else if !ok || day < 1 || day > Days {
 		return NotFound("set day", "schedule.err.no_village")
 	}
-	a := Answers{ansMoo: itoa(moo), ansDay: itoa(day), "_today": c.today()}
-	if d, ok, err := GetDay(c.Tx, moo, day); err != nil {
+	a := Answers{ansVillage: itoa(vid), ansDay: itoa(day), "_today": c.today()}
+	if d, ok, err := GetDay(c.Tx, vid, day); err != nil {
 		return err
 	} else if ok {
 		a["date"], a["start"], a["end"], a["place"] = d.Date, d.Start, d.End, d.Place
@@ -321,7 +321,7 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 		a["_today"] = c.today()
 		return Invalid("set day", "schedule.err.past")
 	}
-	d := ProgrammeDay{Moo: atoi(a[ansMoo]), Day: atoi(a[ansDay]), Date: a["date"], Start: a["start"], End: a["end"], Place: a["place"]}
+	d := ProgrammeDay{Village: atoi(a[ansVillage]), Day: atoi(a[ansDay]), Date: a["date"], Start: a["start"], End: a["end"], Place: a["place"]}
 	if d.Day == StudyVisit {
 		d.Destination, d.MeetingPoint, d.Departure, d.Bring = a["destination"], a["meeting"], a["departure"], a["bring"]
 	}
@@ -334,5 +334,5 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 		key = "schedule.saved_moved"
 	}
 	c.Say(Text(T(key, "Day", d.Day)))
-	return e.showSchedule(c, d.Moo, true)
+	return e.showSchedule(c, d.Village, true)
 }

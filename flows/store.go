@@ -46,6 +46,7 @@ var Buckets = []string{
 	BucketDemo,
 	BucketRichMenus,
 	BucketDownloads,
+	BucketRounds,
 }
 
 // Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
@@ -60,7 +61,8 @@ const (
 	BucketUsers         = "users"         // User by LINE user id
 	BucketGroups        = "groups"        // Group by LINE group id
 	BucketConversations = "conversations" // Conversation by LINE user id
-	BucketVillages      = "villages"      // Village by VillageKey
+	BucketVillages      = "villages"      // Village by VillageKey (its id)
+	BucketRounds        = "rounds"        // Round by roundKey; "current" → the current round's id
 	BucketOfficerCodes  = "officercodes"  // OfficerCode by its code
 	// Households by id; indexes by dedupe key, by the head's LINE user id,
 	// and by the link code a sage hands to a head without LINE.

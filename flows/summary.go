@@ -72,7 +72,11 @@ type VillageProgress struct {
 
 // Digest is what the officers' daily summary reports.
 type Digest struct {
-	At               time.Time
+	At time.Time
+	// Round is the round summarised; Villages are its villages (they name
+	// one another: two หมู่ 1 are told apart by their ตำบล).
+	Round            Round
+	Villages         []Village
 	Active           []VillageToday
 	Pending          int // sage registrations waiting for approval
 	NewApplications  int // households applied in the last day
@@ -93,13 +97,18 @@ func (d Digest) HasNews() bool {
 func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 	now = now.In(e.cfg.Location)
 	d := Digest{At: now}
+	var err error
 	today := now.Format("2006-01-02")
 	tomorrow := now.AddDate(0, 0, 1).Format("2006-01-02")
 	soon := now.AddDate(0, 0, e.cfg.Reminders.HeadcountDays).Format("2006-01-02")
-	villages, err := ListVillages(tx)
+	if d.Round, err = CurrentRound(tx); err != nil {
+		return d, err
+	}
+	villages, err := RoundVillages(tx, d.Round.ID)
 	if err != nil {
 		return d, err
 	}
+	d.Villages = villages
 	sages, err := ListSages(tx)
 	if err != nil {
 		return d, err
@@ -108,10 +117,14 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 	approved, team := map[int]int{}, map[int]int{}
 	for _, s := range sages {
 		if s.Status == SageApproved {
-			approved[s.Moo]++
+			for _, v := range villages {
+				if v.SamePlace(s.Moo, s.Tambon) {
+					approved[v.ID]++
+				}
+			}
 		}
-		if s.TeamMoo != 0 {
-			team[s.TeamMoo]++
+		if s.TeamVillage != 0 {
+			team[s.TeamVillage]++
 		}
 		if s.Status == SagePending {
 			d.Pending++
@@ -121,7 +134,7 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 		}
 	}
 	for _, v := range villages {
-		m, err := AttendanceMatrix(tx, v.Moo)
+		m, err := AttendanceMatrix(tx, v.ID)
 		if err != nil {
 			return d, err
 		}
@@ -143,8 +156,8 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 		if vt.Today != nil || vt.Tomorrow != nil {
 			d.Active = append(d.Active, vt)
 		}
-		p := VillageProgress{Village: v, Sages: approved[v.Moo], Team: team[v.Moo]}
-		all, err := VillageHouseholds(tx, v.Moo)
+		p := VillageProgress{Village: v, Sages: approved[v.ID], Team: team[v.ID]}
+		all, err := VillageHouseholds(tx, v.ID)
 		if err != nil {
 			return d, err
 		}
@@ -186,7 +199,7 @@ func SummaryReplies(d Digest) []Reply {
 	date := locales.DateYear(d.At)
 	var active []Field
 	for _, v := range d.Active {
-		name := T("summary.village", "Moo", v.Village.Moo, "Name", v.Village.Name)
+		name := T("summary.village", "Moo", v.Village.Moo, "Name", nameAmong(v.Village, d.Villages))
 		if v.Today != nil {
 			c := v.TodayCounts
 			active = append(active, Field{
@@ -220,7 +233,7 @@ func SummaryReplies(d Digest) []Reply {
 	var progress []Field
 	for _, p := range d.Progress {
 		progress = append(progress, Field{
-			Label: T("summary.village", "Moo", p.Village.Moo, "Name", p.Village.Name),
+			Label: T("summary.village", "Moo", p.Village.Moo, "Name", nameAmong(p.Village, d.Villages)),
 			Value: T("summary.progress.value", "Sages", p.Sages, "Team", p.Team, "Apps", p.Applicants,
 				"Selected", p.Selected, "Capacity", p.Village.Capacity),
 		})

@@ -26,7 +26,7 @@ const InviteTTL = 7 * 24 * time.Hour
 // village Moo. It is stored under its code and never logged.
 type Invite struct {
 	Code    string    `json:"code"`
-	Moo     int       `json:"moo"`
+	Village int       `json:"village"`
 	By      string    `json:"by"` // the lead's LINE user id
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
@@ -56,8 +56,8 @@ func getInviteWait(tx Tx, userID string) (InviteWait, bool, error) {
 
 // TeamMembers returns the sages on village moo's team: the lead first,
 // then the others in the order they joined.
-func TeamMembers(tx Tx, moo int) ([]Sage, error) {
-	v, _, err := GetVillage(tx, moo)
+func TeamMembers(tx Tx, vid int) ([]Sage, error) {
+	v, _, err := GetVillage(tx, vid)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,17 @@ func TeamMembers(tx Tx, moo int) ([]Sage, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := slices.DeleteFunc(all, func(s Sage) bool { return s.TeamMoo != moo })
+	if len(v.Team) > 0 {
+		// A village of an earlier round: its team as it was.
+		var out []Sage
+		for _, id := range v.Team {
+			if i := slices.IndexFunc(all, func(s Sage) bool { return s.UserID == id }); i >= 0 {
+				out = append(out, all[i])
+			}
+		}
+		return out, nil
+	}
+	out := slices.DeleteFunc(all, func(s Sage) bool { return s.TeamVillage != vid })
 	slices.SortStableFunc(out, func(a, b Sage) int {
 		if (a.UserID == v.LeadSageID) != (b.UserID == v.LeadSageID) {
 			if a.UserID == v.LeadSageID {
@@ -78,15 +88,65 @@ func TeamMembers(tx Tx, moo int) ([]Sage, error) {
 	return out, nil
 }
 
+// releaseTeams ends the teams of round's villages when a new round starts:
+// each village keeps its team in Village.Team, and its sages are free to
+// join a team of the new round. Open invite codes of the round are revoked.
+func releaseTeams(tx Tx, round int) error {
+	vs, err := RoundVillages(tx, round)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		team, err := TeamMembers(tx, v.ID)
+		if err != nil {
+			return err
+		}
+		if len(v.Team) > 0 {
+			continue
+		}
+		for _, s := range team {
+			v.Team = append(v.Team, s.UserID)
+			s.TeamVillage, s.TeamSince = 0, time.Time{}
+			if err := tx.Put(BucketSages, s.UserID, s); err != nil {
+				return err
+			}
+		}
+		if v.Team == nil {
+			v.Team = []string{}
+		}
+		if err := tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
+			return err
+		}
+	}
+	var revoke []Invite
+	err = tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
+		var inv Invite
+		if err := decode(&inv); err != nil {
+			return err
+		}
+		if inv.UsedBy == "" && !inv.Revoked && slices.ContainsFunc(vs, func(v Village) bool { return v.ID == inv.Village }) {
+			revoke = append(revoke, inv)
+		}
+		return nil
+	})
+	for _, inv := range revoke {
+		inv.Revoked = true
+		if err == nil {
+			err = tx.Put(BucketInvites, inv.Code, inv)
+		}
+	}
+	return err
+}
+
 // openInvites returns village moo's invite codes that can still be used.
-func openInvites(tx Tx, moo int, now time.Time) ([]Invite, error) {
+func openInvites(tx Tx, vid int, now time.Time) ([]Invite, error) {
 	var out []Invite
 	err := tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
 		var inv Invite
 		if err := decode(&inv); err != nil {
 			return err
 		}
-		if inv.Moo == moo && inv.Open(now) {
+		if inv.Village == vid && inv.Open(now) {
 			out = append(out, inv)
 		}
 		return nil
@@ -109,7 +169,6 @@ const (
 	actTeamKeep     = "team.keep"
 	actTeamJoin     = "team.join"
 
-	pkMoo  = "moo"
 	pkOld  = "old"
 	pkCode = "code"
 )
@@ -175,12 +234,12 @@ func (e *Engine) leadForm() *Form {
 		Name:  formLead,
 		Title: T("team.lead.title"),
 		Questions: []Question{
-			villageQuestion("moo", T("team.lead.ask_moo"), T("team.lead.help_moo"), T("sage.moo.label")),
+			villageQuestion("village", T("team.lead.ask_moo"), T("team.lead.help_moo"), T("sage.moo.label")),
 			{
 				Field: "sage", Ask: T("team.lead.ask_sage"), Help: T("team.lead.help_sage"), Label: T("team.lead.sage_label"),
 				Choices: func(c *Ctx, a Answers) ([]Choice, error) {
-					moo, _ := strconv.Atoi(a["moo"])
-					sages, err := approvedSages(c.Tx, moo)
+					vid := villageID(a["village"])
+					sages, err := approvedSages(c.Tx, vid)
 					if err != nil {
 						return nil, err
 					}
@@ -197,7 +256,7 @@ func (e *Engine) leadForm() *Form {
 					if err != nil || !ok {
 						return Raw(v)
 					}
-					return T("team.sage.show", "Name", s.Name, "ID", v, "Village", villageMsg(c.Tx, s.Moo).Ref())
+					return T("team.sage.show", "Name", s.Name, "ID", v, "Village", placeMsg(c.Tx, s.Moo, s.Tambon).Ref())
 				},
 			},
 		},
@@ -225,24 +284,29 @@ func (e *Engine) leadForm() *Form {
 			if err := officerOnlyErr(c, "name lead"); err != nil {
 				return err
 			}
-			moo, _ := strconv.Atoi(a["moo"])
+			vid := villageID(a["village"])
 			id, _ := strconv.ParseUint(a["sage"], 10, 64)
-			return e.setLead(c, moo, id, "", false)
+			return e.setLead(c, vid, id, "", false)
 		},
 		DoneKey: "team.lead.already_done",
 	}
 }
 
-// approvedSages lists the approved sages, those of village moo first.
-func approvedSages(tx Tx, moo int) ([]Sage, error) {
+// approvedSages lists the approved sages, those living in village vid first.
+func approvedSages(tx Tx, vid int) ([]Sage, error) {
 	all, err := ListSages(tx)
 	if err != nil {
 		return nil, err
 	}
 	out := slices.DeleteFunc(all, func(s Sage) bool { return s.Status != SageApproved })
+	v, _, err := GetVillage(tx, vid)
+	if err != nil {
+		return nil, err
+	}
+	home := func(s Sage) bool { return vid != 0 && v.SamePlace(s.Moo, s.Tambon) }
 	slices.SortStableFunc(out, func(a, b Sage) int {
-		if (a.Moo == moo) != (b.Moo == moo) {
-			if a.Moo == moo {
+		if home(a) != home(b) {
+			if home(a) {
 				return -1
 			}
 			return 1
@@ -286,21 +350,21 @@ func (e *Engine) setLeadAction(c *Ctx, v url.Values) error {
 	if err := officerOnlyErr(c, "name lead"); err != nil {
 		return err
 	}
-	moo, err1 := strconv.Atoi(v.Get(pkMoo))
-	id, err2 := strconv.ParseUint(v.Get(pkID), 10, 64)
-	if err1 != nil || err2 != nil {
+	vid := postVillage(v)
+	id, err := strconv.ParseUint(v.Get(pkID), 10, 64)
+	if vid == 0 || err != nil {
 		return c.stale()
 	}
-	return e.setLead(c, moo, id, v.Get(pkOld), v.Get(pkOK) == "1")
+	return e.setLead(c, vid, id, v.Get(pkOld), v.Get(pkOK) == "1")
 }
 
 // setLead makes sage id the lead of village moo. Replacing a different
 // lead needs confirmed with old naming that lead; otherwise it asks first
 // (a Confirm reply). The old lead leaves the team; the new lead joins it,
 // leaving any other team. Both are told by push.
-func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool) error {
+func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool) error {
 	const op = "name lead"
-	v, ok, err := GetVillage(c.Tx, moo)
+	v, ok, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return err
 	}
@@ -319,14 +383,14 @@ func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool)
 	}
 	name := e.firstName(s.Name)
 	if v.LeadSageID == s.UserID {
-		c.Say(Text(T("team.lead.already", "Name", name, "Moo", moo)))
+		c.Say(Text(T("team.lead.already", "Name", name, "Moo", vid)))
 		return nil
 	}
-	if s.TeamMoo != 0 && s.TeamMoo != moo {
-		if other, ok, err := GetVillage(c.Tx, s.TeamMoo); err != nil {
+	if s.TeamVillage != 0 && s.TeamVillage != vid {
+		if other, ok, err := GetVillage(c.Tx, s.TeamVillage); err != nil {
 			return err
 		} else if ok && other.LeadSageID == s.UserID {
-			c.Say(Text(T("team.lead.leads_other", "Name", name, "Moo", other.Moo)))
+			c.Say(Text(T("team.lead.leads_other", "Name", name, "Village", VillageName(c.Tx, other).Ref())))
 			return nil
 		}
 	}
@@ -342,24 +406,24 @@ func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool)
 			c.Say(Text(T("team.lead.changed")))
 		}
 		c.Say(Reply{Style: StyleConfirm,
-			Text: T("team.lead.replace_q", "Moo", moo, "Old", e.firstName(oldLead.Name), "New", name),
+			Text: T("team.lead.replace_q", "Moo", vid, "Old", e.firstName(oldLead.Name), "New", name),
 			Buttons: []Action{
-				actionButton("team.btn.replace", actTeamSetLead, pkMoo, strconv.Itoa(moo), pkID, strconv.FormatUint(id, 10),
+				actionButton("team.btn.replace", actTeamSetLead, pkVillage, strconv.Itoa(vid), pkID, strconv.FormatUint(id, 10),
 					pkOld, v.LeadSageID, pkOK, "1"),
 				actionButton("team.btn.keep_lead", actTeamKeepLead),
 			}})
 		return nil
 	}
 	if hasOld {
-		oldLead.TeamMoo, oldLead.TeamSince = 0, time.Time{}
+		oldLead.TeamVillage, oldLead.TeamSince = 0, time.Time{}
 		oldLead.Rev++
 		oldLead.Updated = c.Now
 		if err := putSage(c.Tx, oldLead); err != nil {
 			return err
 		}
 	}
-	if s.TeamMoo != moo {
-		s.TeamMoo, s.TeamSince = moo, c.Now
+	if s.TeamVillage != vid {
+		s.TeamVillage, s.TeamSince = vid, c.Now
 	}
 	s.Rev++
 	s.Updated = c.Now
@@ -367,17 +431,17 @@ func (e *Engine) setLead(c *Ctx, moo int, id uint64, old string, confirmed bool)
 		return err
 	}
 	v.LeadSageID, v.Updated = s.UserID, c.Now
-	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+	if err := c.Tx.Put(BucketVillages, VillageKey(vid), v); err != nil {
 		return err
 	}
-	c.Say(Text(T("team.lead.named", "Name", name, "Moo", moo)))
-	if err := c.pushTo(s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, moo).Ref()),
+	c.Say(Text(T("team.lead.named", "Name", name, "Moo", vid)))
+	if err := c.pushTo(s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, vid).Ref()),
 		actionButton("team.btn.view", actTeamView))); err != nil {
 		return err
 	}
 	if hasOld {
 		return c.pushTo(oldLead.UserID, "lead", Text(T("team.lead.push_replaced",
-			"Name", e.firstName(oldLead.Name), "Village", villageMsg(c.Tx, moo).Ref())))
+			"Name", e.firstName(oldLead.Name), "Village", villageMsg(c.Tx, vid).Ref())))
 	}
 	return nil
 }
@@ -391,10 +455,10 @@ func leadOf(c *Ctx, op string) (Village, Sage, error) {
 	if err != nil {
 		return Village{}, Sage{}, err
 	}
-	if !ok || s.TeamMoo == 0 {
+	if !ok || s.TeamVillage == 0 {
 		return Village{}, Sage{}, Forbidden(op, "team.refuse.lead_only")
 	}
-	v, ok, err := GetVillage(c.Tx, s.TeamMoo)
+	v, ok, err := GetVillage(c.Tx, s.TeamVillage)
 	if err != nil {
 		return Village{}, Sage{}, err
 	}
@@ -414,15 +478,15 @@ func (e *Engine) viewTeam(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !ok || s.TeamMoo == 0 {
+	if !ok || s.TeamVillage == 0 {
 		c.Say(Text(T("team.none")))
 		return nil
 	}
-	v, _, err := GetVillage(c.Tx, s.TeamMoo)
+	v, _, err := GetVillage(c.Tx, s.TeamVillage)
 	if err != nil {
 		return err
 	}
-	members, err := TeamMembers(c.Tx, s.TeamMoo)
+	members, err := TeamMembers(c.Tx, s.TeamVillage)
 	if err != nil {
 		return err
 	}
@@ -445,7 +509,7 @@ func (e *Engine) viewTeam(c *Ctx) error {
 		text = T("team.card.no_lead", "Count", locales.Number(len(members)), "Max", locales.Number(TeamSize))
 	}
 	if isLead {
-		invites, err := openInvites(c.Tx, s.TeamMoo, c.Now)
+		invites, err := openInvites(c.Tx, s.TeamVillage, c.Now)
 		if err != nil {
 			return err
 		}
@@ -459,7 +523,7 @@ func (e *Engine) viewTeam(c *Ctx) error {
 			buttons = append([]Action{actionButton("team.btn.invite", actTeamInvite)}, buttons...)
 		}
 	}
-	title := T("team.card.title", "Village", villageMsg(c.Tx, s.TeamMoo).Ref())
+	title := T("team.card.title", "Village", villageMsg(c.Tx, s.TeamVillage).Ref())
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: text, Fields: fields, Buttons: buttons})
 	return nil
 }
@@ -479,7 +543,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	members, err := TeamMembers(c.Tx, v.Moo)
+	members, err := TeamMembers(c.Tx, v.ID)
 	if err != nil {
 		return err
 	}
@@ -487,7 +551,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 		c.Say(Text(T("team.full", "Max", locales.Number(TeamSize))))
 		return nil
 	}
-	open, err := openInvites(c.Tx, v.Moo, c.Now)
+	open, err := openInvites(c.Tx, v.ID, c.Now)
 	if err != nil {
 		return err
 	}
@@ -514,13 +578,13 @@ func (e *Engine) makeInvite(c *Ctx) error {
 	if code == "" {
 		return &Error{Kind: KindInternal, Op: op + ": no unused code"}
 	}
-	inv := Invite{Code: code, Moo: v.Moo, By: s.UserID, Created: c.Now, Expires: c.Now.Add(InviteTTL)}
+	inv := Invite{Code: code, Village: v.ID, By: s.UserID, Created: c.Now, Expires: c.Now.Add(InviteTTL)}
 	if err := c.Tx.Put(BucketInvites, code, inv); err != nil {
 		return err
 	}
 	places := TeamSize - len(members) - len(open) - 1
 	c.Say(Text(T("team.invite.made", "Code", code, "Date", locales.DateYear(inv.Expires.In(c.Location())), "Left", locales.Number(places))),
-		Text(T("team.invite.forward", "Code", code, "Village", villageMsg(c.Tx, v.Moo).Ref())))
+		Text(T("team.invite.forward", "Code", code, "Village", VillageName(c.Tx, v).Ref())))
 	return nil
 }
 
@@ -540,7 +604,7 @@ func (e *Engine) revokeInvite(c *Ctx, val url.Values) error {
 	if err != nil {
 		return err
 	}
-	if !found || inv.Moo != v.Moo {
+	if !found || inv.Village != v.ID {
 		return NotFound(op, "team.code.unknown")
 	}
 	switch {
@@ -576,7 +640,7 @@ func (e *Engine) removeMember(c *Ctx, val url.Values) error {
 	if err != nil {
 		return err
 	}
-	if !ok || m.TeamMoo != v.Moo {
+	if !ok || m.TeamVillage != v.ID {
 		c.Say(Text(T("team.remove.not_member")))
 		return nil
 	}
@@ -592,13 +656,13 @@ func (e *Engine) removeMember(c *Ctx, val url.Values) error {
 		}})
 		return nil
 	}
-	m.TeamMoo, m.TeamSince = 0, time.Time{}
+	m.TeamVillage, m.TeamSince = 0, time.Time{}
 	m.Rev++
 	m.Updated = c.Now
 	if err := putSage(c.Tx, m); err != nil {
 		return err
 	}
-	members, err := TeamMembers(c.Tx, v.Moo)
+	members, err := TeamMembers(c.Tx, v.ID)
 	if err != nil {
 		return err
 	}
@@ -635,8 +699,8 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 		return err
 	}
 	switch {
-	case inv.UsedBy == me && isSage && s.TeamMoo == inv.Moo:
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Moo), actionButton("team.btn.view", actTeamView)))
+	case inv.UsedBy == me && isSage && s.TeamVillage == inv.Village:
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", actTeamView)))
 		return nil
 	case inv.UsedBy != "" || inv.Revoked:
 		return Conflict(op, "team.code.used")
@@ -648,39 +712,39 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 			return err
 		}
 		if !isSage {
-			c.Say(Text(T("team.join.register_first", "Moo", inv.Moo), registerButton()))
+			c.Say(Text(T("team.join.register_first", "Moo", inv.Village), registerButton()))
 			return nil
 		}
-		c.Say(Text(T("team.join.after_approval", "Moo", inv.Moo)))
+		c.Say(Text(T("team.join.after_approval", "Moo", inv.Village)))
 		return nil
 	}
 	if s.Status != SageApproved {
 		return Conflict(op, "team.join.not_approved")
 	}
-	if s.TeamMoo == inv.Moo {
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Moo), actionButton("team.btn.view", actTeamView)))
+	if s.TeamVillage == inv.Village {
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", actTeamView)))
 		return nil
 	}
-	if s.TeamMoo != 0 {
-		c.Say(Text(T("team.join.other_team", "Moo", s.TeamMoo)))
+	if s.TeamVillage != 0 {
+		c.Say(Text(T("team.join.other_team", "Moo", s.TeamVillage)))
 		return nil
 	}
-	v, ok, err := GetVillage(c.Tx, inv.Moo)
+	v, ok, err := GetVillage(c.Tx, inv.Village)
 	if err != nil {
 		return err
 	}
 	if !ok || v.LeadSageID == "" {
 		return Conflict(op, "team.join.no_lead")
 	}
-	members, err := TeamMembers(c.Tx, inv.Moo)
+	members, err := TeamMembers(c.Tx, inv.Village)
 	if err != nil {
 		return err
 	}
 	if len(members) >= TeamSize {
-		c.Say(Text(T("team.join.full", "Moo", inv.Moo, "Max", locales.Number(TeamSize))))
+		c.Say(Text(T("team.join.full", "Moo", inv.Village, "Max", locales.Number(TeamSize))))
 		return nil
 	}
-	s.TeamMoo, s.TeamSince = inv.Moo, c.Now
+	s.TeamVillage, s.TeamSince = inv.Village, c.Now
 	s.Rev++
 	s.Updated = c.Now
 	if err := putSage(c.Tx, s); err != nil {
@@ -699,7 +763,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 	} else if ok {
 		leadName = e.firstName(lead.Name)
 	}
-	c.Say(Text(T("team.join.done", "Name", e.firstName(s.Name), "Village", villageMsg(c.Tx, inv.Moo).Ref(), "Lead", leadName,
+	c.Say(Text(T("team.join.done", "Name", e.firstName(s.Name), "Village", villageMsg(c.Tx, inv.Village).Ref(), "Lead", leadName,
 		"Count", locales.Number(len(members)+1), "Max", locales.Number(TeamSize)), actionButton("team.btn.view", actTeamView)))
 	return nil
 }

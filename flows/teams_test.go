@@ -63,7 +63,7 @@ func TestTeamLeadNamedByOfficerWithReplacementConfirmed(t *testing.T) {
 	if v := r.villageRec(5); v.LeadSageID != "Ufirst" {
 		t.Fatalf("village 5 lead: got %q, want Ufirst", v.LeadSageID)
 	}
-	if got := r.mustSage("Ufirst").TeamMoo; got != 5 {
+	if got := r.mustSage("Ufirst").TeamVillage; got != 5 {
 		t.Errorf("lead's team: got %d, want 5", got)
 	}
 
@@ -97,10 +97,10 @@ func TestTeamLeadNamedByOfficerWithReplacementConfirmed(t *testing.T) {
 	if len(pushes) != 2 || pushes[0].To != "Usecond" || pushes[1].To != "Ufirst" || pushes[1].Replies[0].Text.Key != "team.lead.push_replaced" {
 		t.Fatalf("pushes: got %+v, want the new lead told, then the old one", pushes)
 	}
-	if got := r.mustSage("Ufirst").TeamMoo; got != 0 {
+	if got := r.mustSage("Ufirst").TeamVillage; got != 0 {
 		t.Errorf("old lead still on team %d", got)
 	}
-	if got := r.mustSage("Usecond").TeamMoo; got != 5 {
+	if got := r.mustSage("Usecond").TeamVillage; got != 5 {
 		t.Errorf("new lead's team: got %d, want 5", got)
 	}
 
@@ -156,17 +156,17 @@ func TestTeamOfFiveAndTheSixthRefused(t *testing.T) {
 		if got := done.Args["Count"]; got != locales.Number(i+2) {
 			t.Errorf("member %d: team count %v, want %d", i+1, got, i+2)
 		}
-		if got := r.mustSage(u).TeamMoo; got != 5 {
+		if got := r.mustSage(u).TeamVillage; got != 5 {
 			t.Errorf("member %d on team %d, want 5", i+1, got)
 		}
 	}
 	stWant(t, r.say("Ulead", "ชวนสมาชิก"), "team.full")
 
 	// A sixth, with a code that is somehow still open, is refused at joining too.
-	r.put(flows.BucketInvites, "EXTRA234", flows.Invite{Code: "EXTRA234", Moo: 5, By: lead.UserID, Created: r.now, Expires: r.now.Add(flows.InviteTTL)})
+	r.put(flows.BucketInvites, "EXTRA234", flows.Invite{Code: "EXTRA234", Village: 5, By: lead.UserID, Created: r.now, Expires: r.now.Add(flows.InviteTTL)})
 	r.approved("Usixth", stPerson(6, "5"))
 	stWant(t, r.say("Usixth", "EXTRA234"), "team.join.full")
-	if got := r.mustSage("Usixth").TeamMoo; got != 0 {
+	if got := r.mustSage("Usixth").TeamVillage; got != 0 {
 		t.Errorf("sixth sage joined team %d", got)
 	}
 
@@ -206,11 +206,11 @@ func TestTeamMemberRemoval(t *testing.T) {
 	remove := stButton(t, view, "team.btn.remove", "สมหญิง")
 	out := r.tap("Ulead", remove)
 	stWant(t, out, "team.remove.q")
-	if r.mustSage("Umember").TeamMoo != 5 {
+	if r.mustSage("Umember").TeamVillage != 5 {
 		t.Fatal("removed before the confirmation")
 	}
 	stWant(t, r.tap("Ulead", stButton(t, out, "team.btn.remove_no")), "team.remove.kept")
-	if r.mustSage("Umember").TeamMoo != 5 {
+	if r.mustSage("Umember").TeamVillage != 5 {
 		t.Fatal("removed after no")
 	}
 	yes := stButton(t, out, "team.btn.remove_yes")
@@ -218,7 +218,7 @@ func TestTeamMemberRemoval(t *testing.T) {
 	if got := stMsg(t, out, "team.remove.done").Args["Count"]; got != locales.Number(1) {
 		t.Errorf("team count after removal: got %v, want 1", got)
 	}
-	if r.mustSage("Umember").TeamMoo != 0 {
+	if r.mustSage("Umember").TeamVillage != 0 {
 		t.Fatal("member still on the team")
 	}
 	stWant(t, r.tap("Ulead", yes), "team.remove.not_member")
@@ -237,7 +237,7 @@ func TestTeamInviteRevoked(t *testing.T) {
 	stWant(t, r.tap("Ulead", revoke), "team.revoke.done")
 	r.approved("Ulate", stPerson(1, "5"))
 	stWant(t, r.say("Ulate", code), "team.code.used")
-	if r.mustSage("Ulate").TeamMoo != 0 {
+	if r.mustSage("Ulate").TeamVillage != 0 {
 		t.Error("joined with a cancelled code")
 	}
 }
@@ -289,8 +289,8 @@ func TestTeamJoinRefusals(t *testing.T) {
 			before, _ := r.sage(u)
 			stWant(t, r.say(u, code), tt.want)
 			after, _ := r.sage(u)
-			if after.TeamMoo != before.TeamMoo {
-				t.Errorf("team changed from %d to %d", before.TeamMoo, after.TeamMoo)
+			if after.TeamVillage != before.TeamVillage {
+				t.Errorf("team changed from %d to %d", before.TeamVillage, after.TeamVillage)
 			}
 		})
 	}
@@ -321,7 +321,7 @@ func TestTeamUnregisteredSageJoinsAfterApproval(t *testing.T) {
 	}
 	join := stButton(t, flows.Outcome{Replies: p[0].Replies}, "team.btn.join")
 	stWant(t, r.tap(u, join), "team.join.done")
-	if got := r.mustSage(u).TeamMoo; got != 5 {
+	if got := r.mustSage(u).TeamVillage; got != 5 {
 		t.Errorf("team: got %d, want 5", got)
 	}
 	stWant(t, r.tap(u, join), "team.join.already_here")
@@ -355,7 +355,7 @@ func TestTeamLeadOnlyRefusals(t *testing.T) {
 			if r.codes != codesBefore {
 				t.Error("a code was made")
 			}
-			if r.mustSage("Umember").TeamMoo != 5 {
+			if r.mustSage("Umember").TeamVillage != 5 {
 				t.Error("member was removed")
 			}
 		})

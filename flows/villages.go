@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,8 +54,7 @@ func (e *Engine) registerVillages() {
 			if err := officerOnly(c, "edit village"); err != nil {
 				return err
 			}
-			moo, _ := strconv.Atoi(a["moo"])
-			if _, ok, err := GetVillage(c.Tx, moo); err != nil || !ok {
+			if _, ok, err := GetVillage(c.Tx, villageID(a[ansVillage])); err != nil || !ok {
 				if err != nil {
 					return err
 				}
@@ -96,10 +96,6 @@ func villageQuestions(withMoo bool) []Question {
 					h := T("village.hint.moo")
 					return "", &h
 				}
-				if _, taken, err := GetVillage(c.Tx, moo); err == nil && taken {
-					h := T("village.hint.moo_taken", "Moo", moo)
-					return "", &h
-				}
 				return strconv.Itoa(moo), nil
 			},
 			Show: func(_ *Ctx, v string) Msg { return T("village.show.moo", "Moo", v) },
@@ -127,7 +123,28 @@ func villageQuestions(withMoo bool) []Question {
 			Ask:   T("village.q.tambon.ask"),
 			Help:  T("village.q.tambon.help"),
 			Label: T("village.q.tambon.label"),
-			Parse: villageTextParser(ParseTambon, "village.hint.tambon"),
+			// The ตำบล and the number identify the village: a pair that
+			// another village of the round has is refused here.
+			Parse: func(c *Ctx, a Answers, text string) (string, *Msg) {
+				t, ok := ParseTambon(text)
+				if !ok {
+					h := T("village.hint.tambon", "Max", maxVillageText)
+					return "", &h
+				}
+				moo := atoi(a["moo"])
+				same, err := FindVillages(c.Tx, moo, t)
+				if err != nil {
+					h := T("village.hint.tambon", "Max", maxVillageText)
+					return "", &h
+				}
+				for _, v := range same {
+					if v.ID != villageID(a[ansVillage]) {
+						h := T("village.hint.place_taken", "Moo", moo, "Tambon", t)
+						return "", &h
+					}
+				}
+				return t, nil
+			},
 		},
 		Question{
 			Field: "occupation",
@@ -227,7 +244,9 @@ func ParseCapacity(s string) (int, bool) {
 }
 
 // VillageName is how a village is named to people: "หมู่ 5 บ้านโนนสูง".
-func VillageName(v Village) Msg { return T("village.name_full", "Moo", v.Moo, "Name", v.Name) }
+func VillageName(tx Tx, v Village) Msg {
+	return T("village.name_full", "Moo", v.Moo, "Name", villageNameArg(tx, v))
+}
 
 func villageFromAnswers(v *Village, a Answers) error {
 	capacity, err := strconv.Atoi(a["capacity"])
@@ -243,21 +262,25 @@ func saveNewVillage(c *Ctx, a Answers) error {
 	if err != nil {
 		return errors.New("flows: village form: number " + strconv.Quote(a["moo"]))
 	}
-	if _, taken, err := GetVillage(c.Tx, moo); err != nil || taken {
+	r, err := ensureRound(c.Tx, c.Now, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if same, err := FindVillages(c.Tx, moo, a["tambon"]); err != nil || len(same) > 0 {
 		if err != nil {
 			return err
 		}
-		// Another officer added it since the number was checked.
+		// Another officer added it since the tambon was checked.
 		return Conflict("add village", "village.err.moo_taken")
 	}
-	v := Village{Moo: moo, Created: c.Now, Updated: c.Now}
+	v := Village{Round: r.ID, Moo: moo, Created: c.Now, Updated: c.Now}
 	if err := villageFromAnswers(&v, a); err != nil {
 		return err
 	}
-	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+	if err := putVillage(c.Tx, &v); err != nil {
 		return err
 	}
-	c.Say(Text(T("village.saved.added", "Village", VillageName(v).Ref()), villageQuick(moo)...))
+	c.Say(Text(T("village.saved.added", "Village", VillageName(c.Tx, v).Ref()), villageQuick(v.ID)...))
 	return nil
 }
 
@@ -265,29 +288,35 @@ func saveVillageEdit(c *Ctx, a Answers) error {
 	if err := officerOnly(c, "edit village"); err != nil {
 		return err
 	}
-	moo, _ := strconv.Atoi(a["moo"])
-	v, ok, err := GetVillage(c.Tx, moo)
+	v, ok, err := GetVillage(c.Tx, villageID(a[ansVillage]))
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return NotFound("edit village", "village.err.not_found")
 	}
+	same, err := FindVillages(c.Tx, v.Moo, a["tambon"])
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(same, func(o Village) bool { return o.ID != v.ID && o.Round == v.Round }) {
+		return Conflict("edit village", "village.err.moo_taken")
+	}
 	if err := villageFromAnswers(&v, a); err != nil {
 		return err
 	}
 	v.Updated = c.Now
-	if err := c.Tx.Put(BucketVillages, VillageKey(moo), v); err != nil {
+	if err := c.Tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
 		return err
 	}
-	c.Say(Text(T("village.saved.updated", "Village", VillageName(v).Ref()), villageQuick(moo)...))
+	c.Say(Text(T("village.saved.updated", "Village", VillageName(c.Tx, v).Ref()), villageQuick(v.ID)...))
 	return nil
 }
 
 // villageQuick are the chips after a village was saved.
-func villageQuick(moo int) []Action {
+func villageQuick(vid int) []Action {
 	return []Action{
-		actButton("village.btn.view", url.Values{pkAction: {actVillage}, "m": {strconv.Itoa(moo)}}),
+		actButton("village.btn.view", url.Values{pkAction: {actVillage}, pkVillage: {strconv.Itoa(vid)}}),
 		actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
 		actButton("village.btn.add", url.Values{pkAction: {actVillageAdd}}),
 	}
@@ -321,8 +350,8 @@ func listVillages(c *Ctx, page int) error {
 	shown := vs[page*villagesPerPage : min((page+1)*villagesPerPage, len(vs))]
 	buttons := make([]Action, len(shown))
 	for i, v := range shown {
-		label := VillageName(v)
-		buttons[i] = Action{Label: label, Data: url.Values{pkAction: {actVillage}, "m": {strconv.Itoa(v.Moo)}}.Encode(), Say: &label}
+		label := T("village.name_full", "Moo", v.Moo, "Name", pickerNameArg(v))
+		buttons[i] = Action{Label: label, Data: url.Values{pkAction: {actVillage}, pkVillage: {strconv.Itoa(v.ID)}}.Encode(), Say: &label}
 	}
 	quick := []Action{add}
 	text := T("village.list.text", "Count", len(vs))
@@ -345,11 +374,7 @@ func villageOf(c *Ctx, v url.Values, op string) (Village, error) {
 	if err := officerOnly(c, op); err != nil {
 		return Village{}, err
 	}
-	moo, err := strconv.Atoi(v.Get("m"))
-	if err != nil {
-		return Village{}, NotFound(op, "village.err.not_found")
-	}
-	vil, ok, err := GetVillage(c.Tx, moo)
+	vil, ok, err := GetVillage(c.Tx, postVillage(v))
 	if err != nil {
 		return Village{}, err
 	}
@@ -368,8 +393,8 @@ func villageCard(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	title := VillageName(vil)
-	m := strconv.Itoa(vil.Moo)
+	title := VillageName(c.Tx, vil)
+	m := strconv.Itoa(vil.ID)
 	c.Say(Reply{
 		Style: StyleCard,
 		Title: &title,
@@ -379,7 +404,7 @@ func villageCard(c *Ctx, v url.Values) error {
 			{Label: T("village.q.capacity.label"), Value: T("village.show.capacity", "Count", vil.Capacity)},
 		},
 		Buttons: []Action{
-			actButton("village.btn.edit", url.Values{pkAction: {actVillageEdit}, "m": {m}}),
+			actButton("village.btn.edit", url.Values{pkAction: {actVillageEdit}, pkVillage: {m}}),
 			actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
 		},
 	})
@@ -397,6 +422,7 @@ func editVillage(c *Ctx, v url.Values) error {
 		return err
 	}
 	a := Answers{
+		ansVillage:   villageValue(vil.ID),
 		"moo":        strconv.Itoa(vil.Moo),
 		"name":       vil.Name,
 		"tambon":     vil.Tambon,
@@ -404,4 +430,32 @@ func editVillage(c *Ctx, v url.Values) error {
 		"capacity":   strconv.Itoa(vil.Capacity),
 	}
 	return c.StartForm(formVillageEdit, a) // all answered: it opens at the summary
+}
+
+// villageNameArg is the Name argument of a message naming v ("หมู่ 5
+// {{.Name}}"): its name, with its ตำบล when another village of its round
+// has the same หมู่ number, so that two หมู่ 1 are never confused.
+func villageNameArg(tx Tx, v Village) any {
+	vs, err := RoundVillages(tx, v.Round)
+	if err != nil {
+		return pickerNameArg(v)
+	}
+	return nameAmong(v, vs)
+}
+
+// nameAmong is villageNameArg when the round's villages are at hand.
+func nameAmong(v Village, round []Village) any {
+	if slices.ContainsFunc(round, func(o Village) bool { return o.ID != v.ID && o.Round == v.Round && o.Moo == v.Moo }) {
+		return pickerNameArg(v)
+	}
+	return v.Name
+}
+
+// pickerNameArg is the Name argument of a button choosing a village: its
+// name with its ตำบล, always.
+func pickerNameArg(v Village) any {
+	if v.Tambon == "" {
+		return v.Name
+	}
+	return T("village.name_in_tambon", "Name", v.Name, "Tambon", v.Tambon).Ref()
 }

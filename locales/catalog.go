@@ -240,6 +240,17 @@ func (c *Catalog) formatArg(lang Lang, v any, depth int) (any, error) {
 		return c.ref(lang, *v, depth)
 	case refer:
 		return c.ref(lang, v.Ref(), depth)
+	case []Ref:
+		// A list of messages reads as one line: "a, b, c".
+		parts := make([]string, len(v))
+		for i, r := range v {
+			s, err := c.ref(lang, r, depth)
+			if err != nil {
+				return nil, err
+			}
+			parts[i] = s
+		}
+		return strings.Join(parts, ", "), nil
 	case time.Time, *time.Time:
 		return nil, errors.New("time.Time must be wrapped in locales.Date, ShortDate, DateYear or Clock")
 	}

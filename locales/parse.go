@@ -422,3 +422,41 @@ func lowerASCII(s string) string {
 	}
 	return string(b)
 }
+
+// tambonMarks start a sub-district's name inside a typed place.
+var tambonMarks = []string{"ตำบล", "ต.", "tambon", "t."}
+
+// ParsePlace reads a village typed with or without its sub-district:
+// "5", "หมู่ 5", "ม.5 ต.หนองแวง", "หมู่ที่ 5 ตำบลหนองแวง", "moo 5 tambon Nong
+// Waeng". It returns the number (1–99) and the sub-district as typed
+// (trimmed, "" when none was given).
+func ParsePlace(s string) (moo int, tambon string, ok bool) {
+	s = strings.TrimSpace(NormalizeDigits(s))
+	lower := strings.ToLower(s)
+	cut := -1
+	for _, m := range tambonMarks {
+		if i := strings.Index(lower, m); i > 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		moo, ok = ParseMoo(s)
+		return moo, "", ok
+	}
+	moo, ok = ParseMoo(s[:cut])
+	if !ok {
+		return 0, "", false
+	}
+	rest := strings.TrimSpace(s[cut:])
+	for _, m := range tambonMarks {
+		if len(rest) >= len(m) && strings.EqualFold(rest[:len(m)], m) {
+			rest = strings.TrimSpace(rest[len(m):])
+			break
+		}
+	}
+	rest = trimParticles(rest)
+	if rest == "" {
+		return 0, "", false
+	}
+	return moo, rest, true
+}

@@ -69,9 +69,9 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 		put(flows.BucketUsers, "Uofficer2", flows.User{ID: "Uofficer2", Active: true, Officer: true})
 		sages := []flows.Sage{
 			{ID: 1, UserID: "Ulead", Name: "ประยูร ทองดี", Phone: "0812345678", Moo: 5, Category: flows.CategoryFood, Skill: "ทำน้ำพริกเผา", Years: 16,
-				Status: flows.SageApproved, Decision: &flows.Decision{Approved: true, By: "Uofficer", At: at(2, 10, 0)}, TeamMoo: 5, TeamSince: at(2, 10, 0), Registered: t0},
+				Status: flows.SageApproved, Decision: &flows.Decision{Approved: true, By: "Uofficer", At: at(2, 10, 0)}, TeamVillage: 5, TeamSince: at(2, 10, 0), Registered: t0},
 			{ID: 2, UserID: "Umember", Name: "บุญมี ศรีสุข", Phone: "0898765432", Moo: 5, Category: flows.CategoryHandicraft, Skill: "จักสาน", Years: 5,
-				Status: flows.SageApproved, Decision: &flows.Decision{Approved: true, By: "Uofficer", At: at(2, 10, 5)}, TeamMoo: 5, TeamSince: at(3, 8, 0), Registered: t0},
+				Status: flows.SageApproved, Decision: &flows.Decision{Approved: true, By: "Uofficer", At: at(2, 10, 5)}, TeamVillage: 5, TeamSince: at(3, 8, 0), Registered: t0},
 			{ID: 3, UserID: "Upending", Name: "จันทร์เพ็ญ มีสุข", Phone: "021234567", Moo: 7, Category: flows.CategoryFarming, Skill: "ปลูกผัก", Years: 3,
 				Status: flows.SagePending, Registered: at(4, 14, 0)},
 			{ID: 4, UserID: "Urejected", Name: "สมปอง ดวงดี", Phone: "0611111111", Moo: 7, Category: flows.CategoryOther, Skill: "ขายของ", Years: 1,
@@ -86,19 +86,19 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 			return err
 		}
 		hs := []flows.Household{
-			{ID: "H000001", Moo: 5, HouseNo: "45/1", HeadName: "สมชาย บุญเรือง", Members: 3, Occupation: "ทำนา", Income: 6000, IncomeKnown: true,
+			{ID: "H000001", Village: 5, HouseNo: "45/1", HeadName: "สมชาย บุญเรือง", Members: 3, Occupation: "ทำนา", Income: 6000, IncomeKnown: true,
 				Interested: true, UserID: "Uh1", Status: flows.StatusSelected, Applied: at(1, 9, 0)},
-			{ID: "H000002", Moo: 5, HouseNo: "12", HeadName: "มาลี แก้วใส", Members: 2, Occupation: "รับจ้าง", Income: 4000, IncomeKnown: true,
+			{ID: "H000002", Village: 5, HouseNo: "12", HeadName: "มาลี แก้วใส", Members: 2, Occupation: "รับจ้าง", Income: 4000, IncomeKnown: true,
 				Interested: true, EnrolledBy: "Ulead", LinkCode: "LINK2345", Status: flows.StatusSelected, Applied: at(2, 9, 0)},
-			{ID: "H000003", Moo: 5, HouseNo: "7", HeadName: "ทองใบ พรมมา", Members: 4, Occupation: "เลี้ยงวัว",
+			{ID: "H000003", Village: 5, HouseNo: "7", HeadName: "ทองใบ พรมมา", Members: 4, Occupation: "เลี้ยงวัว",
 				Interested: true, EnrolledBy: "Umember", LinkCode: "LINK3456", Status: flows.StatusWaitlisted, WaitPos: 1, Applied: at(2, 10, 0)},
-			{ID: "H000004", Moo: 5, HouseNo: "88", HeadName: "บัวผัน ศรีบุญ", Members: 1, Occupation: "ค้าขาย", Income: 1000, IncomeKnown: true,
+			{ID: "H000004", Village: 5, HouseNo: "88", HeadName: "บัวผัน ศรีบุญ", Members: 1, Occupation: "ค้าขาย", Income: 1000, IncomeKnown: true,
 				Interested: true, UserID: "Uh4", Status: flows.StatusSelected, Applied: at(3, 9, 0)},
-			{ID: "H000005", Moo: 5, HouseNo: "9", HeadName: "คำปุ่น ใจกว้าง", Members: 5, Occupation: "ทำไร่", Income: 500, IncomeKnown: true,
+			{ID: "H000005", Village: 5, HouseNo: "9", HeadName: "คำปุ่น ใจกว้าง", Members: 5, Occupation: "ทำไร่", Income: 500, IncomeKnown: true,
 				Interested: false, UserID: "Uh5", Status: flows.StatusApplicant, Applied: at(3, 10, 0)},
-			{ID: "H000006", Moo: 5, HouseNo: "10", HeadName: "สุนีย์ แสนสุข", Members: 2, Occupation: "ทำนา", Income: 800, IncomeKnown: true,
+			{ID: "H000006", Village: 5, HouseNo: "10", HeadName: "สุนีย์ แสนสุข", Members: 2, Occupation: "ทำนา", Income: 800, IncomeKnown: true,
 				Interested: true, UserID: "Uh6", Status: flows.StatusWithdrawn, Applied: at(3, 11, 0)},
-			{ID: "H000007", Moo: 7, HouseNo: "3", HeadName: "วิไล คำภา", Members: 3, Occupation: "ทอผ้า", Income: 3000, IncomeKnown: true,
+			{ID: "H000007", Village: 7, HouseNo: "3", HeadName: "วิไล คำภา", Members: 3, Occupation: "ทอผ้า", Income: 3000, IncomeKnown: true,
 				Interested: true, UserID: "Uh7", Status: flows.StatusApplicant, Applied: at(4, 9, 0)},
 		}
 		for _, h := range hs {
@@ -111,28 +111,28 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 			}
 		}
 		for day := 1; day <= flows.Days; day++ {
-			d := flows.ProgrammeDay{Moo: 5, Day: day, Date: at(6+day, 0, 0).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
+			d := flows.ProgrammeDay{Village: 5, Day: day, Date: at(6+day, 0, 0).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
 			if day == flows.StudyVisit {
 				d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "วัด", "07:30", "หมวก"
 			}
 			put(flows.BucketDays, flows.DayKey(5, day), d)
 		}
 		marks := []flows.Attendance{
-			{Moo: 5, Day: 1, Household: "H000001",
+			{Village: 5, Day: 1, Household: "H000001",
 				Intent: flows.IntentYes, IntentMark: &flows.Mark{At: at(6, 18, 5), By: "Uh1"},
 				Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: at(7, 9, 10), By: "Ulead"}},
-			{Moo: 5, Day: 1, Household: "H000002",
+			{Village: 5, Day: 1, Household: "H000002",
 				Intent: flows.IntentNo, IntentReason: "sick", IntentMark: &flows.Mark{At: at(6, 19, 0), By: "Ulead"}},
-			{Moo: 5, Day: 1, Household: "H000004",
+			{Village: 5, Day: 1, Household: "H000004",
 				Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: at(7, 15, 0), By: "Uofficer"},
 				Corrections: []flows.Correction{{At: at(7, 15, 0), By: "Uofficer", Field: "presence", From: "absent", To: "present", Reason: "มาสาย ลงชื่อช้า"}}},
-			{Moo: 5, Day: 2, Household: "H000004",
+			{Village: 5, Day: 2, Household: "H000004",
 				Intent: flows.IntentYes, IntentMark: &flows.Mark{At: at(7, 20, 0), By: "Ugone"}},
-			{Moo: 5, Day: 5, Household: "H000001",
+			{Village: 5, Day: 5, Household: "H000001",
 				Practised: true, PractisedMark: &flows.Mark{At: at(11, 17, 0), By: "Uh1"}},
 		}
 		for _, a := range marks {
-			put(flows.BucketAttendance, flows.AttendanceKey(a.Moo, a.Day, a.Household), a)
+			put(flows.BucketAttendance, flows.AttendanceKey(a.Village, a.Day, a.Household), a)
 		}
 		return err
 	})

@@ -156,7 +156,7 @@ func (b *builder) sages() (Table, error) {
 			decidedAt = b.date(s.Decision.At)
 		}
 		lead := false
-		if v, ok := b.village(s.TeamMoo); ok && s.TeamMoo != 0 {
+		if v, ok := b.village(s.TeamVillage); ok && s.TeamVillage != 0 {
 			lead = v.LeadSageID == s.UserID
 		}
 		category, err := b.o.Catalog.Text(b.lang, "sage.cat."+s.Category+".label", nil)
@@ -167,7 +167,7 @@ func (b *builder) sages() (Table, error) {
 			int64(s.ID), s.Name, locales.FormatPhone(s.Phone), b.villageName(s.Moo),
 			category, s.Skill, int64(s.Years), b.text("report.sage.status." + cmp.Or(string(s.Status), "pending")),
 			decidedBy, decidedAt, b.date(s.Registered),
-			b.villageName(s.TeamMoo), b.yesNo(lead),
+			b.villageName(s.TeamVillage), b.yesNo(lead),
 		})
 	}
 	return t, nil
@@ -213,7 +213,7 @@ func (b *builder) households() (Table, error) {
 				}
 			}
 			t.Rows = append(t.Rows, []any{
-				b.villageName(h.Moo), h.ID, h.HouseNo, h.HeadName,
+				b.villageName(h.Village), h.ID, h.HouseNo, h.HeadName,
 				int64(h.Members), h.Occupation, income, perMember,
 				b.yesNo(h.Interested), rk, b.text("report.hh.status." + cmp.Or(string(h.Status), "applicant")), wait,
 				b.yesNo(h.UserID != ""), b.date(h.Applied), enrolledBy,

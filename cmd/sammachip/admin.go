@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -80,6 +79,8 @@ var adminCommands = map[string]adminFunc{
 	"officer-code":    adminOfficerCode,
 	"import/villages": adminImportVillages,
 	"import/schedule": adminImportSchedule, // admin_schedule.go
+	"round/list":      adminRoundList,      // admin_round.go
+	"round/start":     adminRoundStart,     // admin_round.go
 	"reminders":       adminReminders,      // admin_schedule.go
 	"export":          adminExport,         // admin_export.go
 	"richmenu/apply":  adminRichMenuApply,
@@ -107,24 +108,6 @@ func adminOfficerCode(_ context.Context, env adminEnv, req adminRequest) (adminR
 	exp := oc.Expires.In(env.Now().Location())
 	note := env.text(req.Lang, flows.T("officer.cli.code", "UntilDate", locales.DateYear(exp), "UntilTime", locales.Clock(exp)))
 	return adminResult{Stdout: oc.Code + "\n", Stderr: note + "\n"}, nil
-}
-
-// adminImportVillages imports a villages CSV file: all of it, or nothing
-// and every problem by line.
-func adminImportVillages(_ context.Context, env adminEnv, req adminRequest) (adminResult, error) {
-	var rep flows.ImportReport
-	err := env.Store.Update(func(tx flows.Tx) error {
-		var err error
-		rep, err = flows.ImportVillages(tx, bytes.NewReader(req.Body), env.Now())
-		return err
-	})
-	if res, ok := importProblems(env, req.Lang, err); ok {
-		return res, nil
-	}
-	if err != nil {
-		return adminResult{}, err
-	}
-	return adminResult{Stdout: env.text(req.Lang, rep.Msg()) + "\n"}, nil
 }
 
 // importProblems turns an *flows.ImportError into the list printed for

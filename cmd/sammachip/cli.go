@@ -42,8 +42,9 @@ type cliCommand struct {
 var cliCommands = []cliCommand{
 	{Words: []string{"officer-code"}, Route: "officer-code",
 		Usage: "officer-code               print a single-use officer code, valid 24 hours"},
-	{Words: []string{"import", "villages"}, Route: "import/villages", File: true,
-		Usage: "import villages FILE.csv   add or update villages from a CSV file (columns\n                             moo,name,tambon,occupation,capacity or Thai headers)"},
+	{Words: []string{"import", "villages"}, Route: "import/villages", Run: runImportVillages, Usage: importVillagesUsage}, // admin_round.go
+	{Words: []string{"round", "list"}, Route: "round/list", Run: runRoundList, Usage: roundListUsage},                     // admin_round.go
+	{Words: []string{"round", "start"}, Route: "round/start", Run: runRoundStart, Usage: roundStartUsage},                 // admin_round.go
 	{Words: []string{"import", "schedule"}, Route: "import/schedule", Run: runImportSchedule, Usage: importScheduleUsage}, // admin_schedule.go
 	{Words: []string{"reminders"}, Route: "reminders", Run: runReminders, Usage: remindersUsage},                          // admin_schedule.go
 	{Words: []string{"backup"}, Route: "backup", Run: runBackup, Usage: backupUsage},                                      // admin_backup.go

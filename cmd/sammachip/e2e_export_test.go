@@ -70,11 +70,11 @@ func exProgramme(t *testing.T, h *Harness) {
 			{flows.BucketUsers, exSageID, flows.User{ID: exSageID, Active: true}},
 			{flows.BucketSages, exSageID, flows.Sage{ID: 1, UserID: exSageID, Name: "ประยูร ทองดี", Phone: "0812345678", Moo: 5,
 				Category: flows.CategoryFood, Skill: "ทำน้ำพริกเผา", Years: 16, Status: flows.SageApproved,
-				Decision: &flows.Decision{Approved: true, By: exOfficerID, At: now}, TeamMoo: 5, TeamSince: now, Registered: now}},
+				Decision: &flows.Decision{Approved: true, By: exOfficerID, At: now}, TeamVillage: 5, TeamSince: now, Registered: now}},
 			{flows.BucketSageIDs, "00000000000000000001", exSageID},
 			{flows.BucketUsers, exHeadID, flows.User{ID: exHeadID, Active: true}},
-			{flows.BucketDays, flows.DayKey(5, 1), flows.ProgrammeDay{Moo: 5, Day: 1, Date: now.Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}},
-			{flows.BucketAttendance, flows.AttendanceKey(5, 1, "H000001"), flows.Attendance{Moo: 5, Day: 1, Household: "H000001",
+			{flows.BucketDays, flows.DayKey(5, 1), flows.ProgrammeDay{Village: 5, Day: 1, Date: now.Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}},
+			{flows.BucketAttendance, flows.AttendanceKey(5, 1, "H000001"), flows.Attendance{Village: 5, Day: 1, Household: "H000001",
 				Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: now, By: exSageID}}},
 		}
 		for _, p := range puts {
@@ -82,7 +82,7 @@ func exProgramme(t *testing.T, h *Harness) {
 				return err
 			}
 		}
-		return flows.PutHousehold(tx, flows.Household{ID: "H000001", Moo: 5, HouseNo: "45/1", HeadName: "มาลี แก้วใส", Members: 3,
+		return flows.PutHousehold(tx, flows.Household{ID: "H000001", Village: 5, HouseNo: "45/1", HeadName: "มาลี แก้วใส", Members: 3,
 			Occupation: "ทำนา", Income: 4500, IncomeKnown: true, Interested: true, UserID: exHeadID,
 			Status: flows.StatusSelected, Applied: now, DedupeKey: "H000001"})
 	})

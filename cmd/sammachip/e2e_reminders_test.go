@@ -38,7 +38,7 @@ func district(t *testing.T, h *Harness) {
 				if err := put(flows.BucketUsers, id, flows.User{ID: id, Active: true}); err != nil {
 					return err
 				}
-				s := flows.Sage{ID: sageID, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamMoo: moo, Status: flows.SageApproved}
+				s := flows.Sage{ID: sageID, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamVillage: moo, Status: flows.SageApproved}
 				if err := put(flows.BucketSages, id, s); err != nil {
 					return err
 				}
@@ -51,7 +51,7 @@ func district(t *testing.T, h *Harness) {
 				if err := put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
 					return err
 				}
-				hh := flows.Household{ID: fmt.Sprintf("H%02d%02d", moo, i), Moo: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า " + user,
+				hh := flows.Household{ID: fmt.Sprintf("H%02d%02d", moo, i), Village: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า " + user,
 					Members: 3, Income: int64(1000 * i), IncomeKnown: true, Interested: true, UserID: user,
 					Status: flows.StatusSelected, DedupeKey: user}
 				if err := flows.PutHousehold(tx, hh); err != nil {
@@ -59,7 +59,7 @@ func district(t *testing.T, h *Harness) {
 				}
 			}
 			for day := 1; day <= flows.Days; day++ {
-				d := flows.ProgrammeDay{Moo: moo, Day: day, Date: fmt.Sprintf("2026-12-%02d", 6+day), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
+				d := flows.ProgrammeDay{Village: moo, Day: day, Date: fmt.Sprintf("2026-12-%02d", 6+day), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
 				if day == flows.StudyVisit {
 					d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "หน้าวัด", "07:30", "หมวก"
 				}
