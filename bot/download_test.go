@@ -82,7 +82,7 @@ func newDLRig(t *testing.T) *dlRig {
 				return err
 			}
 		}
-		return tx.Put(flows.BucketVillages, flows.VillageKey(5), flows.Village{Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 20})
+		return flows.PutVillage(tx, &flows.Village{ID: 5, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 20})
 	})
 	if err != nil {
 		t.Fatal(err)

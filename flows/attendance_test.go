@@ -124,7 +124,7 @@ func TestWillAttendCannotAttendAndDoubleTap(t *testing.T) {
 		t.Errorf("intent changed to %q by someone else", got)
 	}
 	// A forged button for another village.
-	other := strings.Replace(will, "moo=5", "moo=6", 1)
+	other := strings.Replace(will, "vil=5", "vil=6", 1)
 	wantSaid(t, r.tap("Uh1", other), "attendance.err.not_your_village")
 }
 

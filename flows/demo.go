@@ -170,6 +170,15 @@ type demoSeeder struct {
 	n   int // people made so far, for unique ids and names
 }
 
+// vid is the id the import gave a demo village (found by ตำบล and หมู่).
+func (d *demoSeeder) vid(v demoVillage) int {
+	found, err := FindVillages(d.tx, v.Moo, v.Tambon)
+	if err != nil || len(found) != 1 {
+		return 0
+	}
+	return found[0].ID
+}
+
 // as returns a context in which userID acts, outside any conversation.
 // Replies and pushes go into an outcome nobody reads.
 func (d *demoSeeder) as(userID string) *Ctx {
@@ -222,7 +231,7 @@ func (d *demoSeeder) officer() error {
 // register saves a sage registration as the sage's own form would.
 func (d *demoSeeder) register(userID, name string, v demoVillage) (Sage, error) {
 	a := Answers{
-		"name": name, "phone": d.phone(), "moo": strconv.Itoa(v.Moo),
+		"name": name, "phone": d.phone(), "village": villageValue(d.vid(v)),
 		"category": v.Category, "skill": v.Occupation, "years": strconv.Itoa(5 + d.rnd.intn(26)),
 		"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": SageNoticeVersion,
 	}
@@ -267,7 +276,7 @@ func (d *demoSeeder) sages() error {
 			}
 			ids = append(ids, s.ID)
 		}
-		if err := d.e.setLead(officer, v.Moo, ids[0], "", false); err != nil {
+		if err := d.e.setLead(officer, d.vid(v), ids[0], "", false); err != nil {
 			return err
 		}
 		lead := d.as(team[0][1])
@@ -275,7 +284,7 @@ func (d *demoSeeder) sages() error {
 			if err := d.e.makeInvite(lead); err != nil {
 				return err
 			}
-			open, err := openInvites(d.tx, v.Moo, d.now)
+			open, err := openInvites(d.tx, d.vid(v), d.now)
 			if err != nil {
 				return err
 			}
@@ -301,7 +310,7 @@ func (d *demoSeeder) households() error {
 			n = 24
 		}
 		enroller := DemoOfficerID
-		if members, err := TeamMembers(d.tx, v.Moo); err != nil {
+		if members, err := TeamMembers(d.tx, d.vid(v)); err != nil {
 			return err
 		} else if len(members) > 0 {
 			enroller = members[0].UserID
@@ -316,7 +325,7 @@ func (d *demoSeeder) households() error {
 				income = 3000 + 500*i // low: they are selected
 			}
 			a := Answers{
-				"moo": strconv.Itoa(v.Moo), "house": d.houseNo(i), "head": head,
+				"village": villageValue(d.vid(v)), "house": d.houseNo(i), "head": head,
 				"members": strconv.Itoa(2 + d.rnd.intn(5)), "occupation": demoData.Jobs[d.rnd.intn(len(demoData.Jobs))],
 				"income": strconv.Itoa(income), "interest": "yes", "phone": phoneNone,
 				"consent_at": d.now.UTC().Format(time.RFC3339), "consent_version": HouseholdNoticeVersion,
@@ -336,7 +345,7 @@ func (d *demoSeeder) households() error {
 		if v.Stage < 3 {
 			continue
 		}
-		plan, err := PlanSelection(d.tx, v.Moo)
+		plan, err := PlanSelection(d.tx, d.vid(v))
 		if err != nil {
 			return err
 		}
@@ -368,25 +377,25 @@ func (d *demoSeeder) schedules() error {
 
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"moo", "day", "date", "start", "end", "place", "destination", "meeting_point", "departure", "bring"})
+	_ = w.Write([]string{"moo", "tambon", "day", "date", "start", "end", "place", "destination", "meeting_point", "departure", "bring"})
 	for _, v := range demoVillages {
 		start := monday.AddDate(0, 0, 7*((v.Moo-1)/4))
 		p := demoData.Places
 		hall := fmt.Sprintf(p.Hall, v.Name)
 		for n := 1; n <= Days; n++ {
 			date := start.AddDate(0, 0, n-1).Format("2006-01-02")
-			row := []string{strconv.Itoa(v.Moo), strconv.Itoa(n), date, "09:00", "16:00", hall, "", "", "", ""}
+			row := []string{strconv.Itoa(v.Moo), v.Tambon, strconv.Itoa(n), date, "09:00", "16:00", hall, "", "", "", ""}
 			switch n {
 			case StudyVisit:
-				row[3], row[4] = "08:00", "17:00"
-				row[5] = fmt.Sprintf(p.VisitPlace, v.Occupation)
-				row[6] = fmt.Sprintf(p.VisitDestination, v.Occupation)
-				row[7] = fmt.Sprintf(p.MeetingPoint, hall)
-				row[8] = "07:30"
-				row[9] = p.Bring
+				row[4], row[5] = "08:00", "17:00"
+				row[6] = fmt.Sprintf(p.VisitPlace, v.Occupation)
+				row[7] = fmt.Sprintf(p.VisitDestination, v.Occupation)
+				row[8] = fmt.Sprintf(p.MeetingPoint, hall)
+				row[9] = "07:30"
+				row[10] = p.Bring
 			case Days:
-				row[4] = "15:00"
-				row[5] = p.Home
+				row[5] = "15:00"
+				row[6] = p.Home
 			}
 			_ = w.Write(row)
 		}

@@ -48,7 +48,7 @@ func (r *hhRig) put(bucket, key string, v any) {
 }
 
 func (r *hhRig) village(moo, capacity int, occupation string) {
-	r.put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: "บ้านทดสอบ" + strconv.Itoa(moo), Tambon: "ทดสอบ", Occupation: occupation, Capacity: capacity})
+	r.putVillage(flows.Village{ID: moo, Moo: moo, Name: "บ้านทดสอบ" + strconv.Itoa(moo), Tambon: "ทดสอบ", Occupation: occupation, Capacity: capacity})
 }
 
 func (r *hhRig) user(id string, officer bool) {
@@ -212,7 +212,7 @@ func TestApplyInvalidAnswers(t *testing.T) {
 	r.say(u, "สมชาย ใจดี")
 	wantSaid(t, r.say(u, "บ้านริมน้ำ"), "hint:household.hint.house", "household.q.house")
 	r.say(u, "7")
-	wantSaid(t, r.say(u, "หมู่ 9"), "hint:household.hint.moo", "household.q.moo")
+	wantSaid(t, r.say(u, "หมู่ 9"), "hint:village.hint.pick", "household.q.moo")
 	r.say(u, "ม.๕")
 	wantSaid(t, r.say(u, "0"), "hint:household.hint.members", "household.q.members")
 	wantSaid(t, r.say(u, "สี่คน"), "hint:household.hint.members", "household.q.members")
@@ -323,7 +323,7 @@ func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
 	wantSaid(t, out, "household.select.which")
 	var moo5 string
 	for _, b := range out.Replies[0].Buttons {
-		if v, _ := url.ParseQuery(b.Data); v.Get("moo") == "5" {
+		if v, _ := url.ParseQuery(b.Data); v.Get("vil") == "5" {
 			moo5 = b.Data
 		}
 	}

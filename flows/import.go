@@ -389,7 +389,7 @@ func ImportVillages(tx Tx, r io.Reader, now time.Time, by string, update bool) (
 		}
 	}
 	for _, v := range writes {
-		if err := putVillage(tx, &v); err != nil {
+		if err := PutVillage(tx, &v); err != nil {
 			return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
 		}
 	}

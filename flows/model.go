@@ -132,8 +132,16 @@ func FindVillages(tx Tx, moo int, tambon string) ([]Village, error) {
 	return out, nil
 }
 
-// putVillage stores a village, giving a new one (ID 0) the next id.
-func putVillage(tx Tx, v *Village) error {
+// PutVillage stores a village: a new one (ID 0) gets the next id, and one
+// of no round (Round 0) goes to the current round.
+func PutVillage(tx Tx, v *Village) error {
+	if v.Round == 0 {
+		r, err := CurrentRound(tx)
+		if err != nil {
+			return err
+		}
+		v.Round = r.ID
+	}
 	if v.ID == 0 {
 		for {
 			n, err := tx.NextSeq(BucketVillages)

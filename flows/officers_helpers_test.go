@@ -165,6 +165,7 @@ func (b *otBot) group(id string) flows.Group {
 	return g
 }
 
+// villages lists the current round's villages by number.
 func (b *otBot) villages() []flows.Village {
 	b.t.Helper()
 	var vs []flows.Village
@@ -175,14 +176,26 @@ func (b *otBot) villages() []flows.Village {
 	}); err != nil {
 		b.t.Fatal(err)
 	}
+	slices.SortStableFunc(vs, func(a, b flows.Village) int { return a.Moo - b.Moo })
 	return vs
 }
 
+// village reads the current round's village numbered moo (the tests'
+// villages are in one ตำบล each).
 func (b *otBot) village(moo int) (flows.Village, bool) {
 	b.t.Helper()
-	var v flows.Village
-	ok := b.get(flows.BucketVillages, flows.VillageKey(moo), &v)
-	return v, ok
+	var found []flows.Village
+	if err := b.db.View(func(tx flows.Tx) error {
+		var err error
+		found, err = flows.FindVillages(tx, moo, "")
+		return err
+	}); err != nil {
+		b.t.Fatal(err)
+	}
+	if len(found) != 1 {
+		return flows.Village{}, false
+	}
+	return found[0], true
 }
 
 // otKeys lists the locale keys of every reply, with the keys of messages

@@ -71,13 +71,13 @@ const (
 // passed (the bot was down and the day has started): nothing is sent, and
 // the skip is recorded and counted in the next summary.
 type Reminder struct {
-	Key   string
-	Kind  string
-	Village   int
-	Day   int
-	Rev   int
-	DueAt time.Time
-	Skip  bool
+	Key     string
+	Kind    string
+	Village int
+	Day     int
+	Rev     int
+	DueAt   time.Time
+	Skip    bool
 	// Obsolete is a plan entry whose day moved or went: it is taken off
 	// the plan and nothing is sent or counted.
 	Obsolete bool

@@ -25,7 +25,7 @@ func seedProgramme(b *testing.B, villages, households int) *storage.DB {
 	for v0 := 1; v0 <= villages; v0 += batch {
 		err := db.Update(func(tx flows.Tx) error {
 			for moo := v0; moo < v0+batch && moo <= villages; moo++ {
-				if err := tx.Put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: "บ้าน", Occupation: "ทำน้ำพริก", Capacity: households}); err != nil {
+				if err := flows.PutVillage(tx, &flows.Village{ID: moo, Moo: moo, Name: "บ้าน", Occupation: "ทำน้ำพริก", Capacity: households}); err != nil {
 					return err
 				}
 				for i := 1; i <= households; i++ {

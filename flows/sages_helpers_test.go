@@ -86,7 +86,7 @@ func (r *stRig) put(bucket, key string, v any) {
 }
 
 func (r *stRig) village(moo int, name string) {
-	r.put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: name, Capacity: flows.DefaultCapacity})
+	r.putVillage(flows.Village{ID: moo, Moo: moo, Name: name, Capacity: flows.DefaultCapacity})
 }
 
 func (r *stRig) handle(in flows.Input) flows.Outcome {

@@ -23,7 +23,7 @@ func TestSageRegistrationHappyPath(t *testing.T) {
 	for _, tt := range []struct{ field, want string }{
 		{"sage.name.label", "นายสมชาย ใจดี"},
 		{"sage.phone.label", "081-234-5678"},
-		{"sage.moo.label", "sage.village.show(Moo=5,Name=บ้านโนนสูง)"},
+		{"sage.moo.label", "village.name_full(Moo=5,Name=บ้านโนนสูง)"},
 		{"sage.category.label", "sage.cat.farming.label"},
 		{"sage.skill.label", "ทำปุ๋ยหมัก"},
 		{"sage.years.label", "sage.years.show(Count=12)"},
@@ -70,8 +70,8 @@ func TestSageRegistrationInvalidAnswersReasked(t *testing.T) {
 		{"phone too short", 1, "08123", "sage.phone.hint", "0812345678", "sage.moo.ask"},
 		{"phone not Thai", 1, "1234567890", "sage.phone.hint", "+66 81 234 5678", "sage.moo.ask"},
 		{"phone letters", 1, "โทรมาได้เลย", "sage.phone.hint", "02-123-4567", "sage.moo.ask"},
-		{"unknown village", 2, "หมู่ 9", "sage.moo.hint", "๓", "sage.category.ask"},
-		{"village nonsense", 2, "ไม่รู้", "sage.moo.hint", "บ้านหนองบัว", "sage.category.ask"},
+		{"unknown village", 2, "หมู่ 9", "village.hint.pick", "๓", "sage.category.ask"},
+		{"village nonsense", 2, "ไม่รู้", "village.hint.pick", "บ้านหนองบัว", "sage.category.ask"},
 		{"category typed wrong", 3, "ทำนา", "conv.hint.tap_button", "เกษตร", "sage.skill.ask"},
 		{"years letters", 5, "abc", "sage.years.hint", "10", "conv.confirm.title"},
 		{"years negative", 5, "-1", "sage.years.hint", "0", "conv.confirm.title"},
@@ -93,9 +93,16 @@ func TestSageRegistrationInvalidAnswersReasked(t *testing.T) {
 			if !ok || ref.Key != tt.hint {
 				t.Fatalf("got hint %+v, want %s", hint.Args["Hint"], tt.hint)
 			}
-			if tt.hint == "sage.moo.hint" {
-				if got := ref.Args["List"]; got != "3, 5" {
-					t.Errorf("village hint lists %q, want %q", got, "3, 5")
+			if tt.hint == "village.hint.pick" {
+				// The question's buttons come with the hint: one per village.
+				var picks int
+				for _, a := range stActions(out) {
+					if a.Label.Key == "village.btn.pick" {
+						picks++
+					}
+				}
+				if picks != 2 {
+					t.Errorf("%d village buttons with the hint, want 2", picks)
 				}
 			}
 			stWant(t, r.say(u, tt.good), tt.nextKey)

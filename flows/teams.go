@@ -383,7 +383,7 @@ func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool)
 	}
 	name := e.firstName(s.Name)
 	if v.LeadSageID == s.UserID {
-		c.Say(Text(T("team.lead.already", "Name", name, "Moo", vid)))
+		c.Say(Text(T("team.lead.already", "Name", name, "Village", VillageName(c.Tx, v).Ref())))
 		return nil
 	}
 	if s.TeamVillage != 0 && s.TeamVillage != vid {

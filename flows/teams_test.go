@@ -41,7 +41,7 @@ func TestTeamLeadNamedByOfficerWithReplacementConfirmed(t *testing.T) {
 	// The officer names the first lead through the form.
 	out := r.say(stOfficer, "ตั้งปราชญ์สัมมาชีพ")
 	stWant(t, out, "team.lead.ask_moo")
-	out = r.tap(stOfficer, stButton(t, out, "sage.village.btn", 5))
+	out = r.tap(stOfficer, stButton(t, out, "village.btn.pick", 5))
 	stWant(t, out, "team.lead.ask_sage")
 	var names []string
 	for _, a := range stActions(out) {

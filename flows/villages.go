@@ -277,7 +277,7 @@ func saveNewVillage(c *Ctx, a Answers) error {
 	if err := villageFromAnswers(&v, a); err != nil {
 		return err
 	}
-	if err := putVillage(c.Tx, &v); err != nil {
+	if err := PutVillage(c.Tx, &v); err != nil {
 		return err
 	}
 	c.Say(Text(T("village.saved.added", "Village", VillageName(c.Tx, v).Ref()), villageQuick(v.ID)...))

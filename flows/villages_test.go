@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
 )
 
 // otVillageSteps are the add form's questions with a good answer each.
@@ -91,11 +92,11 @@ func TestAddVillageInvalidAnswers(t *testing.T) {
 		{0, "0", "village.hint.moo"},
 		{0, "100", "village.hint.moo"},
 		{0, "หมู่ 5 บ้านโนนสูง", "village.hint.moo"},
-		{0, "ม.3", "village.hint.moo_taken"}, // หมู่ 3 is stored already
 		{1, "123", "village.hint.name"},
 		{1, strings.Repeat("ก", 81), "village.hint.name"},
 		{2, "- -", "village.hint.tambon"},
 		{2, "ตำบล", "village.hint.tambon"},
+		{2, "ต.หนองแวง", "village.hint.place_taken"}, // หมู่ 5 ต.หนองแวง is stored already
 		{3, strings.Repeat("อ", 81), "village.hint.occupation"},
 		{4, "0", "village.hint.capacity"},
 		{4, "201", "village.hint.capacity"},
@@ -106,7 +107,7 @@ func TestAddVillageInvalidAnswers(t *testing.T) {
 		field := otVillageSteps[tt.step].field
 		t.Run(fmt.Sprintf("%s %q", field, tt.typed), func(t *testing.T) {
 			b := otNew(t)
-			b.put(flows.BucketVillages, flows.VillageKey(3), flows.Village{Moo: 3, Name: "บ้านเก่า", Capacity: 20})
+			b.putVillage(flows.Village{ID: 3, Moo: 5, Name: "บ้านเก่า", Tambon: "หนองแวง", Capacity: 20})
 			b.otStartAdd(tt.step)
 			out := b.say(otOfficer, tt.typed)
 			otWant(t, out, "conv.invalid_retry_hint", tt.wantHint, otAsk(field))
@@ -169,7 +170,7 @@ func TestAddVillageNumberTakenMeanwhile(t *testing.T) {
 	b := otNew(t)
 	out := b.otStartAdd(len(otVillageSteps))
 	// Another officer imports หมู่ 5 while this one looks at the summary.
-	b.put(flows.BucketVillages, flows.VillageKey(5), flows.Village{Moo: 5, Name: "บ้านอื่น", Capacity: 20})
+	b.putVillage(flows.Village{Moo: 5, Name: "บ้านอื่น", Tambon: "โนนสูง", Capacity: 20})
 	out = b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
 	otWant(t, out, "village.err.moo_taken", "conv.confirm.title")
 	if v, _ := b.village(5); v.Name != "บ้านอื่น" {
@@ -196,9 +197,9 @@ func otSameVillage(a, b flows.Village) bool {
 // otStoreVillage puts a village straight into the store.
 func (b *otBot) otStoreVillage(moo int, name string) flows.Village {
 	b.t.Helper()
-	v := flows.Village{Moo: moo, Name: name, Tambon: "โนนสูง", Occupation: "ทำน้ำพริก", Capacity: 20,
+	v := flows.Village{ID: moo, Round: 1, Moo: moo, Name: name, Tambon: "โนนสูง", Occupation: "ทำน้ำพริก", Capacity: 20,
 		LeadSageID: "Usage", Created: otT0.Add(-24 * time.Hour), Updated: otT0.Add(-24 * time.Hour)}
-	b.put(flows.BucketVillages, flows.VillageKey(moo), v)
+	b.putVillage(v)
 	return v
 }
 
@@ -386,4 +387,37 @@ func FuzzParseCapacity(f *testing.F) {
 			t.Errorf("ParseCapacity(%q) = %d, outside 1–%d", s, n, flows.MaxCapacity)
 		}
 	})
+}
+
+// TestAddVillageSameMooOtherTambon: หมู่ 5 of another ตำบล is another
+// village, added beside the first and named with its ตำบล wherever the
+// two could be confused.
+func TestAddVillageSameMooOtherTambon(t *testing.T) {
+	b := otNew(t)
+	b.putVillage(flows.Village{ID: 1, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Capacity: 20})
+	out := b.otStartAdd(2)
+	out = b.say(otOfficer, "ต.หนองแวง")
+	otWant(t, out, "village.hint.place_taken")
+	b.say(otOfficer, "ตำบลโนนทอง")
+	b.say(otOfficer, "ทำขนม")
+	out = b.say(otOfficer, "20")
+	out = b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
+	if got, want := otRender(out), "✅ เพิ่มหมู่ 5 บ้านโนนสูง ต.โนนทอง เรียบร้อยแล้วค่ะ\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	vs := b.villages()
+	if len(vs) != 2 || vs[0].Tambon == vs[1].Tambon {
+		t.Fatalf("villages %+v, want หมู่ 5 in two ตำบล", vs)
+	}
+	// The list names both with their ตำบล.
+	var labels []string
+	for _, a := range otActions(b.say(otOfficer, "หมู่บ้าน")) {
+		labels = append(labels, otCatalog.MustText(locales.Thai, a.Label.Key, a.Label.Args))
+	}
+	got := strings.Join(labels, "|")
+	for _, want := range []string{"หมู่ 5 บ้านโนนสูง ต.หนองแวง", "หมู่ 5 บ้านโนนสูง ต.โนนทอง"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("village list %q lacks %s", got, want)
+		}
+	}
 }

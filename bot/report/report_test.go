@@ -63,8 +63,10 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 				err = tx.Put(bucket, key, v)
 			}
 		}
-		put(flows.BucketVillages, flows.VillageKey(5), flows.Village{Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 3, LeadSageID: "Ulead", Created: t0})
-		put(flows.BucketVillages, flows.VillageKey(7), flows.Village{Moo: 7, Name: "บ้านหนองบัว", Tambon: "หนองแวง", Occupation: "สานตะกร้า", Capacity: 20, Created: t0})
+		if err == nil {
+			err = flows.PutVillage(tx, &flows.Village{ID: 5, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 3, LeadSageID: "Ulead", Created: t0})
+		}
+		flows.PutVillage(tx, &flows.Village{ID: 7, Moo: 7, Name: "บ้านหนองบัว", Tambon: "หนองแวง", Occupation: "สานตะกร้า", Capacity: 20, Created: t0})
 		put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี ใจดี"})
 		put(flows.BucketUsers, "Uofficer2", flows.User{ID: "Uofficer2", Active: true, Officer: true})
 		sages := []flows.Sage{

@@ -38,7 +38,7 @@ func TestSampleFilesImport(t *testing.T) {
 		want int
 	}{
 		{"villages.csv", func(tx flows.Tx, f *os.File) (flows.ImportReport, error) {
-			return flows.ImportVillages(tx, f, now)
+			return flows.ImportVillages(tx, f, now, "cli", false)
 		}, 5},
 		{"schedule.csv", func(tx flows.Tx, f *os.File) (flows.ImportReport, error) {
 			return engine.ImportSchedule(tx, f, now, "cli", false)
