@@ -44,10 +44,11 @@ const DefaultCapacity = 20
 // VillageKey is the store key of village id; keys sort by id.
 func VillageKey(id int) string { return fmt.Sprintf("%03d", id) }
 
-// SamePlace reports whether two villages are the same place: the same
-// หมู่ in the same ตำบล (names compared as people type them).
+// SamePlace reports whether v is the place หมู่ moo, ตำบล tambon (names
+// compared as people type them). An unknown ตำบล ("") matches any: a
+// record made before villages had one names its หมู่ alone.
 func (v Village) SamePlace(moo int, tambon string) bool {
-	return v.Moo == moo && TambonKey(v.Tambon) == TambonKey(tambon)
+	return v.Moo == moo && (tambon == "" || TambonKey(v.Tambon) == TambonKey(tambon))
 }
 
 // TambonKey is a sub-district's name as compared: without "ต."/"ตำบล",

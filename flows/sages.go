@@ -5,9 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -689,47 +687,8 @@ func (e *Engine) officerName(tx Tx, userID string) (Msg, error) {
 }
 
 // firstName is how the bot addresses a person after คุณ: the first word of
-// their name without a title such as นาย or Mrs (the titles are in the
-// catalog, key sage.name.titles, in every language).
-func (e *Engine) firstName(name string) string {
-	fields := strings.Fields(name)
-	if len(fields) == 0 {
-		return name
-	}
-	titles := e.nameTitles()
-	first := fields[0]
-	for _, t := range titles {
-		if strings.EqualFold(first, t) && len(fields) > 1 {
-			return fields[1]
-		}
-	}
-	for _, t := range titles {
-		if t[0] < utf8.RuneSelf {
-			continue // Latin titles are written apart: "Mr" is not taken off "Mrinal"
-		}
-		if rest, ok := strings.CutPrefix(first, t); ok && rest != "" {
-			if _, isName := locales.NormalizeName(rest); isName {
-				return rest
-			}
-		}
-	}
-	return first
-}
-
-// nameTitles are the titles from the catalog, longest first so that
-// นางสาว is tried before นาง.
-func (e *Engine) nameTitles() []string {
-	var out []string
-	for _, l := range locales.Langs() {
-		text, err := e.cfg.Catalog.Text(l, "sage.name.titles", nil)
-		if err != nil {
-			continue
-		}
-		out = append(out, strings.Fields(text)...)
-	}
-	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
-	return out
-}
+// their name without a title (locales.FirstName, the one list of titles).
+func (e *Engine) firstName(name string) string { return locales.FirstName(name) }
 
 // ---- registry ----
 

@@ -241,7 +241,8 @@ func (c *Catalog) formatArg(lang Lang, v any, depth int) (any, error) {
 	case refer:
 		return c.ref(lang, v.Ref(), depth)
 	case []Ref:
-		// A list of messages reads as one line: "a, b, c".
+		// A list of messages reads as one line: "a; b; c" (the items
+		// may hold commas themselves).
 		parts := make([]string, len(v))
 		for i, r := range v {
 			s, err := c.ref(lang, r, depth)
@@ -250,7 +251,7 @@ func (c *Catalog) formatArg(lang Lang, v any, depth int) (any, error) {
 			}
 			parts[i] = s
 		}
-		return strings.Join(parts, ", "), nil
+		return strings.Join(parts, "; "), nil
 	case time.Time, *time.Time:
 		return nil, errors.New("time.Time must be wrapped in locales.Date, ShortDate, DateYear or Clock")
 	}

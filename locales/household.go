@@ -1,20 +1,40 @@
 package locales
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// nameTitles are the titles people may type before a name, longest first
-// so that นางสาว is not read as นาง + สาว…
-var nameTitles = []string{"นางสาว", "น.ส.", "นาง", "นาย", "mrs.", "mrs", "mr.", "mr", "ms.", "ms"}
-
-// StripTitle removes a leading title (นาย, นาง, นางสาว, Mr, Mrs, Ms) from a
-// name, so that "นายสมชาย ใจดี" and "สมชาย ใจดี" are the same person. A
-// name that is only a title is left as it is.
+// StripTitle removes a leading title (นาย, นาง, นางสาว, น.ส., Mr, Mrs,
+// Ms…: the one list, titles in parse.go) from a name, so that "นายสมชาย
+// ใจดี", "นาย สมชาย ใจดี" and "สมชาย ใจดี" are the same person.
+//
+// Latin titles are words of their own ("Mr Smith", "Mr.Smith"): "Mrinal
+// Sen" keeps its name. Thai titles are often written joined to the name
+// (นายสมชาย), so they are also taken off the front of the first word, but
+// only when a surname follows: a single word such as นางนวล or นายหนึ่ง may
+// be a given name, and is left as it is. A name that is only a title is
+// left as it is too.
 func StripTitle(s string) string {
 	s = strings.TrimSpace(s)
-	lower := strings.ToLower(s)
-	for _, t := range nameTitles {
-		if strings.HasPrefix(lower, t) && len(s) > len(t) {
-			return strings.TrimSpace(s[len(t):])
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return s
+	}
+	first := lowerASCII(fields[0])
+	for _, t := range titleList {
+		switch {
+		case first == t && len(fields) > 1:
+			// A title written apart: "นาย สมชาย", "Mr Smith".
+			return strings.Join(fields[1:], " ")
+		case strings.HasSuffix(t, ".") && strings.HasPrefix(first, t) && len(first) > len(t):
+			// "Mr.Smith", "น.ส.สมศรี": the dot ends the title.
+			return strings.Join(append([]string{fields[0][len(t):]}, fields[1:]...), " ")
+		case t[0] >= utf8.RuneSelf && strings.HasPrefix(first, t) && len(fields) > 1:
+			rest := fields[0][len(t):]
+			if _, ok := NormalizeName(rest); ok && utf8.RuneCountInString(rest) >= 2 {
+				return strings.Join(append([]string{rest}, fields[1:]...), " ")
+			}
 		}
 	}
 	return s

@@ -4,8 +4,12 @@ import "testing"
 
 func TestStripTitle(t *testing.T) {
 	for in, want := range map[string]string{
-		"นายสมชาย ใจดี": "สมชาย ใจดี", "นาย สมชาย": "สมชาย", "นางสาวสมศรี": "สมศรี", "น.ส. สมศรี": "สมศรี",
-		"นางมาลี": "มาลี", "Mr. Smith": "Smith", "สมชาย": "สมชาย", "นาย": "นาย",
+		"นายสมชาย ใจดี": "สมชาย ใจดี", "นาย สมชาย": "สมชาย", "นางสาวสมศรี มีสุข": "สมศรี มีสุข", "น.ส. สมศรี": "สมศรี",
+		"น.ส.สมศรี": "สมศรี", "นางมาลี แก้วใส": "มาลี แก้วใส", "Mr. Smith": "Smith", "Mr.Smith": "Smith", "mr smith": "smith",
+		"สมชาย": "สมชาย", "นาย": "นาย",
+		// Names that start like a title keep it.
+		"Mrinal Sen": "Mrinal Sen", "Mrs Mrinal Sen": "Mrinal Sen", "Msafiri Juma": "Msafiri Juma",
+		"นางนวล": "นางนวล", "นายหนึ่ง": "นายหนึ่ง", "นาย นายหนึ่ง": "นายหนึ่ง", "นางนวล ศรีสุข": "นวล ศรีสุข",
 	} {
 		if got := StripTitle(in); got != want {
 			t.Errorf("StripTitle(%q) = %q, want %q", in, got, want)
@@ -27,7 +31,8 @@ func TestParseHouseNo(t *testing.T) {
 }
 
 func TestFirstName(t *testing.T) {
-	for in, want := range map[string]string{"นางมาลัย ใจงาม": "มาลัย", "สมชาย ใจดี": "สมชาย", "Mr. John Smith": "John", "มาลี": "มาลี"} {
+	for in, want := range map[string]string{"นางมาลัย ใจงาม": "มาลัย", "สมชาย ใจดี": "สมชาย", "Mr. John Smith": "John", "มาลี": "มาลี",
+		"Mrinal Sen": "Mrinal", "นางนวล": "นางนวล", "นาง มาลี": "มาลี"} {
 		if got := FirstName(in); got != want {
 			t.Errorf("FirstName(%q) = %q, want %q", in, got, want)
 		}

@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"slices"
 	"math"
 	"strings"
 	"unicode"
@@ -242,13 +243,25 @@ func FormatPhone(p string) string {
 	}
 }
 
-// titles are the name prefixes people may type; a name that is only a
-// title is not a name.
-var titles = map[string]bool{
-	"นาย": true, "นาง": true, "นางสาว": true, "น.ส.": true, "น.ส": true,
-	"เด็กชาย": true, "เด็กหญิง": true, "ด.ช.": true, "ด.ญ.": true,
-	"mr": true, "mr.": true, "mrs": true, "mrs.": true, "ms": true, "ms.": true, "miss": true,
-}
+// titleList is the one list of the titles people write before a name
+// (lower case), longest first so that นางสาว is tried before นาง. A name
+// that is only a title is not a name (NormalizeName); StripTitle and
+// FirstName take them off.
+var titleList = func() []string {
+	l := []string{"นาย", "นาง", "นางสาว", "น.ส.", "น.ส", "เด็กชาย", "เด็กหญิง", "ด.ช.", "ด.ญ.",
+		"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr."}
+	slices.SortStableFunc(l, func(a, b string) int { return len(b) - len(a) })
+	return l
+}()
+
+// titles is titleList as a set.
+var titles = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range titleList {
+		m[t] = true
+	}
+	return m
+}()
 
 // NormalizeName cleans a typed person's name: trims, collapses inner
 // whitespace to single spaces, removes zero-width and other invisible

@@ -85,8 +85,12 @@ type Table struct {
 type Report struct {
 	Lang locales.Lang
 	// At is when the report was made, in the programme's time zone.
-	At     time.Time
-	Tables []Table
+	At time.Time
+	// Round is the round of the programme the report is of; RoundName
+	// names it in the report's language.
+	Round     flows.Round
+	RoundName string
+	Tables    []Table
 }
 
 // Table returns the table called name, or nil.
@@ -110,6 +114,8 @@ type Options struct {
 	// Now is when the report is made; its location is the programme's
 	// time zone, in which every date and time is written.
 	Now time.Time
+	// Round is the round reported on (its id); 0 is the current round.
+	Round int
 }
 
 // Build reads every table from tx. Run it in one transaction so that the
@@ -123,11 +129,23 @@ func Build(tx flows.Tx, o Options) (*Report, error) {
 	}
 	b := &builder{tx: tx, o: o, lang: cmp.Or(o.Lang, locales.Thai), loc: o.Now.Location(),
 		who: map[string]string{}, matrices: map[int]flows.Matrix{}}
-	var err error
-	if b.villages, err = flows.ListVillages(tx); err != nil {
+	round, err := flows.CurrentRound(tx)
+	if err != nil {
+		return nil, fmt.Errorf("report: round: %w", err)
+	}
+	if o.Round != 0 && o.Round != round.ID {
+		r, ok, err := flows.GetRound(tx, o.Round)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("report: round %d: not found (%v)", o.Round, err)
+		}
+		round = r
+	}
+	if b.villages, err = flows.RoundVillages(tx, round.ID); err != nil {
 		return nil, fmt.Errorf("report: villages: %w", err)
 	}
-	r := &Report{Lang: b.lang, At: o.Now}
+	r := &Report{Lang: b.lang, At: o.Now, Round: round}
+	name := flows.RoundName(round)
+	r.RoundName = o.Catalog.MustText(b.lang, name.Key, name.Args)
 	for _, build := range []func() (Table, error){b.sages, b.households, b.attendance, b.progress} {
 		t, err := build()
 		if err != nil {

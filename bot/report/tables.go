@@ -72,21 +72,46 @@ func (b *builder) dayDate(d *flows.ProgrammeDay) string {
 	return b.date(t)
 }
 
-func (b *builder) village(moo int) (flows.Village, bool) {
-	i := slices.IndexFunc(b.villages, func(v flows.Village) bool { return v.Moo == moo })
+func (b *builder) village(id int) (flows.Village, bool) {
+	i := slices.IndexFunc(b.villages, func(v flows.Village) bool { return v.ID == id })
 	if i < 0 {
-		return flows.Village{}, false
+		v, ok, err := flows.GetVillage(b.tx, id) // a village of another round
+		return v, ok && err == nil
 	}
 	return b.villages[i], true
 }
 
-// villageName writes "หมู่ 5 บ้านโนนสูง" ("หมู่ 5" for a village not set up).
-func (b *builder) villageName(moo int) string {
-	if moo == 0 {
+// villageName writes "หมู่ 5 บ้านโนนสูง", with its ตำบล when another
+// village of the round has the same หมู่ number.
+func (b *builder) villageName(id int) string {
+	if id == 0 {
 		return b.na()
 	}
-	if v, ok := b.village(moo); ok {
-		return b.text("report.village", "Moo", v.Moo, "Name", v.Name)
+	v, ok := b.village(id)
+	if !ok {
+		return b.na()
+	}
+	return b.placeName(v)
+}
+
+func (b *builder) placeName(v flows.Village) string {
+	for _, o := range b.villages {
+		if o.ID != v.ID && o.Moo == v.Moo {
+			return b.text("report.village_tambon", "Moo", v.Moo, "Name", v.Name, "Tambon", v.Tambon)
+		}
+	}
+	return b.text("report.village", "Moo", v.Moo, "Name", v.Name)
+}
+
+// homeName writes a sage's home village (a place: หมู่ and ตำบล).
+func (b *builder) homeName(moo int, tambon string) string {
+	for _, v := range b.villages {
+		if v.SamePlace(moo, tambon) {
+			return b.placeName(v)
+		}
+	}
+	if tambon != "" {
+		return b.text("report.village_moo_tambon", "Moo", moo, "Tambon", tambon)
 	}
 	return b.text("report.village_moo", "Moo", moo)
 }
@@ -164,7 +189,7 @@ func (b *builder) sages() (Table, error) {
 			category = s.Category
 		}
 		t.Rows = append(t.Rows, []any{
-			int64(s.ID), s.Name, locales.FormatPhone(s.Phone), b.villageName(s.Moo),
+			int64(s.ID), s.Name, locales.FormatPhone(s.Phone), b.homeName(s.Moo, s.Tambon),
 			category, s.Skill, int64(s.Years), b.text("report.sage.status." + cmp.Or(string(s.Status), "pending")),
 			decidedBy, decidedAt, b.date(s.Registered),
 			b.villageName(s.TeamVillage), b.yesNo(lead),
@@ -184,7 +209,7 @@ func (b *builder) households() (Table, error) {
 		"report.col.hh.linked", "report.col.hh.applied", "report.col.hh.enrolled_by",
 	)}
 	for _, v := range b.villages {
-		all, err := flows.VillageHouseholds(b.tx, v.Moo)
+		all, err := flows.VillageHouseholds(b.tx, v.ID)
 		if err != nil {
 			return t, err
 		}
@@ -236,7 +261,7 @@ func (b *builder) attendance() (Table, error) {
 		"report.col.att.corrections",
 	)}
 	for _, v := range b.villages {
-		m, err := b.matrix(v.Moo)
+		m, err := b.matrix(v.ID)
 		if err != nil {
 			return t, err
 		}
@@ -296,7 +321,7 @@ func (b *builder) attendanceRow(v flows.Village, h flows.Household, day int, d *
 		corrections = strings.Join(fixes, "\n")
 	}
 	return []any{
-		b.villageName(v.Moo), h.ID, h.HouseNo, h.HeadName,
+		b.villageName(v.ID), h.ID, h.HouseNo, h.HeadName,
 		int64(day), b.text(kind), b.dayDate(d),
 		b.valueText("intent", string(a.Intent)), reason, intentBy, intentAt,
 		b.valueText("presence", string(a.Presence)), presenceBy, presenceAt,
@@ -384,11 +409,11 @@ func (b *builder) progress() (Table, error) {
 	for _, p := range d.Progress {
 		v := p.Village
 		row := []any{
-			b.villageName(v.Moo), v.Tambon, v.Occupation,
+			b.villageName(v.ID), v.Tambon, v.Occupation,
 			int64(p.Sages), int64(p.Team), int64(p.Applicants),
 			int64(p.Selected), int64(cmp.Or(v.Capacity, flows.DefaultCapacity)),
 		}
-		m, err := b.matrix(v.Moo)
+		m, err := b.matrix(v.ID)
 		if err != nil {
 			return t, err
 		}

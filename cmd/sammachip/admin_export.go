@@ -28,9 +28,10 @@ import (
 // readable by its owner only, since it holds personal data.
 
 // exportUsage is the export command's line in `sammachip help`.
-const exportUsage = "export --out FILE [--format xlsx|csv] [--lang th|en]\n" +
+const exportUsage = "export --out FILE [--format xlsx|csv] [--lang th|en] [--round NAME]\n" +
 	"                             write the district report: an XLSX workbook (default),\n" +
-	"                             or with --format csv a ZIP of four CSV files"
+	"                             or with --format csv a ZIP of four CSV files; of the current\n" +
+	"                             round, or of an earlier one (--round 2570)"
 
 // adminExport makes the report in the format the request body names
 // ("format=xlsx" or "format=csv") and returns it as File, with one line
@@ -47,11 +48,24 @@ func adminExport(_ context.Context, env adminEnv, req adminRequest) (adminResult
 	}
 	now := env.Now()
 	var rep *report.Report
+	unknown := false
 	err = env.Store.View(func(tx flows.Tx) error {
+		opt := report.Options{Lang: req.Lang, Catalog: env.Catalog, Engine: env.Engine, Now: now}
+		if name := q.Get("round"); name != "" {
+			r, ok, err := flows.FindRound(tx, name)
+			if err != nil || !ok {
+				unknown = err == nil
+				return err
+			}
+			opt.Round = r.ID
+		}
 		var err error
-		rep, err = report.Build(tx, report.Options{Lang: req.Lang, Catalog: env.Catalog, Engine: env.Engine, Now: now})
+		rep, err = report.Build(tx, opt)
 		return err
 	})
+	if unknown {
+		return adminResult{Stderr: env.text(req.Lang, flows.T("round.err.unknown", "Name", q.Get("round"))) + "\n", Exit: 2}, nil
+	}
 	if err != nil {
 		return adminResult{}, err
 	}
@@ -60,6 +74,7 @@ func adminExport(_ context.Context, env adminEnv, req adminRequest) (adminResult
 		return adminResult{}, err
 	}
 	var b strings.Builder
+	b.WriteString("  " + env.text(req.Lang, flows.T("round.label")) + ": " + rep.RoundName + "\n")
 	for _, t := range rep.Tables {
 		b.WriteString("  " + env.text(req.Lang, flows.T("report.cli.rows", "Sheet", t.Title, "Count", locales.Number(len(t.Rows)))) + "\n")
 	}
@@ -74,6 +89,7 @@ func runExport(args []string, env cliEnv) int {
 	fs.SetOutput(env.stderr)
 	format := fs.String("format", string(report.XLSX), "xlsx, or csv for a ZIP of four CSV files")
 	out := fs.String("out", "", "the file to write (required); - writes to standard output")
+	round := fs.String("round", "", "the round to report on, e.g. 2570 (default: the current round)")
 	langFlag := fs.String("lang", "", "th or en: the language of headers and values (default: SAMMACHIP_LANG, LANG, else th)")
 	fs.Usage = func() { fmt.Fprintln(env.stderr, "usage: sammachip "+exportUsage) }
 	if err := fs.Parse(args); err != nil {
@@ -108,7 +124,7 @@ func runExport(args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "sammachip:", err)
 		return 2
 	}
-	req := adminRequest{Lang: lang, Body: []byte(url.Values{"format": {string(f)}}.Encode())}
+	req := adminRequest{Lang: lang, Body: []byte(url.Values{"format": {string(f)}, "round": {*round}}.Encode())}
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
 	res, err := callAdmin(ctx, adminSocketPath(cfg.DB), "export", req)

@@ -36,7 +36,7 @@ func runImportVillages(args []string, env cliEnv) int {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fs.Usage()
+		fmt.Fprintf(env.stderr, "sammachip: import villages needs one FILE argument\nusage: sammachip %s\n", importVillagesUsage)
 		return 2
 	}
 	body, err := readFileArg(fs.Arg(0), env.stdin)

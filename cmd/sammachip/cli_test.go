@@ -99,11 +99,11 @@ func TestCLIThroughRunningServer(t *testing.T) {
 	// import villages: all good, then the same again.
 	file := cliWriteFile(t, "villages.csv", cliVillages)
 	res = cliRun(t, h.DBPath, cliEnglish, "import", "villages", file)
-	if res.exit != 0 || res.stdout != "Imported: 2 added, 0 updated, 0 unchanged.\n" {
+	if res.exit != 0 || res.stdout != "Imported.\nAdded 2: Moo 5 บ้านโนนสูง, โนนสูง; Moo 7 บ้านหนองบัว, หนองบัว\nUpdated 0: -\nUnchanged 0: -\n" {
 		t.Errorf("import: exit %d, stdout %q, stderr %q", res.exit, res.stdout, res.stderr)
 	}
 	res = cliRun(t, h.DBPath, cliEnglish, "import", "villages", file)
-	if res.exit != 0 || res.stdout != "Imported: 0 added, 0 updated, 2 unchanged.\n" {
+	if res.exit != 0 || res.stdout != "Imported.\nAdded 0: -\nUpdated 0: -\nUnchanged 2: Moo 5 บ้านโนนสูง, โนนสูง; Moo 7 บ้านหนองบัว, หนองบัว\n" {
 		t.Errorf("second import: exit %d, stdout %q, stderr %q", res.exit, res.stdout, res.stderr)
 	}
 
@@ -315,7 +315,7 @@ func TestUsageListsOfficersTools(t *testing.T) {
 	if code := run([]string{"help"}, func(string) string { return "" }, &out, io.Discard); code != 0 {
 		t.Fatalf("help: exit %d", code)
 	}
-	for _, want := range []string{"officer-code", "import villages FILE.csv"} {
+	for _, want := range []string{"officer-code", "import villages [--update] FILE.csv", "round start [--yes] NAME"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("usage %q lacks %q", out.String(), want)
 		}

@@ -54,7 +54,7 @@ func TestOfficerEndToEnd(t *testing.T) {
 		t.Errorf("saving the village got %s", got)
 	}
 	somsri.Say("หมู่บ้าน")
-	somsri.TapLabel("หมู่ 5 บ้านโนนสูง")
+	somsri.TapLabel("หมู่ 5 บ้านโนนสูง ต.โนนสูง")
 	somsri.TapLabel("แก้ไข") // the card's Edit: the summary opens
 	somsri.TapLabel("แก้ไข") // the summary's Edit: which field?
 	somsri.TapLabel("ครัวเรือนเป้าหมาย")

@@ -64,7 +64,7 @@ func TestSageRegistryAndTeamEndToEnd(t *testing.T) {
 	}
 	officer.Say("รออนุมัติ")
 	got := officer.TapLabel(h.Text("sage.btn.approve"))
-	if !got.Contains(h.Text("sage.decide.approved_no_lead", "Name", "สมชาย", "Moo", 5)) {
+	if !got.Contains(h.Text("sage.decide.approved_no_lead", "Name", "สมชาย", "Village", "หมู่ 5 บ้านโนนสูง")) {
 		t.Fatalf("approving got %s", got)
 	}
 	if pushed := h.Received(lead.ID(), 0); !pushed.Contains(strings.Split(h.Text("sage.push.approved", "Name", "สมชาย"), "\n")[0]) {
