@@ -1,8 +1,8 @@
 package locales
 
 import (
-	"slices"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
