@@ -99,6 +99,7 @@ func NewEngine(cfg Config) *Engine {
 	e.registerCore()
 	e.registerOfficers()
 	e.registerVillages()
+	e.registerRounds()
 	e.registerHouseholds()
 	e.registerHouseholdData()
 	e.registerSchedule()

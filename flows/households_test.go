@@ -493,3 +493,40 @@ func TestHouseholdDeletesItsData(t *testing.T) {
 		t.Errorf("re-applied household is %q", a.Status)
 	}
 }
+
+// TestTypedMooSharedByTwoTambonsIsAskedBack: "หมู่ 1" exists in two ตำบล;
+// typed alone it is asked back with a button per village (never guessed),
+// and "ม.1 ต.โนนทอง" or a tap picks one.
+func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
+	r := newHHRig(t)
+	r.putVillage(flows.Village{ID: 1, Moo: 1, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 20})
+	r.putVillage(flows.Village{ID: 2, Moo: 1, Name: "บ้านนาดี", Tambon: "โนนทอง", Occupation: "ทำขนม", Capacity: 20})
+	r.user("Uh1", false)
+	out := r.say("Uh1", "สมัครครัวเรือน")
+	r.tap("Uh1", button(t, out, "conv.btn.agree"))
+	r.say("Uh1", "สมศรี มีสุข")
+	r.say("Uh1", "12")
+	out = r.say("Uh1", "หมู่ 1")
+	wantSaid(t, out, "hint:village.hint.which_tambon", "household.q.moo")
+	var picks []string
+	for _, rep := range out.Replies {
+		for _, a := range append(slices.Clone(rep.Buttons), rep.Quick...) {
+			if a.Label.Key == "village.btn.pick" {
+				picks = append(picks, fmt.Sprint(a.Label.Args["Name"]))
+			}
+		}
+	}
+	if len(picks) != 2 || !strings.Contains(strings.Join(picks, " "), "หนองแวง") || !strings.Contains(strings.Join(picks, " "), "โนนทอง") {
+		t.Errorf("village buttons %q, want both หมู่ 1 with their ตำบล", picks)
+	}
+	out = r.say("Uh1", "ม.1 ต.โนนทอง")
+	wantSaid(t, out, "household.q.members")
+	for _, a := range []string{"4", "ทำนา", "5000", "สนใจ"} {
+		r.say("Uh1", a)
+	}
+	out = r.say("Uh1", "081-234-5678")
+	r.tap("Uh1", button(t, out, "conv.btn.confirm"))
+	if h := r.household("Uh1"); h.Village != 2 {
+		t.Errorf("household in village %d, want 2 (หมู่ 1 ต.โนนทอง)", h.Village)
+	}
+}

@@ -134,8 +134,15 @@ func FindVillages(tx Tx, moo int, tambon string) ([]Village, error) {
 }
 
 // PutVillage stores a village: a new one (ID 0) gets the next id, and one
-// of no round (Round 0) goes to the current round.
+// of no round (Round 0) goes to the current round (started, named after
+// the fiscal year the village was made in, when the database has none).
 func PutVillage(tx Tx, v *Village) error {
+	if v.Round == 0 && !v.Created.IsZero() {
+		// The first village of a new database starts its first round.
+		if _, err := ensureRound(tx, v.Created, ""); err != nil {
+			return err
+		}
+	}
 	if v.Round == 0 {
 		r, err := CurrentRound(tx)
 		if err != nil {

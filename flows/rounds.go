@@ -46,8 +46,11 @@ func FiscalYear(t time.Time) int {
 
 // RoundName is how a round is named to people.
 func RoundName(r Round) Msg {
-	if r.Name != "" {
+	switch {
+	case r.Name != "":
 		return Raw(r.Name)
+	case r.FiscalYear == 0:
+		return T("round.name.number", "N", max(r.ID, 1))
 	}
 	return T("round.name.fiscal_year", "Year", r.FiscalYear)
 }

@@ -92,18 +92,26 @@ func (d Digest) HasNews() bool {
 	return len(d.Active) > 0 || d.Pending > 0 || d.NewApplications > 0 || d.NewRegistrations > 0 || d.Skipped > 0
 }
 
-// Digest gathers the figures of the daily summary at now. Attendance
-// figures come from the attendance matrix, the same records the exports use.
+// Digest gathers the figures of the daily summary at now, for the current
+// round. Attendance figures come from the attendance matrix, the same
+// records the exports use.
 func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
+	r, err := CurrentRound(tx)
+	if err != nil {
+		return Digest{}, err
+	}
+	return e.DigestRound(tx, now, r)
+}
+
+// DigestRound is Digest for round r (an earlier round's figures, for its
+// report).
+func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (Digest, error) {
 	now = now.In(e.cfg.Location)
-	d := Digest{At: now}
+	d := Digest{At: now, Round: r}
 	var err error
 	today := now.Format("2006-01-02")
 	tomorrow := now.AddDate(0, 0, 1).Format("2006-01-02")
 	soon := now.AddDate(0, 0, e.cfg.Reminders.HeadcountDays).Format("2006-01-02")
-	if d.Round, err = CurrentRound(tx); err != nil {
-		return d, err
-	}
 	villages, err := RoundVillages(tx, d.Round.ID)
 	if err != nil {
 		return d, err
@@ -157,6 +165,9 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 			d.Active = append(d.Active, vt)
 		}
 		p := VillageProgress{Village: v, Sages: approved[v.ID], Team: team[v.ID]}
+		if len(v.Team) > 0 {
+			p.Team = len(v.Team) // an earlier round's team, as it ended
+		}
 		all, err := VillageHouseholds(tx, v.ID)
 		if err != nil {
 			return d, err

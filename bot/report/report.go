@@ -143,6 +143,7 @@ func Build(tx flows.Tx, o Options) (*Report, error) {
 	if b.villages, err = flows.RoundVillages(tx, round.ID); err != nil {
 		return nil, fmt.Errorf("report: villages: %w", err)
 	}
+	b.round = round
 	r := &Report{Lang: b.lang, At: o.Now, Round: round}
 	name := flows.RoundName(round)
 	r.RoundName = o.Catalog.MustText(b.lang, name.Key, name.Args)

@@ -641,3 +641,53 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestEarlierRoundReportUnchangedByANewRound: starting next year's round,
+// with a new หมู่ 5 (another village, in the new round) and its household,
+// leaves the first round's report exactly as it was, and the new round's
+// report holds only the new round.
+func TestEarlierRoundReportUnchangedByANewRound(t *testing.T) {
+	db, eng := district(t)
+	before := build(t, db, eng, locales.Thai)
+	if before.RoundName != "ปีงบประมาณ 2570" {
+		t.Errorf("round %q, want ปีงบประมาณ 2570", before.RoundName)
+	}
+	err := db.Update(func(tx flows.Tx) error {
+		if _, err := flows.StartRound(tx, "2571", at(12, 9, 0), "Uofficer"); err != nil {
+			return err
+		}
+		v := flows.Village{Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "สานตะกร้า", Capacity: 20}
+		if err := flows.PutVillage(tx, &v); err != nil {
+			return err
+		}
+		return flows.PutHousehold(tx, flows.Household{ID: "H000099", Village: v.ID, HouseNo: "1", HeadName: "ใหม่ ปีหน้า",
+			Members: 2, Income: 3000, IncomeKnown: true, Interested: true, Status: flows.StatusApplicant, DedupeKey: "new"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first *report.Report
+	err = db.View(func(tx flows.Tx) error {
+		var err error
+		first, err = report.Build(tx, report.Options{Lang: locales.Thai, Catalog: catalog, Engine: eng, Now: reportAt, Round: before.Round.ID})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tb := range before.Tables {
+		if tb.Name == report.TableSages {
+			continue // the registry is the district's, not a round's
+		}
+		if !reflect.DeepEqual(tb.Rows, first.Tables[i].Rows) {
+			t.Errorf("%s changed by the new round:\n got %v\nwant %v", tb.Name, first.Tables[i].Rows, tb.Rows)
+		}
+	}
+	now := build(t, db, eng, locales.Thai)
+	if now.RoundName != "ปีงบประมาณ 2571" {
+		t.Errorf("current round %q, want ปีงบประมาณ 2571", now.RoundName)
+	}
+	if hs := now.Table(report.TableHouseholds); hs == nil || len(hs.Rows) != 1 || hs.Rows[0][3] != "ใหม่ ปีหน้า" {
+		t.Errorf("the new round's households: %v, want only its one household", hs)
+	}
+}

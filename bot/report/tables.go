@@ -17,6 +17,7 @@ type builder struct {
 	lang     locales.Lang
 	loc      *time.Location
 	villages []flows.Village
+	round    flows.Round
 	who      map[string]string // LINE user id → how the report names them
 	matrices map[int]flows.Matrix
 }
@@ -402,7 +403,7 @@ func (b *builder) progress() (Table, error) {
 			t.Header = append(t.Header, b.text("report.col.prog.day_practised", "N", day))
 		}
 	}
-	d, err := b.o.Engine.Digest(b.tx, b.o.Now)
+	d, err := b.o.Engine.DigestRound(b.tx, b.o.Now, b.round)
 	if err != nil {
 		return t, err
 	}
