@@ -96,7 +96,7 @@ func (e *Engine) householdForm(name string) *Form {
 			Parse: parseHouseNo},
 		{Field: "village", Ask: T("household.q.moo"), Label: T("household.label.moo"),
 			When:    func(a Answers) bool { return a[ansFixedVillage] == "" },
-			Choices: villageChoices, Parse: parseVillage, Show: showVillage},
+			Choices: openVillageChoices, Parse: parseOpenVillage, Show: showVillage},
 		{Field: "members", Ask: T("household.q.members"), Label: T("household.label.members"),
 			Parse: intParser(1, maxMembers, "household.hint.members")},
 		{Field: "occupation", Ask: T("household.q.occupation"), Label: T("household.label.occupation"),
@@ -290,10 +290,11 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 	if err != nil {
 		return err
 	}
-	status := T("household.status."+string(h.Status), "Pos", h.WaitPos)
+	state := HouseholdState(c.Tx, h, c.Now)
+	status := T("household.status."+string(state), "Pos", h.WaitPos)
 	update, withdrawLabel := T("household.btn.update"), T("household.btn.withdraw")
 	buttons := []Action{{Label: update, Data: actionData("hh.update", "id", h.ID), Say: &update}}
-	if h.Status != StatusWithdrawn {
+	if h.Status != StatusWithdrawn && !weekOver(c.Tx, h, c.Now) {
 		buttons = append(buttons, Action{Label: withdrawLabel, Data: actionData("hh.withdraw", "id", h.ID), Say: &withdrawLabel})
 	}
 	title := T("household.status.title")
@@ -317,6 +318,9 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		return err
 	} else if !ok {
 		return NotFound("save household", "household.err.no_village")
+	}
+	if a[ansID] == "" && villageFinished(c.Tx, vid, c.Now) {
+		return Invalid("save household", "household.err.closed")
 	}
 	key := dedupeKey(vid, a["house"], a["head"])
 	var h Household
@@ -492,6 +496,10 @@ func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
 		c.Say(Text(T("household.already_withdrawn")))
 		return nil
 	}
+	if weekOver(c.Tx, h, c.Now) {
+		c.Say(Text(T("household.withdraw.week_over", "Status", T("household.status."+string(HouseholdState(c.Tx, h, c.Now)), "Pos", h.WaitPos).Ref())))
+		return nil
+	}
 	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", locales.FirstName(h.HeadName)), Buttons: []Action{
 		{Label: T("conv.btn.yes"), Data: actionData("hh.withdraw.yes", "id", h.ID)},
 		{Label: T("conv.btn.no"), Data: actionData("hh.withdraw.no", "id", h.ID)},
@@ -506,6 +514,10 @@ func (e *Engine) actWithdrawYes(c *Ctx, v url.Values) error {
 	}
 	if h.Status == StatusWithdrawn {
 		c.Say(Text(T("household.already_withdrawn")))
+		return nil
+	}
+	if weekOver(c.Tx, h, c.Now) {
+		c.Say(Text(T("household.withdraw.week_over", "Status", T("household.status."+string(HouseholdState(c.Tx, h, c.Now)), "Pos", h.WaitPos).Ref())))
 		return nil
 	}
 	if _, err := withdraw(c, h, c.In.UserID, "withdrew from the chat"); err != nil {
@@ -582,4 +594,30 @@ func requireOfficer(c *Ctx, op string) error {
 		return Forbidden(op, "household.err.officers_only")
 	}
 	return nil
+}
+
+// openVillageChoices are the villages a household can still apply to: the
+// current round's, less those whose week is over.
+func openVillageChoices(c *Ctx, a Answers) ([]Choice, error) {
+	all, err := villageChoices(c, a)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, ch := range all {
+		if !villageFinished(c.Tx, villageID(ch.Value), c.Now) {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
+}
+
+// parseOpenVillage is parseVillage for an application: a village whose
+// week is over is closed, and says so.
+func parseOpenVillage(c *Ctx, a Answers, text string) (string, *Msg) {
+	v, h := parseVillage(c, a, text)
+	if h == nil && villageFinished(c.Tx, villageID(v), c.Now) {
+		return "", hint("household.err.closed")
+	}
+	return v, h
 }

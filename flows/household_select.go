@@ -279,6 +279,13 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 			Field{Label: T("household.label.per_member"), Value: incomeFigure(h)})
 	}
 	var buttons []Action
+	state := HouseholdState(c.Tx, h, c.Now)
+	if officer && state == StatusNoRecord {
+		// The week is over with no mark: the officer says how it ended.
+		buttons = append(buttons,
+			Action{Label: T("household.btn.mark_completed"), Data: actionData("hh.byhand", "id", h.ID, "do", "complete")},
+			Action{Label: T("household.btn.mark_dropped"), Data: actionData("hh.byhand", "id", h.ID, "do", "drop")})
+	}
 	if officer {
 		if h.Status != StatusSelected {
 			buttons = append(buttons, Action{Label: T("household.btn.select_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "select")})
@@ -289,7 +296,7 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: actionData(actFix, "h", h.ID)})
 	}
 	title := Raw(h.HeadName)
-	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(h.Status), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
 	if h.Status == StatusSelected && h.UserID == "" {
 		// A household without LINE: its sage answers for it, on the card
 		// of its next programme day.
@@ -320,7 +327,7 @@ func (e *Engine) actByHand(c *Ctx, v url.Values) error {
 		return err
 	}
 	do := v.Get("do")
-	if do != "select" && do != "remove" {
+	if do != "select" && do != "remove" && do != "complete" && do != "drop" {
 		return c.stale()
 	}
 	if _, ok, err := GetHousehold(c.Tx, v.Get("id")); err != nil {
@@ -375,6 +382,20 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 		} else {
 			c.Say(Text(T("household.byhand.removed", "Name", h.HeadName)))
 		}
+	case "complete", "drop":
+		if HouseholdState(c.Tx, h, c.Now) != StatusNoRecord {
+			c.Say(Text(T("household.byhand.decided", "Name", h.HeadName,
+				"Status", T("household.status.short."+string(HouseholdState(c.Tx, h, c.Now)), "Pos", h.WaitPos).Ref())))
+			return nil
+		}
+		to := StatusCompleted
+		if a[ansDo] == "drop" {
+			to = StatusDropped
+		}
+		if err := setStatus(c, &h, to, c.In.UserID, reason); err != nil {
+			return err
+		}
+		c.Say(Text(T("household.byhand.ended", "Name", h.HeadName, "Status", T("household.status.short."+string(to)).Ref())))
 	}
 	return nil
 }

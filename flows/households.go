@@ -347,6 +347,10 @@ func renumberWaitlist(tx Tx, vid int, now time.Time) error {
 // promoteNext selects the first household on the waitlist, if the village
 // has a free place. It promotes at most one.
 func promoteNext(c *Ctx, vid int, by string) (*Household, error) {
+	if villageStarted(c.Tx, vid, c.Now) {
+		// The week is under way: a promoted household would join it late.
+		return nil, nil
+	}
 	v, _, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return nil, err

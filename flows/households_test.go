@@ -530,3 +530,57 @@ func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
 		t.Errorf("household in village %d, want 2 (หมู่ 1 ต.โนนทอง)", h.Village)
 	}
 }
+
+// TestWeekUnderWayAndOver: once day 1 has begun a withdrawal promotes no
+// one (the week is under way); once day 5 is over, a household with a mark
+// has completed, one without waits for the officer, withdrawing is no
+// longer offered, and applications to the village are closed.
+func TestWeekUnderWayAndOver(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 2, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	for i, inc := range []string{"1000", "2000", "9000"} {
+		u := "Uh" + strconv.Itoa(i)
+		r.user(u, false)
+		r.apply(u, "ครัวเรือน "+strings.Repeat("ก", i+1), strconv.Itoa(10+i), 5, 1, inc, true)
+	}
+	out := r.say("Uofficer", "คัดเลือกครัวเรือน")
+	out = r.tap("Uofficer", button(t, out, "household.village.label"))
+	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
+	// Days 1–5 from 2 to 6 December; it is now the 2nd at 10:00.
+	for day := 1; day <= flows.Days; day++ {
+		r.put(flows.BucketDays, flows.DayKey(5, day), flows.ProgrammeDay{Village: 5, Day: day,
+			Date: fmt.Sprintf("2026-12-%02d", 1+day), Start: "09:00", End: "16:00", Place: "ศาลา", Rev: 1})
+	}
+	r.now = time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok)
+	out = r.say("Uh1", "สมัครครัวเรือน")
+	r.tap("Uh1", button(t, out, "household.btn.withdraw"))
+	out = r.tap("Uh1", button(t, r.tap("Uh1", button(t, out, "household.btn.withdraw")), "conv.btn.yes"))
+	if h := r.household("Uh1"); h.Status != flows.StatusWithdrawn {
+		t.Fatalf("Uh1 is %q, want withdrawn", h.Status)
+	}
+	if h := r.household("Uh2"); h.Status != flows.StatusWaitlisted {
+		t.Errorf("after a withdrawal on day 1 the waitlisted household is %q, want still waitlisted", h.Status)
+	}
+	// Uh0 was here on day 1.
+	r.put(flows.BucketAttendance, flows.AttendanceKey(5, 1, r.household("Uh0").ID), flows.Attendance{Village: 5, Day: 1,
+		Household: r.household("Uh0").ID, Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: r.now, By: "Uh0"}})
+
+	// The week is over.
+	r.now = time.Date(2026, 12, 6, 17, 0, 0, 0, bangkok)
+	out = r.say("Uh0", "สมัครครัวเรือน")
+	wantSaid(t, out, "household.status.completed")
+	for _, rep := range out.Replies {
+		for _, a := range rep.Buttons {
+			if a.Label.Key == "household.btn.withdraw" {
+				t.Error("withdraw offered to a household that completed the programme")
+			}
+		}
+	}
+	r.user("Unew", false)
+	out = r.say("Unew", "สมัครครัวเรือน")
+	r.tap("Unew", button(t, out, "conv.btn.agree"))
+	r.say("Unew", "คนใหม่ มาทีหลัง")
+	r.say("Unew", "99")
+	wantSaid(t, r.say("Unew", "หมู่ 5"), "hint:household.err.closed", "household.q.moo")
+}

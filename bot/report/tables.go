@@ -241,7 +241,7 @@ func (b *builder) households() (Table, error) {
 			t.Rows = append(t.Rows, []any{
 				b.villageName(h.Village), h.ID, h.HouseNo, h.HeadName,
 				int64(h.Members), h.Occupation, income, perMember,
-				b.yesNo(h.Interested), rk, b.text("report.hh.status." + cmp.Or(string(h.Status), "applicant")), wait,
+				b.yesNo(h.Interested), rk, b.text("report.hh.status." + cmp.Or(string(flows.HouseholdState(b.tx, h, b.o.Now)), "applicant")), wait,
 				b.yesNo(h.UserID != ""), b.date(h.Applied), enrolledBy,
 			})
 		}
