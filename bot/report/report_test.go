@@ -190,8 +190,8 @@ var wantThai = map[string]report.Table{
 		// at 2,000 baht a member and the earlier application comes first;
 		// the unknown income last), then the not interested and the
 		// withdrawn.
-			// The report is made after หมู่ 5's day 5: households with a mark have
-			// completed; มาลี, with none, waits for an officer.
+		// The report is made after หมู่ 5's day 5: households with a mark have
+		// completed; มาลี, with none, waits for an officer.
 		Rows: [][]any{
 			{v5, "H000004", "88", "บัวผัน ศรีบุญ", int64(1), "ค้าขาย", int64(1000), int64(1000), "ใช่", int64(1), "จบหลักสูตร", na, "ใช่", "พฤ. 3 ธ.ค. 2569", "สมัครเอง"},
 			{v5, "H000001", "45/1", "สมชาย บุญเรือง", int64(3), "ทำนา", int64(6000), int64(2000), "ใช่", int64(2), "จบหลักสูตร", na, "ใช่", "อ. 1 ธ.ค. 2569", "สมัครเอง"},
