@@ -276,7 +276,9 @@ func (e *Engine) applyOrStatus(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if !ok || !inCurrentRound(c.Tx, h) && (weekOver(c.Tx, h, c.Now) || h.Status == StatusWithdrawn) {
+		// A household of an earlier round whose part is over may take
+		// part again: a new application, its earlier record kept.
 		return c.StartForm(formApply, nil)
 	}
 	return e.showStatus(c, h)

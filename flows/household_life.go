@@ -53,3 +53,9 @@ func attended(tx Tx, h Household) bool {
 // weekOver reports whether h's village has finished its week: then
 // withdrawing means nothing, and applications are closed.
 func weekOver(tx Tx, h Household, now time.Time) bool { return villageFinished(tx, h.Village, now) }
+
+// inCurrentRound reports whether h's village is in the current round.
+func inCurrentRound(tx Tx, h Household) bool {
+	v, ok, err := GetVillage(tx, h.Village)
+	return err == nil && ok && v.Round == currentRoundID(tx)
+}
