@@ -393,7 +393,7 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 			to = PresenceAbsent
 		}
 		rows = append(rows, Row{
-			Title: T("household.list.row", "Name", h.HeadName, "House", h.HouseNo), Detail: &detail,
+			Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
 			Tap: &Action{Label: T("attendance.btn.toggle"), Data: actionData(actRollTap, append(dayArgs(d, h.ID), "to", string(to))...)},
 		})
 	}

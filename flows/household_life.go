@@ -59,3 +59,12 @@ func inCurrentRound(tx Tx, h Household) bool {
 	v, ok, err := GetVillage(tx, h.Village)
 	return err == nil && ok && v.Round == currentRoundID(tx)
 }
+
+// HouseholdName is how a household is named in lists and cards: its head's
+// name, or "data deleted" for the anonymous tally a deletion leaves.
+func HouseholdName(h Household) any {
+	if h.Erased {
+		return T("household.erased").Ref()
+	}
+	return h.HeadName
+}

@@ -224,7 +224,7 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 		if seeIncome {
 			detail = T("household.list.detail_income", "Status", status.Ref(), "Income", incomeFigure(h).Ref())
 		}
-		rows[i] = Row{Title: T("household.list.row", "Name", h.HeadName, "House", h.HouseNo), Detail: &detail,
+		rows[i] = Row{Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
 			Tap: &Action{Label: T("household.btn.open"), Data: actionData("hh.card", "id", h.ID)}}
 	}
 	var quick []Action
@@ -295,7 +295,7 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 		}
 		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: actionData(actFix, "h", h.ID)})
 	}
-	title := Raw(h.HeadName)
+	title := T("conv.value", "V", HouseholdName(h))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
 	if h.Status == StatusSelected && h.UserID == "" {
 		// A household without LINE: its sage answers for it, on the card

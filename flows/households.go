@@ -51,6 +51,10 @@ type Household struct {
 	Updated   time.Time      `json:"updated"`
 	History   []StatusChange `json:"history,omitempty"`
 	DedupeKey string         `json:"dedupeKey"`
+	// Erased marks a household whose head deleted their data once its
+	// week had begun: an anonymous tally that keeps the round's figures
+	// whole, without a name, house, phone, income or LINE account.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // Consent records a PDPA consent: when, and to which notice.

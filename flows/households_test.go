@@ -584,3 +584,104 @@ func TestWeekUnderWayAndOver(t *testing.T) {
 	r.say("Unew", "99")
 	wantSaid(t, r.say("Unew", "หมู่ 5"), "hint:household.err.closed", "household.q.moo")
 }
+
+// TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts: a selected
+// household deletes its data once its week has begun. Every copy naming it
+// goes (a sage's unfinished form, answers waiting for a tap, a message
+// LINE never accepted, a dead letter), nobody is promoted into the week,
+// and the round's figures (selected, present on day 1) still add up.
+func TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts(t *testing.T) {
+	r := newHHRig(t)
+	r.village(5, 1, "ทำน้ำพริก")
+	r.user("Uofficer", true)
+	r.user("Ua", false)
+	r.user("Ub", false)
+	r.apply("Ua", "มาลี แก้วใส", "1", 5, 2, "4000", true)
+	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
+	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
+	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
+	mali := r.household("Ua")
+	for day := 1; day <= flows.Days; day++ {
+		r.put(flows.BucketDays, flows.DayKey(5, day), flows.ProgrammeDay{Village: 5, Day: day,
+			Date: fmt.Sprintf("2026-12-%02d", day), Start: "09:00", End: "16:00", Place: "ศาลา", Rev: 1})
+	}
+	r.put(flows.BucketAttendance, flows.AttendanceKey(5, 1, mali.ID), flows.Attendance{Village: 5, Day: 1, Household: mali.ID,
+		Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: r.now, By: "Ua"}})
+	r.now = time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok) // day 2
+	// Copies naming her elsewhere.
+	copies := []struct{ bucket, key string }{
+		{flows.BucketConversations, "Usage"}, {flows.BucketPending, "hh/Usage"},
+		{flows.BucketSendFailed, "00000000000000000007"}, {flows.BucketDeadLetter, "00000000000000000003"},
+	}
+	for _, c := range copies {
+		r.put(c.bucket, c.key, map[string]any{"note": "เช็คชื่อ มาลี แก้วใส โทร 0812345678"})
+	}
+	r.put(flows.BucketSendFailed, "00000000000000000008", map[string]any{"note": "someone else"})
+
+	out = r.say("Ua", "ข้อมูลของฉัน")
+	out = r.tap("Ua", button(t, out, "mydata.btn.delete"))
+	r.tap("Ua", button(t, out, "mydata.btn.delete_yes"))
+
+	for _, c := range copies {
+		var v map[string]any
+		if r.get(c.bucket, c.key, &v) {
+			t.Errorf("%s/%s still holds her: %v", c.bucket, c.key, v)
+		}
+	}
+	var other map[string]any
+	if !r.get(flows.BucketSendFailed, "00000000000000000008", &other) {
+		t.Error("a failed message about someone else was deleted too")
+	}
+	if b := r.household("Ub"); b.Status != flows.StatusWaitlisted {
+		t.Errorf("the next in line is %q, want still waitlisted: the week is under way", b.Status)
+	}
+	hs := r.households(5)
+	var tally *flows.Household
+	for i := range hs {
+		if hs[i].ID == mali.ID {
+			tally = &hs[i]
+		}
+	}
+	if tally == nil || !tally.Erased || tally.HeadName != "" || tally.Phone != "" || tally.UserID != "" || tally.Income != 0 || tally.HouseNo != "" {
+		t.Fatalf("her record after deletion: %+v, want an anonymous tally", tally)
+	}
+	var m flows.Matrix
+	_ = r.db.View(func(tx flows.Tx) error {
+		var err error
+		m, err = flows.AttendanceMatrix(tx, 5)
+		return err
+	})
+	if c := m.Counts(1); c.Selected != 1 || c.Present != 1 {
+		t.Errorf("day 1 after the deletion: %d selected, %d present; want 1 and 1", c.Selected, c.Present)
+	}
+	if _, ok := r.householdOK("Ua"); ok {
+		t.Error("her LINE account still leads to a household")
+	}
+}
+
+func (r *hhRig) get(bucket, key string, v any) bool {
+	r.t.Helper()
+	var ok bool
+	if err := r.db.View(func(tx flows.Tx) error {
+		var err error
+		ok, err = tx.Get(bucket, key, v)
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return ok
+}
+
+func (r *hhRig) householdOK(user string) (flows.Household, bool) {
+	r.t.Helper()
+	var h flows.Household
+	var ok bool
+	if err := r.db.View(func(tx flows.Tx) error {
+		var err error
+		h, ok, err = flows.HouseholdOfUser(tx, user)
+		return err
+	}); err != nil {
+		r.t.Fatal(err)
+	}
+	return h, ok
+}

@@ -1,6 +1,11 @@
 package flows
 
-import "net/url"
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strings"
+)
 
 // "My info" (ข้อมูลของฉัน): everyone can see the personal data the bot keeps
 // about them and delete it from the chat, as Thailand's PDPA asks. Each
@@ -96,6 +101,11 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 	}
 	me := c.In.UserID
 	erased := false
+	// Copies that name the person by their LINE id go first; each section
+	// forgets its own names and numbers (e.g. eraseHousehold).
+	if err := forget(c.Tx, me); err != nil {
+		return err
+	}
 	for _, s := range e.mydata {
 		found, err := s.Erase(c)
 		if err != nil {
@@ -126,5 +136,58 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 		return nil
 	}
 	c.Say(Text(T("mydata.delete.done"), e.mainMenu(c)...))
+	return nil
+}
+
+// forgetBuckets hold copies of what people said or were told: forms in
+// progress (anyone's, e.g. a sage's unfinished enrolment of this
+// household), answers waiting for a tap, messages queued or never
+// accepted by LINE, and events that kept failing.
+var forgetBuckets = []string{BucketConversations, BucketPending, BucketOutbox, BucketSendFailed, BucketDeadLetter}
+
+// minTrace is the shortest text taken as naming someone: a shorter one
+// (a two-letter nickname) would also match records about other people.
+const minTrace = 4
+
+// forget removes every copy in forgetBuckets that holds one of traces (a
+// LINE id, a household id, a full name, a phone number): a deletion
+// reaches the copies, not only the records. A queued message naming the
+// person is dropped rather than sent: its words cannot be re-rendered
+// without them. The database's free pages still hold the old bytes until
+// the next compaction (storage), which runs nightly.
+func forget(tx Tx, traces ...string) error {
+	var needles [][]byte
+	for _, t := range traces {
+		if len([]rune(t)) >= minTrace {
+			needles = append(needles, []byte(t))
+		}
+	}
+	if len(needles) == 0 {
+		return nil
+	}
+	for _, bucket := range forgetBuckets {
+		var keys []string
+		err := tx.Scan(bucket, "", func(key string, decode func(any) error) error {
+			var raw json.RawMessage
+			if err := decode(&raw); err != nil {
+				return nil // unreadable: not ours to judge here
+			}
+			for _, n := range needles {
+				if bytes.Contains(raw, n) || strings.Contains(key, string(n)) {
+					keys = append(keys, key)
+					break
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := tx.Delete(bucket, k); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

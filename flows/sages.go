@@ -801,6 +801,9 @@ func (e *Engine) eraseSage(c *Ctx) (bool, error) {
 	if !ok {
 		return found, nil
 	}
+	if err := forget(c.Tx, s.Name, s.Phone); err != nil {
+		return false, err
+	}
 	vs, err := ListVillages(c.Tx)
 	if err != nil {
 		return false, err

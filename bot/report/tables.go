@@ -239,7 +239,7 @@ func (b *builder) households() (Table, error) {
 				}
 			}
 			t.Rows = append(t.Rows, []any{
-				b.villageName(h.Village), h.ID, h.HouseNo, h.HeadName,
+				b.villageName(h.Village), h.ID, h.HouseNo, b.headName(h),
 				int64(h.Members), h.Occupation, income, perMember,
 				b.yesNo(h.Interested), rk, b.text("report.hh.status." + cmp.Or(string(flows.HouseholdState(b.tx, h, b.o.Now)), "applicant")), wait,
 				b.yesNo(h.UserID != ""), b.date(h.Applied), enrolledBy,
@@ -322,7 +322,7 @@ func (b *builder) attendanceRow(v flows.Village, h flows.Household, day int, d *
 		corrections = strings.Join(fixes, "\n")
 	}
 	return []any{
-		b.villageName(v.ID), h.ID, h.HouseNo, h.HeadName,
+		b.villageName(v.ID), h.ID, h.HouseNo, b.headName(h),
 		int64(day), b.text(kind), b.dayDate(d),
 		b.valueText("intent", string(a.Intent)), reason, intentBy, intentAt,
 		b.valueText("presence", string(a.Presence)), presenceBy, presenceAt,
@@ -439,4 +439,13 @@ func (b *builder) progress() (Table, error) {
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
+}
+
+// headName writes the head of a household, or that its data was deleted
+// (the anonymous tally that keeps the round's figures whole).
+func (b *builder) headName(h flows.Household) string {
+	if h.Erased {
+		return b.text("household.erased")
+	}
+	return h.HeadName
 }
