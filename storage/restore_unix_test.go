@@ -27,7 +27,7 @@ func TestRestoreKeepsTheDatabaseOwner(t *testing.T) {
 	if err := os.Chown(live, uid, gid); err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.Restore(backup, live); err != nil {
+	if _, err := storage.Restore(backup, live, storage.Options{}); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	fi, err := os.Stat(live)
