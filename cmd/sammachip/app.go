@@ -77,7 +77,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.db, err = storage.Open(cfg.DB, storage.Options{})
+	// A restore running now is waited for (storageOptions), and then
+	// this opens the restored file.
+	m.db, err = storage.Open(cfg.DB, storageOptions(cfg, m.Log))
 	if err != nil {
 		return err
 	}

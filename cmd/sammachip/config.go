@@ -23,6 +23,9 @@ type Config struct {
 	Location      *time.Location
 	// LineTimeout bounds each call to LINE's API.
 	LineTimeout time.Duration
+	// RestoreWait is how long a starting server waits for a restore of its
+	// database to finish (then it opens the restored file).
+	RestoreWait time.Duration
 	// ConversationTimeout expires a conversation left idle this long.
 	ConversationTimeout time.Duration
 	// Reminders says when reminders and the daily summary fall due.
@@ -97,6 +100,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SAMMACHIP_LINE_TIMEOUT=%q: expected a duration from 100ms to 2m, e.g. 10s", v))
 		}
 		c.LineTimeout = d
+	}
+	if v := get("SAMMACHIP_RESTORE_WAIT", "2m"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_RESTORE_WAIT=%q: expected a duration from 1s to 1h, e.g. 2m", v))
+		}
+		c.RestoreWait = d
 	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
