@@ -97,6 +97,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.prepareSimulator(&botCfg); err != nil {
 			return err
 		}
+	} else if sim, err := m.db.MadeBySimulator(); err != nil || sim {
+		if err == nil {
+			err = fmt.Errorf("%s was made by the simulator: its demo data and demo officer must never reach a real "+
+				"LINE channel. Point SAMMACHIP_DB at the real database (or a new file)", cfg.DB)
+		}
+		return err
 	}
 	engine := flows.NewEngine(flows.Config{
 		Location:                   cfg.Location,

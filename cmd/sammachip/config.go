@@ -57,8 +57,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		AccessToken:   get("LINE_CHANNEL_ACCESS_TOKEN", ""),
 		APIEndpoint:   get("LINE_API_ENDPOINT", "https://api.line.me"),
 		DataEndpoint:  get("LINE_DATA_ENDPOINT", "https://api-data.line.me"),
-		Addr:          get("SAMMACHIP_ADDR", ":8080"),
+		Addr:          get("SAMMACHIP_ADDR", ""),
 		DB:            get("SAMMACHIP_DB", ""),
+	}
+	if c.Addr == "" {
+		// The simulator's page lets anyone act as any user: by default
+		// only this machine reaches it.
+		c.Addr = ":8080"
+		if c.Simulator() {
+			c.Addr = "127.0.0.1:8080"
+		}
 	}
 	var errs []error
 	switch {
