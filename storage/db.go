@@ -79,7 +79,10 @@ func Open(path string, opt Options) (*DB, error) {
 	if opt.LockTimeout <= 0 {
 		opt.LockTimeout = time.Second
 	}
-	lock, err := takeLock(path, holderOpen, !opt.ReadOnly, opt, nil)
+	// A lock file made by root (a tool run as root) belongs to the
+	// database's owner, so that the server can still open it.
+	dbInfo, _ := os.Stat(path)
+	lock, err := takeLock(path, holderOpen, !opt.ReadOnly, opt, dbInfo)
 	var noLockFile errLockFile
 	if opt.ReadOnly && errors.As(err, &noLockFile) {
 		// A reader in a directory it cannot write to changes nothing that a

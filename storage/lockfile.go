@@ -56,8 +56,8 @@ func (e errLockFile) Unwrap() error { return e.err }
 // opt.LockTimeout; when that holder is a restore and role is not, up to
 // opt.RestoreWait, telling opt.Log once that it waits. It then fails with
 // ErrLocked, or ErrRestoring when a restore still holds it. owner, when
-// not nil, is the file whose owner a new lock file gets (a restore run by
-// root must not leave a lock file the server cannot open).
+// not nil, is the file whose owner the lock file gets (a tool or a restore
+// run by root must not leave a lock file the server cannot open).
 func takeLock(path, role string, exclusive bool, opt Options, owner os.FileInfo) (*fileLock, error) {
 	name := LockPath(path)
 	f, err := openLockFile(name, owner)
