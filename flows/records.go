@@ -13,7 +13,7 @@ import (
 // (the inbox, the outbox, …) or are not listed need only be valid JSON
 // here; the edge checks its own.
 func DecodeRecord(bucket string, raw []byte) error {
-	if newValue := records[bucket]; newValue != nil {
+	if newValue := recordTypes[bucket]; newValue != nil {
 		return json.Unmarshal(raw, newValue())
 	}
 	if !json.Valid(raw) {
@@ -26,38 +26,38 @@ func DecodeRecord(bucket string, raw []byte) error {
 	return nil
 }
 
-// records gives each bucket the type its records are stored as; nil for
+// recordTypes gives each bucket the type its records are stored as; nil for
 // the edge's buckets. Every bucket of Buckets is listed (a test says so).
-var records = map[string]func() any{
+var recordTypes = map[string]func() any{
 	BucketInbox: nil, BucketOutbox: nil, BucketProcessed: nil, BucketDeadLetter: nil, BucketSendFailed: nil,
 	BucketRichMenus: nil,
 	// Counters hold push counts and the quota reading: one type has the
 	// fields of both.
-	BucketCounters: as[struct {
+	BucketCounters: newRecord[struct {
 		QuotaSnapshot
 		PushCount
 	}],
-	BucketUsers:             as[User],
-	BucketGroups:            as[Group],
-	BucketConversations:     as[Conversation],
-	BucketVillages:          as[Village],
-	BucketOfficerCodes:      as[OfficerCode],
-	BucketSages:             as[Sage],
-	BucketSageIDs:           as[string],
-	BucketInvites:           as[Invite],
-	BucketInviteWaits:       as[InviteWait],
-	BucketHouseholds:        as[Household],
-	BucketHouseholdKeys:     as[string],
-	BucketHouseholdUsers:    as[string],
-	BucketLinkCodes:         as[string],
-	BucketPending:           as[Answers],
-	BucketHouseholdVillages: as[string],
-	BucketDays:              as[ProgrammeDay],
-	BucketAttendance:        as[Attendance],
-	BucketReminders:         as[LedgerEntry],
-	BucketPlan:              as[planEntry],
-	BucketDemo:              as[time.Time],
-	BucketDownloads:         as[Download],
+	BucketUsers:             newRecord[User],
+	BucketGroups:            newRecord[Group],
+	BucketConversations:     newRecord[Conversation],
+	BucketVillages:          newRecord[Village],
+	BucketOfficerCodes:      newRecord[OfficerCode],
+	BucketSages:             newRecord[Sage],
+	BucketSageIDs:           newRecord[string],
+	BucketInvites:           newRecord[Invite],
+	BucketInviteWaits:       newRecord[InviteWait],
+	BucketHouseholds:        newRecord[Household],
+	BucketHouseholdKeys:     newRecord[string],
+	BucketHouseholdUsers:    newRecord[string],
+	BucketLinkCodes:         newRecord[string],
+	BucketPending:           newRecord[Answers],
+	BucketHouseholdVillages: newRecord[string],
+	BucketDays:              newRecord[ProgrammeDay],
+	BucketAttendance:        newRecord[Attendance],
+	BucketReminders:         newRecord[LedgerEntry],
+	BucketPlan:              newRecord[planEntry],
+	BucketDemo:              newRecord[time.Time],
+	BucketDownloads:         newRecord[Download],
 }
 
-func as[T any]() any { return new(T) }
+func newRecord[T any]() any { return new(T) }

@@ -29,8 +29,8 @@ func TestDecodeRecord(t *testing.T) {
 
 func TestEveryBucketHasARecordType(t *testing.T) {
 	for _, b := range Buckets {
-		if _, ok := records[b]; !ok {
-			t.Errorf("bucket %s is not in records: say what its records decode as (nil for the edge's)", b)
+		if _, ok := recordTypes[b]; !ok {
+			t.Errorf("bucket %s is not in recordTypes: say what its records decode as (nil for the edge's)", b)
 		}
 	}
 }
