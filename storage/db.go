@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
@@ -37,6 +38,18 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens the file without writing (for restores' checks).
 	ReadOnly bool
+	// RestoreWait is how long Open waits, instead of LockTimeout, while a
+	// restore of the file is running (see LockPath); then ErrRestoring. A
+	// server sets minutes; a command-line tool leaves it 0 and fails fast.
+	RestoreWait time.Duration
+	// Log, when set, hears that Open waits for a restore, and when it ends.
+	Log *slog.Logger
+	// CheckRecord says whether this build can read one stored record: it
+	// returns the error the program would meet decoding value. CheckFile
+	// and Restore refuse a file with a record it rejects. Nil: every value
+	// must be valid JSON (what the store writes). Meta is storage's own
+	// and is not passed to it.
+	CheckRecord func(bucket string, key, value []byte) error
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -44,6 +57,7 @@ type DB struct {
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
+	lock     *fileLock // the lock file, held until Close
 
 	appends   chan *appendReq
 	stop      chan struct{}
@@ -57,8 +71,39 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the database at path, creates every
-// bucket, and migrates the schema to the current version.
+// bucket, and migrates the schema to the current version. It holds the
+// database's lock file (LockPath) until Close: while a restore runs, it
+// waits up to opt.RestoreWait for it to finish, then opens the restored
+// file.
 func Open(path string, opt Options) (*DB, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	// A lock file made by root (a tool run as root) belongs to the
+	// database's owner, so that the server can still open it.
+	dbInfo, _ := os.Stat(path)
+	lock, err := takeLock(path, holderOpen, !opt.ReadOnly, opt, dbInfo)
+	var noLockFile errLockFile
+	if opt.ReadOnly && errors.As(err, &noLockFile) {
+		// A reader in a directory it cannot write to changes nothing that a
+		// restore could lose; bbolt's own lock still keeps writers out.
+		lock, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	db, err := openFile(path, opt)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	db.lock = lock
+	return db, nil
+}
+
+// openFile opens the bbolt file and migrates it, without the lock file:
+// Open's work, and that of a check on a private copy.
+func openFile(path string, opt Options) (*DB, error) {
 	if opt.LockTimeout <= 0 {
 		opt.LockTimeout = time.Second
 	}
@@ -99,6 +144,7 @@ func (db *DB) Close() error {
 		close(db.stop)
 		db.committer.Wait()
 		err = db.bolt.Close()
+		db.lock.release()
 	})
 	return err
 }

@@ -77,7 +77,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.db, err = storage.Open(cfg.DB, storage.Options{})
+	// A restore running now is waited for (storageOptions), and then
+	// this opens the restored file.
+	m.db, err = storage.Open(cfg.DB, storageOptions(cfg, m.Log))
 	if err != nil {
 		return err
 	}
@@ -95,6 +97,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.prepareSimulator(&botCfg); err != nil {
 			return err
 		}
+	} else if sim, err := m.db.MadeBySimulator(); err != nil || sim {
+		if err == nil {
+			err = fmt.Errorf("%s was made by the simulator: its demo data and demo officer must never reach a real "+
+				"LINE channel. Point SAMMACHIP_DB at the real database (or a new file)", cfg.DB)
+		}
+		return err
 	}
 	engine := flows.NewEngine(flows.Config{
 		Location:                   cfg.Location,

@@ -249,7 +249,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 		return adminResult{}, fmt.Errorf("there is no database at %s and no server answered on %s: "+
 			"check SAMMACHIP_DB (it must be the server's), or start the server once to create it", cfg.DB, adminSocketPath(cfg.DB))
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{})
+	db, err := storage.Open(cfg.DB, storageOptions(cfg, nil))
 	if errors.Is(err, storage.ErrLocked) {
 		return adminResult{}, fmt.Errorf("the database %s is in use by another process, and no server answered on %s: "+
 			"if a sammachip server is running, check that it uses the same SAMMACHIP_DB and is the same version; "+

@@ -23,6 +23,9 @@ type Config struct {
 	Location      *time.Location
 	// LineTimeout bounds each call to LINE's API.
 	LineTimeout time.Duration
+	// RestoreWait is how long a starting server waits for a restore of its
+	// database to finish (then it opens the restored file).
+	RestoreWait time.Duration
 	// ConversationTimeout expires a conversation left idle this long.
 	ConversationTimeout time.Duration
 	// Reminders says when reminders and the daily summary fall due.
@@ -54,8 +57,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		AccessToken:   get("LINE_CHANNEL_ACCESS_TOKEN", ""),
 		APIEndpoint:   get("LINE_API_ENDPOINT", "https://api.line.me"),
 		DataEndpoint:  get("LINE_DATA_ENDPOINT", "https://api-data.line.me"),
-		Addr:          get("SAMMACHIP_ADDR", ":8080"),
+		Addr:          get("SAMMACHIP_ADDR", ""),
 		DB:            get("SAMMACHIP_DB", ""),
+	}
+	if c.Addr == "" {
+		// The simulator's page lets anyone act as any user: by default
+		// only this machine reaches it.
+		c.Addr = ":8080"
+		if c.Simulator() {
+			c.Addr = "127.0.0.1:8080"
+		}
 	}
 	var errs []error
 	switch {
@@ -97,6 +108,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SAMMACHIP_LINE_TIMEOUT=%q: expected a duration from 100ms to 2m, e.g. 10s", v))
 		}
 		c.LineTimeout = d
+	}
+	if v := get("SAMMACHIP_RESTORE_WAIT", "2m"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_RESTORE_WAIT=%q: expected a duration from 1s to 1h, e.g. 2m", v))
+		}
+		c.RestoreWait = d
 	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
