@@ -192,7 +192,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+		return true, fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 	}
 	return true, nil
 }
@@ -204,7 +204,7 @@ func (t boltTx) Put(bucket, key string, v any) error {
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("storage: encode %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("storage: encode %s: %w", recordName(bucket, key), err)
 	}
 	return b.Put([]byte(key), raw)
 }
@@ -229,7 +229,7 @@ func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) err
 		val := v
 		err := fn(key, func(dst any) error {
 			if err := json.Unmarshal(val, dst); err != nil {
-				return fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+				return fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 			}
 			return nil
 		})
