@@ -535,7 +535,8 @@ func (s *Server) serve(c *call) (answer, time.Duration) {
 		if failWhen != nil {
 			kind := strings.TrimPrefix(r.URL.Path, "/v2/bot/message/")
 			if status := failWhen(kind, c.at); status != 0 {
-				_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, MaxRequestBytes))
+				// Kept for Rejected: a test can tell which send was refused.
+				c.body, _ = io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes))
 				a := fail(status, faultMessage(status))
 				a.reason = fmt.Sprintf("injected failure (FailWhen): %d", status)
 				return a, 0
