@@ -57,7 +57,9 @@ func readVersion(meta *bolt.Bucket) uint64 {
 // Version reports the schema version stored in the file.
 func (db *DB) Version() (uint64, error) {
 	var v uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	err := b.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			return fmt.Errorf("storage: not a sammachip database (no meta bucket)")
