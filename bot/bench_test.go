@@ -11,6 +11,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -200,4 +201,110 @@ func runAckBench(b *testing.B, url string, bodies []signedBody) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkRepliesUnderFaults drives the whole bot (webhook, worker,
+// sender, as in production) at a sustained 335 events/s for 6 s against
+// the fake LINE with 50 ms of latency, failing one reply in five (500).
+// It reports the share of events answered by a reply, the replies lost,
+// and how long after its event a reply arrived. Run it without -race:
+//
+//	go test -run '^$' -bench RepliesUnderFaults -benchtime 1x ./bot/
+func BenchmarkRepliesUnderFaults(b *testing.B) {
+	const (
+		rate     = 335
+		duration = 6 * time.Second
+		latency  = 50 * time.Millisecond
+		chats    = 500
+	)
+	for range b.N {
+		db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fake := linefake.New()
+		var calls atomic.Int64
+		fake.FailWhen(func(kind string, _ time.Time) int {
+			if kind == linefake.KindReply && calls.Add(1)%5 == 0 {
+				return http.StatusInternalServerError
+			}
+			return 0
+		})
+		lineAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(latency)
+			fake.ServeHTTP(w, r)
+		}))
+		srv, err := bot.New(bot.Config{ChannelSecret: testSecret, AccessToken: "token", APIEndpoint: lineAPI.URL},
+			db, flows.NewEngine(flows.Config{}), locales.MustLoad(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Echo())
+		srv.StartLoops()
+		wh := linefake.Webhook{URL: ts.URL + "/callback", Secret: testSecret}
+		ev := fake.Events()
+
+		posted := map[string]time.Time{} // reply token → when its event was posted
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Second / rate)
+		b.ResetTimer()
+		for i := 0; i < int(duration.Seconds())*rate; i++ {
+			<-tick.C
+			e := ev.TextEvent(linefake.User(fmt.Sprintf("U%032x", i%chats+1)), "เมนู", time.Now())
+			mu.Lock()
+			posted[e.ReplyToken()] = time.Now()
+			mu.Unlock()
+			wg.Go(func() {
+				res, err := wh.Post(b.Context(), e)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_ = res.Body.Close()
+			})
+		}
+		tick.Stop()
+		wg.Wait()
+		deadline := time.Now().Add(2 * time.Minute)
+		for time.Now().Before(deadline) {
+			n := 0
+			_ = db.View(func(tx flows.Tx) error {
+				for _, bucket := range []string{flows.BucketInbox, flows.BucketOutbox} {
+					_ = tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+				}
+				return nil
+			})
+			if n == 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		b.StopTimer()
+
+		var delays []time.Duration
+		for _, q := range fake.Sent(linefake.KindReply) {
+			delays = append(delays, q.At.Sub(posted[q.ReplyToken]))
+		}
+		slices.Sort(delays)
+		pct := func(p float64) float64 {
+			if len(delays) == 0 {
+				return 0
+			}
+			return delays[int(p*float64(len(delays)-1))].Seconds()
+		}
+		lost := testMetric(srv, "sammachip_replies_lost_total") + testMetric(srv, "sammachip_sends_total", "kind=reply", "status=expired")
+		b.ReportMetric(100*float64(len(delays))/float64(len(posted)), "%answered")
+		b.ReportMetric(lost, "lost")
+		b.ReportMetric(pct(0.5), "p50-s")
+		b.ReportMetric(pct(0.99), "p99-s")
+
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+		ts.Close()
+		lineAPI.Close()
+		fake.Close()
+		_ = db.Close()
+	}
 }

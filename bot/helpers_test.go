@@ -153,10 +153,12 @@ func (w *statusWriter) WriteHeader(code int) {
 // pairs as "name=value" ("" for none). A sample not recorded yet reads 0.
 func (r *rig) metric(t *testing.T, name string, labels ...string) float64 {
 	t.Helper()
-	families, err := r.srv.Metrics().Registry.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	return testMetric(r.srv, name, labels...)
+}
+
+// testMetric reads a counter or gauge of srv, as rig.metric does.
+func testMetric(srv *bot.Server, name string, labels ...string) float64 {
+	families, _ := srv.Metrics().Registry.Gather()
 	for _, f := range families {
 		if f.GetName() != name {
 			continue

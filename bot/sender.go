@@ -569,9 +569,10 @@ func definite(status int, err error) bool {
 }
 
 // replyBackoff is the wait after a reply's attempt-th failure: short,
-// because the token dies a minute after the event.
+// because the token dies a minute after the event (0.5 s, 1 s, 2 s, 4 s,
+// then every 5 s).
 func replyBackoff(attempt int) time.Duration {
-	return min(time.Second<<min(attempt-1, 3), 5*time.Second)
+	return min(500*time.Millisecond<<min(attempt-1, 4), 5*time.Second)
 }
 
 func backoff(attempt int) time.Duration {
