@@ -207,7 +207,9 @@ func runAckBench(b *testing.B, url string, bodies []signedBody) {
 // sender, as in production) at a sustained 335 events/s for 6 s against
 // the fake LINE with 50 ms of latency, failing one reply in five (500).
 // It reports the share of events answered by a reply, the replies lost,
-// and how long after its event a reply arrived. Run it without -race:
+// how long after its event a reply arrived (p50-s, p99-s), and how long
+// after the worker committed the answer (send-p50-s, send-p99-s: the
+// sender's share). Run it without -race:
 //
 //	go test -run '^$' -bench RepliesUnderFaults -benchtime 1x ./bot/
 func BenchmarkRepliesUnderFaults(b *testing.B) {
@@ -240,20 +242,29 @@ func BenchmarkRepliesUnderFaults(b *testing.B) {
 			b.Fatal(err)
 		}
 		ts := httptest.NewServer(srv.Echo())
+		var mu sync.Mutex
+		committed := map[string]time.Time{} // user/event time → when its answer was committed
+		eventKey := func(user string, at time.Time) string { return fmt.Sprintf("%s/%d", user, at.UnixMilli()) }
+		srv.Worker().AfterCommit(func(in flows.Input, _ flows.Outcome) {
+			mu.Lock()
+			committed[eventKey(in.UserID, in.At)] = time.Now()
+			mu.Unlock()
+		})
 		srv.StartLoops()
 		wh := linefake.Webhook{URL: ts.URL + "/callback", Secret: testSecret}
 		ev := fake.Events()
 
 		posted := map[string]time.Time{} // reply token → when its event was posted
-		var mu sync.Mutex
+		keys := map[string]string{}      // reply token → user/event time
 		var wg sync.WaitGroup
 		tick := time.NewTicker(time.Second / rate)
 		b.ResetTimer()
 		for i := 0; i < int(duration.Seconds())*rate; i++ {
 			<-tick.C
-			e := ev.TextEvent(linefake.User(fmt.Sprintf("U%032x", i%chats+1)), "เมนู", time.Now())
+			user, at := fmt.Sprintf("U%032x", i%chats+1), time.Now()
+			e := ev.TextEvent(linefake.User(user), "เมนู", at)
 			mu.Lock()
-			posted[e.ReplyToken()] = time.Now()
+			posted[e.ReplyToken()], keys[e.ReplyToken()] = at, eventKey(user, at)
 			mu.Unlock()
 			wg.Go(func() {
 				res, err := wh.Post(b.Context(), e)
@@ -282,22 +293,28 @@ func BenchmarkRepliesUnderFaults(b *testing.B) {
 		}
 		b.StopTimer()
 
-		var delays []time.Duration
+		var delays, sends []time.Duration
+		mu.Lock()
 		for _, q := range fake.Sent(linefake.KindReply) {
 			delays = append(delays, q.At.Sub(posted[q.ReplyToken]))
+			sends = append(sends, q.At.Sub(committed[keys[q.ReplyToken]]))
 		}
+		mu.Unlock()
 		slices.Sort(delays)
-		pct := func(p float64) float64 {
-			if len(delays) == 0 {
+		slices.Sort(sends)
+		pct := func(d []time.Duration, p float64) float64 {
+			if len(d) == 0 {
 				return 0
 			}
-			return delays[int(p*float64(len(delays)-1))].Seconds()
+			return d[int(p*float64(len(d)-1))].Seconds()
 		}
 		lost := testMetric(srv, "sammachip_replies_lost_total") + testMetric(srv, "sammachip_sends_total", "kind=reply", "status=expired")
 		b.ReportMetric(100*float64(len(delays))/float64(len(posted)), "%answered")
 		b.ReportMetric(lost, "lost")
-		b.ReportMetric(pct(0.5), "p50-s")
-		b.ReportMetric(pct(0.99), "p99-s")
+		b.ReportMetric(pct(delays, 0.5), "p50-s")
+		b.ReportMetric(pct(delays, 0.99), "p99-s")
+		b.ReportMetric(pct(sends, 0.5), "send-p50-s")
+		b.ReportMetric(pct(sends, 0.99), "send-p99-s")
 
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = srv.Shutdown(ctx)
