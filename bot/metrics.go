@@ -73,7 +73,7 @@ func NewMetrics() *Metrics {
 			Name: "sammachip_reply_fallback_pushes_total", Help: "Replies that surely did not arrive, sent as a (paid) push instead because the answer matters.",
 		}),
 		RepliesLost: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "sammachip_replies_lost_total", Help: "Replies given up when their token died, without a push (not marked as mattering, or maybe delivered).",
+			Name: "sammachip_replies_lost_total", Help: "Replies given up without a push: LINE refused them or their token died, and they did not matter or may have been delivered.",
 		}),
 	}
 	r.MustRegister(m.EventsReceived, m.EventsProcessed, m.EventsDeduplicated, m.EventsFailed,

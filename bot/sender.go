@@ -433,7 +433,9 @@ func (s *Sender) sendReply(it outboxItem) {
 	if res == sent {
 		if err := s.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketOutbox, it.key) }); err != nil {
 			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+			return
 		}
+		s.forget(it.key)
 		return
 	}
 	rec.Attempts++
@@ -484,9 +486,7 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 		s.log.Error("sender: give up a reply", "err", err)
 		return
 	}
-	s.mu.Lock()
-	delete(s.inherited, key)
-	s.mu.Unlock()
+	s.forget(key)
 	if fallback {
 		s.metrics.ReplyFallbacks.Inc()
 		s.log.Warn("sender: reply failed, sent as a push instead", "why", why, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
@@ -494,6 +494,13 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 	}
 	s.metrics.RepliesLost.Inc()
 	s.log.Warn("sender: reply given up", "why", why, "attempts", rec.Attempts, "maybeSent", rec.MaybeSent, "chat", HashID(rec.Chat))
+}
+
+// forget drops a reply that left the outbox from the inherited ones.
+func (s *Sender) forget(key string) {
+	s.mu.Lock()
+	delete(s.inherited, key)
+	s.mu.Unlock()
 }
 
 // call makes one request to LINE and returns its HTTP status (0 when no
