@@ -54,10 +54,22 @@ type Options struct {
 
 // DB is an open database. It is safe for concurrent use.
 type DB struct {
+	// bolt is the open file; Compact replaces it. Read it through use.
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
 	lock     *fileLock // the lock file, held until Close
+	options  bolt.Options
+
+	// handle guards bolt and users; users counts the calls using bolt, so
+	// that Compact closes a replaced file only once they are done.
+	handle sync.RWMutex
+	users  *sync.WaitGroup
+	// writes pauses writers while Compact copies: Update and the group
+	// commit hold it shared, Compact exclusively. Readers never wait.
+	writes sync.RWMutex
+	// compacting lets one Compact (or Close) run at a time.
+	compacting sync.Mutex
 
 	appends   chan *appendReq
 	stop      chan struct{}
@@ -92,7 +104,7 @@ func Open(path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := openFile(path, opt)
+	db, err := openFile(path, opt, true)
 	if err != nil {
 		lock.release()
 		return nil, err
@@ -102,26 +114,30 @@ func Open(path string, opt Options) (*DB, error) {
 }
 
 // openFile opens the bbolt file and migrates it, without the lock file:
-// Open's work, and that of a check on a private copy.
-func openFile(path string, opt Options) (*DB, error) {
+// Open's work, and that of a check on a private copy. keepOld keeps a copy
+// of a file an older release wrote before migrating it (see
+// backupBeforeMigrating); a private copy needs none.
+func openFile(path string, opt Options, keepOld bool) (*DB, error) {
 	if opt.LockTimeout <= 0 {
 		opt.LockTimeout = time.Second
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{
+	options := bolt.Options{
 		Timeout:        opt.LockTimeout,
 		ReadOnly:       opt.ReadOnly,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
-	})
+	}
+	b, err := bolt.Open(path, 0o600, &options)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly}
+	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly,
+		options: options, users: new(sync.WaitGroup)}
 	if !opt.ReadOnly {
-		if err := db.migrate(); err != nil {
+		if err := db.migrate(keepOld); err != nil {
 			_ = b.Close()
 			return nil, err
 		}
@@ -134,9 +150,21 @@ func openFile(path string, opt Options) (*DB, error) {
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Close stops the committer, waiting for pending appends, and closes the file.
+// use returns the open file and a function to call when done with it: the
+// file stays open until then, even if Compact replaces it meanwhile.
+func (db *DB) use() (*bolt.DB, func()) {
+	db.handle.RLock()
+	defer db.handle.RUnlock()
+	db.users.Add(1)
+	return db.bolt, db.users.Done
+}
+
+// Close stops the committer, waiting for pending appends, and closes the
+// file. A compaction under way finishes first.
 func (db *DB) Close() error {
 	var err error
+	db.compacting.Lock()
+	defer db.compacting.Unlock()
 	db.closeOnce.Do(func() {
 		db.queueing.Lock()
 		db.closed = true
@@ -151,7 +179,9 @@ func (db *DB) Close() error {
 
 // Ping checks that the database answers a read.
 func (db *DB) Ping() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	return b.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil {
 			return errors.New("storage: meta bucket missing")
 		}
@@ -161,19 +191,27 @@ func (db *DB) Ping() error {
 
 // View implements flows.Store.
 func (db *DB) View(fn func(flows.Tx) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	b, done := db.use()
+	defer done()
+	return b.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
-// Update implements flows.Store.
+// Update implements flows.Store. It waits while Compact copies.
 func (db *DB) Update(fn func(flows.Tx) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	return b.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // Backup writes a consistent copy of the database to w while it keeps
 // serving (a read transaction sees one snapshot).
 func (db *DB) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	err := b.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -238,7 +276,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+		return true, fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 	}
 	return true, nil
 }
@@ -250,7 +288,7 @@ func (t boltTx) Put(bucket, key string, v any) error {
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("storage: encode %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("storage: encode %s: %w", recordName(bucket, key), err)
 	}
 	return b.Put([]byte(key), raw)
 }
@@ -275,7 +313,7 @@ func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) err
 		val := v
 		err := fn(key, func(dst any) error {
 			if err := json.Unmarshal(val, dst); err != nil {
-				return fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+				return fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 			}
 			return nil
 		})
@@ -386,7 +424,13 @@ func (db *DB) commit(group []*appendReq) {
 	// A caller naming an unknown bucket fails alone: the others sharing the
 	// commit did nothing wrong.
 	var refused []*appendReq
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	// The commit waits while Compact copies; callers queue meanwhile and
+	// go into the next commit together.
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	err := b.Update(func(tx *bolt.Tx) error {
 		refused = refused[:0]
 		for _, r := range group {
 			b := tx.Bucket([]byte(r.bucket))

@@ -17,7 +17,12 @@ func (db *DB) ProbeWrite() error {
 	if db.readOnly {
 		return errors.New("storage: probe: the database is read-only")
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	// A write: it waits while Compact copies, like every other.
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	err := b.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if err := meta.Put(keyProbe, []byte{1}); err != nil {
 			return err

@@ -26,7 +26,11 @@ var ErrNotSimulators = errors.New("storage: the database holds data the simulato
 // when it is already the simulator's or holds no record at all; otherwise
 // it changes nothing and fails with ErrNotSimulators.
 func (db *DB) ClaimForSimulator(now time.Time) error {
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	file, done := db.use()
+	defer done()
+	err := file.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta.Get(keySimulator) != nil {
 			return nil
@@ -56,7 +60,9 @@ func (db *DB) ClaimForSimulator(now time.Time) error {
 // ClaimForSimulator). A real channel must not serve its demo data.
 func (db *DB) MadeBySimulator() (bool, error) {
 	made := false
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	file, done := db.use()
+	defer done()
+	err := file.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			return errors.New("storage: not a sammachip database (no meta bucket)")

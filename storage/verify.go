@@ -2,8 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,7 +25,7 @@ var ErrBadRecord = errors.New("storage: the database file holds a record this pr
 
 // RecordError names a record that failed its check: its bucket and a hash
 // of its key, never the key itself (keys are often LINE ids). KeyHash is
-// the pseudonym the logs give the same id.
+// HashKey's pseudonym: the one the logs give the same id.
 type RecordError struct {
 	Bucket  string
 	KeyHash string
@@ -69,14 +67,6 @@ func reason(err error) string {
 	return "it does not decode"
 }
 
-// hashKey is a record key's pseudonym in errors: the same as bot.HashID
-// gives a LINE id in the logs, so that one person can be followed across
-// both without their id appearing.
-func hashKey(k []byte) string {
-	sum := sha256.Sum256(append([]byte("sammachip:"), k...))
-	return hex.EncodeToString(sum[:6])
-}
-
 // validJSON is CheckRecord's default.
 func validJSON(_ string, _, value []byte) error {
 	if !json.Valid(value) {
@@ -98,7 +88,8 @@ func migrateAndRead(path string, check func(bucket string, key, value []byte) er
 	if check == nil {
 		check = validJSON
 	}
-	db, err := openFile(path, Options{})
+	// A private copy: no copy of it is kept before migrating.
+	db, err := openFile(path, Options{}, false)
 	if err != nil {
 		if errors.Is(err, ErrLocked) {
 			return err
@@ -123,7 +114,7 @@ func migrateAndRead(path string, check func(bucket string, key, value []byte) er
 				if err != nil {
 					count++
 					if first == nil {
-						first = &RecordError{Bucket: string(name), KeyHash: hashKey(k), Err: err}
+						first = &RecordError{Bucket: string(name), KeyHash: HashKey(string(k)), Err: err}
 					}
 				}
 				return nil

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,9 @@ import (
 )
 
 // decodeAll checks records as the program reads them.
-func decodeAll(bucket string, _, value []byte) error { return flows.DecodeRecord(bucket, value) }
+func decodeAll(bucket string, key, value []byte) error {
+	return flows.DecodeRecord(bucket, string(key), value)
+}
 
 // copyTo copies src to a new file in a fresh directory.
 func copyTo(t *testing.T, src string) string {
@@ -71,6 +74,9 @@ func TestOldSchemaChecksAndRestores(t *testing.T) {
 	if _, err := storage.Restore(old, live, storage.Options{CheckRecord: decodeAll}); err != nil {
 		t.Fatalf("Restore(schema-1.db): %v", err)
 	}
+	if names := dirNames(t, filepath.Dir(live)); !slices.Equal(names, []string{"sammachip.db", "sammachip.db.lock"}) {
+		t.Errorf("got %v beside the restored database, want only it and its lock file (the migrated copy renamed)", names)
+	}
 	db := open(t, live)
 	if v, err := db.Version(); err != nil || v != storage.SchemaVersion {
 		t.Errorf("restored database has schema %d (%v), want %d", v, err, storage.SchemaVersion)
@@ -98,7 +104,7 @@ func householdBackup(t *testing.T) (path, key string) {
 	key = householdKey
 	applied := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	if err := db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketHouseholds, key, flows.Household{ID: key, Moo: 3, HeadName: "มาลี ใจดี", Applied: applied})
+		return tx.Put(flows.BucketHouseholds, key, flows.Household{ID: key, Village: 3, HeadName: "มาลี ใจดี", Applied: applied})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +141,7 @@ func TestRestoreRefusesARecordItCannotRead(t *testing.T) {
 		bit         byte
 		jsonCatches bool // the default check (valid JSON) sees it too
 	}{
-		{"a digit becomes a letter", householdKey + `","moo":`, 0, 0x40, true},
+		{"a digit becomes a letter", householdKey + `","village":`, 0, 0x40, true},
 		{"Thai text no longer UTF-8", `"headName":"`, 1, 0x40, true},
 		{"a date that is no date", `"applied":"2026-`, 0, 0x40, false},
 	}

@@ -90,6 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DataEndpoint:  cfg.DataEndpoint,
 		Location:      cfg.Location,
 		HTTPTimeout:   cfg.LineTimeout,
+		Worker:        bot.WorkerConfig{ReplyFallback: cfg.ReplyFallback},
 	}
 	if cfg.Simulator() {
 		// No LINE channel: LINE is played by the in-process fake (see
@@ -124,7 +125,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.srv.MountDownloads(engine, cat) // officers' report links: GET /download/<token>
 	// The command-line tools reach this process through the admin socket
 	// (admin.go). Without it the bot still serves; only the tools fail.
-	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus, Backup: m.db.Backup}, m.Log)
+	compact := func() (storage.CompactResult, error) { return compactLogged(m.db, m.Log) }
+	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus,
+		Backup: m.db.Backup, Compact: compact}, m.Log)
 	if err != nil {
 		m.Log.Warn("admin socket not available: command-line tools cannot reach this server", "err", err)
 	}
@@ -136,6 +139,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.startSimulator() // mounts /sim before serving; logs the mode and URL
 	}
 	m.scheduler = m.srv.Scheduler(engine)
+	if cfg.CompactAt != "" {
+		// Deleted records' bytes leave the file within a day (admin_compact.go).
+		err := m.scheduler.Daily("compact", cfg.CompactAt, func(context.Context) error { _, err := compact(); return err })
+		if err != nil {
+			return err
+		}
+	}
 	if !m.NoLoops {
 		m.srv.StartLoops()
 		if err := m.scheduler.Start(); err != nil {

@@ -51,6 +51,7 @@ var cliCommands = []cliCommand{
 	{Words: []string{"restore"}, Route: "restore", Run: runRestore, Usage: restoreUsage},                                  // admin_backup.go
 	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                      // admin_export.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
+	{Words: []string{"compact"}, Route: "compact", Usage: compactUsage}, // admin_compact.go
 }
 
 // CLI timeouts: connecting to a running server must be quick (a server
@@ -269,6 +270,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 			Reminders: cfg.Reminders, NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration}),
 		Catalog: cat,
 		Now:     func() time.Time { return now().In(cfg.Location) },
+		Compact: db.Compact,
 	}
 	if env.RichMenus, err = newRichMenus(cfg.AccessToken, cfg.APIEndpoint, cfg.DataEndpoint, db, cat, env.Now, nil); err != nil {
 		return adminResult{}, err

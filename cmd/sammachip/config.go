@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/flows"
 )
 
@@ -38,6 +39,11 @@ type Config struct {
 	// real channel needs https; unset, officers are told that links are
 	// not configured. The simulator defaults to its own local http address.
 	BaseURL string
+	// CompactAt is when the database is compacted each night (HH:MM), ""
+	// for never; ReplyFallback which answers go out as a push when their
+	// reply surely failed (config_upkeep.go).
+	CompactAt     string
+	ReplyFallback bot.ReplyFallback
 }
 
 // Simulator reports whether the bot runs without a LINE channel.
@@ -166,6 +172,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.BaseURL = strings.TrimRight(v, "/")
 		}
 	}
+	errs = append(errs, c.loadUpkeep(get)...)
 	if c.DB == "" {
 		// The simulator keeps its demo data apart from a real channel's.
 		c.DB = "sammachip.db"

@@ -60,8 +60,8 @@ func TestRestoreRefusesABackupWithARecordItCannotRead(t *testing.T) {
 	}
 	h.Stop()
 
-	// One byte changed inside the household's record: its moo, a digit,
-	// becomes a letter. The file is still a sound bbolt file.
+	// One byte changed inside the household's record: its village, a
+	// digit, becomes a letter. The file is still a sound bbolt file.
 	raw, err := json.Marshal(hh) // the bytes the store wrote
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +71,11 @@ func TestRestoreRefusesABackupWithARecordItCannotRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := bytes.Index(b, raw)
-	moo := bytes.Index(raw, []byte(`"moo":`))
-	if at < 0 || moo < 0 {
+	village := bytes.Index(raw, []byte(`"village":`))
+	if at < 0 || village < 0 {
 		t.Fatal("the household's record is not in the backup as the store writes it")
 	}
-	b[at+moo+len(`"moo":`)] ^= 0x40
+	b[at+village+len(`"village":`)] ^= 0x40
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	if err := os.WriteFile(bad, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestBackupRefusesACopyWithARecordItCannotRead(t *testing.T) {
 	env := mergeEnv(map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}, cliEnglish)
 	// Valid JSON, but not a household: the typed decode refuses it.
 	if err := h.DB().Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketHouseholds, "h-odd", map[string]any{"id": "h-odd", "moo": "three"})
+		return tx.Put(flows.BucketHouseholds, "h-odd", map[string]any{"id": "h-odd", "village": "three"})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func bulkHouseholds(t *testing.T, h *Harness, n int) {
 	if err := h.DB().Update(func(tx flows.Tx) error {
 		for i := range n {
 			id := fmt.Sprintf("h%06d", i)
-			if err := tx.Put(flows.BucketHouseholds, id, flows.Household{ID: id, Moo: 1, HeadName: name}); err != nil {
+			if err := tx.Put(flows.BucketHouseholds, id, flows.Household{ID: id, Village: 1, HeadName: name}); err != nil {
 				return err
 			}
 		}
@@ -165,9 +165,9 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 		t.Run(delay.String(), func(t *testing.T) {
 			h := NewHarness(t)
 			env := mergeEnv(map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}, cliEnglish)
-			put := func(moo int, name string) {
+			put := func(id int, name string) {
 				if err := h.DB().Update(func(tx flows.Tx) error {
-					return tx.Put(flows.BucketVillages, flows.VillageKey(moo), flows.Village{Moo: moo, Name: name, Capacity: 20})
+					return tx.Put(flows.BucketVillages, flows.VillageKey(id), flows.Village{ID: id, Round: 1, Moo: id, Name: name, Capacity: 20})
 				}); err != nil {
 					t.Fatal(err)
 				}
@@ -222,10 +222,10 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 	}
 }
 
-// villageNamed reads village moo; ok is whether it exists.
-func (h *Harness) villageNamed(moo int) (string, bool) {
+// villageNamed reads village id; ok is whether it exists.
+func (h *Harness) villageNamed(id int) (string, bool) {
 	h.t.Helper()
 	var v flows.Village
-	ok := h.Get(flows.BucketVillages, flows.VillageKey(moo), &v)
+	ok := h.Get(flows.BucketVillages, flows.VillageKey(id), &v)
 	return v.Name, ok
 }

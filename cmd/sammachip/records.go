@@ -12,8 +12,8 @@ import (
 // checkRecord decodes one stored record as the program will read it, for
 // restores and backup checks (storage.Options.CheckRecord): the domain's
 // records as flows reads them, the inbox's and the outbox's as bot does.
-func checkRecord(bucket string, _, value []byte) error {
-	if err := flows.DecodeRecord(bucket, value); err != nil {
+func checkRecord(bucket string, key, value []byte) error {
+	if err := flows.DecodeRecord(bucket, string(key), value); err != nil {
 		return err
 	}
 	switch bucket {
