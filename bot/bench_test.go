@@ -11,6 +11,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -200,4 +201,127 @@ func runAckBench(b *testing.B, url string, bodies []signedBody) {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkRepliesUnderFaults drives the whole bot (webhook, worker,
+// sender, as in production) at a sustained 335 events/s for 6 s against
+// the fake LINE with 50 ms of latency, failing one reply in five (500).
+// It reports the share of events answered by a reply, the replies lost,
+// how long after its event a reply arrived (p50-s, p99-s), and how long
+// after the worker committed the answer (send-p50-s, send-p99-s: the
+// sender's share). Run it without -race:
+//
+//	go test -run '^$' -bench RepliesUnderFaults -benchtime 1x ./bot/
+func BenchmarkRepliesUnderFaults(b *testing.B) {
+	const (
+		rate     = 335
+		duration = 6 * time.Second
+		latency  = 50 * time.Millisecond
+		chats    = 500
+	)
+	for range b.N {
+		db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fake := linefake.New()
+		var calls atomic.Int64
+		fake.FailWhen(func(kind string, _ time.Time) int {
+			if kind == linefake.KindReply && calls.Add(1)%5 == 0 {
+				return http.StatusInternalServerError
+			}
+			return 0
+		})
+		lineAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(latency)
+			fake.ServeHTTP(w, r)
+		}))
+		srv, err := bot.New(bot.Config{ChannelSecret: testSecret, AccessToken: "token", APIEndpoint: lineAPI.URL},
+			db, flows.NewEngine(flows.Config{}), locales.MustLoad(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Echo())
+		var mu sync.Mutex
+		committed := map[string]time.Time{} // user/event time → when its answer was committed
+		eventKey := func(user string, at time.Time) string { return fmt.Sprintf("%s/%d", user, at.UnixMilli()) }
+		srv.Worker().AfterCommit(func(in flows.Input, _ flows.Outcome) {
+			mu.Lock()
+			committed[eventKey(in.UserID, in.At)] = time.Now()
+			mu.Unlock()
+		})
+		srv.StartLoops()
+		wh := linefake.Webhook{URL: ts.URL + "/callback", Secret: testSecret}
+		ev := fake.Events()
+
+		posted := map[string]time.Time{} // reply token → when its event was posted
+		keys := map[string]string{}      // reply token → user/event time
+		var wg sync.WaitGroup
+		tick := time.NewTicker(time.Second / rate)
+		b.ResetTimer()
+		for i := 0; i < int(duration.Seconds())*rate; i++ {
+			<-tick.C
+			user, at := fmt.Sprintf("U%032x", i%chats+1), time.Now()
+			e := ev.TextEvent(linefake.User(user), "เมนู", at)
+			mu.Lock()
+			posted[e.ReplyToken()], keys[e.ReplyToken()] = at, eventKey(user, at)
+			mu.Unlock()
+			wg.Go(func() {
+				res, err := wh.Post(b.Context(), e)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				_ = res.Body.Close()
+			})
+		}
+		tick.Stop()
+		wg.Wait()
+		deadline := time.Now().Add(2 * time.Minute)
+		for time.Now().Before(deadline) {
+			n := 0
+			_ = db.View(func(tx flows.Tx) error {
+				for _, bucket := range []string{flows.BucketInbox, flows.BucketOutbox} {
+					_ = tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+				}
+				return nil
+			})
+			if n == 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		b.StopTimer()
+
+		var delays, sends []time.Duration
+		mu.Lock()
+		for _, q := range fake.Sent(linefake.KindReply) {
+			delays = append(delays, q.At.Sub(posted[q.ReplyToken]))
+			sends = append(sends, q.At.Sub(committed[keys[q.ReplyToken]]))
+		}
+		mu.Unlock()
+		slices.Sort(delays)
+		slices.Sort(sends)
+		pct := func(d []time.Duration, p float64) float64 {
+			if len(d) == 0 {
+				return 0
+			}
+			return d[int(p*float64(len(d)-1))].Seconds()
+		}
+		lost := testMetric(srv, "sammachip_replies_lost_total") + testMetric(srv, "sammachip_sends_total", "kind=reply", "status=expired")
+		b.ReportMetric(100*float64(len(delays))/float64(len(posted)), "%answered")
+		b.ReportMetric(lost, "lost")
+		b.ReportMetric(pct(delays, 0.5), "p50-s")
+		b.ReportMetric(pct(delays, 0.99), "p99-s")
+		b.ReportMetric(pct(sends, 0.5), "send-p50-s")
+		b.ReportMetric(pct(sends, 0.99), "send-p99-s")
+
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = srv.Shutdown(ctx)
+		cancel()
+		ts.Close()
+		lineAPI.Close()
+		fake.Close()
+		_ = db.Close()
+	}
 }

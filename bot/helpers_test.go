@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,7 +91,10 @@ func newRig(t *testing.T, cfg bot.Config, h bot.Handler) *rig {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	r.db = db
-	cfg.ChannelSecret, cfg.AccessToken, cfg.APIEndpoint = testSecret, "token", proxy.URL
+	cfg.ChannelSecret, cfg.AccessToken = testSecret, "token"
+	if cfg.APIEndpoint == "" { // set: a LINE the test makes unreachable
+		cfg.APIEndpoint = proxy.URL
+	}
 	if h == nil {
 		h = flows.NewEngine(flows.Config{})
 	}
@@ -143,4 +147,39 @@ type statusWriter struct {
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// metric reads a counter or gauge of the rig's bot: name, and label
+// pairs as "name=value" ("" for none). A sample not recorded yet reads 0.
+func (r *rig) metric(t *testing.T, name string, labels ...string) float64 {
+	t.Helper()
+	return testMetric(r.srv, name, labels...)
+}
+
+// testMetric reads a counter or gauge of srv, as rig.metric does.
+func testMetric(srv *bot.Server, name string, labels ...string) float64 {
+	families, _ := srv.Metrics().Registry.Gather()
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	samples:
+		for _, m := range f.GetMetric() {
+			for _, l := range labels {
+				k, v, _ := strings.Cut(l, "=")
+				found := false
+				for _, p := range m.GetLabel() {
+					found = found || p.GetName() == k && p.GetValue() == v
+				}
+				if !found {
+					continue samples
+				}
+			}
+			if c := m.GetCounter(); c != nil {
+				return c.GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return 0
 }

@@ -22,6 +22,8 @@ type Metrics struct {
 	OutboxDepth        prometheus.Gauge
 	Sends              *prometheus.CounterVec
 	PushRecipients     prometheus.Counter
+	ReplyFallbacks     prometheus.Counter
+	RepliesLost        prometheus.Counter
 }
 
 // NewMetrics creates and registers the metrics.
@@ -67,10 +69,16 @@ func NewMetrics() *Metrics {
 		PushRecipients: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sammachip_push_recipients_total", Help: "Recipients of accepted pushes and multicasts (what LINE counts against the quota).",
 		}),
+		ReplyFallbacks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_reply_fallback_pushes_total", Help: "Replies that surely did not arrive, sent as a (paid) push instead because the answer matters.",
+		}),
+		RepliesLost: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_replies_lost_total", Help: "Replies given up without a push: LINE refused them or their token died, and they did not matter or may have been delivered.",
+		}),
 	}
 	r.MustRegister(m.EventsReceived, m.EventsProcessed, m.EventsDeduplicated, m.EventsFailed,
 		m.EventsMalformed, m.EventsRetried, m.WebhookRejected, m.WebhookLatency, m.InboxDepth,
-		m.OutboxDepth, m.Sends, m.PushRecipients,
+		m.OutboxDepth, m.Sends, m.PushRecipients, m.ReplyFallbacks, m.RepliesLost,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -41,8 +41,68 @@ type Scheduler struct {
 
 	mu      sync.Mutex // one tick at a time
 	planned bool       // the plan was rebuilt since this process started
+	daily   []*dailyJob
 	cron    *cron.Cron
 	bg      sync.WaitGroup
+}
+
+// dailyJob is housekeeping run once a day by the minute tick.
+type dailyJob struct {
+	name         string
+	hour, minute int
+	fn           func(ctx context.Context) error
+	last         time.Time // when it last ran (in this process)
+}
+
+// dailyWindow is how late after its time a daily job may still run, for
+// a tick that came late or a process that started after the time.
+const dailyWindow = time.Hour
+
+// Daily has the minute tick run fn once a day at the time of day at
+// (HH:MM in the programme's zone), or within the hour after it when no
+// tick came at that minute (a restart, a long tick). Like reminders, it
+// runs from the tick on the injected clock, so tests and the simulator see
+// it happen. A failing fn is logged and tried again the next day. Call
+// Daily before Start.
+func (sc *Scheduler) Daily(name, at string, fn func(ctx context.Context) error) error {
+	t, err := time.Parse("15:04", at)
+	if err != nil {
+		return fmt.Errorf("bot: daily %s at %q: expected HH:MM", name, at)
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.daily = append(sc.daily, &dailyJob{name: name, hour: t.Hour(), minute: t.Minute(), fn: fn})
+	return nil
+}
+
+// runDaily runs the daily jobs due at now; the caller holds mu, so a job
+// never runs twice at once. It returns the names of the jobs it ran.
+func (sc *Scheduler) runDaily(ctx context.Context, now time.Time) []string {
+	var ran []string
+	local := now.In(sc.loc)
+	for _, j := range sc.daily {
+		at := time.Date(local.Year(), local.Month(), local.Day(), j.hour, j.minute, 0, 0, sc.loc)
+		if now.Before(at) || !now.Before(at.Add(dailyWindow)) || !j.last.Before(at) {
+			continue
+		}
+		j.last = now
+		ran = append(ran, j.name)
+		if err := sc.runJob(ctx, j); err != nil {
+			sc.log.Error("scheduler: daily job failed", "job", j.name, "err", err)
+		}
+	}
+	return ran
+}
+
+// runJob runs one job, a panic becoming its error: housekeeping must not
+// stop the reminders.
+func (sc *Scheduler) runJob(ctx context.Context, j *dailyJob) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return j.fn(ctx)
 }
 
 // Scheduler returns the server's scheduler, built on first use with p.
@@ -121,13 +181,22 @@ type TickResult struct {
 	Nothing    int // summaries with nothing to report
 	Pushes     int // outbox records (multicast or push calls)
 	Recipients int
+	Daily      []string // daily jobs run (see Daily), by name
 }
 
-// Tick queues everything due now. It is safe to call at any time and as
-// often as wanted: what is in the ledger is never queued again.
+// Tick queues everything due now, then runs the daily jobs due. It is safe
+// to call at any time and as often as wanted: what is in the ledger is
+// never queued again, and a daily job runs once a day.
 func (sc *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	res, err := sc.tickReminders(ctx)
+	res.Daily = sc.runDaily(ctx, sc.now())
+	return res, err
+}
+
+// tickReminders queues the reminders due now; the caller holds mu.
+func (sc *Scheduler) tickReminders(ctx context.Context) (TickResult, error) {
 	var res TickResult
 	if !sc.planned {
 		if err := sc.replan(); err != nil {

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/sammachip/sammachip/flows"
@@ -44,6 +46,14 @@ type OutboxRecord struct {
 	Attempts   int       `json:"attempts,omitempty"`
 	NotBefore  time.Time `json:"notBefore,omitzero"`
 	LastStatus int       `json:"lastStatus,omitempty"`
+	// Matters marks a reply whose loss the user would not notice or could
+	// not repair by asking again (a confirmation that data was saved): if
+	// it definitely did not reach them, it goes out as a push instead.
+	Matters bool `json:"matters,omitempty"`
+	// MaybeSent notes that an attempt at a reply ended without an answer
+	// from LINE (a timeout after the request went out): LINE may have
+	// delivered it, so it is never sent again as a push.
+	MaybeSent bool `json:"maybeSent,omitempty"`
 }
 
 func (r OutboxRecord) recipients() int {
@@ -109,7 +119,8 @@ func sdkMessages(raw []json.RawMessage) []messaging_api.MessageInterface {
 }
 
 // Sender drains the outbox into LINE. Messages to one chat go out one at a
-// time in the order they were queued; different chats in parallel.
+// time in the order they were queued; different chats in parallel, at most
+// Parallel at once, oldest first.
 type Sender struct {
 	store   Store
 	api     *messaging_api.MessagingApiAPI
@@ -128,11 +139,18 @@ type Sender struct {
 	mu      sync.Mutex
 	busy    map[string]bool
 	running sync.WaitGroup
+	// inherited holds the replies that were already in the outbox when
+	// this process started: a crashed process may have sent them without
+	// recording it, so they are treated as maybe sent.
+	inherited map[string]bool
 }
 
 // SenderConfig tunes a Sender.
 type SenderConfig struct {
-	Parallel    int           // chats sent to at once; default 8
+	// Parallel bounds the calls to LINE in flight (one per chat); default
+	// 64. LINE takes about 2,000 a second; a call that hangs until the
+	// timeout holds its place, so a few bad minutes need room.
+	Parallel    int
 	MaxAttempts int           // attempts at a push before giving up; default 10
 	ReplyTTL    time.Duration // how long a reply token is worth trying; default 1 minute
 	// QuietUntil holds pushes in quiet hours: it returns when they end if
@@ -142,7 +160,7 @@ type SenderConfig struct {
 
 func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *slog.Logger, now func() time.Time, cfg SenderConfig) *Sender {
 	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
+		cfg.Parallel = 64
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 10
@@ -150,9 +168,19 @@ func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *sl
 	if cfg.ReplyTTL <= 0 {
 		cfg.ReplyTTL = time.Minute
 	}
-	return &Sender{store: st, api: api, metrics: m, log: log, now: now,
+	s := &Sender{store: st, api: api, metrics: m, log: log, now: now,
 		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
-		notify: make(chan struct{}, 1), busy: map[string]bool{}}
+		notify: make(chan struct{}, 1), busy: map[string]bool{}, inherited: map[string]bool{}}
+	items, err := s.pending()
+	if err != nil {
+		log.Error("sender: read outbox", "err", err)
+	}
+	for _, it := range items {
+		if it.rec.Kind == SendReply {
+			s.inherited[it.key] = true
+		}
+	}
+	return s
 }
 
 // Notify wakes the sender: the outbox has new records.
@@ -170,9 +198,8 @@ type outboxItem struct {
 
 // Run sends until ctx ends, then waits for sends in flight.
 func (s *Sender) Run(ctx context.Context) {
-	sem := make(chan struct{}, s.parallel)
 	for {
-		wait, _ := s.dispatch(sem)
+		wait, _ := s.dispatch()
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -228,11 +255,10 @@ func (s *Sender) dueChats() int {
 // Drain sends everything due now and returns when the outbox holds
 // nothing more that is due. Like Worker.Drain it must not overlap Run.
 func (s *Sender) Drain() {
-	sem := make(chan struct{}, s.parallel)
 	for {
 		// Done when a pass sends nothing: what is left is not due, or waits
 		// behind an older record of its chat that is not due.
-		_, started := s.dispatch(sem)
+		_, started := s.dispatch()
 		s.running.Wait()
 		if started == 0 {
 			return
@@ -256,9 +282,11 @@ func (s *Sender) pending() ([]outboxItem, error) {
 	return items, err
 }
 
-// dispatch starts a send for each idle chat whose oldest record is due; it
+// dispatch starts a send for each idle chat whose oldest record is due,
+// oldest records first, while fewer than Parallel are in flight; it
 // returns how long to wait before looking again, and how many it started.
-func (s *Sender) dispatch(sem chan struct{}) (time.Duration, int) {
+// A send that ends wakes the sender (Notify), which fills its place.
+func (s *Sender) dispatch() (time.Duration, int) {
 	// The outbox is read under the lock: a send clears its chat's busy mark
 	// only after recording its result, so a record read here has not been
 	// sent already (which would send a reply twice, or count a push twice).
@@ -287,14 +315,15 @@ func (s *Sender) dispatch(sem chan struct{}) (time.Duration, int) {
 			next = min(next, it.rec.NotBefore.Sub(now))
 			continue
 		}
+		if len(s.busy) >= s.parallel {
+			break // full: the next send to end calls Notify
+		}
 		started++
 		s.busy[chat] = true
 		s.running.Add(1)
 		go func() {
 			defer s.running.Done()
-			sem <- struct{}{}
 			s.send(it)
-			<-sem
 			s.mu.Lock()
 			delete(s.busy, chat)
 			s.mu.Unlock()
@@ -315,7 +344,11 @@ const (
 
 func (s *Sender) send(it outboxItem) {
 	rec := it.rec
-	if rec.Kind != SendReply && s.quietUntil != nil {
+	if rec.Kind == SendReply {
+		s.sendReply(it)
+		return
+	}
+	if s.quietUntil != nil {
 		// Nothing is pushed in quiet hours: the push waits for the morning.
 		if until := s.quietUntil(s.now()); until.After(s.now()) {
 			rec.NotBefore = until
@@ -329,27 +362,15 @@ func (s *Sender) send(it outboxItem) {
 		// LINE counts a push to a group once per member.
 		rec.Recipients = s.groupSize(rec.To[0])
 	}
-	if rec.Kind == SendReply && s.now().Sub(rec.Created) >= s.replyTTL {
-		// The token is dead: LINE would only answer 400. Replies are never
-		// turned into (paid) pushes behind the user's back.
-		s.metrics.Sends.WithLabelValues(rec.Kind, "expired").Inc()
-		if err := s.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketOutbox, it.key) }); err != nil {
-			s.log.Error("sender: drop expired reply", "err", err)
-			return
-		}
-		s.log.Warn("sender: reply token expired before the reply went out", "purpose", rec.Purpose, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
-		return
-	}
 	status, err := s.call(rec)
 	res := classify(rec.Kind, status, err)
-	label := statusLabel(status, err)
-	s.metrics.Sends.WithLabelValues(rec.Kind, label).Inc()
+	s.metrics.Sends.WithLabelValues(rec.Kind, statusLabel(status, err)).Inc()
 
 	now := s.now()
 	if res == retry {
 		rec.Attempts++
 		rec.LastStatus = status
-		if rec.Kind == SendReply && now.Sub(rec.Created) >= s.replyTTL || rec.Attempts >= s.maxAttempts {
+		if rec.Attempts >= s.maxAttempts {
 			res = drop
 		} else {
 			rec.NotBefore = now.Add(backoff(rec.Attempts))
@@ -360,23 +381,19 @@ func (s *Sender) send(it outboxItem) {
 		case retry:
 			return tx.Put(flows.BucketOutbox, it.key, rec)
 		case drop:
-			if rec.Kind != SendReply {
-				// A push that never went out is kept for the officers' view.
-				if err := tx.Put(flows.BucketSendFailed, it.key, rec); err != nil {
-					return err
-				}
+			// A push that never went out is kept for the officers' view.
+			if err := tx.Put(flows.BucketSendFailed, it.key, rec); err != nil {
+				return err
 			}
 			return tx.Delete(flows.BucketOutbox, it.key)
 		}
-		if rec.Kind != SendReply {
-			var c Counter
-			if _, err := tx.Get(flows.BucketCounters, MonthCounter(now), &c); err != nil {
-				return err
-			}
-			c.N += int64(rec.recipients())
-			if err := tx.Put(flows.BucketCounters, MonthCounter(now), c); err != nil {
-				return err
-			}
+		var c Counter
+		if _, err := tx.Get(flows.BucketCounters, MonthCounter(now), &c); err != nil {
+			return err
+		}
+		c.N += int64(rec.recipients())
+		if err := tx.Put(flows.BucketCounters, MonthCounter(now), c); err != nil {
+			return err
 		}
 		return tx.Delete(flows.BucketOutbox, it.key)
 	})
@@ -386,12 +403,104 @@ func (s *Sender) send(it outboxItem) {
 	}
 	switch res {
 	case sent:
-		if rec.Kind != SendReply {
-			s.metrics.PushRecipients.Add(float64(rec.recipients()))
-		}
+		s.metrics.PushRecipients.Add(float64(rec.recipients()))
 	case drop:
 		s.log.Warn("sender: message dropped", "kind", rec.Kind, "purpose", rec.Purpose, "status", status, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
 	}
+}
+
+// replyLastTry is how long before its token dies a reply is tried for the
+// last time.
+const replyLastTry = time.Second
+
+// sendReply makes one attempt at a reply. A reply's token is its only
+// chance to be free, and it lives ReplyTTL from the event, so the reply is
+// retried on a short backoff (capped at 5 s) for as long as the token can
+// still work, then given up: never longer, so the chat's later answers
+// wait at most one token's life behind it.
+func (s *Sender) sendReply(it outboxItem) {
+	rec := it.rec
+	deadline := rec.Created.Add(s.replyTTL)
+	if !s.now().Before(deadline) {
+		// The token is dead: LINE would only answer 400.
+		s.metrics.Sends.WithLabelValues(rec.Kind, "expired").Inc()
+		s.replyFailed(it.key, rec, "expired")
+		return
+	}
+	status, err := s.call(rec)
+	s.metrics.Sends.WithLabelValues(rec.Kind, statusLabel(status, err)).Inc()
+	res := classify(rec.Kind, status, err)
+	if res == sent {
+		if err := s.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketOutbox, it.key) }); err != nil {
+			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+			return
+		}
+		s.forget(it.key)
+		return
+	}
+	rec.Attempts++
+	rec.LastStatus = status
+	if !definite(status, err) {
+		rec.MaybeSent = true
+	}
+	if res == retry {
+		now := s.now()
+		next := now.Add(replyBackoff(rec.Attempts))
+		if last := deadline.Add(-replyLastTry); next.After(last) {
+			next = last
+		}
+		if next.After(now) {
+			rec.NotBefore = next
+			if err := s.store.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketOutbox, it.key, rec) }); err != nil {
+				s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+			}
+			return
+		}
+	}
+	s.replyFailed(it.key, rec, statusLabel(status, err))
+}
+
+// replyFailed gives up on a reply. A reply has no retry key, so one that
+// LINE may have delivered (an attempt without an answer, or one made by an
+// earlier process) is dropped. One that definitely did not arrive (every
+// attempt got an error answer, or never reached LINE, or the token died
+// first) goes out as a push where it matters, in the same transaction
+// that removes the reply: a push is paid for, and LINE executes its retry
+// key once.
+func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
+	s.mu.Lock()
+	inherited := s.inherited[key]
+	s.mu.Unlock()
+	fallback := rec.Matters && !rec.MaybeSent && !inherited && !isGroupID(rec.Chat)
+	err := s.store.Update(func(tx flows.Tx) error {
+		if fallback {
+			push := OutboxRecord{Kind: SendPush, Chat: pushChat(rec.Chat), To: []string{rec.Chat}, Messages: rec.Messages,
+				RetryKey: uuid.NewString(), Purpose: "reply-fallback", Created: s.now()}
+			if err := putOutbox(tx, push); err != nil {
+				return err
+			}
+		}
+		return tx.Delete(flows.BucketOutbox, key)
+	})
+	if err != nil {
+		s.log.Error("sender: give up a reply", "err", err)
+		return
+	}
+	s.forget(key)
+	if fallback {
+		s.metrics.ReplyFallbacks.Inc()
+		s.log.Warn("sender: reply failed, sent as a push instead", "why", why, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
+		return
+	}
+	s.metrics.RepliesLost.Inc()
+	s.log.Warn("sender: reply given up", "why", why, "attempts", rec.Attempts, "maybeSent", rec.MaybeSent, "chat", HashID(rec.Chat))
+}
+
+// forget drops a reply that left the outbox from the inherited ones.
+func (s *Sender) forget(key string) {
+	s.mu.Lock()
+	delete(s.inherited, key)
+	s.mu.Unlock()
 }
 
 // call makes one request to LINE and returns its HTTP status (0 when no
@@ -453,6 +562,24 @@ func statusLabel(status int, err error) string {
 		return "error"
 	}
 	return fmt.Sprintf("%d", status)
+}
+
+// definite reports whether a failed attempt surely did not deliver: LINE
+// answered (with an error), or the connection failed before the request
+// was sent. A timeout or a connection cut after sending may have delivered.
+func definite(status int, err error) bool {
+	if status != 0 {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// replyBackoff is the wait after a reply's attempt-th failure: short,
+// because the token dies a minute after the event (0.5 s, 1 s, 2 s, 4 s,
+// then every 5 s).
+func replyBackoff(attempt int) time.Duration {
+	return min(500*time.Millisecond<<min(attempt-1, 4), 5*time.Second)
 }
 
 func backoff(attempt int) time.Duration {

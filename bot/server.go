@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,6 +59,10 @@ type Server struct {
 	worker    *Worker
 	sender    *Sender
 	scheduler *Scheduler
+
+	// inboxFailed is the last failed append to the inbox, until the inbox
+	// takes writes again (health.go).
+	inboxFailed atomic.Pointer[inboxFailure]
 
 	cancel       context.CancelFunc // stops the worker
 	cancelSender context.CancelFunc
@@ -174,14 +179,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return err
-}
-
-func (s *Server) healthz(c echo.Context) error {
-	if err := s.store.Ping(); err != nil {
-		s.log.Error("healthz: database", "err", err)
-		return c.String(http.StatusServiceUnavailable, "database unavailable\n")
-	}
-	return c.String(http.StatusOK, "ok\n")
 }
 
 // HashID returns a short, stable pseudonym for a LINE id, for logs: the

@@ -116,8 +116,10 @@ func (s *Server) callback(c echo.Context) error {
 			if errors.Is(err, req.Context().Err()) {
 				return c.NoContent(http.StatusServiceUnavailable)
 			}
+			s.appended(err) // /healthz says so (health.go)
 			return c.NoContent(http.StatusInternalServerError)
 		}
+		s.appended(nil)
 		s.metrics.EventsReceived.Add(float64(len(recs)))
 		s.worker.Notify()
 	}

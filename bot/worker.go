@@ -50,6 +50,7 @@ type Worker struct {
 	reorder  time.Duration
 	parallel int
 	keep     time.Duration
+	fallback ReplyFallback
 
 	notify chan struct{}
 	// afterCommit, when set, hears of each event once it is committed
@@ -69,6 +70,66 @@ type WorkerConfig struct {
 	ReorderWindow time.Duration // default 0: handle at once
 	Parallel      int           // chats handled at once; default 8
 	DedupeKeep    time.Duration // how long processed ids are kept; default 8 days
+	// ReplyFallback says which answers matter enough to go out as a push
+	// when their reply surely did not arrive; default FallbackChanges.
+	ReplyFallback ReplyFallback
+}
+
+// ReplyFallback is a policy for marking replies as mattering (see
+// OutboxRecord.Matters). Only answers in a 1:1 chat are ever marked: a
+// push to a group is paid once per member.
+type ReplyFallback string
+
+// Reply fallback policies.
+const (
+	// FallbackChanges marks the answer to a user's own message or tap
+	// that changed the programme's data (a confirmation that something
+	// was saved, withdrawn, approved): the user would otherwise not know.
+	FallbackChanges ReplyFallback = "changes"
+	// FallbackAlways marks every answer to a user's message or tap.
+	FallbackAlways ReplyFallback = "always"
+	// FallbackNever marks none: a failed reply is lost.
+	FallbackNever ReplyFallback = "never"
+)
+
+// bookkeeping are the buckets a step may write without changing the
+// programme's data: a form's progress, the delivery machinery, counters.
+var bookkeeping = map[string]bool{
+	flows.BucketInbox: true, flows.BucketOutbox: true, flows.BucketProcessed: true, flows.BucketDeadLetter: true,
+	flows.BucketSendFailed: true, flows.BucketCounters: true, flows.BucketConversations: true, flows.BucketPending: true,
+	flows.BucketRichMenus: true, flows.BucketDownloads: true,
+}
+
+// changeNote is the transaction the domain gets: it notes whether a step
+// wrote anything beyond bookkeeping.
+type changeNote struct {
+	flows.Tx
+	changed bool
+}
+
+func (t *changeNote) Put(bucket, key string, v any) error {
+	t.changed = t.changed || !bookkeeping[bucket]
+	return t.Tx.Put(bucket, key, v)
+}
+
+func (t *changeNote) Delete(bucket, key string) error {
+	t.changed = t.changed || !bookkeeping[bucket]
+	return t.Tx.Delete(bucket, key)
+}
+
+// matters applies the policy to an input and whether handling it changed
+// data.
+func (p ReplyFallback) matters(in flows.Input, changed bool) bool {
+	if in.InGroup() || in.UserID == "" || (in.Kind != flows.InputText && in.Kind != flows.InputPostback) {
+		return false
+	}
+	switch p {
+	case FallbackAlways:
+		return true
+	case FallbackNever:
+		return false
+	}
+	return changed
 }
 
 // ProfileSource looks up a user's LINE profile language (a first guess for
@@ -89,7 +150,7 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 	}
 	return &Worker{
 		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
-		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep,
+		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep, fallback: cfg.ReplyFallback,
 		notify: make(chan struct{}, 1), busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
 	}
 }
@@ -345,12 +406,13 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 			}
 		}
 		if !ignored(d) {
-			out, err := w.handler.Handle(tx, d.in)
+			note := &changeNote{Tx: tx}
+			out, err := w.handler.Handle(note, d.in)
 			if err != nil {
 				return err
 			}
 			handled = out
-			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken, it.rec.Received)
+			n, err := w.queue(tx, out, d.in.ChatID(), d.replyToken, it.rec.Received, w.fallback.matters(d.in, note.changed))
 			if err != nil {
 				return err
 			}
@@ -389,8 +451,9 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 func pushChat(to string) string { return "push:" + to }
 
 // queue renders an outcome into outbox records inside tx: the answer as a
-// reply, each push with its own retry key chosen now and kept with it.
-func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, received time.Time) (int, error) {
+// reply (marked if it matters), each push with its own retry key chosen
+// now and kept with it.
+func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, received time.Time, matters bool) (int, error) {
 	// A reply token's minute runs from when LINE sent the event, not from
 	// now (after retries or a restart it may be nearly spent).
 	if received.IsZero() || received.After(w.now()) {
@@ -402,7 +465,7 @@ func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, 
 		if err != nil {
 			return 0, err
 		}
-		if err := putOutbox(tx, OutboxRecord{Kind: SendReply, Chat: chat, ReplyToken: replyToken, Messages: msgs, Purpose: "reply", Created: received}); err != nil {
+		if err := putOutbox(tx, OutboxRecord{Kind: SendReply, Chat: chat, ReplyToken: replyToken, Messages: msgs, Purpose: "reply", Created: received, Matters: matters}); err != nil {
 			return 0, err
 		}
 		n++
@@ -480,7 +543,7 @@ func (w *Worker) apologise(tx flows.Tx, rec InboxRecord) error {
 		return err
 	}
 	out := flows.Outcome{Lang: u.Lang, Replies: []flows.Reply{flows.Text(flows.T("core.error.internal"))}}
-	_, err = w.queue(tx, out, d.in.ChatID(), d.replyToken, rec.Received)
+	_, err = w.queue(tx, out, d.in.ChatID(), d.replyToken, rec.Received, false)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"slices"
 	"sync"
@@ -37,13 +38,38 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly opens the file without writing (for restores' checks).
 	ReadOnly bool
+	// RestoreWait is how long Open waits, instead of LockTimeout, while a
+	// restore of the file is running (see LockPath); then ErrRestoring. A
+	// server sets minutes; a command-line tool leaves it 0 and fails fast.
+	RestoreWait time.Duration
+	// Log, when set, hears that Open waits for a restore, and when it ends.
+	Log *slog.Logger
+	// CheckRecord says whether this build can read one stored record: it
+	// returns the error the program would meet decoding value. CheckFile
+	// and Restore refuse a file with a record it rejects. Nil: every value
+	// must be valid JSON (what the store writes). Meta is storage's own
+	// and is not passed to it.
+	CheckRecord func(bucket string, key, value []byte) error
 }
 
 // DB is an open database. It is safe for concurrent use.
 type DB struct {
+	// bolt is the open file; Compact replaces it. Read it through use.
 	bolt     *bolt.DB
 	path     string
 	readOnly bool
+	lock     *fileLock // the lock file, held until Close
+	options  bolt.Options
+
+	// handle guards bolt and users; users counts the calls using bolt, so
+	// that Compact closes a replaced file only once they are done.
+	handle sync.RWMutex
+	users  *sync.WaitGroup
+	// writes pauses writers while Compact copies: Update and the group
+	// commit hold it shared, Compact exclusively. Readers never wait.
+	writes sync.RWMutex
+	// compacting lets one Compact (or Close) run at a time.
+	compacting sync.Mutex
 
 	appends   chan *appendReq
 	stop      chan struct{}
@@ -57,26 +83,61 @@ type DB struct {
 }
 
 // Open opens (creating if needed) the database at path, creates every
-// bucket, and migrates the schema to the current version.
+// bucket, and migrates the schema to the current version. It holds the
+// database's lock file (LockPath) until Close: while a restore runs, it
+// waits up to opt.RestoreWait for it to finish, then opens the restored
+// file.
 func Open(path string, opt Options) (*DB, error) {
 	if opt.LockTimeout <= 0 {
 		opt.LockTimeout = time.Second
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{
+	// A lock file made by root (a tool run as root) belongs to the
+	// database's owner, so that the server can still open it.
+	dbInfo, _ := os.Stat(path)
+	lock, err := takeLock(path, holderOpen, !opt.ReadOnly, opt, dbInfo)
+	var noLockFile errLockFile
+	if opt.ReadOnly && errors.As(err, &noLockFile) {
+		// A reader in a directory it cannot write to changes nothing that a
+		// restore could lose; bbolt's own lock still keeps writers out.
+		lock, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	db, err := openFile(path, opt, true)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	db.lock = lock
+	return db, nil
+}
+
+// openFile opens the bbolt file and migrates it, without the lock file:
+// Open's work, and that of a check on a private copy. keepOld keeps a copy
+// of a file an older release wrote before migrating it (see
+// backupBeforeMigrating); a private copy needs none.
+func openFile(path string, opt Options, keepOld bool) (*DB, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = time.Second
+	}
+	options := bolt.Options{
 		Timeout:        opt.LockTimeout,
 		ReadOnly:       opt.ReadOnly,
 		NoFreelistSync: true,
 		FreelistType:   bolt.FreelistMapType,
-	})
+	}
+	b, err := bolt.Open(path, 0o600, &options)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, ErrLocked
 	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly}
+	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly,
+		options: options, users: new(sync.WaitGroup)}
 	if !opt.ReadOnly {
-		if err := db.migrate(); err != nil {
+		if err := db.migrate(keepOld); err != nil {
 			_ = b.Close()
 			return nil, err
 		}
@@ -89,9 +150,21 @@ func Open(path string, opt Options) (*DB, error) {
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Close stops the committer, waiting for pending appends, and closes the file.
+// use returns the open file and a function to call when done with it: the
+// file stays open until then, even if Compact replaces it meanwhile.
+func (db *DB) use() (*bolt.DB, func()) {
+	db.handle.RLock()
+	defer db.handle.RUnlock()
+	db.users.Add(1)
+	return db.bolt, db.users.Done
+}
+
+// Close stops the committer, waiting for pending appends, and closes the
+// file. A compaction under way finishes first.
 func (db *DB) Close() error {
 	var err error
+	db.compacting.Lock()
+	defer db.compacting.Unlock()
 	db.closeOnce.Do(func() {
 		db.queueing.Lock()
 		db.closed = true
@@ -99,13 +172,16 @@ func (db *DB) Close() error {
 		close(db.stop)
 		db.committer.Wait()
 		err = db.bolt.Close()
+		db.lock.release()
 	})
 	return err
 }
 
 // Ping checks that the database answers a read.
 func (db *DB) Ping() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	return b.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketMeta) == nil {
 			return errors.New("storage: meta bucket missing")
 		}
@@ -115,19 +191,27 @@ func (db *DB) Ping() error {
 
 // View implements flows.Store.
 func (db *DB) View(fn func(flows.Tx) error) error {
-	return db.bolt.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	b, done := db.use()
+	defer done()
+	return b.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
-// Update implements flows.Store.
+// Update implements flows.Store. It waits while Compact copies.
 func (db *DB) Update(fn func(flows.Tx) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	return b.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
 
 // Backup writes a consistent copy of the database to w while it keeps
 // serving (a read transaction sees one snapshot).
 func (db *DB) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	err := b.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -192,7 +276,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+		return true, fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 	}
 	return true, nil
 }
@@ -204,7 +288,7 @@ func (t boltTx) Put(bucket, key string, v any) error {
 	}
 	raw, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("storage: encode %s/%s: %w", bucket, key, err)
+		return fmt.Errorf("storage: encode %s: %w", recordName(bucket, key), err)
 	}
 	return b.Put([]byte(key), raw)
 }
@@ -229,7 +313,7 @@ func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) err
 		val := v
 		err := fn(key, func(dst any) error {
 			if err := json.Unmarshal(val, dst); err != nil {
-				return fmt.Errorf("storage: decode %s/%s: %w", bucket, key, err)
+				return fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
 			}
 			return nil
 		})
@@ -340,7 +424,13 @@ func (db *DB) commit(group []*appendReq) {
 	// A caller naming an unknown bucket fails alone: the others sharing the
 	// commit did nothing wrong.
 	var refused []*appendReq
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	// The commit waits while Compact copies; callers queue meanwhile and
+	// go into the next commit together.
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	err := b.Update(func(tx *bolt.Tx) error {
 		refused = refused[:0]
 		for _, r := range group {
 			b := tx.Bucket([]byte(r.bucket))

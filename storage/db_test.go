@@ -304,3 +304,33 @@ func TestHotBackupWhileWriting(t *testing.T) {
 		t.Errorf("backup schema version %d, %v, want %d", v, err, storage.SchemaVersion)
 	}
 }
+
+// A record that cannot be decoded (or encoded) is named in the error by
+// its bucket and a hashed key: keys are often LINE user ids, and errors
+// reach the logs.
+func TestErrorsNameRecordsWithoutTheirKeys(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "bot.db"))
+	uid := "U" + strings.Repeat("4f", 16)
+	if err := db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketUsers, uid, "not a user") }); err != nil {
+		t.Fatal(err)
+	}
+	var u flows.User
+	errs := map[string]error{
+		"get": db.View(func(tx flows.Tx) error { _, err := tx.Get(flows.BucketUsers, uid, &u); return err }),
+		"scan": db.View(func(tx flows.Tx) error {
+			return tx.Scan(flows.BucketUsers, "", func(_ string, decode func(any) error) error { return decode(&u) })
+		}),
+		"put": db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketUsers, uid, func() {}) }),
+	}
+	want := "users/#" + storage.HashKey(uid)
+	for name, err := range errs {
+		switch {
+		case err == nil:
+			t.Errorf("%s: got no error, want one", name)
+		case strings.Contains(err.Error(), uid):
+			t.Errorf("%s: error %q names the LINE id", name, err)
+		case !strings.Contains(err.Error(), want):
+			t.Errorf("%s: error %q, want it to name %s", name, err, want)
+		}
+	}
+}

@@ -23,9 +23,13 @@ var migrations = []func(tx *bolt.Tx) error{
 	migrateRounds,
 }
 
-func (db *DB) migrate() error {
-	if err := db.backupBeforeMigrating(); err != nil {
-		return err
+// migrate brings the file to SchemaVersion; keepOld first keeps a copy of
+// a file an older release wrote (backupBeforeMigrating).
+func (db *DB) migrate(keepOld bool) error {
+	if keepOld {
+		if err := db.backupBeforeMigrating(); err != nil {
+			return err
+		}
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
@@ -63,7 +67,9 @@ func readVersion(meta *bolt.Bucket) uint64 {
 // Version reports the schema version stored in the file.
 func (db *DB) Version() (uint64, error) {
 	var v uint64
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	b, done := db.use()
+	defer done()
+	err := b.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			return fmt.Errorf("storage: not a sammachip database (no meta bucket)")

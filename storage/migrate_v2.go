@@ -2,8 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -44,7 +42,7 @@ func migrateRounds(tx *bolt.Tx) error {
 		}
 		moo := intField(rec, "moo")
 		if moo <= 0 {
-			return fmt.Errorf("village %s has no number", keyDigest(k))
+			return fmt.Errorf("village %s has no number", recordName(flows.BucketVillages, string(k)))
 		}
 		rec["id"], rec["round"] = moo, 1
 		tambonOf[moo], _ = rec["tambon"].(string)
@@ -198,7 +196,7 @@ func decodeMap(bucket string, k, v []byte) (map[string]any, error) {
 	d.UseNumber() // keep numbers exactly as they were
 	var rec map[string]any
 	if err := d.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("decode %s/%s: %w", bucket, keyDigest(k), err)
+		return nil, fmt.Errorf("decode %s: %w", recordName(bucket, string(k)), err)
 	}
 	return rec, nil
 }
@@ -243,11 +241,4 @@ func str(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
-}
-
-// keyDigest names a record's key in an error without the key itself
-// (keys may be LINE ids): the first 8 bytes of its SHA-256, in hex.
-func keyDigest(k []byte) string {
-	sum := sha256.Sum256(k)
-	return hex.EncodeToString(sum[:8])
 }

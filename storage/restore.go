@@ -36,7 +36,8 @@ var (
 )
 
 // restoreLockTimeout is how long Restore waits for another process to
-// release the database it replaces, as Open's default.
+// release the database it replaces unless told otherwise, as Open's
+// default.
 const restoreLockTimeout = time.Second
 
 // checkLockTimeout is how long CheckFile waits for a writer of the file to
@@ -77,14 +78,20 @@ func (i Info) Records(name string) int {
 // this build can read, without changing it: it is opened read-only
 // (waiting at most a second for a writer holding it, then ErrLocked), must
 // be a bbolt file as long as its header says (else ErrNotDatabase or
-// ErrDamaged), every record must be readable and the file must pass
-// bbolt's consistency check (else ErrDamaged), and it must
-// hold Sammachip's meta bucket (else ErrNotDatabase) with a schema version
-// no newer than SchemaVersion (else ErrNewerSchema). It reports the
-// records per bucket so that a person can see the backup is the one they
-// meant.
-func CheckFile(path string) (Info, error) {
+// ErrDamaged), every page must be readable and the file must pass bbolt's
+// consistency check (else ErrDamaged), and it must hold Sammachip's meta
+// bucket (else ErrNotDatabase) with a schema version no newer than
+// SchemaVersion (else ErrNewerSchema). Then a copy of it, made beside it
+// and removed after, is migrated to SchemaVersion as Open would (else
+// ErrDamaged), and every record of the copy must pass opt.CheckRecord
+// (else a *RecordError, which is ErrBadRecord). It reports the records per
+// bucket of the file as it is, so that a person can see the backup is the
+// one they meant.
+func CheckFile(path string, opt Options) (Info, error) {
 	info, err := checkFile(path)
+	if err == nil {
+		err = checkCopy(path, opt)
+	}
 	if err != nil {
 		return Info{}, fmt.Errorf("storage: check %s: %w", path, err)
 	}
@@ -190,89 +197,107 @@ func readAll(b *bolt.Bucket) (int, error) {
 	return n, err
 }
 
-// Restore replaces the database at dst with the backup at src. It runs
-// only while no server uses dst, and changes nothing unless every step
-// succeeds:
+// Restore replaces the database at dst with the backup at src, and
+// reports what the backup holds (as CheckFile). It changes nothing unless
+// every step succeeds:
 //
-//   - src must pass CheckFile;
-//   - dst must not be held by another process (ErrLocked after a second):
-//     stop the server first;
-//   - src is copied next to dst, synced to disk and checked again (src may
-//     have changed in between);
+//   - dst's lock file (LockPath) must be free: a server holds it while it
+//     runs, so a restore then fails with ErrLocked after opt.LockTimeout
+//     (stop the server first); the restore holds it until it has finished,
+//     so a server starting meanwhile waits, then opens the restored file;
+//   - src must pass CheckFile's checks of the file as it is;
+//   - src is copied next to dst and synced to disk; the copy must pass the
+//     same checks (src may have changed in between), is migrated to this
+//     build's schema as Open would, and every record of it must pass
+//     opt.CheckRecord (else a *RecordError naming bucket and hashed key);
 //   - the old dst is kept as dst.before-restore-<UTC time>, with its owner;
 //   - the copy is renamed over dst in one step, so dst is never missing or
 //     half-written, even if the machine stops half-way.
 //
-// While it works, Restore holds dst's lock, so a server starting meanwhile
-// waits, then opens the restored file. dst may be missing (a new server
-// restored from a backup). To show what a backup holds before restoring
-// it, call CheckFile.
-func Restore(src, dst string) error {
-	if err := restore(src, dst); err != nil {
-		return fmt.Errorf("storage: restore %s to %s: %w", src, dst, err)
+// dst may be missing (a new server restored from a backup).
+func Restore(src, dst string, opt Options) (Info, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = restoreLockTimeout
 	}
-	return nil
+	info, err := restore(src, dst, opt)
+	if err != nil {
+		return Info{}, fmt.Errorf("storage: restore %s to %s: %w", src, dst, err)
+	}
+	return info, nil
 }
 
-func restore(src, dst string) error {
-	if _, err := checkFile(src); err != nil {
-		return err
-	}
+func restore(src, dst string, opt Options) (Info, error) {
 	srcInfo, err := os.Stat(src)
 	if err != nil {
-		return err
+		return Info{}, err
 	}
 	dstInfo, err := os.Stat(dst)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		dstInfo = nil
 	case err != nil:
-		return err
+		return Info{}, err
 	case !dstInfo.Mode().IsRegular():
-		return errors.New("the database path is not a regular file")
+		return Info{}, errors.New("the database path is not a regular file")
 	case os.SameFile(srcInfo, dstInfo):
-		return errors.New("the backup is the database file itself")
+		return Info{}, errors.New("the backup is the database file itself")
 	}
 
-	unlock, err := lockFile(dst, restoreLockTimeout)
+	lock, err := takeLock(dst, holderRestore, true, Options{LockTimeout: opt.LockTimeout}, dstInfo)
 	if err != nil {
-		return err
+		return Info{}, err
+	}
+	defer lock.release()
+	// A server of an older release knows no lock file: its lock on the
+	// database file itself keeps the restore out.
+	unlock, err := lockFile(dst, opt.LockTimeout)
+	if err != nil {
+		return Info{}, err
 	}
 	defer unlock()
 
-	tmp, err := copyBeside(src, dst, dstInfo)
+	if _, err := checkFile(src); err != nil {
+		return Info{}, err
+	}
+	tmp, err := copyBeside(src, dst, ".restore-*", dstInfo)
 	if err != nil {
-		return err
+		return Info{}, err
 	}
 	defer os.Remove(tmp) // after the rename it names nothing
-	if _, err := checkFile(tmp); err != nil {
-		return fmt.Errorf("the copy failed its check (did the backup change while it was copied?): %w", err)
+	info, err := checkFile(tmp)
+	if err != nil {
+		return Info{}, fmt.Errorf("the copy failed its check (did the backup change while it was copied?): %w", err)
+	}
+	info.Path = src
+	if err := migrateAndRead(tmp, opt.CheckRecord); err != nil {
+		return Info{}, err
 	}
 	kept := ""
 	if dstInfo != nil {
 		if kept, err = keepOld(dst); err != nil {
-			return err
+			return Info{}, err
 		}
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		if kept != "" {
 			_ = os.Remove(kept) // dst is still the old database
 		}
-		return err
+		return Info{}, err
 	}
-	return syncDir(filepath.Dir(dst))
+	return info, syncDir(filepath.Dir(dst))
 }
 
-// copyBeside copies src to a new temporary file in dst's directory (so that
-// a rename can replace dst), synced to disk, with the mode and owner of the
-// old dst when there is one. It returns the copy's path.
-func copyBeside(src, dst string, old os.FileInfo) (path string, err error) {
+// copyBeside copies src to a new temporary file named by pattern (as
+// os.CreateTemp) in dst's directory (so that a rename can replace dst),
+// synced to disk, with the mode and owner of the old dst when there is one.
+// It returns the copy's path.
+func copyBeside(src, dst, pattern string, old os.FileInfo) (path string, err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return "", err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dst), ".restore-*")
+	out, err := os.CreateTemp(filepath.Dir(dst), pattern)
 	if err != nil {
 		return "", err
 	}

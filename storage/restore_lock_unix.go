@@ -10,10 +10,27 @@ import (
 	"time"
 )
 
+// tryFlock tries once to take f's flock, exclusive or shared; ok is false
+// while another open file holds it.
+func tryFlock(f *os.File, exclusive bool) (ok bool, err error) {
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, syscall.EWOULDBLOCK), errors.Is(err, syscall.EINTR):
+		return false, nil
+	}
+	return false, err
+}
+
 // lockFile takes the same exclusive lock that bbolt takes on an open
-// database (flock), so that it fails with ErrLocked while a server holds
-// path, and a server starting meanwhile waits until unlock. A missing file
-// needs no lock.
+// database (flock), so that it fails with ErrLocked while a process holds
+// path, even one of an older release that does not know the lock file. A
+// missing file needs no lock.
 func lockFile(path string, timeout time.Duration) (unlock func(), err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -24,13 +41,13 @@ func lockFile(path string, timeout time.Duration) (unlock func(), err error) {
 	}
 	deadline := time.Now().Add(timeout)
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { _ = f.Close() }, nil // closing releases the lock
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		ok, err := tryFlock(f, true)
+		if err != nil {
 			_ = f.Close()
 			return nil, err
+		}
+		if ok {
+			return func() { _ = f.Close() }, nil // closing releases the lock
 		}
 		if time.Now().After(deadline) {
 			_ = f.Close()

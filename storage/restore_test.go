@@ -122,7 +122,7 @@ func TestBackupThenRestoreRoundTrips(t *testing.T) {
 	}
 	after := villagesIn(t, live)
 
-	info, err := storage.CheckFile(backup)
+	info, err := storage.CheckFile(backup, storage.Options{})
 	if err != nil {
 		t.Fatalf("CheckFile(backup): %v", err)
 	}
@@ -133,7 +133,7 @@ func TestBackupThenRestoreRoundTrips(t *testing.T) {
 		t.Errorf("CheckFile schema version %d, want %d", info.SchemaVersion, storage.SchemaVersion)
 	}
 
-	if err := storage.Restore(backup, live); err != nil {
+	if _, err := storage.Restore(backup, live, storage.Options{}); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 
@@ -184,7 +184,7 @@ func TestRestoreIntoMissingDatabase(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "sammachip.db")
 
-	if err := storage.Restore(backup, live); err != nil {
+	if _, err := storage.Restore(backup, live, storage.Options{}); err != nil {
 		t.Fatalf("Restore into a new server's empty directory: %v", err)
 	}
 	if got := len(villagesIn(t, live)); got != 10 {
@@ -313,10 +313,10 @@ func TestRestoreRefusesBadFilesAndChangesNothing(t *testing.T) {
 			}
 			src := tt.src(t, live)
 
-			if _, err := storage.CheckFile(src); !errors.Is(err, tt.want) {
+			if _, err := storage.CheckFile(src, storage.Options{}); !errors.Is(err, tt.want) {
 				t.Errorf("CheckFile: got %v, want %v", err, tt.want)
 			}
-			err = storage.Restore(src, live)
+			_, err = storage.Restore(src, live, storage.Options{})
 			if !errors.Is(err, tt.want) {
 				t.Errorf("Restore: got %v, want %v", err, tt.want)
 			}
@@ -342,7 +342,7 @@ func TestRestoreRefusesTheDatabaseItself(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.Restore(live, live); err == nil {
+	if _, err := storage.Restore(live, live, storage.Options{}); err == nil {
 		t.Fatal("Restore(db, db): got no error, want a refusal")
 	}
 	if got := len(villagesIn(t, live)); got != 5 {
@@ -360,7 +360,7 @@ func TestRestoreRefusedWhileTheServerRuns(t *testing.T) {
 	db := open(t, live) // the running server
 	fillVillages(t, db, 5)
 
-	err := storage.Restore(backup, live)
+	_, err := storage.Restore(backup, live, storage.Options{})
 	if !errors.Is(err, storage.ErrLocked) {
 		t.Fatalf("Restore while the database is open: got %v, want ErrLocked", err)
 	}

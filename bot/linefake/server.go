@@ -135,6 +135,7 @@ type Server struct {
 	profiles     map[string]profile
 	groupMembers map[string]int
 	faults       []fault
+	failWhen     func(kind string, at time.Time) int
 	subs         map[*subscriber]struct{}
 	menus        map[string]*richMenu
 	menuOrder    []string
@@ -299,7 +300,8 @@ func (s *Server) Rejected() []Rejection {
 	return out
 }
 
-// Reset forgets recorded requests, rejections and pending faults. What LINE
+// Reset forgets recorded requests, rejections and pending faults (and
+// FailWhen). What LINE
 // itself would remember stays: issued reply tokens, retry keys, quota usage,
 // rich menus, and the configured profiles, group sizes and quota.
 func (s *Server) Reset() {
@@ -308,6 +310,7 @@ func (s *Server) Reset() {
 	s.requests = nil
 	s.rejections = nil
 	s.faults = nil
+	s.failWhen = nil
 }
 
 // Texts returns, in delivery order, the text of every text message and the
@@ -526,6 +529,19 @@ func (s *Server) serve(c *call) (answer, time.Duration) {
 
 	var hangAfter time.Duration
 	if rt.sending {
+		s.mu.Lock()
+		failWhen := s.failWhen
+		s.mu.Unlock()
+		if failWhen != nil {
+			kind := strings.TrimPrefix(r.URL.Path, "/v2/bot/message/")
+			if status := failWhen(kind, c.at); status != 0 {
+				// Kept for Rejected: a test can tell which send was refused.
+				c.body, _ = io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes))
+				a := fail(status, faultMessage(status))
+				a.reason = fmt.Sprintf("injected failure (FailWhen): %d", status)
+				return a, 0
+			}
+		}
 		if f, found := s.popFault(); found {
 			switch f.kind {
 			case faultFail:
@@ -669,6 +685,28 @@ type fault struct {
 // next.
 func (s *Server) FailNext(n int, status int) {
 	s.addFault(fault{kind: faultFail, status: status, left: n})
+}
+
+// FailWhen makes message-sending calls fail while fn says so: for each
+// reply, push or multicast, fn gets its kind (KindReply, KindPush,
+// KindMulticast) and the injected clock's time, and a non-zero status
+// answers the call with that status, unprocessed, as FailNext does. It is
+// asked before the queued faults of FailNext and HangNext. For example,
+// every reply failing for 40 seconds:
+//
+//	until := now.Add(40 * time.Second)
+//	fake.FailWhen(func(kind string, at time.Time) int {
+//		if kind == linefake.KindReply && at.Before(until) {
+//			return http.StatusInternalServerError
+//		}
+//		return 0
+//	})
+//
+// FailWhen(nil) ends it.
+func (s *Server) FailWhen(fn func(kind string, at time.Time) int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failWhen = fn
 }
 
 // HangNext makes the next n message-sending calls wait d (real time), then

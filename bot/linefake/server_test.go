@@ -241,6 +241,42 @@ func TestFailNext(t *testing.T) {
 	}
 }
 
+// FailWhen fails the calls its function picks, by kind and injected time:
+// replies during an outage fail, pushes go through, and the outage ends on
+// the clock.
+func TestFailWhen(t *testing.T) {
+	clk := newClock()
+	s, url := start(t, WithClock(clk.Now))
+	until := clk.Now().Add(40 * time.Second)
+	s.FailWhen(func(kind string, at time.Time) int {
+		if kind == KindReply && at.Before(until) {
+			return http.StatusInternalServerError
+		}
+		return 0
+	})
+	tok := s.IssueReplyToken()
+	reply := func() int {
+		return doReq(t, "POST", url+"/v2/bot/message/reply", m{"replyToken": tok, "messages": []any{text("x")}}).status
+	}
+	if got := reply(); got != 500 {
+		t.Errorf("reply in the outage: status = %d, want 500", got)
+	}
+	if got := push(t, url, "U1", text("x")).status; got != 200 {
+		t.Errorf("push in a reply outage: status = %d, want 200", got)
+	}
+	clk.Advance(39 * time.Second)
+	if got := reply(); got != 500 {
+		t.Errorf("reply at 39 s: status = %d, want 500", got)
+	}
+	clk.Advance(time.Second)
+	if got := reply(); got != 200 {
+		t.Errorf("reply at 40 s: status = %d, want 200 (the token unused by the failures)", got)
+	}
+	if n := len(s.Rejected()); n != 2 {
+		t.Errorf("recorded %d rejections, want 2", n)
+	}
+}
+
 func TestHangNext(t *testing.T) {
 	s, url := start(t)
 	s.HangNext(1, 5*time.Second)

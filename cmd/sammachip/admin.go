@@ -18,6 +18,7 @@ import (
 	"github.com/sammachip/sammachip/bot/richmenu"
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/locales"
+	"github.com/sammachip/sammachip/storage"
 )
 
 // The admin route lets the command-line tools (officer-code, import, …)
@@ -68,6 +69,8 @@ type adminEnv struct {
 	// RichMenus applies the rich menus at LINE (admin_richmenu.go); nil
 	// without a LINE channel to apply them to.
 	RichMenus *richmenu.Manager
+	// Compact compacts the database (admin_compact.go).
+	Compact func() (storage.CompactResult, error)
 }
 
 // adminFunc runs one admin command. Its error is internal (the store
@@ -84,6 +87,7 @@ var adminCommands = map[string]adminFunc{
 	"reminders":       adminReminders,      // admin_schedule.go
 	"export":          adminExport,         // admin_export.go
 	"richmenu/apply":  adminRichMenuApply,
+	"compact":         adminCompact, // admin_compact.go
 }
 
 // maxAdminBody bounds a request body (an imported file and some room).

@@ -19,12 +19,15 @@ import (
 // `sammachip backup FILE` copies the database while the server keeps
 // serving (bbolt's hot backup, streamed over the admin socket), or from the
 // file itself when no server runs. The copy is written beside FILE, checked
-// with storage.CheckFile, and only then renamed into place: a backup that
-// exists is a backup that opens.
+// with storage.CheckFile (a copy of it migrated to this build's schema,
+// every record decoded by checkRecord), and only then renamed into place:
+// a backup that exists is a backup that restores.
 //
-// `sammachip restore FILE` checks FILE, then replaces the database with it,
-// keeping the old one beside it. It refuses while a server runs: restoring
-// under a running server would lose what it writes.
+// `sammachip restore FILE` checks FILE the same way, then replaces the
+// database with it, keeping the old one beside it. It refuses while a
+// server runs: restoring under a running server would lose what it writes.
+// A server starting during a restore waits for it (the lock file, see
+// storage.LockPath).
 
 const backupUsage = "backup FILE                 copy the database (while the server runs, too); the copy is\n" +
 	"                             checked before it is kept"
@@ -102,7 +105,7 @@ func runBackup(args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "sammachip: backup:", err)
 		return 1
 	}
-	info, err := storage.CheckFile(tmp.Name())
+	info, err := storage.CheckFile(tmp.Name(), storageOptions(cfg, nil))
 	if err != nil {
 		fmt.Fprintln(env.stderr, "sammachip: backup: the copy does not check out:", err)
 		return 1
@@ -167,23 +170,24 @@ func runRestore(args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "sammachip: "+say("cli.restore.running", nil))
 		return 1
 	}
-	info, err := storage.CheckFile(args[0])
+	info, err := storage.Restore(args[0], cfg.DB, storageOptions(cfg, nil))
 	if err != nil {
 		fmt.Fprintln(env.stderr, "sammachip: "+restoreProblem(say, err))
 		return 1
 	}
 	fmt.Fprintln(env.stdout, say("cli.restore.checked", map[string]any{"File": args[0], "Version": int(info.SchemaVersion),
 		"Households": info.Records("households"), "Sages": info.Records("sages"), "Villages": info.Records("villages")}))
-	if err := storage.Restore(args[0], cfg.DB); err != nil {
-		fmt.Fprintln(env.stderr, "sammachip: "+restoreProblem(say, err))
-		return 1
-	}
 	fmt.Fprintln(env.stdout, say("cli.restore.done", map[string]any{"DB": cfg.DB}))
 	return 0
 }
 
 func restoreProblem(say func(string, map[string]any) string, err error) string {
+	var rec *storage.RecordError
 	switch {
+	case errors.As(err, &rec):
+		return say("cli.restore.bad_record", map[string]any{"Count": rec.Count, "Bucket": rec.Bucket, "Key": rec.KeyHash})
+	case errors.Is(err, storage.ErrRestoring):
+		return say("cli.restore.busy", nil)
 	case errors.Is(err, storage.ErrLocked):
 		return say("cli.restore.running", nil)
 	case errors.Is(err, storage.ErrNotDatabase):

@@ -77,7 +77,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.db, err = storage.Open(cfg.DB, storage.Options{})
+	// A restore running now is waited for (storageOptions), and then
+	// this opens the restored file.
+	m.db, err = storage.Open(cfg.DB, storageOptions(cfg, m.Log))
 	if err != nil {
 		return err
 	}
@@ -88,6 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 		DataEndpoint:  cfg.DataEndpoint,
 		Location:      cfg.Location,
 		HTTPTimeout:   cfg.LineTimeout,
+		Worker:        bot.WorkerConfig{ReplyFallback: cfg.ReplyFallback},
 	}
 	if cfg.Simulator() {
 		// No LINE channel: LINE is played by the in-process fake (see
@@ -95,6 +98,12 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.prepareSimulator(&botCfg); err != nil {
 			return err
 		}
+	} else if sim, err := m.db.MadeBySimulator(); err != nil || sim {
+		if err == nil {
+			err = fmt.Errorf("%s was made by the simulator: its demo data and demo officer must never reach a real "+
+				"LINE channel. Point SAMMACHIP_DB at the real database (or a new file)", cfg.DB)
+		}
+		return err
 	}
 	engine := flows.NewEngine(flows.Config{
 		Location:                   cfg.Location,
@@ -116,7 +125,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.srv.MountDownloads(engine, cat) // officers' report links: GET /download/<token>
 	// The command-line tools reach this process through the admin socket
 	// (admin.go). Without it the bot still serves; only the tools fail.
-	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus, Backup: m.db.Backup}, m.Log)
+	compact := func() (storage.CompactResult, error) { return compactLogged(m.db, m.Log) }
+	m.admin, err = startAdmin(adminSocketPath(cfg.DB), adminEnv{Store: m.db, Engine: engine, Catalog: cat, Now: now, RichMenus: m.richMenus,
+		Backup: m.db.Backup, Compact: compact}, m.Log)
 	if err != nil {
 		m.Log.Warn("admin socket not available: command-line tools cannot reach this server", "err", err)
 	}
@@ -128,6 +139,13 @@ func (m *Main) Run(ctx context.Context) error {
 		m.startSimulator() // mounts /sim before serving; logs the mode and URL
 	}
 	m.scheduler = m.srv.Scheduler(engine)
+	if cfg.CompactAt != "" {
+		// Deleted records' bytes leave the file within a day (admin_compact.go).
+		err := m.scheduler.Daily("compact", cfg.CompactAt, func(context.Context) error { _, err := compact(); return err })
+		if err != nil {
+			return err
+		}
+	}
 	if !m.NoLoops {
 		m.srv.StartLoops()
 		if err := m.scheduler.Start(); err != nil {

@@ -51,6 +51,7 @@ var cliCommands = []cliCommand{
 	{Words: []string{"restore"}, Route: "restore", Run: runRestore, Usage: restoreUsage},                                  // admin_backup.go
 	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                      // admin_export.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
+	{Words: []string{"compact"}, Route: "compact", Usage: compactUsage}, // admin_compact.go
 }
 
 // CLI timeouts: connecting to a running server must be quick (a server
@@ -249,7 +250,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 		return adminResult{}, fmt.Errorf("there is no database at %s and no server answered on %s: "+
 			"check SAMMACHIP_DB (it must be the server's), or start the server once to create it", cfg.DB, adminSocketPath(cfg.DB))
 	}
-	db, err := storage.Open(cfg.DB, storage.Options{})
+	db, err := storage.Open(cfg.DB, storageOptions(cfg, nil))
 	if errors.Is(err, storage.ErrLocked) {
 		return adminResult{}, fmt.Errorf("the database %s is in use by another process, and no server answered on %s: "+
 			"if a sammachip server is running, check that it uses the same SAMMACHIP_DB and is the same version; "+
@@ -269,6 +270,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 			Reminders: cfg.Reminders, NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration}),
 		Catalog: cat,
 		Now:     func() time.Time { return now().In(cfg.Location) },
+		Compact: db.Compact,
 	}
 	if env.RichMenus, err = newRichMenus(cfg.AccessToken, cfg.APIEndpoint, cfg.DataEndpoint, db, cat, env.Now, nil); err != nil {
 		return adminResult{}, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/flows"
 )
 
@@ -23,6 +24,9 @@ type Config struct {
 	Location      *time.Location
 	// LineTimeout bounds each call to LINE's API.
 	LineTimeout time.Duration
+	// RestoreWait is how long a starting server waits for a restore of its
+	// database to finish (then it opens the restored file).
+	RestoreWait time.Duration
 	// ConversationTimeout expires a conversation left idle this long.
 	ConversationTimeout time.Duration
 	// Reminders says when reminders and the daily summary fall due.
@@ -35,6 +39,11 @@ type Config struct {
 	// real channel needs https; unset, officers are told that links are
 	// not configured. The simulator defaults to its own local http address.
 	BaseURL string
+	// CompactAt is when the database is compacted each night (HH:MM), ""
+	// for never; ReplyFallback which answers go out as a push when their
+	// reply surely failed (config_upkeep.go).
+	CompactAt     string
+	ReplyFallback bot.ReplyFallback
 }
 
 // Simulator reports whether the bot runs without a LINE channel.
@@ -54,8 +63,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		AccessToken:   get("LINE_CHANNEL_ACCESS_TOKEN", ""),
 		APIEndpoint:   get("LINE_API_ENDPOINT", "https://api.line.me"),
 		DataEndpoint:  get("LINE_DATA_ENDPOINT", "https://api-data.line.me"),
-		Addr:          get("SAMMACHIP_ADDR", ":8080"),
+		Addr:          get("SAMMACHIP_ADDR", ""),
 		DB:            get("SAMMACHIP_DB", ""),
+	}
+	if c.Addr == "" {
+		// The simulator's page lets anyone act as any user: by default
+		// only this machine reaches it.
+		c.Addr = ":8080"
+		if c.Simulator() {
+			c.Addr = "127.0.0.1:8080"
+		}
 	}
 	var errs []error
 	switch {
@@ -97,6 +114,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SAMMACHIP_LINE_TIMEOUT=%q: expected a duration from 100ms to 2m, e.g. 10s", v))
 		}
 		c.LineTimeout = d
+	}
+	if v := get("SAMMACHIP_RESTORE_WAIT", "2m"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_RESTORE_WAIT=%q: expected a duration from 1s to 1h, e.g. 2m", v))
+		}
+		c.RestoreWait = d
 	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
@@ -148,6 +172,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.BaseURL = strings.TrimRight(v, "/")
 		}
 	}
+	errs = append(errs, c.loadUpkeep(get)...)
 	if c.DB == "" {
 		// The simulator keeps its demo data apart from a real channel's.
 		c.DB = "sammachip.db"

@@ -73,7 +73,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		data      string
 		tz        string
 	}{
-		{"nothing set: simulator", nil, true, "sammachip-sim.db", ":8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
+		{"nothing set: simulator, on this machine only", nil, true, "sammachip-sim.db", "127.0.0.1:8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
 		{"both credentials: real mode", []string{"LINE_CHANNEL_SECRET", goodSecret, "LINE_CHANNEL_ACCESS_TOKEN", "token"},
 			false, "sammachip.db", ":8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
 		{"everything set", []string{
@@ -81,7 +81,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 			"LINE_API_ENDPOINT", "http://127.0.0.1:9000", "LINE_DATA_ENDPOINT", "http://127.0.0.1:9001",
 			"SAMMACHIP_ADDR", "127.0.0.1:8081", "SAMMACHIP_DB", "/var/lib/sammachip/bot.db", "SAMMACHIP_TZ", "UTC",
 		}, false, "/var/lib/sammachip/bot.db", "127.0.0.1:8081", "http://127.0.0.1:9000", "http://127.0.0.1:9001", "UTC"},
-		{"simulator with its own DB", []string{"SAMMACHIP_DB", "demo.db"}, true, "demo.db", ":8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
+		{"simulator with its own DB", []string{"SAMMACHIP_DB", "demo.db"}, true, "demo.db", "127.0.0.1:8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
+		{"simulator told to listen on all addresses", []string{"SAMMACHIP_ADDR", ":8080"}, true, "sammachip-sim.db", ":8080", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
 		{"spaces around values are ignored", []string{"LINE_CHANNEL_SECRET", " " + goodSecret + "\n", "LINE_CHANNEL_ACCESS_TOKEN", " token ", "SAMMACHIP_ADDR", " :9090 "},
 			false, "sammachip.db", ":9090", "https://api.line.me", "https://api-data.line.me", "Asia/Bangkok"},
 	}

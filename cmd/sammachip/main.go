@@ -112,7 +112,9 @@ func serve(getenv func(string) string, stderr io.Writer) int {
 
 // simulatorGuard refuses to run the simulator (which loads demo data) on a
 // database named explicitly: on a server whose LINE secrets went missing
-// from the environment, that database is the real one.
+// from the environment, that database is the real one. SAMMACHIP_SIMULATOR=1
+// lets it go on, but only to Main.Run's own check: the simulator runs only
+// on a new, empty file or one it made (storage.ClaimForSimulator).
 func simulatorGuard(cfg Config, getenv func(string) string) error {
 	if !cfg.Simulator() || strings.TrimSpace(getenv("SAMMACHIP_DB")) == "" || getenv("SAMMACHIP_SIMULATOR") == "1" {
 		return nil
@@ -120,7 +122,7 @@ func simulatorGuard(cfg Config, getenv func(string) string) error {
 	return fmt.Errorf("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set, so this would start the "+
 		"simulator with demo data, but SAMMACHIP_DB names a database (%s) that may be a real one. Set the LINE "+
 		"variables (check the environment file), or unset SAMMACHIP_DB to try the simulator on its own database, "+
-		"or set SAMMACHIP_SIMULATOR=1 to run the simulator on this file anyway", cfg.DB)
+		"or set SAMMACHIP_SIMULATOR=1 to run the simulator on this file if it is new and empty (or the simulator's own)", cfg.DB)
 }
 
 // newLogger logs JSON for a real deployment and readable text for the

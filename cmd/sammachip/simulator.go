@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/sammachip/sammachip/bot/linefake"
 	"github.com/sammachip/sammachip/bot/sim"
 	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/storage"
 )
 
 // simulator is what simulator mode adds to Main: the settable programme
@@ -43,11 +45,22 @@ func (m *Main) Simulator() *sim.Sim {
 }
 
 // prepareSimulator runs before the bot is built, in simulator mode only. It
-// makes the settable clock the programme clock (over whatever Now was, so
-// a test's clock still drives it), starts the fake LINE API as the bot's
-// endpoint with a secret and token made up for this run, and loads the
-// demo district into a database that never had it.
+// refuses a database that holds records the simulator did not make
+// (storage.ClaimForSimulator: a real one, perhaps), makes the settable
+// clock the programme clock (over whatever Now was, so a test's clock still
+// drives it), starts the fake LINE API as the bot's endpoint with a secret
+// and token made up for this run, and loads the demo district into a
+// database that never had it.
 func (m *Main) prepareSimulator(botCfg *bot.Config) error {
+	if err := m.db.ClaimForSimulator(m.Now()); errors.Is(err, storage.ErrNotSimulators) {
+		return fmt.Errorf("the LINE variables are not set, so this would start the simulator, but %s holds data the "+
+			"simulator did not make (is it a real database?). The simulator loads demo data and lets anyone on its page "+
+			"act as any user, so it runs only on a new, empty file or one it made. Set LINE_CHANNEL_SECRET and "+
+			"LINE_CHANNEL_ACCESS_TOKEN to serve this database, or point SAMMACHIP_DB at a new file (a simulator database "+
+			"made by an earlier release: delete it, the simulator makes a new one)", m.Config.DB)
+	} else if err != nil {
+		return err
+	}
 	clock := sim.NewClock(m.Now)
 	m.Now = clock.Now
 	m.sim = &simulator{clock: clock, secret: randomHex(16)}

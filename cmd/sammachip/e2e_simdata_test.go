@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/storage"
+)
+
+// The simulator and real data (issue 17: SAMMACHIP_SIMULATOR=1 with a real
+// SAMMACHIP_DB loaded the demo district into it, and a demo officer anyone
+// on /sim could act as).
+
+// runErr builds Main from env as main does and runs it; it returns Run's
+// error (nil: it ran, and is closed again).
+func runErr(t *testing.T, env map[string]string) error {
+	t.Helper()
+	env = mergeEnv(env, map[string]string{"SAMMACHIP_ADDR": "127.0.0.1:0"})
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err = m.Run(context.Background())
+	if cerr := m.Close(); cerr != nil {
+		t.Errorf("Close: %v", cerr)
+	}
+	return err
+}
+
+// dbContents counts what a database file holds.
+func dbContents(t *testing.T, path string) (villages, users, households int, demo bool) {
+	t.Helper()
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func(tx flows.Tx, bucket string) int {
+		n := 0
+		_ = tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+		return n
+	}
+	_ = db.View(func(tx flows.Tx) error {
+		villages, users, households = count(tx, flows.BucketVillages), count(tx, flows.BucketUsers), count(tx, flows.BucketHouseholds)
+		demo = count(tx, flows.BucketDemo) > 0
+		return nil
+	})
+	return
+}
+
+func TestSimulatorNeverTouchesARealDatabase(t *testing.T) {
+	// A real database: an officer imported two villages; no server runs.
+	db := cliNewDB(t)
+	if res := cliRunEnv(t, db, cliEnglish, time.Now(), cliVillages, "import", "villages", "-"); res.exit != 0 {
+		t.Fatalf("import: exit %d, stderr %q", res.exit, res.stderr)
+	}
+
+	// `sammachip serve` with the LINE variables missing, with and without
+	// SAMMACHIP_SIMULATOR=1.
+	for _, env := range []map[string]string{{}, {"SAMMACHIP_SIMULATOR": "1"}} {
+		done := make(chan cliResult, 1)
+		go func() {
+			done <- cliRun(t, db, mergeEnv(env, map[string]string{"SAMMACHIP_ADDR": "127.0.0.1:0"}), "serve")
+		}()
+		select {
+		case res := <-done:
+			if res.exit == 0 || !strings.Contains(res.stderr, db) || !strings.Contains(res.stderr, "LINE_CHANNEL_SECRET") {
+				t.Errorf("serve %v: exit %d, stderr %q; want a refusal naming the database and the LINE variables", env, res.exit, res.stderr)
+			}
+			if env["SAMMACHIP_SIMULATOR"] == "1" && !strings.Contains(res.stderr, "did not make") {
+				t.Errorf("serve with SAMMACHIP_SIMULATOR=1: stderr %q, want it to say the data is not the simulator's", res.stderr)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("serve %v started the simulator on a real database", env)
+		}
+	}
+	// Main built with the configuration, as tests and main do.
+	if err := runErr(t, map[string]string{"SAMMACHIP_DB": db}); err == nil || !strings.Contains(err.Error(), "did not make") {
+		t.Errorf("simulator on a real database: Run returned %v, want a refusal", err)
+	}
+	if v, u, hh, demo := dbContents(t, db); v != 2 || u != 0 || hh != 0 || demo {
+		t.Errorf("the real database now holds %d villages, %d users, %d households, demo %v; want its 2 villages only", v, u, hh, demo)
+	}
+}
+
+func TestSimulatorTakesOnlyAnEmptyDatabaseAndARealChannelNeverServesIt(t *testing.T) {
+	db := cliNewDB(t) // empty, as a first start leaves it
+	sim := map[string]string{"SAMMACHIP_DB": db, "SAMMACHIP_SIMULATOR": "1"}
+	if err := runErr(t, sim); err != nil {
+		t.Fatalf("simulator on an empty database: %v", err)
+	}
+	if v, _, hh, demo := dbContents(t, db); v < 13 || hh == 0 || !demo {
+		t.Fatalf("after the simulator's first start: %d villages, %d households, demo %v; want the demo district", v, hh, demo)
+	}
+	if err := runErr(t, sim); err != nil {
+		t.Errorf("simulator on its own database again: %v", err)
+	}
+	realEnv := mergeEnv(sim, map[string]string{"LINE_CHANNEL_SECRET": testSecret, "LINE_CHANNEL_ACCESS_TOKEN": testToken,
+		"LINE_API_ENDPOINT": "http://127.0.0.1:9"}) // never called
+	if err := runErr(t, realEnv); err == nil || !strings.Contains(err.Error(), "made by the simulator") {
+		t.Errorf("a real channel on the simulator's database: Run returned %v, want a refusal", err)
+	}
+}
