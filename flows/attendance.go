@@ -107,7 +107,7 @@ func DayAttendance(tx Tx, vid, day int) (map[string]Attendance, error) {
 	err := tx.Scan(BucketAttendance, fmt.Sprintf("%03d/%d/", vid, day), func(_ string, decode func(any) error) error {
 		var a Attendance
 		if err := decode(&a); err != nil {
-			return err
+			return skipUnreadable(tx, err)
 		}
 		out[a.Household] = a
 		return nil

@@ -127,6 +127,9 @@ func VillageHouseholds(tx Tx, vid int) ([]Household, error) {
 	for _, id := range ids {
 		h, ok, err := GetHousehold(tx, id)
 		if err != nil {
+			if skipUnreadable(tx, err) == nil {
+				continue // one damaged household fails only itself
+			}
 			return nil, err
 		}
 		if ok && h.Village == vid {

@@ -77,7 +77,7 @@ func AllVillages(tx Tx) ([]Village, error) {
 	err := tx.Scan(BucketVillages, "", func(_ string, decode func(any) error) error {
 		var v Village
 		if err := decode(&v); err != nil {
-			return err
+			return skipUnreadable(tx, err)
 		}
 		out = append(out, v)
 		return nil

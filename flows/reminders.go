@@ -361,7 +361,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		}
 		var pe planEntry
 		if err := decode(&pe); err != nil {
-			return err
+			return skipUnreadable(tx, err) // one damaged entry does not stop the others' reminders
 		}
 		if now.Before(e.afterQuiet(pe.Due)) {
 			return nil // fell due in quiet hours: waits for the morning
@@ -369,11 +369,11 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		r := Reminder{Key: pe.Key, PlanKey: pkey, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
 		d, ok, err := GetDay(tx, pe.Village, pe.Day)
 		if err != nil {
-			return err
+			return skipUnreadable(tx, err) // that village waits; the others go on
 		}
 		done, err := Recorded(tx, pe.Key)
 		if err != nil {
-			return err
+			return skipUnreadable(tx, err)
 		}
 		switch {
 		case !ok || d.Rev != pe.Rev || done:
@@ -382,7 +382,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 			r.Skip = true
 		default:
 			if r.Sends, err = e.reminderSends(c, d, pe.Kind, teams); err != nil {
-				return err
+				return skipUnreadable(tx, err)
 			}
 		}
 		out = append(out, r)

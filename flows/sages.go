@@ -125,6 +125,9 @@ func ListSages(tx Tx) ([]Sage, error) {
 	for _, id := range ids {
 		s, ok, err := GetSage(tx, id)
 		if err != nil {
+			if skipUnreadable(tx, err) == nil {
+				continue
+			}
 			return nil, err
 		}
 		if ok {

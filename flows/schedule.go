@@ -84,6 +84,9 @@ func GetSchedule(tx Tx, vid int) (Schedule, error) {
 		var d ProgrammeDay
 		ok, err := tx.Get(BucketDays, DayKey(vid, day), &d)
 		if err != nil {
+			if skipUnreadable(tx, err) == nil {
+				continue // an unreadable day reads as not set
+			}
 			return s, err
 		}
 		if ok {

@@ -100,7 +100,7 @@ func indexValues(tx Tx, bucket, prefix string) ([]string, error) {
 	err := tx.Scan(bucket, prefix, func(_ string, decode func(any) error) error {
 		var id string
 		if err := decode(&id); err != nil {
-			return err
+			return skipUnreadable(tx, err)
 		}
 		ids = append(ids, id)
 		return nil

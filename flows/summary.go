@@ -75,8 +75,11 @@ type Digest struct {
 	At time.Time
 	// Round is the round summarised; Villages are its villages (they name
 	// one another: two หมู่ 1 are told apart by their ตำบล).
-	Round            Round
-	Villages         []Village
+	Round    Round
+	Villages []Village
+	// Unreadable counts stored records left out because they could not be
+	// read (a damaged file): the officers are told, so they can act.
+	Unreadable       int
 	Active           []VillageToday
 	Pending          int // sage registrations waiting for approval
 	NewApplications  int // households applied in the last day
@@ -105,10 +108,12 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 
 // DigestRound is Digest for round r (an earlier round's figures, for its
 // report).
-func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (Digest, error) {
+func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error) {
+	counting := &countingTx{Tx: tx}
+	tx = counting
+	defer func() { d.Unreadable = counting.skipped }()
 	now = now.In(e.cfg.Location)
-	d := Digest{At: now, Round: r}
-	var err error
+	d = Digest{At: now, Round: r}
 	today := now.Format("2006-01-02")
 	tomorrow := now.AddDate(0, 0, 1).Format("2006-01-02")
 	soon := now.AddDate(0, 0, e.cfg.Reminders.HeadcountDays).Format("2006-01-02")
@@ -258,6 +263,10 @@ func SummaryReplies(d Digest) []Reply {
 		Field{Label: T("summary.pending"), Value: T("summary.count", "N", d.Pending)},
 		Field{Label: T("summary.skipped"), Value: T("summary.count", "N", d.Skipped)},
 		Field{Label: T("summary.quota.row"), Value: quota})
+	if d.Unreadable > 0 {
+		progress = append(progress, Field{Label: T("summary.unreadable.label"), Value: T("summary.unreadable.value", "N", d.Unreadable)})
+	}
+	progress = append([]Field{{Label: T("round.label"), Value: RoundName(d.Round)}}, progress...)
 	title2 := T("summary.progress.title")
 	second := Reply{Style: StyleCard, Title: &title2, Text: T("summary.progress.text"), Fields: progress}
 	return []Reply{first, second}

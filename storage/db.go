@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,6 +45,10 @@ type Options struct {
 	RestoreWait time.Duration
 	// Log, when set, hears that Open waits for a restore, and when it ends.
 	Log *slog.Logger
+	// OnUnreadable, when set, hears of each stored record a list had to
+	// skip because it could not be decoded (the error names the bucket
+	// and a hashed key, never the key): the server logs and counts it.
+	OnUnreadable func(err error)
 	// CheckRecord says whether this build can read one stored record: it
 	// returns the error the program would meet decoding value. CheckFile
 	// and Restore refuse a file with a record it rejects. Nil: every value
@@ -80,7 +85,15 @@ type DB struct {
 	// queued after the committer's last drain (it would wait forever).
 	queueing sync.RWMutex
 	closed   bool
+
+	// unreadable counts the records lists skipped (Unreadable).
+	unreadable   atomic.Int64
+	onUnreadable func(error)
 }
+
+// UnreadableSkipped is how many stored records lists have skipped since
+// Open because they could not be decoded.
+func (db *DB) UnreadableSkipped() int64 { return db.unreadable.Load() }
 
 // Open opens (creating if needed) the database at path, creates every
 // bucket, and migrates the schema to the current version. It holds the
@@ -135,7 +148,7 @@ func openFile(path string, opt Options, keepOld bool) (*DB, error) {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
 	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly,
-		options: options, users: new(sync.WaitGroup)}
+		options: options, users: new(sync.WaitGroup), onUnreadable: opt.OnUnreadable}
 	if !opt.ReadOnly {
 		if err := db.migrate(keepOld); err != nil {
 			_ = b.Close()
@@ -193,7 +206,7 @@ func (db *DB) Ping() error {
 func (db *DB) View(fn func(flows.Tx) error) error {
 	b, done := db.use()
 	defer done()
-	return b.View(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return b.View(func(tx *bolt.Tx) error { return fn(boltTx{tx, db}) })
 }
 
 // Update implements flows.Store. It waits while Compact copies.
@@ -202,7 +215,7 @@ func (db *DB) Update(fn func(flows.Tx) error) error {
 	defer db.writes.RUnlock()
 	b, done := db.use()
 	defer done()
-	return b.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
+	return b.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx, db}) })
 }
 
 // Backup writes a consistent copy of the database to w while it keeps
@@ -256,7 +269,19 @@ func dirOf(path string) string {
 }
 
 // boltTx adapts a bbolt transaction to flows.Tx. Values are JSON.
-type boltTx struct{ tx *bolt.Tx }
+type boltTx struct {
+	tx *bolt.Tx
+	db *DB
+}
+
+// Unreadable implements flows.UnreadableReporter: a list skipped a record
+// it could not decode.
+func (t boltTx) Unreadable(err error) {
+	t.db.unreadable.Add(1)
+	if t.db.onUnreadable != nil {
+		t.db.onUnreadable(err)
+	}
+}
 
 func (t boltTx) bucket(name string) (*bolt.Bucket, error) {
 	b := t.tx.Bucket([]byte(name))
@@ -276,7 +301,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 		return false, nil
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
+		return true, &flows.UnreadableError{Record: recordName(bucket, key), Err: err}
 	}
 	return true, nil
 }
@@ -313,7 +338,7 @@ func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) err
 		val := v
 		err := fn(key, func(dst any) error {
 			if err := json.Unmarshal(val, dst); err != nil {
-				return fmt.Errorf("storage: decode %s: %w", recordName(bucket, key), err)
+				return &flows.UnreadableError{Record: recordName(bucket, key), Err: err}
 			}
 			return nil
 		})

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net"
 	"net/http"
@@ -123,6 +124,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.srv.MountDownloads(engine, cat) // officers' report links: GET /download/<token>
+	db := m.db
+	m.srv.Metrics().Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "sammachip_unreadable_records_skipped_total",
+		Help: "Stored records that lists skipped because they could not be decoded (see the log for bucket and hashed key).",
+	}, func() float64 { return float64(db.UnreadableSkipped()) }))
 	// The command-line tools reach this process through the admin socket
 	// (admin.go). Without it the bot still serves; only the tools fail.
 	compact := func() (storage.CompactResult, error) { return compactLogged(m.db, m.Log) }

@@ -32,6 +32,8 @@ func storageOptions(cfg Config, log *slog.Logger) storage.Options {
 	opt := storage.Options{CheckRecord: checkRecord}
 	if log != nil {
 		opt.RestoreWait, opt.Log = cfg.RestoreWait, log
+		// The error names the bucket and a hashed key, never the key.
+		opt.OnUnreadable = func(err error) { log.Warn("skipped a stored record that cannot be read", "err", err.Error()) }
 	}
 	return opt
 }
