@@ -126,15 +126,11 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 	if !ok || h.Village != postVillage(v) {
 		return h, ProgrammeDay{}, NotFound("attendance", "attendance.err.not_your_village")
 	}
-	allowed := h.UserID != "" && h.UserID == c.In.UserID
-	if !allowed && h.UserID == "" {
-		role, err := SageRoleOf(c.Tx, c.In.UserID)
-		if err != nil {
-			return h, ProgrammeDay{}, err
-		}
-		allowed = role.Approved && role.Village == h.Village
+	a, err := actorOf(c)
+	if err != nil {
+		return h, ProgrammeDay{}, err
 	}
-	if !allowed {
+	if !a.mayActFor(h, headOrTeam) {
 		return h, ProgrammeDay{}, Forbidden("attendance", "attendance.err.not_yours")
 	}
 	if h.Status != StatusSelected {
@@ -300,24 +296,11 @@ func (e *Engine) actPractised(c *Ctx, v url.Values) error {
 // rollCaller says which village the user may take the roll of: a sage of
 // its team, or an officer (any village).
 func rollCaller(c *Ctx, vid int) (int, error) {
-	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	a, err := actorOf(c)
 	if err != nil {
 		return 0, err
 	}
-	if officer {
-		return vid, nil
-	}
-	role, err := SageRoleOf(c.Tx, c.In.UserID)
-	if err != nil {
-		return 0, err
-	}
-	if !role.Approved || role.Village == 0 {
-		return 0, Forbidden("roll call", "attendance.err.rollcall_forbidden")
-	}
-	if vid != 0 && vid != role.Village {
-		return 0, Forbidden("roll call", "household.err.other_village")
-	}
-	return role.Village, nil
+	return a.villageFor("roll call", vid, false, "attendance.err.rollcall_forbidden")
 }
 
 // actRollCall opens a roll call: the village (officers choose), then the

@@ -142,18 +142,6 @@ func (e *Engine) exportLink(c *Ctx) error {
 	return nil
 }
 
-// officerOnlyKey refuses, politely with key, anyone who is not an officer.
-func officerOnlyKey(c *Ctx, op, key string) error {
-	ok, err := IsOfficer(c.Tx, c.In.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Forbidden(op, key)
-	}
-	return nil
-}
-
 // pruneDownloads forgets links that ended more than downloadKeep ago.
 func pruneDownloads(tx Tx, now time.Time) error {
 	var old []string

@@ -441,19 +441,11 @@ func (e *Engine) offerUpdate(c *Ctx, id string, a Answers) error {
 	return ErrEnd
 }
 
-// mayEditHousehold: the head (linked), a sage of its village, an officer.
+// mayEditHousehold: the head (linked), a sage of its village's team, an
+// officer (permissions.go).
 func mayEditHousehold(c *Ctx, h Household) (bool, error) {
-	if h.UserID != "" && h.UserID == c.In.UserID {
-		return true, nil
-	}
-	if ok, err := IsOfficer(c.Tx, c.In.UserID); err != nil || ok {
-		return ok, err
-	}
-	role, err := SageRoleOf(c.Tx, c.In.UserID)
-	if err != nil {
-		return false, err
-	}
-	return role.Approved && role.Village == h.Village, nil
+	a, err := actorOf(c)
+	return err == nil && a.mayActFor(h, headTeamOrOfficer), err
 }
 
 func (e *Engine) actUpdate(c *Ctx, v url.Values) error {
@@ -539,13 +531,12 @@ func (e *Engine) ownHousehold(c *Ctx, id string) (Household, error) {
 	if !ok {
 		return h, NotFound("household", "household.err.gone")
 	}
-	if h.UserID == c.In.UserID {
-		return h, nil
+	a, err := actorOf(c)
+	if err != nil {
+		return h, err
 	}
-	if h.UserID == "" {
-		if allowed, err := mayEditHousehold(c, h); err != nil || allowed {
-			return h, err
-		}
+	if a.mayActFor(h, headOrTeam) || h.UserID == "" && a.Officer {
+		return h, nil
 	}
 	return h, Forbidden("household", "household.err.not_yours")
 }
@@ -587,15 +578,10 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	return true, e.showStatus(c, h)
 }
 
+// requireOfficer refuses, with the households' words, anyone who is not
+// an officer (permissions.go).
 func requireOfficer(c *Ctx, op string) error {
-	ok, err := IsOfficer(c.Tx, c.In.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Forbidden(op, "household.err.officers_only")
-	}
-	return nil
+	return officerOnlyKey(c, op, "household.err.officers_only")
 }
 
 // openVillageChoices are the villages a household can still apply to: the

@@ -16,17 +16,12 @@ const listPage = 20
 // selectorVillage says which village the user may select households for:
 // officers any (moo 0 = ask), a lead sage their own; anyone else none.
 func selectorVillage(c *Ctx) (vid int, officer bool, err error) {
-	if officer, err = IsOfficer(c.Tx, c.In.UserID); err != nil || officer {
-		return 0, officer, err
-	}
-	role, err := SageRoleOf(c.Tx, c.In.UserID)
+	a, err := actorOf(c)
 	if err != nil {
 		return 0, false, err
 	}
-	if !role.Approved || !role.Lead {
-		return 0, false, Forbidden("select households", "household.err.select_forbidden")
-	}
-	return role.Village, false, nil
+	vid, err = a.villageFor("select households", 0, true, "household.err.select_forbidden")
+	return vid, a.Officer, err
 }
 
 // chooseVillage asks an officer which village, as a list of buttons.
@@ -150,24 +145,12 @@ func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
 // listerVillage says which village's households the user may list and
 // whether they may see income figures (officers and the lead sage only).
 func listerVillage(c *Ctx, vid int) (int, bool, error) {
-	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	a, err := actorOf(c)
 	if err != nil {
 		return 0, false, err
 	}
-	if officer {
-		return vid, true, nil
-	}
-	role, err := SageRoleOf(c.Tx, c.In.UserID)
-	if err != nil {
-		return 0, false, err
-	}
-	if !role.Approved || role.Village == 0 {
-		return 0, false, Forbidden("list households", "household.err.list_forbidden")
-	}
-	if vid != 0 && vid != role.Village {
-		return 0, false, Forbidden("list households", "household.err.other_village")
-	}
-	return role.Village, role.Lead, nil
+	vid, err = a.villageFor("list households", vid, false, "household.err.list_forbidden")
+	return vid, a.Officer || a.Role.Lead, err
 }
 
 func (e *Engine) listStart(c *Ctx) error {

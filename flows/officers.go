@@ -88,18 +88,6 @@ func (e *Engine) registerOfficers() {
 	})
 }
 
-// officerOnly refuses, politely, anyone who is not an officer.
-func officerOnly(c *Ctx, op string) error {
-	ok, err := IsOfficer(c.Tx, c.In.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Forbidden(op, "officer.err.not_officer")
-	}
-	return nil
-}
-
 // randomCode is the default Config.NewCode: CodeLength characters from
 // codeAlphabet read from crypto/rand, with at least one digit and one
 // letter (a code-shaped word without digits is not taken for a code).

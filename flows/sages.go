@@ -217,17 +217,10 @@ func (e *Engine) registerSages() {
 	e.RegisterMyData(MyDataSection{Name: "sage", Show: e.showMySage, Erase: e.eraseSage})
 }
 
-// officerOnlyErr refuses, politely, anyone who is not an officer. It
-// writes nothing, so it may come first in any step.
+// officerOnlyErr refuses, with the registry's words, anyone who is not an
+// officer (permissions.go).
 func officerOnlyErr(c *Ctx, op string) error {
-	ok, err := IsOfficer(c.Tx, c.In.UserID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Forbidden(op, "sage.refuse.officers_only")
-	}
-	return nil
+	return officerOnlyKey(c, op, "sage.refuse.officers_only")
 }
 
 // actionData builds the postback data of a button outside any form.
