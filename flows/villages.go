@@ -459,3 +459,22 @@ func pickerNameArg(v Village) any {
 	}
 	return T("village.name_in_tambon", "Name", v.Name, "Tambon", v.Tambon).Ref()
 }
+
+// VillageShort names village id briefly, "หมู่ 5", with its ตำบล when
+// another village of its round shares the number ("หมู่ 5 ต.หนองแวง").
+func VillageShort(tx Tx, id int) Msg {
+	v, ok, err := GetVillage(tx, id)
+	if err != nil || !ok {
+		return T("village.unknown")
+	}
+	if _, shared := nameAmong(v, mustRound(tx, v.Round)).(locales.Ref); shared {
+		return T("village.place", "Moo", v.Moo, "Tambon", v.Tambon)
+	}
+	return T("village.show.moo", "Moo", v.Moo)
+}
+
+// mustRound is RoundVillages, empty on error (names only).
+func mustRound(tx Tx, round int) []Village {
+	vs, _ := RoundVillages(tx, round)
+	return vs
+}

@@ -14,7 +14,7 @@ func TestBackupWhileServingThenRestore(t *testing.T) {
 	env := map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}
 	put := func(moo int, name string) {
 		if err := h.DB().Update(func(tx flows.Tx) error {
-			return flows.PutVillage(tx, &flows.Village{ID: moo, Moo: moo, Name: name, Capacity: 20})
+			return flows.PutVillage(tx, &flows.Village{Moo: moo, Name: name, Tambon: "โนนสูง", Capacity: 20}) // a new village: the next id
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -160,7 +160,7 @@ func adminReminders(_ context.Context, env adminEnv, req adminRequest) (adminRes
 		}
 		b.WriteString(t("cli.reminders.head", "Time", locales.DateYear(at), "Clock", locales.Clock(at), "Count", len(due)) + "\n")
 		for _, r := range due {
-			what := t("cli.reminders.kind."+r.Kind, "Moo", r.Village, "Day", r.Day)
+			what := t("cli.reminders.kind."+r.Kind, "Village", flows.VillageShort(tx, r.Village).Ref(), "Day", r.Day)
 			switch {
 			case r.Obsolete:
 				continue

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,7 +128,7 @@ func TestCLIThroughRunningServer(t *testing.T) {
 		t.Errorf("socket still there after Close: %v", err)
 	}
 	res = cliRun(t, h.DBPath, cliEnglish, "import", "villages", file)
-	if res.exit != 0 || !strings.Contains(res.stdout, "2 unchanged") {
+	if res.exit != 0 || res.stdout != "Imported.\nAdded 0: -\nUpdated 0: -\nUnchanged 2: Moo 5 บ้านโนนสูง, โนนสูง; Moo 7 บ้านหนองบัว, หนองบัว\n" {
 		t.Errorf("import without a server: exit %d, stdout %q, stderr %q", res.exit, res.stdout, res.stderr)
 	}
 	h.Start()
@@ -159,7 +160,7 @@ func TestCLIDirectWhenNoServer(t *testing.T) {
 		t.Errorf("stderr %q, want the expiry in Thai", res.stderr)
 	}
 	res = cliRunEnv(t, db, cliEnglish, now, cliVillages, "import", "villages", "-")
-	if res.exit != 0 || !strings.Contains(res.stdout, "2 added") {
+	if res.exit != 0 || res.stdout != "Imported.\nAdded 2: Moo 5 บ้านโนนสูง, โนนสูง; Moo 7 บ้านหนองบัว, หนองบัว\nUpdated 0: -\nUnchanged 0: -\n" {
 		t.Errorf("import from stdin: exit %d, stdout %q, stderr %q", res.exit, res.stdout, res.stderr)
 	}
 
@@ -182,8 +183,10 @@ func TestCLIDirectWhenNoServer(t *testing.T) {
 	if oc.Code != code || oc.CreatedBy != flows.CodeByCLI || !oc.Expires.Equal(now.Add(24*time.Hour)) {
 		t.Errorf("stored code %+v, want %s made by the CLI, valid until %v", oc, code, now.Add(24*time.Hour))
 	}
-	if len(villages) != 2 || villages[1].Capacity != flows.DefaultCapacity {
-		t.Errorf("villages %+v, want 2, the second with the default capacity", villages)
+	// The list goes by ตำบล then หมู่: find หมู่ 7 (no capacity in the file).
+	i := slices.IndexFunc(villages, func(v flows.Village) bool { return v.Moo == 7 && v.Tambon == "หนองบัว" })
+	if len(villages) != 2 || i < 0 || villages[i].Capacity != flows.DefaultCapacity {
+		t.Errorf("villages %+v, want 2, หมู่ 7 ต.หนองบัว with the default capacity", villages)
 	}
 }
 

@@ -63,7 +63,7 @@ func TestOfficerEndToEnd(t *testing.T) {
 		t.Errorf("saving the edit got %s", got)
 	}
 	var v flows.Village
-	if !h.Get(flows.BucketVillages, flows.VillageKey(5), &v) || v.Capacity != 25 {
-		t.Errorf("village %+v, want capacity 25", v)
+	if !h.Get(flows.BucketVillages, flows.VillageKey(h.VillageID(5)), &v) || v.Moo != 5 || v.Tambon != "โนนสูง" || v.Capacity != 25 {
+		t.Errorf("village %+v, want หมู่ 5 ต.โนนสูง with capacity 25", v)
 	}
 }

@@ -42,6 +42,12 @@ func (h *Harness) registerSage(p *Persona, name, phone, moo string) Received {
 	return p.TapLabel(h.Text("conv.btn.confirm"))
 }
 
+// noonSoongPicked is หมู่ 5's name on a button choosing a village: pickers
+// always show the ตำบล ("หมู่ 5 บ้านโนนสูง ต.โนนสูง").
+func noonSoongPicked(h *Harness) string {
+	return h.Text("village.name_in_tambon", "Name", "บ้านโนนสูง", "Tambon", "โนนสูง")
+}
+
 // TestSageRegistryAndTeamEndToEnd: a sage registers, an officer approves
 // and names them lead, the lead builds a team of five, and a sixth is
 // refused — all through the signed webhook and the strict fake LINE.
@@ -71,9 +77,10 @@ func TestSageRegistryAndTeamEndToEnd(t *testing.T) {
 		t.Errorf("the sage was not told: %s", pushed)
 	}
 	officer.TapLabel(h.Text("team.btn.make_lead"))
+	vid := h.VillageID(5) // the first village imported: not id 5
 	var v flows.Village
-	if !h.Get(flows.BucketVillages, flows.VillageKey(5), &v) || v.LeadSageID != lead.ID() {
-		t.Fatalf("village 5 lead %q, want %s", v.LeadSageID, lead.ID())
+	if !h.Get(flows.BucketVillages, flows.VillageKey(vid), &v) || v.Moo != 5 || v.LeadSageID != lead.ID() {
+		t.Fatalf("หมู่ 5 (village %d, หมู่ %d) lead %q, want %s", vid, v.Moo, v.LeadSageID, lead.ID())
 	}
 
 	// Four members, each registered, approved and joining with a code.
@@ -106,7 +113,7 @@ func TestSageRegistryAndTeamEndToEnd(t *testing.T) {
 	var team []flows.Sage
 	_ = h.DB().View(func(tx flows.Tx) error {
 		var err error
-		team, err = flows.TeamMembers(tx, 5)
+		team, err = flows.TeamMembers(tx, vid)
 		return err
 	})
 	if len(team) != 5 || team[0].UserID != lead.ID() {
@@ -155,7 +162,7 @@ func TestHouseholdsEndToEnd(t *testing.T) {
 	}
 
 	officer.Say("คัดเลือกครัวเรือน")
-	got := officer.TapLabel(h.Text("household.village.label", "Moo", 5, "Name", "บ้านโนนสูง"))
+	got := officer.TapLabel(h.Text("household.village.label", "Moo", 5, "Name", noonSoongPicked(h)))
 	if !got.Contains(h.Text("household.select.title", "Moo", 5, "Name", "บ้านโนนสูง")) {
 		t.Fatalf("proposal: %s", got)
 	}
@@ -206,7 +213,7 @@ func TestAttendanceEndToEnd(t *testing.T) {
 	mali.Say("0812345678")
 	mali.TapLabel(h.Text("conv.btn.confirm"))
 	officer.Say("คัดเลือกครัวเรือน")
-	officer.TapLabel(h.Text("household.village.label", "Moo", 5, "Name", "บ้านโนนสูง"))
+	officer.TapLabel(h.Text("household.village.label", "Moo", 5, "Name", noonSoongPicked(h)))
 	officer.TapLabel(h.Text("household.btn.save_selection"))
 
 	got := mali.Say("ตารางของฉัน")
@@ -229,7 +236,7 @@ func TestAttendanceEndToEnd(t *testing.T) {
 		t.Errorf("I am here got %s", got)
 	}
 	var a flows.Attendance
-	if !h.Get(flows.BucketAttendance, flows.AttendanceKey(5, 1, "H000001"), &a) || a.Intent != flows.IntentYes || a.Presence != flows.PresenceHere {
+	if !h.Get(flows.BucketAttendance, flows.AttendanceKey(h.VillageID(5), 1, "H000001"), &a) || a.Intent != flows.IntentYes || a.Presence != flows.PresenceHere {
 		t.Errorf("attendance record %+v, want will attend and present", a)
 	}
 }

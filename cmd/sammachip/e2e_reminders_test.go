@@ -15,9 +15,11 @@ import (
 // district seeds a whole district: 13 villages × 20 selected households
 // (each head on LINE), a lead sage and one team sage per village, an
 // officer and the officers' group, and five days per village from
-// 7 December 2026.
-func district(t *testing.T, h *Harness) {
+// 7 December 2026. The villages are made in order (ids from the
+// sequence); it returns each หมู่'s village id.
+func district(t *testing.T, h *Harness) map[int]int {
 	t.Helper()
+	vids := map[int]int{}
 	err := h.DB().Update(func(tx flows.Tx) error {
 		put := func(bucket, key string, v any) error { return tx.Put(bucket, key, v) }
 		if err := put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี"}); err != nil {
@@ -29,16 +31,18 @@ func district(t *testing.T, h *Harness) {
 		sageID := uint64(0)
 		for moo := 1; moo <= 13; moo++ {
 			lead := fmt.Sprintf("Ulead%02d", moo)
-			v := flows.Village{Moo: moo, Name: fmt.Sprintf("บ้านทดสอบ%d", moo), Tambon: "ทดสอบ", Occupation: "ทำน้ำพริก", Capacity: 20, LeadSageID: lead}
-			if err := put(flows.BucketVillages, flows.VillageKey(moo), v); err != nil {
+			v := flows.Village{Moo: moo, Name: fmt.Sprintf("บ้านทดสอบ%d", moo), Tambon: "ทดสอบ", Occupation: "ทำน้ำพริก", Capacity: 20, LeadSageID: lead, Created: h.Now()}
+			if err := flows.PutVillage(tx, &v); err != nil {
 				return err
 			}
+			vid := v.ID
+			vids[moo] = vid
 			for _, id := range []string{lead, fmt.Sprintf("Usage%02d", moo)} {
 				sageID++
 				if err := put(flows.BucketUsers, id, flows.User{ID: id, Active: true}); err != nil {
 					return err
 				}
-				s := flows.Sage{ID: sageID, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamVillage: moo, Status: flows.SageApproved}
+				s := flows.Sage{ID: sageID, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, Tambon: "ทดสอบ", TeamVillage: vid, Status: flows.SageApproved}
 				if err := put(flows.BucketSages, id, s); err != nil {
 					return err
 				}
@@ -51,7 +55,7 @@ func district(t *testing.T, h *Harness) {
 				if err := put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
 					return err
 				}
-				hh := flows.Household{ID: fmt.Sprintf("H%02d%02d", moo, i), Village: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า " + user,
+				hh := flows.Household{ID: fmt.Sprintf("H%02d%02d", moo, i), Village: vid, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า " + user,
 					Members: 3, Income: int64(1000 * i), IncomeKnown: true, Interested: true, UserID: user,
 					Status: flows.StatusSelected, DedupeKey: user}
 				if err := flows.PutHousehold(tx, hh); err != nil {
@@ -59,11 +63,11 @@ func district(t *testing.T, h *Harness) {
 				}
 			}
 			for day := 1; day <= flows.Days; day++ {
-				d := flows.ProgrammeDay{Village: moo, Day: day, Date: fmt.Sprintf("2026-12-%02d", 6+day), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
+				d := flows.ProgrammeDay{Village: vid, Day: day, Date: fmt.Sprintf("2026-12-%02d", 6+day), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}
 				if day == flows.StudyVisit {
 					d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "หน้าวัด", "07:30", "หมวก"
 				}
-				if err := put(flows.BucketDays, flows.DayKey(moo, day), d); err != nil {
+				if err := put(flows.BucketDays, flows.DayKey(vid, day), d); err != nil {
 					return err
 				}
 			}
@@ -73,6 +77,7 @@ func district(t *testing.T, h *Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return vids
 }
 
 func householdUser(moo, i int) string { return fmt.Sprintf("Uh%02d%02d", moo, i) }
@@ -90,7 +95,7 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 	// LINE's 409 is the proof it went once, and is expected here.
 	h.AllowRejections("retry key already accepted")
 	h.Fake.SetGroupMembers("Cofficers", 6)
-	district(t, h)
+	vids := district(t, h)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 4, 0, 0, 0, 0, bangkok)
 	end := time.Date(2026, 12, 12, 12, 0, 0, 0, bangkok)
@@ -124,18 +129,18 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 			// Day 2 in village 3: fifteen heads tap "I am here" on the
 			// morning's card (the village-wide buttons), the sage marks one absent.
 			for i := 1; i <= 15; i++ {
-				h.User(householdUser(3, i)).Tap("a=att.here&moo=3&day=2&rev=1&h=")
+				h.User(householdUser(3, i)).Tap(fmt.Sprintf("a=att.here&vil=%d&day=2&rev=1&h=", vids[3]))
 				here = append(here, householdUser(3, i))
 			}
 			// The sage's roll call: present, then corrected to absent.
-			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316&to=present")
-			h.User("Ulead03").Tap("a=rc.t&moo=3&day=2&rev=1&h=H0316&to=absent")
+			h.User("Ulead03").Tap(fmt.Sprintf("a=rc.t&vil=%d&day=2&rev=1&h=H0316&to=present", vids[3]))
+			h.User("Ulead03").Tap(fmt.Sprintf("a=rc.t&vil=%d&day=2&rev=1&h=H0316&to=absent", vids[3]))
 		case at(9, 12, 0):
 			h.Restart()
 		case at(9, 13, 0):
 			// The officer moves village 1's day 5 to the 12th.
 			officer := h.User("Uofficer")
-			officer.Tap("a=sch.set&moo=1&day=5")
+			officer.Tap(fmt.Sprintf("a=sch.set&vil=%d&day=5", vids[1]))
 			officer.TapLabel(h.Text("conv.btn.edit"))
 			officer.TapLabel(h.Text("attendance.label.date"))
 			b, ok := officer.Last.Button(h.Text("conv.btn.pick_date"))

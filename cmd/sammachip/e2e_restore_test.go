@@ -165,12 +165,12 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 		t.Run(delay.String(), func(t *testing.T) {
 			h := NewHarness(t)
 			env := mergeEnv(map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}, cliEnglish)
-			put := func(id int, name string) {
-				if err := h.DB().Update(func(tx flows.Tx) error {
-					return tx.Put(flows.BucketVillages, flows.VillageKey(id), flows.Village{ID: id, Round: 1, Moo: id, Name: name, Capacity: 20})
-				}); err != nil {
+			put := func(moo int, name string) int {
+				v := flows.Village{Moo: moo, Name: name, Tambon: "โนนสูง", Capacity: 20} // a new village: the next id
+				if err := h.DB().Update(func(tx flows.Tx) error { return flows.PutVillage(tx, &v) }); err != nil {
 					t.Fatal(err)
 				}
+				return v.ID
 			}
 			put(1, "บ้านก่อนสำรอง")
 			bulkHouseholds(t, h, 3000)
@@ -178,7 +178,7 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 			if res := cliRunEnv(t, h.DBPath, env, h.Now(), "", "backup", backup); res.exit != 0 {
 				t.Fatalf("backup: exit %d, stderr %q", res.exit, res.stderr)
 			}
-			put(2, "บ้านหลังสำรอง")
+			after := put(2, "บ้านหลังสำรอง")
 			h.Stop()
 
 			restored := make(chan cliResult, 1)
@@ -193,7 +193,7 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 			h.Start() // as `sammachip serve` would, at this moment
 			res := <-restored
 
-			_, hasAfter := h.villageNamed(2)
+			_, hasAfter := h.villageNamed(after)
 			switch {
 			case res.exit == 0 && hasAfter:
 				t.Fatalf("restore reported success (%q) while the server had the old database open", res.stdout)
@@ -215,8 +215,8 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 			if !h.Get(flows.BucketUsers, u.ID(), &got) || !got.Active {
 				t.Errorf("a user who followed after the restore is gone after a restart (got %+v)", got)
 			}
-			if _, after := h.villageNamed(2); after != hasAfter {
-				t.Errorf("after a restart the server sees another database (village 2 there: %v, before: %v)", after, hasAfter)
+			if _, still := h.villageNamed(after); still != hasAfter {
+				t.Errorf("after a restart the server sees another database (the village made after the backup there: %v, before: %v)", still, hasAfter)
 			}
 		})
 	}

@@ -177,7 +177,7 @@ func TestSimulatorDemoDataLoadsOnce(t *testing.T) {
 	renamed := villages[0]
 	renamed.Name = "บ้านใหม่"
 	if err := m.DB().Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketVillages, flows.VillageKey(renamed.Moo), renamed)
+		return flows.PutVillage(tx, &renamed)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +186,9 @@ func TestSimulatorDemoDataLoadsOnce(t *testing.T) {
 	logs2 := &simLog{}
 	m2, _ := runMain(t, env, logs2)
 	if err := m2.DB().View(func(tx flows.Tx) error {
-		v, _, err := flows.GetVillage(tx, renamed.Moo)
-		if v.Name != "บ้านใหม่" {
-			t.Errorf("after a restart village %d is named %q, want the officer's %q", v.Moo, v.Name, "บ้านใหม่")
+		v, _, err := flows.GetVillage(tx, renamed.ID)
+		if v.Name != "บ้านใหม่" || v.Moo != renamed.Moo || v.Tambon != renamed.Tambon {
+			t.Errorf("after a restart village %d (หมู่ %d ต.%s) is named %q, want the officer's %q", renamed.ID, v.Moo, v.Tambon, v.Name, "บ้านใหม่")
 		}
 		return err
 	}); err != nil {
@@ -544,14 +544,7 @@ func TestSimulatorInBrowser(t *testing.T) {
 
 	t.Run("the date picker answers with a date, as LINE's does", func(t *testing.T) {
 		p.t = t
-		var v flows.Village
-		if err := m.DB().View(func(tx flows.Tx) error {
-			var err error
-			v, _, err = flows.GetVillage(tx, 13)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
+		v := villageNumbered(t, m.DB(), 13)
 		th := func(key string, kv ...any) string {
 			args := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -561,7 +554,8 @@ func TestSimulatorInBrowser(t *testing.T) {
 		}
 		p.open(officer)
 		p.typeText(th("schedule.cmd.set"))
-		p.tap(th("village.name_full", "Moo", v.Moo, "Name", v.Name))
+		// Pickers always show the ตำบล.
+		p.tap(th("village.name_full", "Moo", v.Moo, "Name", th("village.name_in_tambon", "Name", v.Name, "Tambon", v.Tambon)))
 		p.tap(th("schedule.btn.set_day", "N", 5))
 		p.tap(th("conv.btn.edit"))
 		p.tap(th("schedule.col.date"))
@@ -647,14 +641,7 @@ func willAttendScenario(t *testing.T, p *page, m *Main) {
 
 	p.open(officer)
 	p.typeText(p.cat.MustText(locales.Thai, "summary.cmd", nil))
-	var village flows.Village
-	if err := m.DB().View(func(tx flows.Tx) error {
-		var err error
-		village, _, err = flows.GetVillage(tx, flows.DemoVillageMoo)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	village := villageNumbered(t, m.DB(), flows.DemoVillageMoo)
 	name := p.cat.MustText(locales.Thai, "village.name_full", map[string]any{"Moo": village.Moo, "Name": village.Name})
 	counted := p.cat.MustText(locales.Thai, "summary.tomorrow.value", map[string]any{"Will": 1, "Cannot": 0, "None": flows.DefaultCapacity - 1, "Total": flows.DefaultCapacity})
 	row := fmt.Sprintf(`[...document.querySelectorAll('#messages .flex-box')].some(b => b.innerText.includes(%s) && b.innerText.includes(%s))`, js(name), js(counted))

@@ -308,6 +308,34 @@ func (h *Harness) URL() string { return "http://" + h.Main.Addr() }
 // DB is the running Main's database.
 func (h *Harness) DB() *storage.DB { return h.Main.DB() }
 
+// VillageID is the id of the current round's village numbered moo (in
+// whatever ตำบล); the test fails unless there is exactly one. Villages get
+// ids in the order they are made, so a test that imported หมู่ 5 and หมู่ 7
+// finds them here rather than assuming ids 5 and 7.
+func (h *Harness) VillageID(moo int) int {
+	h.t.Helper()
+	return villageNumbered(h.t, h.DB(), moo).ID
+}
+
+// villageNumbered is the current round's one village numbered moo in db;
+// the test fails unless there is exactly one.
+func villageNumbered(t testing.TB, db *storage.DB, moo int) flows.Village {
+	t.Helper()
+	var vs []flows.Village
+	err := db.View(func(tx flows.Tx) error {
+		var err error
+		vs, err = flows.FindVillages(tx, moo, "")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("find หมู่ %d: %v", moo, err)
+	}
+	if len(vs) != 1 {
+		t.Fatalf("%d villages numbered หมู่ %d in the current round, want 1: %+v", len(vs), moo, vs)
+	}
+	return vs[0]
+}
+
 // Now is the harness clock's time.
 func (h *Harness) Now() time.Time { return h.Clock.Now() }
 
