@@ -24,6 +24,10 @@ type Metrics struct {
 	PushRecipients     prometheus.Counter
 	ReplyFallbacks     prometheus.Counter
 	RepliesLost        prometheus.Counter
+	// CodeAttempts counts the codes people typed by kind (officer,
+	// invite, link, unknown) and result (ok, wrong, limited, expired);
+	// never a code or who typed it.
+	CodeAttempts *prometheus.CounterVec
 }
 
 // NewMetrics creates and registers the metrics.
@@ -75,10 +79,13 @@ func NewMetrics() *Metrics {
 		RepliesLost: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sammachip_replies_lost_total", Help: "Replies given up without a push: LINE refused them or their token died, and they did not matter or may have been delivered.",
 		}),
+		CodeAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sammachip_code_attempts_total", Help: "Codes typed (officer, invite, household link), by kind and result: ok, wrong, limited (refused during a cool-off), expired.",
+		}, []string{"kind", "result"}),
 	}
 	r.MustRegister(m.EventsReceived, m.EventsProcessed, m.EventsDeduplicated, m.EventsFailed,
 		m.EventsMalformed, m.EventsRetried, m.WebhookRejected, m.WebhookLatency, m.InboxDepth,
-		m.OutboxDepth, m.Sends, m.PushRecipients, m.ReplyFallbacks, m.RepliesLost,
+		m.OutboxDepth, m.Sends, m.PushRecipients, m.ReplyFallbacks, m.RepliesLost, m.CodeAttempts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -97,7 +97,7 @@ const (
 var bookkeeping = map[string]bool{
 	flows.BucketInbox: true, flows.BucketOutbox: true, flows.BucketProcessed: true, flows.BucketDeadLetter: true,
 	flows.BucketSendFailed: true, flows.BucketCounters: true, flows.BucketConversations: true, flows.BucketPending: true,
-	flows.BucketRichMenus: true, flows.BucketDownloads: true,
+	flows.BucketRichMenus: true, flows.BucketDownloads: true, flows.BucketCodeAttempts: true,
 }
 
 // changeNote is the transaction the domain gets: it notes whether a step
@@ -436,6 +436,10 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 		return nil
 	}
 	w.metrics.EventsProcessed.Inc()
+	// Counted once committed: a retried event counts its codes once.
+	for _, a := range handled.Codes {
+		w.metrics.CodeAttempts.WithLabelValues(string(a.Kind), string(a.Result)).Inc()
+	}
 	if queued > 0 {
 		w.sender.Notify()
 	}

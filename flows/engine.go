@@ -37,6 +37,13 @@ type Config struct {
 	// randomness, URL-safe. Tests inject a deterministic one; the default
 	// reads crypto/rand.
 	NewToken func() string
+	// CodeLimits bound wrong code attempts, per user and for everyone
+	// (flows/codes.go).
+	CodeLimits CodeLimits
+	// LinkCodeTTL is how long a household's link code works after it is
+	// issued; a sage or officer can issue a new one from the household's
+	// card. Default 30 days.
+	LinkCodeTTL time.Duration
 }
 
 // Engine turns inputs into state changes and replies. It holds no state of
@@ -83,6 +90,10 @@ func NewEngine(cfg Config) *Engine {
 		cfg.Catalog = locales.MustLoad()
 	}
 	cfg.Reminders.defaults()
+	cfg.CodeLimits.defaults()
+	if cfg.LinkCodeTTL <= 0 {
+		cfg.LinkCodeTTL = DefaultLinkCodeTTL
+	}
 	if cfg.NewCode == nil {
 		cfg.NewCode = randomCode
 	}
@@ -319,8 +330,9 @@ func (e *Engine) command(c *Ctx, group bool) error {
 		}
 	}
 	if !group && looksLikeCode(c.In.Text) {
-		// No claim knew it: a mistyped, or made-up, code (officers.go).
-		return Invalid("redeem code", "officer.code.unknown")
+		// No claim knew it: a mistyped, or made-up, code, counted
+		// against the user (codes.go).
+		return c.wrongCode()
 	}
 	if group {
 		return nil // groups talk among themselves; the bot answers commands only

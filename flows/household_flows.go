@@ -2,9 +2,12 @@ package flows
 
 import (
 	"cmp"
+	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -14,6 +17,8 @@ const (
 	formApply  = "household.apply"  // a villager applies for their own household
 	formEnrol  = "household.enrol"  // a sage or officer enrols a household on its behalf
 	formReason = "household.reason" // an officer gives the reason for a change by hand
+
+	actNewLinkCode = "hh.linkcode" // a card's "new link code"
 )
 
 // Answer fields that are not questions.
@@ -62,6 +67,7 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterAction("hh.list", e.actList)
 	e.RegisterAction("hh.card", e.actCard)
 	e.RegisterAction("hh.byhand", e.actByHand)
+	e.RegisterAction(actNewLinkCode, e.actNewLinkCode)
 }
 
 func atoi(s string) int {
@@ -354,8 +360,12 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		}
 		h = Household{ID: "H" + padID(n), Status: StatusApplicant, Applied: c.Now}
 		if isOnBehalf(c) {
+			code, err := e.newLinkCode(c.Tx)
+			if err != nil {
+				return err
+			}
 			h.EnrolledBy = c.In.UserID
-			h.LinkCode = c.eng.cfg.NewCode()
+			h.LinkCode, h.LinkCodeIssued = code, c.Now
 		} else {
 			h.UserID = c.In.UserID
 		}
@@ -395,7 +405,8 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 	case !isNew:
 		c.Say(Text(T("household.saved.updated")))
 	case h.LinkCode != "":
-		c.Say(Text(T("household.saved.on_behalf", "Name", locales.StripTitle(h.HeadName), "Code", h.LinkCode)))
+		c.Say(Text(T("household.saved.on_behalf", "Name", locales.StripTitle(h.HeadName), "Code", h.LinkCode,
+			"Date", locales.DateYear(h.LinkCodeExpires(e.cfg.LinkCodeTTL).In(c.Location())))))
 	case !h.Interested:
 		// Selection takes only households that want to learn the village's
 		// occupation: say so now, not after the selection.
@@ -542,10 +553,20 @@ func (e *Engine) ownHousehold(c *Ctx, id string) (Household, error) {
 }
 
 // claimLinkCode links a head's LINE account to the household a sage
-// enrolled for them, when they type the code the sage gave them.
+// enrolled for them, when they type the code the sage gave them. A code
+// works for Config.LinkCodeTTL after it was issued.
 func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
-	code := strings.ToUpper(strings.Join(strings.Fields(locales.NormalizeDigits(c.In.Text)), ""))
-	if len(code) < 6 || len(code) > 10 {
+	const op = "link household"
+	code, ok := NormalizeCode(c.In.Text)
+	if !ok {
+		// Codes are CodeLength letters and digits; this reads any other
+		// a NewCode of the past may have made, typed as it is.
+		code = strings.ToUpper(strings.Join(strings.Fields(locales.NormalizeDigits(c.In.Text)), ""))
+		if len(code) < 6 || len(code) > 10 {
+			return false, nil
+		}
+	}
+	if c.In.UserID == "" {
 		return false, nil
 	}
 	var id string
@@ -553,14 +574,20 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
+	if ok, err := c.admitCode(CodeLink); !ok || err != nil {
+		return true, err
+	}
 	h, found, err := GetHousehold(c.Tx, id)
 	if err != nil {
 		return true, err
 	}
 	if !found || h.LinkCode != code || h.UserID != "" {
-		c.Say(Text(T("household.link.used")))
-		return true, nil
+		return true, c.codeFailed(CodeLink, CodeWrong, Conflict(op, "household.link.used"))
 	}
+	if !c.Now.Before(h.LinkCodeExpires(e.cfg.LinkCodeTTL)) {
+		return true, c.codeFailed(CodeLink, CodeExpired, Invalid(op, "household.link.expired"))
+	}
+	c.codeOK(CodeLink)
 	if _, has, err := HouseholdOfUser(c.Tx, c.In.UserID); err != nil {
 		return true, err
 	} else if has {
@@ -570,7 +597,7 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	if err := c.Tx.Delete(BucketLinkCodes, code); err != nil {
 		return true, err
 	}
-	h.UserID, h.LinkCode, h.Updated = c.In.UserID, "", c.Now
+	h.UserID, h.LinkCode, h.LinkCodeIssued, h.Updated = c.In.UserID, "", time.Time{}, c.Now
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return true, err
 	}
@@ -578,8 +605,82 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	return true, e.showStatus(c, h)
 }
 
-// requireOfficer refuses, with the households' words, anyone who is not
-// an officer (permissions.go).
+// actNewLinkCode is the household card's "new code": an officer, or a
+// sage of its village, issues a household without LINE a new link code,
+// which replaces the old one (lost, or expired). The code is shown only in
+// the 1:1 chat of whoever asked.
+func (e *Engine) actNewLinkCode(c *Ctx, v url.Values) error {
+	const op = "new link code"
+	if c.In.InGroup() {
+		return c.stale()
+	}
+	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+	if err != nil {
+		return err
+	}
+	if !ok || h.Erased {
+		return NotFound(op, "household.err.gone")
+	}
+	if allowed, err := mayEditHousehold(c, h); err != nil {
+		return err
+	} else if !allowed {
+		return Forbidden(op, "household.err.not_yours")
+	}
+	if h.UserID != "" {
+		c.Say(Text(T("household.link.has_line", "Name", locales.StripTitle(h.HeadName))))
+		return nil
+	}
+	code, err := e.newLinkCode(c.Tx)
+	if err != nil {
+		return err
+	}
+	if h.LinkCode != "" {
+		if err := c.Tx.Delete(BucketLinkCodes, h.LinkCode); err != nil {
+			return err
+		}
+	}
+	h.LinkCode, h.LinkCodeIssued, h.Updated = code, c.Now, c.Now
+	if err := PutHousehold(c.Tx, h); err != nil {
+		return err
+	}
+	c.Say(Text(T("household.link.new_code", "Name", locales.StripTitle(h.HeadName), "Code", code,
+		"Date", locales.DateYear(h.LinkCodeExpires(e.cfg.LinkCodeTTL).In(c.Location())))))
+	return nil
+}
+
+// newLinkCode makes a link code that no code of any kind already uses
+// (a typed code must mean one thing).
+func (e *Engine) newLinkCode(tx Tx) (string, error) {
+	for range maxCodeTries {
+		code := e.cfg.NewCode()
+		taken := false
+		for _, bucket := range []string{BucketLinkCodes, BucketOfficerCodes, BucketInvites} {
+			var v any
+			found, err := tx.Get(bucket, code, &v)
+			if err != nil && !errors.Is(err, ErrUnreadable) {
+				return "", fmt.Errorf("flows: new link code: %w", err)
+			}
+			taken = taken || found || err != nil
+		}
+		if !taken {
+			return code, nil
+		}
+	}
+	return "", fmt.Errorf("flows: new link code: no unused code after %d tries", maxCodeTries)
+}
+
+// linkCodeState is a household card's line about its link code.
+func (e *Engine) linkCodeState(c *Ctx, h Household) Msg {
+	switch exp := h.LinkCodeExpires(e.cfg.LinkCodeTTL); {
+	case h.LinkCode == "":
+		return T("household.link_code.none")
+	case !c.Now.Before(exp):
+		return T("household.link_code.expired", "Code", h.LinkCode)
+	default:
+		return T("household.link_code.until", "Code", h.LinkCode, "Date", locales.DateYear(exp.In(c.Location())))
+	}
+}
+
 func requireOfficer(c *Ctx, op string) error {
 	return officerOnlyKey(c, op, "household.err.officers_only")
 }

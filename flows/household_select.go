@@ -257,6 +257,9 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 		{Label: T("household.label.phone"), Value: showPhone(c, h.Phone)},
 		{Label: T("household.label.linked"), Value: linked},
 	}
+	if h.UserID == "" && !h.Erased {
+		fields = append(fields, Field{Label: T("household.label.link_code"), Value: e.linkCodeState(c, h)})
+	}
 	if seeIncome {
 		fields = append(fields, Field{Label: T("household.label.income"), Value: showIncome(c, incomeAnswer(h))},
 			Field{Label: T("household.label.per_member"), Value: incomeFigure(h)})
@@ -277,6 +280,11 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "remove")})
 		}
 		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: actionData(actFix, "h", h.ID)})
+	}
+	if h.UserID == "" && !h.Erased {
+		// The head has no LINE linked yet: a new code for them, in place
+		// of one lost or expired.
+		buttons = append(buttons, Action{Label: T("household.btn.new_link_code"), Data: actionData(actNewLinkCode, "id", h.ID)})
 	}
 	title := T("conv.value", "V", HouseholdName(h))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})

@@ -39,11 +39,13 @@ type Household struct {
 	Phone       string `json:"phone,omitempty"`
 	// UserID is the head's LINE account, once linked; EnrolledBy is the sage
 	// who enrolled the household on its behalf, who confirms for it until
-	// the head links their own account with LinkCode.
-	UserID     string          `json:"userId,omitempty"`
-	EnrolledBy string          `json:"enrolledBy,omitempty"`
-	LinkCode   string          `json:"linkCode,omitempty"`
-	Status     HouseholdStatus `json:"status"`
+	// the head links their own account with LinkCode, issued at
+	// LinkCodeIssued (see LinkCodeExpires).
+	UserID         string          `json:"userId,omitempty"`
+	EnrolledBy     string          `json:"enrolledBy,omitempty"`
+	LinkCode       string          `json:"linkCode,omitempty"`
+	LinkCodeIssued time.Time       `json:"linkCodeIssued,omitzero"`
+	Status         HouseholdStatus `json:"status"`
 	// WaitPos is the place on the waitlist (1 = next in line).
 	WaitPos   int            `json:"waitPos,omitempty"`
 	Consent   Consent        `json:"consent"`
@@ -80,6 +82,20 @@ func (h Household) PerMember() int64 {
 		return h.Income
 	}
 	return h.Income / int64(h.Members)
+}
+
+// DefaultLinkCodeTTL is how long a household's link code works by
+// default (Config.LinkCodeTTL).
+const DefaultLinkCodeTTL = 30 * 24 * time.Hour
+
+// LinkCodeExpires is when h's link code stops working, ttl after it was
+// issued. A code stored before issue times were kept counts from the
+// household's enrolment.
+func (h Household) LinkCodeExpires(ttl time.Duration) time.Time {
+	if h.LinkCodeIssued.IsZero() {
+		return h.Applied.Add(ttl)
+	}
+	return h.LinkCodeIssued.Add(ttl)
 }
 
 // HouseholdNoticeVersion is the version of the PDPA notice households agree to.

@@ -197,6 +197,9 @@ func (e *Engine) claimOfficerCode(c *Ctx) (bool, error) {
 	if err != nil || !found {
 		return err != nil, err
 	}
+	if ok, err := c.admitCode(CodeOfficer); !ok || err != nil {
+		return true, err
+	}
 	return true, e.redeemOfficerCode(c, oc)
 }
 
@@ -222,13 +225,15 @@ func (e *Engine) redeemOfficerCode(c *Ctx, oc OfficerCode) error {
 		u = User{ID: c.In.UserID, Lang: c.Lang, Active: true}
 	}
 	switch {
-	case u.Officer:
+	case u.Officer && (oc.UsedBy == "" || oc.UsedBy == u.ID):
+		c.codeOK(CodeOfficer) // a code of their own, or one they could hand on
 		return Conflict(op, "officer.code.already_officer")
 	case oc.UsedBy != "":
-		return Conflict(op, "officer.code.used")
+		return c.codeFailed(CodeOfficer, CodeWrong, Conflict(op, "officer.code.used"))
 	case !c.Now.Before(oc.Expires):
-		return Invalid(op, "officer.code.expired")
+		return c.codeFailed(CodeOfficer, CodeExpired, Invalid(op, "officer.code.expired"))
 	}
+	c.codeOK(CodeOfficer)
 	oc.UsedBy, oc.UsedAt = u.ID, c.Now
 	if err := c.Tx.Put(BucketOfficerCodes, oc.Code, oc); err != nil {
 		return err

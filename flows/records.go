@@ -66,6 +66,7 @@ var recordTypes = map[string]func(key string) any{
 	BucketPlan:              newRecord[planEntry],
 	BucketDemo:              newRecord[time.Time],
 	BucketDownloads:         newRecord[Download],
+	BucketCodeAttempts:      codeRecord,
 }
 
 func newRecord[T any](string) any { return new(T) }

@@ -111,6 +111,9 @@ type Outcome struct {
 	Replies []Reply
 	// Pushes go to other chats.
 	Pushes []Push
+	// Codes are the codes typed and what became of them, for the
+	// metrics: kinds and results only, never a code or who typed it.
+	Codes []CodeAttempt
 }
 
 // Say appends replies to the outcome.

@@ -47,6 +47,7 @@ var Buckets = []string{
 	BucketRichMenus,
 	BucketDownloads,
 	BucketRounds,
+	BucketCodeAttempts,
 }
 
 // Bucket names. The edge buckets (inbox, outbox, processed, dead letters,
@@ -91,6 +92,9 @@ const (
 	// BucketDownloads keeps report download links (Download) by
 	// DownloadKey: the token's hash, never the token.
 	BucketDownloads = "downloads"
+	// BucketCodeAttempts counts wrong codes, per user (by a pseudonym of
+	// the LINE id) and for everyone (flows/codes.go).
+	BucketCodeAttempts = "codeattempts"
 )
 
 // indexValues reads an index bucket (keys → the ids they point at): the

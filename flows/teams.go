@@ -217,8 +217,12 @@ func (e *Engine) registerTeams() {
 				return err
 			}
 		}
+		// The button carries the code: a forged tap is one more guess.
+		if ok, err := c.admitCode(CodeInvite); !ok || err != nil {
+			return err
+		}
 		if !found {
-			return NotFound("join team", "team.code.unknown")
+			return c.codeFailed(CodeInvite, CodeWrong, NotFound("join team", "team.code.unknown"))
 		}
 		return e.joinTeam(c, inv)
 	})
@@ -684,6 +688,9 @@ func (e *Engine) claimInvite(c *Ctx) (bool, error) {
 	if err != nil || !found {
 		return err != nil, err
 	}
+	if ok, err := c.admitCode(CodeInvite); !ok || err != nil {
+		return true, err
+	}
 	return true, e.joinTeam(c, inv)
 }
 
@@ -700,13 +707,15 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 	}
 	switch {
 	case inv.UsedBy == me && isSage && s.TeamVillage == inv.Village:
+		c.codeOK(CodeInvite)
 		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", actTeamView)))
 		return nil
 	case inv.UsedBy != "" || inv.Revoked:
-		return Conflict(op, "team.code.used")
+		return c.codeFailed(CodeInvite, CodeWrong, Conflict(op, "team.code.used"))
 	case !c.Now.Before(inv.Expires):
-		return Invalid(op, "team.code.expired")
+		return c.codeFailed(CodeInvite, CodeExpired, Invalid(op, "team.code.expired"))
 	}
+	c.codeOK(CodeInvite)
 	if !isSage || s.Status == SagePending {
 		if err := c.Tx.Put(BucketInviteWaits, me, InviteWait{Code: inv.Code, At: c.Now}); err != nil {
 			return err

@@ -46,3 +46,39 @@ func TestDamagedRecordFailsOnlyItself(t *testing.T) {
 		t.Error("the skipped record was not counted for the metric")
 	}
 }
+
+// TestTwoVillagesSameMooInTheExport: with หมู่ 5 in two ตำบล, every sheet
+// names each with its ตำบล, and each keeps its own households.
+func TestTwoVillagesSameMooInTheExport(t *testing.T) {
+	db, eng := district(t)
+	err := db.Update(func(tx flows.Tx) error {
+		v := flows.Village{Moo: 5, Name: "บ้านนาดี", Tambon: "โนนทอง", Occupation: "ทำขนม", Capacity: 20, Created: t0}
+		if err := flows.PutVillage(tx, &v); err != nil {
+			return err
+		}
+		return flows.PutHousehold(tx, flows.Household{ID: "H000050", Village: v.ID, HouseNo: "3", HeadName: "ทองดี นาดี",
+			Members: 2, Income: 3000, IncomeKnown: true, Interested: true, Status: flows.StatusApplicant, DedupeKey: "nadee", Applied: t0})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, db, eng, locales.Thai)
+	byHead := map[string]any{}
+	for _, row := range r.Table(report.TableHouseholds).Rows {
+		byHead[row[3].(string)] = row[0]
+	}
+	if got := byHead["ทองดี นาดี"]; got != "หมู่ 5 บ้านนาดี ต.โนนทอง" {
+		t.Errorf("the new village's household is under %q, want หมู่ 5 บ้านนาดี ต.โนนทอง", got)
+	}
+	if got := byHead["มาลี แก้วใส"]; got != "หมู่ 5 บ้านโนนสูง ต.หนองแวง" {
+		t.Errorf("the first village's household is under %q, want หมู่ 5 บ้านโนนสูง ต.หนองแวง", got)
+	}
+	progress := r.Table(report.TableProgress)
+	var names []any
+	for _, row := range progress.Rows {
+		names = append(names, row[0])
+	}
+	if len(progress.Rows) != 3 {
+		t.Errorf("progress rows %v, want three villages", names)
+	}
+}

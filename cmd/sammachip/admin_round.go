@@ -62,19 +62,9 @@ func readFileArg(name string, stdin io.Reader) ([]byte, error) {
 // adminImportVillages imports a villages CSV file: all of it, or nothing
 // and every problem by line.
 func adminImportVillages(_ context.Context, env adminEnv, req adminRequest) (adminResult, error) {
-	var rep flows.ImportReport
-	err := env.Store.Update(func(tx flows.Tx) error {
-		var err error
-		rep, err = flows.ImportVillages(tx, bytes.NewReader(req.Body), env.Now(), "cli", req.Args.Get("update") == "1")
-		return err
+	return runImport(env, req, func(tx flows.Tx) (flows.ImportReport, error) {
+		return flows.ImportVillages(tx, bytes.NewReader(req.Body), env.Now(), "cli", req.Args.Get("update") == "1")
 	})
-	if res, ok := importProblems(env, req.Lang, err); ok {
-		return res, nil
-	}
-	if err != nil {
-		return adminResult{}, err
-	}
-	return adminResult{Stdout: env.text(req.Lang, rep.Msg()) + "\n"}, nil
 }
 
 func runRoundList(args []string, env cliEnv) int {
@@ -165,9 +155,6 @@ func adminRoundStart(_ context.Context, env adminEnv, req adminRequest) (adminRe
 	}
 	if err != nil {
 		return adminResult{}, err
-	}
-	if !yes {
-		return adminResult{Stdout: env.text(req.Lang, out) + "\n"}, nil
 	}
 	return adminResult{Stdout: env.text(req.Lang, out) + "\n"}, nil
 }

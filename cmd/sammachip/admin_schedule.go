@@ -27,10 +27,18 @@ const remindersUsage = "reminders --at \"2026-12-07 18:00\"\n" +
 
 // adminImportSchedule imports a schedule: all rows or none.
 func adminImportSchedule(_ context.Context, env adminEnv, req adminRequest) (adminResult, error) {
+	return runImport(env, req, func(tx flows.Tx) (flows.ImportReport, error) {
+		return env.Engine.ImportSchedule(tx, bytes.NewReader(req.Body), env.Now(), "", req.Args.Get("past") == "1")
+	})
+}
+
+// runImport runs one import in one transaction and answers with its
+// report, or with every problem by line (and nothing imported).
+func runImport(env adminEnv, req adminRequest, imp func(flows.Tx) (flows.ImportReport, error)) (adminResult, error) {
 	var rep flows.ImportReport
 	err := env.Store.Update(func(tx flows.Tx) error {
 		var err error
-		rep, err = env.Engine.ImportSchedule(tx, bytes.NewReader(req.Body), env.Now(), "", req.Args.Get("past") == "1")
+		rep, err = imp(tx)
 		return err
 	})
 	if res, ok := importProblems(env, req.Lang, err); ok {
