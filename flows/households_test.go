@@ -555,7 +555,7 @@ func TestWeekUnderWayAndOver(t *testing.T) {
 	r.now = time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok)
 	out = r.say("Uh1", "สมัครครัวเรือน")
 	r.tap("Uh1", button(t, out, "household.btn.withdraw"))
-	out = r.tap("Uh1", button(t, r.tap("Uh1", button(t, out, "household.btn.withdraw")), "conv.btn.yes"))
+	r.tap("Uh1", button(t, r.tap("Uh1", button(t, out, "household.btn.withdraw")), "conv.btn.yes"))
 	if h := r.household("Uh1"); h.Status != flows.StatusWithdrawn {
 		t.Fatalf("Uh1 is %q, want withdrawn", h.Status)
 	}

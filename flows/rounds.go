@@ -130,7 +130,7 @@ func ParseRoundName(s string, now time.Time) (fiscalYear int, name string, ok bo
 	if !ok {
 		return 0, "", false
 	}
-	digits := strings.TrimSpace(strings.TrimLeft(locales.NormalizeDigits(t), "ปีงบประมาณ พ.ศ.fiscalyearFY"))
+	digits := strings.TrimSpace(strings.TrimLeft(locales.NormalizeDigits(t), "ปีงบประมาณพ.ศ fiscalyerFY"))
 	if n, err := strconv.Atoi(digits); err == nil {
 		switch {
 		case n >= 2500 && n < 2700:

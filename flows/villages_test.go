@@ -395,8 +395,8 @@ func FuzzParseCapacity(f *testing.F) {
 func TestAddVillageSameMooOtherTambon(t *testing.T) {
 	b := otNew(t)
 	b.putVillage(flows.Village{ID: 1, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Capacity: 20})
-	out := b.otStartAdd(2)
-	out = b.say(otOfficer, "ต.หนองแวง")
+	b.otStartAdd(2)
+	out := b.say(otOfficer, "ต.หนองแวง")
 	otWant(t, out, "village.hint.place_taken")
 	b.say(otOfficer, "ตำบลโนนทอง")
 	b.say(otOfficer, "ทำขนม")
