@@ -21,9 +21,9 @@ const (
 	importVillagesUsage = "import villages [--update] FILE.csv\n" +
 		"                             add or update this round's villages from a CSV file (columns\n" +
 		"                             moo,name,tambon,occupation,capacity or Thai headers); a row is\n" +
-		"                             matched by ตำบล + หมู่; --update allows changing villages in use"
+		"                             matched by tambon + moo; --update allows changing villages in use"
 	roundListUsage  = "round list                 list the rounds of the programme; * marks the current one"
-	roundStartUsage = "round start [--yes] NAME   start a new round (e.g. 2571 or \"ปีงบประมาณ 2571\");\n" +
+	roundStartUsage = "round start [--yes] NAME   start a new round (a fiscal year such as 2571, or a name);\n" +
 		"                             without --yes it only says what it will do"
 )
 
