@@ -281,8 +281,8 @@ func BenchmarkRepliesUnderFaults(b *testing.B) {
 		for time.Now().Before(deadline) {
 			n := 0
 			_ = db.View(func(tx flows.Tx) error {
-				for _, bucket := range []string{flows.BucketInbox, flows.BucketOutbox} {
-					_ = tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+				for _, store := range []flows.Records{tx.Inbox(), tx.Outbox()} {
+					_ = store.Each("", func(string, func(any) error) error { n++; return nil })
 				}
 				return nil
 			})

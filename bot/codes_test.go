@@ -73,7 +73,7 @@ func TestWrongCodesThroughTheWebhook(t *testing.T) {
 		t.Errorf("got %d pushes, want none", len(got))
 	}
 	err := r.db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketCodeAttempts, "", func(key string, _ func(any) error) error {
+		return tx.CodeAttempts().Each(func(key string, _ flows.CodeUserAttempts) error {
 			if strings.Contains(key, a.UserID) || strings.Contains(key, b.UserID) || strings.Contains(key, "WRONG") {
 				t.Errorf("stored key %q names a user or a code", key)
 			}

@@ -78,7 +78,7 @@ func newDLRig(t *testing.T) *dlRig {
 			{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี ใจดี", Lang: locales.Thai},
 			{ID: "Uofficer_en", Active: true, Officer: true, Name: "Somsri", Lang: locales.English},
 		} {
-			if err := tx.Put(flows.BucketUsers, u.ID, u); err != nil {
+			if err := tx.Users().Put(u.ID, u); err != nil {
 				return err
 			}
 		}

@@ -28,11 +28,11 @@ type fullDisk struct {
 	full atomic.Bool
 }
 
-func (d *fullDisk) Append(ctx context.Context, bucket string, values ...any) ([]string, error) {
+func (d *fullDisk) AppendInbox(ctx context.Context, values ...any) ([]string, error) {
 	if d.full.Load() {
 		return nil, fmt.Errorf("storage: group commit: write /data/sammachip.db: %w", syscall.ENOSPC)
 	}
-	return d.DB.Append(ctx, bucket, values...)
+	return d.DB.AppendInbox(ctx, values...)
 }
 
 func (d *fullDisk) ProbeWrite() error {

@@ -120,12 +120,12 @@ func (r *rig) post(t *testing.T, events ...linefake.Event) int {
 	return res.StatusCode
 }
 
-// count returns how many records bucket holds.
-func (r *rig) count(t *testing.T, bucket string) int {
+// count returns how many records a store holds (flows.Tx.Outbox, …).
+func (r *rig) count(t *testing.T, store func(flows.Tx) flows.Records) int {
 	t.Helper()
 	n := 0
 	err := r.db.View(func(tx flows.Tx) error {
-		return tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+		return store(tx).Each("", func(string, func(any) error) error { n++; return nil })
 	})
 	if err != nil {
 		t.Fatal(err)

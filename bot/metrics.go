@@ -45,7 +45,7 @@ func NewMetrics() *Metrics {
 			Name: "sammachip_events_deduplicated_total", Help: "Events dropped because their webhookEventId was already processed.",
 		}),
 		EventsFailed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "sammachip_events_failed_total", Help: "Events moved to the dead-letter bucket after repeated failures.",
+			Name: "sammachip_events_failed_total", Help: "Events moved to the dead letters after repeated failures.",
 		}),
 		EventsMalformed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sammachip_events_malformed_total", Help: "Events skipped because they could not be decoded.",

@@ -163,7 +163,7 @@ func TestRepliesThatCannotArriveFallBackToPushWhereTheyMatter(t *testing.T) {
 	if got := r.metric(t, "sammachip_replies_lost_total"); got != 2 {
 		t.Errorf("counted %v lost replies, want 2 (b's, and a's answer that changed nothing)", got)
 	}
-	if n := r.count(t, flows.BucketOutbox); n != 0 {
+	if n := r.count(t, flows.Tx.Outbox); n != 0 {
 		t.Errorf("%d records left in the outbox, want 0", n)
 	}
 }
@@ -213,7 +213,7 @@ func TestRefusedConnectionIsADefiniteFailure(t *testing.T) {
 	// The push itself is refused too; it waits in the outbox for a retry.
 	var pushes []bot.OutboxRecord
 	_ = r.db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketOutbox, "", func(_ string, decode func(any) error) error {
+		return tx.Outbox().Each("", func(_ string, decode func(any) error) error {
 			var rec bot.OutboxRecord
 			if err := decode(&rec); err != nil {
 				return err

@@ -63,15 +63,17 @@ func (r OutboxRecord) recipients() int {
 	return len(r.To)
 }
 
-// seqKey is a fixed-width key that sorts in sequence order.
-func seqKey(n uint64) string { return fmt.Sprintf("%020d", n) }
+// outboxTx is what queueing a message needs of a transaction.
+type outboxTx interface{ Outbox() flows.Records }
 
-func putOutbox(tx flows.Tx, rec OutboxRecord) error {
-	n, err := tx.NextSeq(flows.BucketOutbox)
+// putOutbox queues rec at the end of the outbox, under a fresh key that
+// sorts after every record queued before it.
+func putOutbox(tx outboxTx, rec OutboxRecord) error {
+	key, err := tx.Outbox().NextKey()
 	if err != nil {
 		return err
 	}
-	return tx.Put(flows.BucketOutbox, seqKey(n), rec)
+	return tx.Outbox().Put(key, rec)
 }
 
 // QueuePush stores a push in the outbox inside tx, with a fresh retry key.
@@ -79,19 +81,12 @@ func putOutbox(tx flows.Tx, rec OutboxRecord) error {
 // entry and the push commit together.
 func QueuePush(tx flows.Tx, rec OutboxRecord) error { return putOutbox(tx, rec) }
 
-// MonthCounter names the counter of pushed recipients in a month.
-func MonthCounter(t time.Time) string { return "push/" + t.Format("2006-01") }
-
-// Counter is a stored count.
-type Counter struct {
-	N int64 `json:"n"`
-}
-
 // PushesThisMonth reads how many recipients were pushed to in t's month.
 func PushesThisMonth(st flows.Store, t time.Time) (int64, error) {
-	var c Counter
+	var c flows.PushCount
 	err := st.View(func(tx flows.Tx) error {
-		_, err := tx.Get(flows.BucketCounters, MonthCounter(t), &c)
+		var err error
+		c, _, err = tx.PushCounts().Get(flows.PushMonth(t))
 		return err
 	})
 	return c.N, err
@@ -269,7 +264,7 @@ func (s *Sender) Drain() {
 func (s *Sender) pending() ([]outboxItem, error) {
 	var items []outboxItem
 	err := s.store.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketOutbox, "", func(key string, decode func(any) error) error {
+		return tx.Outbox().Each("", func(key string, decode func(any) error) error {
 			var rec OutboxRecord
 			if err := decode(&rec); err != nil {
 				return err
@@ -352,7 +347,7 @@ func (s *Sender) send(it outboxItem) {
 		// Nothing is pushed in quiet hours: the push waits for the morning.
 		if until := s.quietUntil(s.now()); until.After(s.now()) {
 			rec.NotBefore = until
-			if err := s.store.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketOutbox, it.key, rec) }); err != nil {
+			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
 				s.log.Error("sender: hold a push for the morning", "err", err)
 			}
 			return
@@ -379,23 +374,24 @@ func (s *Sender) send(it outboxItem) {
 	err = s.store.Update(func(tx flows.Tx) error {
 		switch res {
 		case retry:
-			return tx.Put(flows.BucketOutbox, it.key, rec)
+			return tx.Outbox().Put(it.key, rec)
 		case drop:
 			// A push that never went out is kept for the officers' view.
-			if err := tx.Put(flows.BucketSendFailed, it.key, rec); err != nil {
+			if err := tx.SendFailed().Put(it.key, rec); err != nil {
 				return err
 			}
-			return tx.Delete(flows.BucketOutbox, it.key)
+			return tx.Outbox().Delete(it.key)
 		}
-		var c Counter
-		if _, err := tx.Get(flows.BucketCounters, MonthCounter(now), &c); err != nil {
+		month := flows.PushMonth(now)
+		c, _, err := tx.PushCounts().Get(month)
+		if err != nil {
 			return err
 		}
 		c.N += int64(rec.recipients())
-		if err := tx.Put(flows.BucketCounters, MonthCounter(now), c); err != nil {
+		if err := tx.PushCounts().Put(month, c); err != nil {
 			return err
 		}
-		return tx.Delete(flows.BucketOutbox, it.key)
+		return tx.Outbox().Delete(it.key)
 	})
 	if err != nil {
 		s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
@@ -431,7 +427,7 @@ func (s *Sender) sendReply(it outboxItem) {
 	s.metrics.Sends.WithLabelValues(rec.Kind, statusLabel(status, err)).Inc()
 	res := classify(rec.Kind, status, err)
 	if res == sent {
-		if err := s.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketOutbox, it.key) }); err != nil {
+		if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Delete(it.key) }); err != nil {
 			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
 			return
 		}
@@ -451,7 +447,7 @@ func (s *Sender) sendReply(it outboxItem) {
 		}
 		if next.After(now) {
 			rec.NotBefore = next
-			if err := s.store.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketOutbox, it.key, rec) }); err != nil {
+			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
 				s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
 			}
 			return
@@ -480,7 +476,7 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 				return err
 			}
 		}
-		return tx.Delete(flows.BucketOutbox, key)
+		return tx.Outbox().Delete(key)
 	})
 	if err != nil {
 		s.log.Error("sender: give up a reply", "err", err)

@@ -87,8 +87,8 @@ func TestPushGivesUpAfterMaxAttempts(t *testing.T) {
 			}
 			var failed, outbox int
 			_ = r.db.View(func(tx flows.Tx) error {
-				_ = tx.Scan(flows.BucketSendFailed, "", func(string, func(any) error) error { failed++; return nil })
-				return tx.Scan(flows.BucketOutbox, "", func(string, func(any) error) error { outbox++; return nil })
+				_ = tx.SendFailed().Each("", func(string, func(any) error) error { failed++; return nil })
+				return tx.Outbox().Each("", func(string, func(any) error) error { outbox++; return nil })
 			})
 			if failed != 1 || outbox != 0 {
 				t.Errorf("got %d send-failed and %d outbox records, want 1 and 0", failed, outbox)

@@ -23,10 +23,11 @@ import (
 )
 
 // Store is what the edge needs of the database: the domain's transactions,
-// a group-committed append for the inbox, and a health check.
+// a group-committed append to the inbox (each value under a fresh inbox
+// key, durable on disk when it returns), and a health check.
 type Store interface {
 	flows.Store
-	Append(ctx context.Context, bucket string, values ...any) ([]string, error)
+	AppendInbox(ctx context.Context, values ...any) ([]string, error)
 	Ping() error
 }
 

@@ -9,8 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
-
-	"github.com/sammachip/sammachip/flows"
 )
 
 // MaxBodyBytes is the largest webhook body the bot reads. LINE's own
@@ -110,7 +108,7 @@ func (s *Server) callback(c echo.Context) error {
 		})
 	}
 	if len(recs) > 0 {
-		if _, err := s.store.Append(req.Context(), flows.BucketInbox, recs...); err != nil {
+		if _, err := s.store.AppendInbox(req.Context(), recs...); err != nil {
 			// Not stored: say so, and LINE's redelivery (when on) sends it again.
 			s.log.Error("webhook: store events", "err", err, "events", len(recs))
 			if errors.Is(err, req.Context().Err()) {

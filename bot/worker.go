@@ -20,7 +20,8 @@ type Handler interface {
 	Handle(tx flows.Tx, in flows.Input) (flows.Outcome, error)
 }
 
-// processedMark is what the dedupe bucket keeps per webhookEventId.
+// processedMark is what the dedupe store (Processed) keeps per
+// webhookEventId.
 type processedMark struct {
 	At time.Time `json:"at"`
 }
@@ -42,7 +43,7 @@ type Worker struct {
 	loc      *time.Location
 
 	// MaxAttempts is how many times an event is tried before it goes to
-	// the dead-letter bucket.
+	// the dead letters.
 	maxAttempts int
 	// reorder holds a newly arrived event this long before handling it, so
 	// that an earlier event of the same chat arriving in a later request
@@ -91,31 +92,6 @@ const (
 	// FallbackNever marks none: a failed reply is lost.
 	FallbackNever ReplyFallback = "never"
 )
-
-// bookkeeping are the buckets a step may write without changing the
-// programme's data: a form's progress, the delivery machinery, counters.
-var bookkeeping = map[string]bool{
-	flows.BucketInbox: true, flows.BucketOutbox: true, flows.BucketProcessed: true, flows.BucketDeadLetter: true,
-	flows.BucketSendFailed: true, flows.BucketCounters: true, flows.BucketConversations: true, flows.BucketPending: true,
-	flows.BucketRichMenus: true, flows.BucketDownloads: true, flows.BucketCodeAttempts: true,
-}
-
-// changeNote is the transaction the domain gets: it notes whether a step
-// wrote anything beyond bookkeeping.
-type changeNote struct {
-	flows.Tx
-	changed bool
-}
-
-func (t *changeNote) Put(bucket, key string, v any) error {
-	t.changed = t.changed || !bookkeeping[bucket]
-	return t.Tx.Put(bucket, key, v)
-}
-
-func (t *changeNote) Delete(bucket, key string) error {
-	t.changed = t.changed || !bookkeeping[bucket]
-	return t.Tx.Delete(bucket, key)
-}
 
 // matters applies the policy to an input and whether handling it changed
 // data.
@@ -321,7 +297,7 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 func (w *Worker) pending() ([]inboxItem, error) {
 	var items []inboxItem
 	err := w.store.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketInbox, "", func(key string, decode func(any) error) error {
+		return tx.Inbox().Each("", func(key string, decode func(any) error) error {
 			var rec InboxRecord
 			if err := decode(&rec); err != nil {
 				return err
@@ -369,7 +345,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	if err != nil {
 		w.metrics.EventsMalformed.Inc()
 		w.log.Warn("worker: skip malformed event", "type", it.rec.Type)
-		return w.store.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketInbox, it.key) })
+		return w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Delete(it.key) })
 	}
 	d := toInput(ev, w.loc)
 	if d.in.Kind == flows.InputFollow && d.in.UserID != "" && w.profiles != nil {
@@ -386,7 +362,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 		// Handled already (by another Drain or loop pass): nothing to do.
 		// Events without an id have no other guard against a second run.
 		var still InboxRecord
-		ok, err := tx.Get(flows.BucketInbox, it.key, &still)
+		ok, err := tx.Inbox().Get(it.key, &still)
 		if err != nil {
 			return err
 		}
@@ -396,17 +372,17 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 		}
 		if it.rec.EventID != "" {
 			var mark processedMark
-			seen, err := tx.Get(flows.BucketProcessed, it.rec.EventID, &mark)
+			seen, err := tx.Processed().Get(it.rec.EventID, &mark)
 			if err != nil {
 				return err
 			}
 			if seen {
 				dup = true
-				return tx.Delete(flows.BucketInbox, it.key)
+				return tx.Inbox().Delete(it.key)
 			}
 		}
 		if !ignored(d) {
-			note := &changeNote{Tx: tx}
+			note := &changeNote{tx: tx}
 			out, err := w.handler.Handle(note, d.in)
 			if err != nil {
 				return err
@@ -419,11 +395,11 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 			queued = n
 		}
 		if it.rec.EventID != "" {
-			if err := tx.Put(flows.BucketProcessed, it.rec.EventID, processedMark{At: w.now()}); err != nil {
+			if err := tx.Processed().Put(it.rec.EventID, processedMark{At: w.now()}); err != nil {
 				return err
 			}
 		}
-		return tx.Delete(flows.BucketInbox, it.key)
+		return tx.Inbox().Delete(it.key)
 	})
 	if err != nil {
 		return err
@@ -457,7 +433,7 @@ func pushChat(to string) string { return "push:" + to }
 // queue renders an outcome into outbox records inside tx: the answer as a
 // reply (marked if it matters), each push with its own retry key chosen
 // now and kept with it.
-func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, received time.Time, matters bool) (int, error) {
+func (w *Worker) queue(tx outboxTx, out flows.Outcome, chat, replyToken string, received time.Time, matters bool) (int, error) {
 	// A reply token's minute runs from when LINE sent the event, not from
 	// now (after retries or a restart it may be nearly spent).
 	if received.IsZero() || received.After(w.now()) {
@@ -489,7 +465,7 @@ func (w *Worker) queue(tx flows.Tx, out flows.Outcome, chat, replyToken string, 
 }
 
 // fail records a failed attempt: the event is retried with backoff, and
-// after MaxAttempts it moves to the dead-letter bucket so it never blocks
+// after MaxAttempts it moves to the dead letters so it never blocks
 // the chat's later events for good.
 func (w *Worker) fail(it inboxItem, cause error) {
 	rec := it.rec
@@ -501,16 +477,16 @@ func (w *Worker) fail(it inboxItem, cause error) {
 	}
 	err := w.store.Update(func(tx flows.Tx) error {
 		if dead {
-			if err := tx.Put(flows.BucketDeadLetter, it.key, rec); err != nil {
+			if err := tx.DeadLetters().Put(it.key, rec); err != nil {
 				return err
 			}
 			if err := w.apologise(tx, rec); err != nil {
 				// Best effort: the event goes to the dead letters regardless.
 				w.log.Error("worker: apology not queued", "err", err)
 			}
-			return tx.Delete(flows.BucketInbox, it.key)
+			return tx.Inbox().Delete(it.key)
 		}
-		return tx.Put(flows.BucketInbox, it.key, rec)
+		return tx.Inbox().Put(it.key, rec)
 	})
 	if err != nil {
 		// The failure is not recorded (the database is failing too): hold
@@ -542,8 +518,8 @@ func (w *Worker) apologise(tx flows.Tx, rec InboxRecord) error {
 	if d.replyToken == "" || d.in.InGroup() || d.in.UserID == "" {
 		return nil
 	}
-	var u flows.User
-	if _, err := tx.Get(flows.BucketUsers, d.in.UserID, &u); err != nil {
+	u, _, err := tx.Users().Get(d.in.UserID)
+	if err != nil {
 		return err
 	}
 	out := flows.Outcome{Lang: u.Lang, Replies: []flows.Reply{flows.Text(flows.T("core.error.internal"))}}
@@ -557,7 +533,7 @@ func (w *Worker) pruneProcessed() {
 	cutoff := w.now().Add(-w.keep)
 	var old []string
 	err := w.store.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketProcessed, "", func(key string, decode func(any) error) error {
+		return tx.Processed().Each("", func(key string, decode func(any) error) error {
 			var m processedMark
 			if err := decode(&m); err != nil {
 				return err
@@ -573,7 +549,7 @@ func (w *Worker) pruneProcessed() {
 	}
 	err = w.store.Update(func(tx flows.Tx) error {
 		for _, k := range old {
-			if err := tx.Delete(flows.BucketProcessed, k); err != nil {
+			if err := tx.Processed().Delete(k); err != nil {
 				return err
 			}
 		}

@@ -58,10 +58,10 @@ func TestFailingEventGoesToDeadLettersWithoutBlocking(t *testing.T) {
 	if got := h.tries[bad]; got != 3 {
 		t.Errorf("the failing event was tried %d times, want 3", got)
 	}
-	if got := r.count(t, flows.BucketDeadLetter); got != 1 {
+	if got := r.count(t, flows.Tx.DeadLetters); got != 1 {
 		t.Errorf("dead letters hold %d events, want 1", got)
 	}
-	if got := r.count(t, flows.BucketInbox); got != 0 {
+	if got := r.count(t, flows.Tx.Inbox); got != 0 {
 		t.Errorf("inbox holds %d events, want 0", got)
 	}
 
@@ -87,7 +87,7 @@ func TestRetryKeepsChatOrder(t *testing.T) {
 	r.srv.Worker().Drain(t.Context()) // fails once: retried later
 	r.post(t, ev.TextEvent(linefake.User(u), "ภาษา", t0.Add(time.Second)))
 	r.srv.Worker().Drain(t.Context())
-	if got := r.count(t, flows.BucketInbox); got != 2 {
+	if got := r.count(t, flows.Tx.Inbox); got != 2 {
 		t.Fatalf("inbox holds %d events, want 2 (the later one waits behind the retry)", got)
 	}
 	delete(h.users, u)
@@ -114,7 +114,7 @@ func TestDeadLetterApologises(t *testing.T) {
 		r.clock.Advance(5 * time.Second)
 	}
 	r.srv.Sender().Drain()
-	if got := r.count(t, flows.BucketDeadLetter); got != 1 {
+	if got := r.count(t, flows.Tx.DeadLetters); got != 1 {
 		t.Fatalf("dead letters hold %d events, want 1", got)
 	}
 	want := locales.MustLoad().MustText(locales.Thai, "core.error.internal", nil)

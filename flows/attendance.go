@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -84,31 +83,23 @@ type PastIntent struct {
 	Cleared time.Time `json:"cleared"`
 }
 
-// AttendanceKey is the store key of a household's record for a day;
-// keys of one village's day sort together.
-func AttendanceKey(vid, day int, household string) string {
-	return fmt.Sprintf("%03d/%d/%s", vid, day, household)
-}
-
 // GetAttendance reads a record; a missing one is the zero record.
 func GetAttendance(tx Tx, vid, day int, household string) (Attendance, error) {
-	a := Attendance{Village: vid, Day: day, Household: household}
-	_, err := tx.Get(BucketAttendance, AttendanceKey(vid, day, household), &a)
+	a, ok, err := tx.Attendance().Get(AttendanceRef{vid, day, household})
+	if !ok {
+		a = Attendance{Village: vid, Day: day, Household: household}
+	}
 	return a, err
 }
 
 func putAttendance(tx Tx, a Attendance) error {
-	return tx.Put(BucketAttendance, AttendanceKey(a.Village, a.Day, a.Household), a)
+	return tx.Attendance().Put(AttendanceRef{a.Village, a.Day, a.Household}, a)
 }
 
 // DayAttendance reads every record of a village's day, by household id.
 func DayAttendance(tx Tx, vid, day int) (map[string]Attendance, error) {
 	out := map[string]Attendance{}
-	err := tx.Scan(BucketAttendance, fmt.Sprintf("%03d/%d/", vid, day), func(_ string, decode func(any) error) error {
-		var a Attendance
-		if err := decode(&a); err != nil {
-			return skipUnreadable(tx, err)
-		}
+	err := tx.Attendance().OfDay(vid, day, func(a Attendance) error {
 		out[a.Household] = a
 		return nil
 	})
@@ -242,11 +233,7 @@ func AttendanceMatrix(tx Tx, vid int) (Matrix, error) {
 	if m.Schedule, err = GetSchedule(tx, vid); err != nil {
 		return m, err
 	}
-	err = tx.Scan(BucketAttendance, fmt.Sprintf("%03d/", vid), func(_ string, decode func(any) error) error {
-		var a Attendance
-		if err := decode(&a); err != nil {
-			return err
-		}
+	err = tx.Attendance().OfVillage(vid, func(a Attendance) error {
 		row := m.Cells[a.Household]
 		if row == nil {
 			row = new([Days]Attendance)

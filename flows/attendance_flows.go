@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -29,7 +28,7 @@ func (e *Engine) registerAttendance() {
 	e.RegisterAction(actRollCall, e.actRollCall)
 	e.RegisterAction(actRollTap, e.actRollTap)
 	e.RegisterAction(actFix, e.actFix)
-	e.RegisterCommand(Command{Key: "attendance.cmd.rollcall", In1to1: true, Run: func(c *Ctx) error { return e.actRollCall(c, url.Values{}) }})
+	e.RegisterCommand(Command{Key: "attendance.cmd.rollcall", In1to1: true, Run: func(c *Ctx) error { return e.actRollCall(c, Postback{}) }})
 	e.RegisterForm(&Form{
 		Name:  formAttFix,
 		Title: T("attendance.fix.title"),
@@ -42,9 +41,10 @@ func (e *Engine) registerAttendance() {
 	})
 }
 
-// dayArgs are the arguments every attendance button carries.
-func dayArgs(d ProgrammeDay, household string) []string {
-	return []string{pkVillage, itoa(d.Village), "day", itoa(d.Day), "rev", itoa(d.Rev), "h", household}
+// dayButton is the postback of an attendance button: every one carries
+// the day (its village, number and revision) and the household.
+func dayButton(name string, d ProgrammeDay, household string) Postback {
+	return Postback{Action: name, Village: d.Village, Day: d.Day, Rev: d.Rev, Household: household}
 }
 
 // dayTime is the calendar date of a day, at midnight in the programme zone.
@@ -74,21 +74,22 @@ func DayCard(c *Ctx, d ProgrammeDay, h Household) Reply {
 	if d.Day == StudyVisit {
 		fields = append(fields, studyVisitFields(c, d)...)
 	}
-	args := dayArgs(d, h.ID)
+	will, cannot := dayButton(actIntent, d, h.ID), dayButton(actIntent, d, h.ID)
+	will.Value, cannot.Value = "yes", "no"
 	var buttons []Action
 	if c.today() == d.Date {
 		if d.Day == HomeDay {
 			// Day 5 is practice at home: nobody "arrives".
-			buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: actionData(actPractised, args...)})
+			buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: dayButton(actPractised, d, h.ID).Encode()})
 		} else {
-			buttons = append(buttons, Action{Label: T("attendance.btn.here"), Data: actionData(actHere, args...)})
+			buttons = append(buttons, Action{Label: T("attendance.btn.here"), Data: dayButton(actHere, d, h.ID).Encode()})
 		}
 	} else if c.today() < d.Date {
 		buttons = append(buttons,
-			Action{Label: T("attendance.btn.will"), Data: actionData(actIntent, append(args, "v", "yes")...)},
-			Action{Label: T("attendance.btn.cannot"), Data: actionData(actIntent, append(args, "v", "no")...)})
+			Action{Label: T("attendance.btn.will"), Data: will.Encode()},
+			Action{Label: T("attendance.btn.cannot"), Data: cannot.Encode()})
 	} else if d.Day == HomeDay {
-		buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: actionData(actPractised, args...)})
+		buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: dayButton(actPractised, d, h.ID).Encode()})
 	}
 	return Reply{Style: StyleCard, Title: &title, Text: T("attendance.card.text", "Name", locales.FirstName(h.HeadName)), Fields: fields, Buttons: buttons}
 }
@@ -107,23 +108,23 @@ func studyVisitFields(c *Ctx, d ProgrammeDay) []Field {
 // tapper may answer for it: the household's head, or — while the head has
 // not linked LINE — a sage of its village. The day must still be the one
 // the card was made for.
-func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error) {
+func (e *Engine) tapTarget(c *Ctx, p Postback) (Household, ProgrammeDay, error) {
 	var h Household
 	var ok bool
 	var err error
-	if v.Get("h") == "" {
+	if p.Household == "" {
 		// A village-wide card (a reminder): the tapper's own household.
 		h, ok, err = HouseholdOfUser(c.Tx, c.In.UserID)
 		if err == nil && !ok {
 			return h, ProgrammeDay{}, NotFound("attendance", "attendance.err.no_household")
 		}
 	} else {
-		h, ok, err = GetHousehold(c.Tx, v.Get("h"))
+		h, ok, err = GetHousehold(c.Tx, p.Household)
 	}
 	if err != nil {
 		return h, ProgrammeDay{}, err
 	}
-	if !ok || h.Village != postVillage(v) {
+	if !ok || h.Village != p.Village {
 		return h, ProgrammeDay{}, NotFound("attendance", "attendance.err.not_your_village")
 	}
 	a, err := actorOf(c)
@@ -136,14 +137,14 @@ func (e *Engine) tapTarget(c *Ctx, v url.Values) (Household, ProgrammeDay, error
 	if h.Status != StatusSelected {
 		return h, ProgrammeDay{}, Invalid("attendance", "attendance.err.not_selected")
 	}
-	d, ok, err := GetDay(c.Tx, h.Village, atoi(v.Get("day")))
+	d, ok, err := GetDay(c.Tx, h.Village, p.Day)
 	if err != nil {
 		return h, d, err
 	}
 	if !ok {
 		return h, d, NotFound("attendance", "attendance.err.no_day")
 	}
-	if itoa(d.Rev) != v.Get("rev") {
+	if d.Rev != p.Rev {
 		c.Say(Text(T("attendance.err.moved", "Day", d.Day, "Date", locales.Date(c.dayTime(d)))), DayCard(c, d, h))
 		return h, d, errHandled
 	}
@@ -164,8 +165,8 @@ func (e *Engine) tooLate(c *Ctx, d ProgrammeDay, h Household) error {
 // errHandled means the function has already said everything.
 var errHandled = &Error{Kind: KindConflict, Op: "handled"}
 
-func (e *Engine) tapped(c *Ctx, v url.Values, fn func(h Household, d ProgrammeDay) error) error {
-	h, d, err := e.tapTarget(c, v)
+func (e *Engine) tapped(c *Ctx, p Postback, fn func(h Household, d ProgrammeDay) error) error {
+	h, d, err := e.tapTarget(c, p)
 	if err == errHandled {
 		return nil
 	}
@@ -185,8 +186,8 @@ func (c *Ctx) sayAlready(key string, m *Mark) {
 	c.Say(Text(T(key, "Date", locales.ShortDate(at), "Time", locales.Clock(at))))
 }
 
-func (e *Engine) actIntent(c *Ctx, v url.Values) error {
-	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
+func (e *Engine) actIntent(c *Ctx, p Postback) error {
+	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
 		if c.today() >= d.Date {
 			return e.tooLate(c, d, h)
 		}
@@ -194,13 +195,14 @@ func (e *Engine) actIntent(c *Ctx, v url.Values) error {
 		if err != nil {
 			return err
 		}
-		if v.Get("v") == "no" {
+		if p.Value == "no" {
 			// Ask why; the answer is recorded with the reason.
-			args := dayArgs(d, h.ID)
 			var quick []Action
 			for _, r := range absenceReasons {
 				label := T("attendance.reason." + r)
-				quick = append(quick, Action{Label: label, Data: actionData(actReason, append(args, "r", r)...), Say: &label})
+				why := dayButton(actReason, d, h.ID)
+				why.Reason = r
+				quick = append(quick, Action{Label: label, Data: why.Encode(), Say: &label})
 			}
 			c.Say(Text(T("attendance.ask.reason"), quick...))
 			return nil
@@ -218,12 +220,12 @@ func (e *Engine) actIntent(c *Ctx, v url.Values) error {
 	})
 }
 
-func (e *Engine) actReason(c *Ctx, v url.Values) error {
-	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
+func (e *Engine) actReason(c *Ctx, p Postback) error {
+	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
 		if c.today() >= d.Date {
 			return e.tooLate(c, d, h)
 		}
-		reason := v.Get("r")
+		reason := p.Reason
 		if !slices.Contains(absenceReasons, reason) {
 			return c.stale()
 		}
@@ -244,8 +246,8 @@ func (e *Engine) actReason(c *Ctx, v url.Values) error {
 	})
 }
 
-func (e *Engine) actHere(c *Ctx, v url.Values) error {
-	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
+func (e *Engine) actHere(c *Ctx, p Postback) error {
+	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
 		if c.today() != d.Date {
 			c.Say(Text(T("attendance.err.not_today", "Date", locales.Date(c.dayTime(d)))))
 			return nil
@@ -267,8 +269,8 @@ func (e *Engine) actHere(c *Ctx, v url.Values) error {
 	})
 }
 
-func (e *Engine) actPractised(c *Ctx, v url.Values) error {
-	return e.tapped(c, v, func(h Household, d ProgrammeDay) error {
+func (e *Engine) actPractised(c *Ctx, p Postback) error {
+	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
 		if d.Day != HomeDay {
 			return c.stale()
 		}
@@ -305,8 +307,8 @@ func rollCaller(c *Ctx, vid int) (int, error) {
 
 // actRollCall opens a roll call: the village (officers choose), then the
 // day (today's, when the village has a day today), then the list.
-func (e *Engine) actRollCall(c *Ctx, v url.Values) error {
-	vid, err := rollCaller(c, postVillage(v))
+func (e *Engine) actRollCall(c *Ctx, p Postback) error {
+	vid, err := rollCaller(c, p.Village)
 	if err != nil {
 		return err
 	}
@@ -317,7 +319,7 @@ func (e *Engine) actRollCall(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	day := atoi(v.Get("day"))
+	day := p.Day
 	if day == 0 {
 		if d := s.DayOn(c.today()); d != nil {
 			day = d.Day
@@ -328,7 +330,7 @@ func (e *Engine) actRollCall(c *Ctx, v url.Values) error {
 		for _, d := range s {
 			if d != nil && d.Date <= c.today() {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
-					Data: actionData(actRollCall, pkVillage, itoa(vid), "day", itoa(d.Day))})
+					Data: Postback{Action: actRollCall, Village: vid, Day: d.Day}.Encode()})
 			}
 		}
 		if len(acts) == 0 {
@@ -377,7 +379,7 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 		}
 		rows = append(rows, Row{
 			Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
-			Tap: &Action{Label: T("attendance.btn.toggle"), Data: actionData(actRollTap, append(dayArgs(d, h.ID), "to", string(to))...)},
+			Tap: &Action{Label: T("attendance.btn.toggle"), Data: rollTap(d, h.ID, to)},
 		})
 	}
 	title := T("attendance.rollcall.title", "Day", dayMsg(c, d).Ref())
@@ -386,28 +388,35 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
 }
 
 // actRollTap toggles one household: not checked → present → absent → present.
-func (e *Engine) actRollTap(c *Ctx, v url.Values) error {
-	if _, err := rollCaller(c, postVillage(v)); err != nil {
+// rollTap is the postback of a roll-call row: set the household to "to".
+func rollTap(d ProgrammeDay, household string, to Presence) string {
+	p := dayButton(actRollTap, d, household)
+	p.Value = string(to)
+	return p.Encode()
+}
+
+func (e *Engine) actRollTap(c *Ctx, p Postback) error {
+	if _, err := rollCaller(c, p.Village); err != nil {
 		return err
 	}
-	h, ok, err := GetHousehold(c.Tx, v.Get("h"))
+	h, ok, err := GetHousehold(c.Tx, p.Household)
 	if err != nil {
 		return err
 	}
-	if !ok || h.Village != postVillage(v) {
+	if !ok || h.Village != p.Village {
 		return NotFound("roll call", "attendance.err.not_your_village")
 	}
 	if h.Status != StatusSelected {
 		return Invalid("roll call", "attendance.err.not_selected")
 	}
-	d, ok, err := GetDay(c.Tx, h.Village, atoi(v.Get("day")))
+	d, ok, err := GetDay(c.Tx, h.Village, p.Day)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return NotFound("roll call", "attendance.err.no_day")
 	}
-	if itoa(d.Rev) != v.Get("rev") {
+	if d.Rev != p.Rev {
 		c.Say(Text(T("attendance.err.moved", "Day", d.Day, "Date", locales.Date(c.dayTime(d)))))
 		return e.rollList(c, d)
 	}
@@ -419,7 +428,7 @@ func (e *Engine) actRollTap(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	to := Presence(v.Get("to"))
+	to := Presence(p.Value)
 	if to != PresenceHere && to != PresenceAbsent {
 		return c.stale()
 	}
@@ -451,11 +460,11 @@ var fixChoices = []struct{ field, value string }{
 
 // actFix walks an officer to a correction: pick the day, then the new
 // value, then the reason (a form).
-func (e *Engine) actFix(c *Ctx, v url.Values) error {
+func (e *Engine) actFix(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "correct attendance"); err != nil {
 		return err
 	}
-	h, ok, err := GetHousehold(c.Tx, v.Get("h"))
+	h, ok, err := GetHousehold(c.Tx, p.Household)
 	if err != nil {
 		return err
 	}
@@ -466,13 +475,13 @@ func (e *Engine) actFix(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	day := atoi(v.Get("day"))
+	day := p.Day
 	if day < 1 || day > Days || s[day-1] == nil {
 		var acts []Action
 		for _, d := range s {
 			if d != nil {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
-					Data: actionData(actFix, "h", h.ID, "day", itoa(d.Day))})
+					Data: Postback{Action: actFix, Household: h.ID, Day: d.Day}.Encode()})
 			}
 		}
 		if len(acts) == 0 {
@@ -481,7 +490,7 @@ func (e *Engine) actFix(c *Ctx, v url.Values) error {
 		c.Say(Reply{Style: StyleList, Text: T("attendance.fix.which_day", "Name", h.HeadName), Buttons: acts})
 		return nil
 	}
-	field, value := v.Get("f"), v.Get("v")
+	field, value := p.Fix, p.Value
 	valid := slices.ContainsFunc(fixChoices, func(fc struct{ field, value string }) bool { return fc.field == field && fc.value == value })
 	if !valid {
 		var acts []Action
@@ -490,7 +499,7 @@ func (e *Engine) actFix(c *Ctx, v url.Values) error {
 				continue
 			}
 			acts = append(acts, Action{Label: T("attendance.fix.choice." + fc.field + "." + cmpOr(fc.value, "none")),
-				Data: actionData(actFix, "h", h.ID, "day", itoa(day), "f", fc.field, "v", fc.value)})
+				Data: Postback{Action: actFix, Household: h.ID, Day: day, Fix: fc.field, Value: fc.value}.Encode()})
 		}
 		c.Say(Reply{Style: StyleList, Text: T("attendance.fix.which_value", "Name", h.HeadName, "Day", dayMsg(c, *s[day-1]).Ref()), Buttons: acts})
 		return nil

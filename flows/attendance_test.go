@@ -13,19 +13,20 @@ import (
 
 // programme sets up village 5 with n selected households (users Uh1…Un,
 // all linked), a lead sage, an officer, and five days starting on start.
-func programme(t *testing.T, n int, start time.Time) *hhRig {
+func programme(t *testing.T, n int, start time.Time) *rig {
 	t.Helper()
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.village(6, 20, "สานตะกร้า")
-	r.user("Uofficer", true)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.hhVillage(6, 20, "สานตะกร้า")
+	r.officer("Uofficer", "")
 	r.sage("Ulead", 5, true)
 	r.sage("Ulead6", 6, true)
-	err := r.db.Update(func(tx flows.Tx) error {
+	// Households().Put indexes each household by its head's LINE id.
+	r.update(func(tx flows.Tx) error {
 		for i := 1; i <= n; i++ {
 			id := fmt.Sprintf("H%06d", i)
 			user := fmt.Sprintf("Uh%d", i)
-			if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
+			if err := tx.Users().Put(user, flows.User{ID: user, Active: true}); err != nil {
 				return err
 			}
 			h := flows.Household{ID: id, Village: 5, HouseNo: fmt.Sprint(i), HeadName: fmt.Sprintf("หัวหน้า ลำดับ%s", strings.Repeat("ก", i%5+1)),
@@ -34,46 +35,38 @@ func programme(t *testing.T, n int, start time.Time) *hhRig {
 			if err := flows.PutHousehold(tx, h); err != nil {
 				return err
 			}
-			if err := tx.Put(flows.BucketHouseholdUsers, user, id); err != nil {
-				return err
-			}
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for day := 1; day <= flows.Days; day++ {
 		d := flows.ProgrammeDay{Village: 5, Day: day, Date: start.AddDate(0, 0, day-1).Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม"}
 		if day == flows.StudyVisit {
 			d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "วัด", "07:30", "หมวก"
 		}
-		r.put(flows.BucketDays, flows.DayKey(5, day), d)
+		r.putDay(d)
 	}
 	r.replan()
 	return r
 }
 
 // replan rebuilds the reminder plan after days were written directly.
-func (r *hhRig) replan() {
+func (r *rig) replan() {
 	r.t.Helper()
-	if err := r.db.Update(func(tx flows.Tx) error { return r.eng.Replan(tx, r.now) }); err != nil {
-		r.t.Fatal(err)
-	}
+	r.update(func(tx flows.Tx) error { return r.eng.Replan(tx, r.now) })
 }
 
-func (r *hhRig) at(t time.Time) { r.now = t.Add(-time.Minute) } // handle adds a minute
+// at sets the clock: the next input happens at t.
+func (r *rig) at(t time.Time) { r.now = t }
 
-func (r *hhRig) attendance(day int, h string) flows.Attendance {
+// attendance reads household h's record of village 5's day.
+func (r *rig) attendance(day int, h string) flows.Attendance {
 	r.t.Helper()
 	var a flows.Attendance
-	if err := r.db.View(func(tx flows.Tx) error {
+	r.view(func(tx flows.Tx) error {
 		var err error
 		a, err = flows.GetAttendance(tx, 5, day, h)
 		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
+	})
 	return a
 }
 
@@ -268,8 +261,8 @@ func TestScheduleValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newHHRig(t)
-			r.village(5, 20, "ทำน้ำพริก")
+			r := newRig(t, hhOpts)
+			r.hhVillage(5, 20, "ทำน้ำพริก")
 			var rep flows.ImportReport
 			err := r.db.Update(func(tx flows.Tx) error {
 				var err error
@@ -355,8 +348,8 @@ func TestMovingADayClearsAnswersAndOldCardsAreRecognised(t *testing.T) {
 // A day imported between stored days it does not fit is refused, even when
 // the day it clashes with is not in the file.
 func TestImportRefusesADayOutOfOrderWithStoredDays(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok)
 	imp := func(csv string) error {
 		return r.db.Update(func(tx flows.Tx) error {
@@ -377,19 +370,21 @@ func TestImportRefusesADayOutOfOrderWithStoredDays(t *testing.T) {
 // A household without LINE: its sage opens its card and answers for it.
 func TestSageAnswersForAHouseholdWithoutLINE(t *testing.T) {
 	r := programme(t, 1, time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok))
-	if err := r.db.Update(func(tx flows.Tx) error {
+	r.update(func(tx flows.Tx) error {
 		h, _, err := flows.GetHousehold(tx, "H000001")
 		if err != nil {
 			return err
 		}
 		h.UserID = ""
-		if err := tx.Delete(flows.BucketHouseholdUsers, "Uh1"); err != nil {
-			return err
-		}
 		return flows.PutHousehold(tx, h)
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
+	// The index by LINE id follows the record: Uh1 leads nowhere now.
+	r.view(func(tx flows.Tx) error {
+		if h, ok, err := tx.Households().ByUser("Uh1"); err != nil || ok {
+			t.Errorf("Uh1 still leads to household %q (%v)", h.ID, err)
+		}
+		return nil
+	})
 	r.at(time.Date(2026, 12, 6, 18, 30, 0, 0, bangkok))
 	out := r.tap("Ulead", "a=hh.card&id=H000001")
 	card := dayCard(t, out)
@@ -445,8 +440,7 @@ func TestDateWithoutYear(t *testing.T) {
 		if got := out.Replies[0].Fields[0].Value.Args["Date"]; fmt.Sprint(got) == "" {
 			t.Errorf("%q: no date on the card", typed)
 		}
-		var a flows.Conversation
-		_ = r.db.View(func(tx flows.Tx) error { _, err := tx.Get(flows.BucketConversations, "Uofficer", &a); return err })
+		a, _ := get(r, flows.Tx.Conversations, "Uofficer")
 		if a.Answers["date"] != want {
 			t.Errorf("%q read as %q, want %q", typed, a.Answers["date"], want)
 		}

@@ -17,7 +17,8 @@ import (
 //     GlobalWindow, every code attempt is refused for GlobalCoolOff, so a
 //     guesser with many accounts gains little from them.
 //
-// The counts are kept in BucketCodeAttempts, written in the transaction of
+// The counts are kept in the code attempts stores (Tx.CodeAttempts for
+// each user, Tx.CodeAttemptsAll for everyone), written in the transaction of
 // the event that caused them, so a restart forgets nothing. A right code
 // does not clear a user's count: a guesser holding one real code (an
 // invite they already used) could otherwise reset it at will.
@@ -87,38 +88,26 @@ func (l *CodeLimits) defaults() {
 	}
 }
 
-// codeUserAttempts is a user's recent wrong codes, under codeUserKey.
-type codeUserAttempts struct {
+// CodeUserAttempts is a user's recent wrong codes, by codeUserKey.
+type CodeUserAttempts struct {
 	// Wrong are the times of wrong codes within the window, oldest first.
 	Wrong []time.Time `json:"wrong,omitempty"`
 	// Until ends the user's cool-off.
 	Until time.Time `json:"until,omitzero"`
 }
 
-// codeGlobalAttempts counts everyone's wrong codes, under codeGlobalKey.
-type codeGlobalAttempts struct {
+// CodeGlobalAttempts counts everyone's wrong codes (Tx.CodeAttemptsAll).
+type CodeGlobalAttempts struct {
 	Start time.Time `json:"start,omitzero"` // of the current window
 	Wrong int       `json:"wrong"`          // in the current window
 	Until time.Time `json:"until,omitzero"` // ends the global cool-off
 }
 
-const (
-	codeGlobalKey  = "global"
-	codeUserPrefix = "u/"
-)
-
 // codeUserKey keys a user's attempts by a pseudonym of their LINE id: the
 // record is only timestamps, and it need not be found to delete a person.
 func codeUserKey(userID string) string {
 	sum := sha256.Sum256([]byte("sammachip:code:" + userID))
-	return codeUserPrefix + hex.EncodeToString(sum[:10])
-}
-
-func codeRecord(key string) any {
-	if key == codeGlobalKey {
-		return new(codeGlobalAttempts)
-	}
-	return new(codeUserAttempts)
+	return hex.EncodeToString(sum[:10])
 }
 
 // minutesLeft is the wait until until, in whole minutes rounded up.
@@ -135,8 +124,8 @@ func (c *Ctx) countCode(kind CodeKind, result CodeResult) {
 // has told them how long to wait and counted the attempt: the caller
 // stops, without looking at the code any further.
 func (c *Ctx) admitCode(kind CodeKind) (bool, error) {
-	var u codeUserAttempts
-	if _, err := c.Tx.Get(BucketCodeAttempts, codeUserKey(c.In.UserID), &u); err != nil {
+	u, _, err := c.Tx.CodeAttempts().Get(codeUserKey(c.In.UserID))
+	if err != nil {
 		return false, err
 	}
 	if c.Now.Before(u.Until) {
@@ -144,8 +133,8 @@ func (c *Ctx) admitCode(kind CodeKind) (bool, error) {
 		c.Say(Text(T("code.limit.user", "Minutes", minutesLeft(c.Now, u.Until))))
 		return false, nil
 	}
-	var g codeGlobalAttempts
-	if _, err := c.Tx.Get(BucketCodeAttempts, codeGlobalKey, &g); err != nil {
+	g, _, err := c.Tx.CodeAttemptsAll().Get()
+	if err != nil {
 		return false, err
 	}
 	if c.Now.Before(g.Until) {
@@ -169,8 +158,8 @@ func (c *Ctx) codeFailed(kind CodeKind, result CodeResult, refusal error) error 
 		return err
 	}
 	key := codeUserKey(c.In.UserID)
-	var u codeUserAttempts
-	if _, err := c.Tx.Get(BucketCodeAttempts, key, &u); err != nil {
+	u, _, err := c.Tx.CodeAttempts().Get(key)
+	if err != nil {
 		return err
 	}
 	recent := u.Wrong[:0]
@@ -184,7 +173,7 @@ func (c *Ctx) codeFailed(kind CodeKind, result CodeResult, refusal error) error 
 	if coolOff {
 		u.Wrong, u.Until = nil, c.Now.Add(lim.UserCoolOff)
 	}
-	if err := c.Tx.Put(BucketCodeAttempts, key, u); err != nil {
+	if err := c.Tx.CodeAttempts().Put(key, u); err != nil {
 		return err
 	}
 	if coolOff {
@@ -198,8 +187,8 @@ func (c *Ctx) codeFailed(kind CodeKind, result CodeResult, refusal error) error 
 // cool-off at the limit. A new window also clears out the users' records
 // that no longer hold anything (at most once a window).
 func (c *Ctx) countGlobalWrong(lim CodeLimits) error {
-	var g codeGlobalAttempts
-	if _, err := c.Tx.Get(BucketCodeAttempts, codeGlobalKey, &g); err != nil {
+	g, _, err := c.Tx.CodeAttemptsAll().Get()
+	if err != nil {
 		return err
 	}
 	if g.Start.IsZero() || c.Now.Sub(g.Start) >= lim.GlobalWindow {
@@ -212,19 +201,15 @@ func (c *Ctx) countGlobalWrong(lim CodeLimits) error {
 	if g.Wrong >= lim.Global {
 		g.Until, g.Start, g.Wrong = c.Now.Add(lim.GlobalCoolOff), time.Time{}, 0
 	}
-	return c.Tx.Put(BucketCodeAttempts, codeGlobalKey, g)
+	return c.Tx.CodeAttemptsAll().Put(g)
 }
 
 // pruneCodeAttempts deletes the users' records with no cool-off and no
-// wrong code left within the window.
+// wrong code left within the window. The keys are collected first and
+// deleted after the listing.
 func pruneCodeAttempts(tx Tx, now time.Time, lim CodeLimits) error {
 	var stale []string
-	err := tx.Scan(BucketCodeAttempts, codeUserPrefix, func(key string, decode func(any) error) error {
-		var u codeUserAttempts
-		if err := decode(&u); err != nil {
-			stale = append(stale, key) // nothing in it is worth keeping
-			return nil
-		}
+	err := tx.CodeAttempts().Each(func(key string, u CodeUserAttempts) error {
 		if !now.Before(u.Until) && (len(u.Wrong) == 0 || now.Sub(u.Wrong[len(u.Wrong)-1]) >= lim.UserWindow) {
 			stale = append(stale, key)
 		}
@@ -234,7 +219,7 @@ func pruneCodeAttempts(tx Tx, now time.Time, lim CodeLimits) error {
 		return err
 	}
 	for _, key := range stale {
-		if err := tx.Delete(BucketCodeAttempts, key); err != nil {
+		if err := tx.CodeAttempts().Delete(key); err != nil {
 			return err
 		}
 	}

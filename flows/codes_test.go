@@ -24,14 +24,12 @@ func cdWrong(i int) string { return fmt.Sprintf("WRONG%03d", i) }
 
 // cdLinkHousehold stores a household of village 5 without LINE whose
 // link code is code, issued at issued.
-func (b *otBot) cdLinkHousehold(code string, issued time.Time) {
-	b.t.Helper()
-	b.putVillage(flows.Village{ID: 5, Moo: 5, Name: "บ้านโนนสูง", Occupation: "ทอผ้า", Capacity: 20})
+func (r *rig) cdLinkHousehold(code string, issued time.Time) {
+	r.t.Helper()
+	r.putVillage(flows.Village{ID: 5, Moo: 5, Name: "บ้านโนนสูง", Occupation: "ทอผ้า", Capacity: 20})
 	h := flows.Household{ID: "H000001", Village: 5, HouseNo: "44", HeadName: "ยายมา ดีใจ", Members: 2, DedupeKey: "005|44|ยายมาดีใจ",
 		Status: flows.StatusApplicant, Applied: issued, Updated: issued, LinkCode: code, LinkCodeIssued: issued}
-	if err := b.db.Update(func(tx flows.Tx) error { return flows.PutHousehold(tx, h) }); err != nil {
-		b.t.Fatal(err)
-	}
+	r.putHousehold(h)
 }
 
 // cdCodes lists the code attempts an outcome reports for the metrics.
@@ -56,41 +54,41 @@ var cdKinds = []struct {
 	name string
 	kind flows.CodeKind
 	// setup stores cdRight as a code of the kind.
-	setup func(b *otBot)
+	setup func(b *rig)
 	// try sends code as a user would; wrongKey answers a code that is
 	// not there, acceptedKey the right one.
-	try         func(b *otBot, user, code string) flows.Outcome
+	try         func(b *rig, user, code string) flows.Outcome
 	wrongKey    string
 	acceptedKey string
 }{
 	{
 		name: "officer code",
 		kind: flows.CodeOfficer,
-		setup: func(b *otBot) {
+		setup: func(b *rig) {
 			b.codes = []string{cdRight}
 			b.otIssue()
 		},
-		try:         func(b *otBot, user, code string) flows.Outcome { return b.say(user, code) },
+		try:         func(b *rig, user, code string) flows.Outcome { return b.say(user, code) },
 		wrongKey:    "officer.code.unknown",
 		acceptedKey: "officer.code.welcome",
 	},
 	{
 		name: "team invite code",
 		kind: flows.CodeInvite,
-		setup: func(b *otBot) {
-			b.put(flows.BucketInvites, cdRight, flows.Invite{Code: cdRight, Village: 5, By: "Ulead", Created: b.now, Expires: b.now.Add(flows.InviteTTL)})
+		setup: func(b *rig) {
+			b.putInvite(flows.Invite{Code: cdRight, Village: 5, By: "Ulead", Created: b.now, Expires: b.now.Add(flows.InviteTTL)})
 		},
-		try:         func(b *otBot, user, code string) flows.Outcome { return b.say(user, code) },
+		try:         func(b *rig, user, code string) flows.Outcome { return b.say(user, code) },
 		wrongKey:    "officer.code.unknown",
 		acceptedKey: "team.join.register_first",
 	},
 	{
 		name: "team invite code in a button",
 		kind: flows.CodeInvite,
-		setup: func(b *otBot) {
-			b.put(flows.BucketInvites, cdRight, flows.Invite{Code: cdRight, Village: 5, By: "Ulead", Created: b.now, Expires: b.now.Add(flows.InviteTTL)})
+		setup: func(b *rig) {
+			b.putInvite(flows.Invite{Code: cdRight, Village: 5, By: "Ulead", Created: b.now, Expires: b.now.Add(flows.InviteTTL)})
 		},
-		try: func(b *otBot, user, code string) flows.Outcome {
+		try: func(b *rig, user, code string) flows.Outcome {
 			return b.tap(user, otAction("team.join", "code", code))
 		},
 		wrongKey:    "team.code.unknown",
@@ -99,8 +97,8 @@ var cdKinds = []struct {
 	{
 		name:        "household link code",
 		kind:        flows.CodeLink,
-		setup:       func(b *otBot) { b.cdLinkHousehold(cdRight, b.now) },
-		try:         func(b *otBot, user, code string) flows.Outcome { return b.say(user, code) },
+		setup:       func(b *rig) { b.cdLinkHousehold(cdRight, b.now) },
+		try:         func(b *rig, user, code string) flows.Outcome { return b.say(user, code) },
 		wrongKey:    "officer.code.unknown",
 		acceptedKey: "household.link.done",
 	},
@@ -109,7 +107,7 @@ var cdKinds = []struct {
 func TestFiveWrongCodesThenACoolOff(t *testing.T) {
 	for _, k := range cdKinds {
 		t.Run(k.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			k.setup(b)
 			wrongKind := string(flows.CodeUnknown)
 			if k.kind == flows.CodeInvite && k.wrongKey == "team.code.unknown" {
@@ -172,7 +170,7 @@ func TestWrongCodesCountWithinTheWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			var out flows.Outcome
 			for i, gap := range tt.gaps {
 				b.now = b.now.Add(gap)
@@ -202,9 +200,8 @@ func TestGlobalLimitOnWrongCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
-			b.eng = flows.NewEngine(flows.Config{Location: otBangkok, Catalog: otCatalog, NewCode: b.newCode,
-				CodeLimits: flows.CodeLimits{Global: 10}})
+			b := newRig(t, otOpts)
+			b.configure(func(c *flows.Config) { c.CodeLimits = flows.CodeLimits{Global: 10} })
 			b.codes = []string{cdRight}
 			b.otIssue()
 			for i := range 10 {
@@ -222,7 +219,7 @@ func TestGlobalLimitOnWrongCodes(t *testing.T) {
 				return
 			}
 			cdWantCodes(t, out, "officer/limited")
-			if b.user(otNewbie).Officer {
+			if b.getUser(otNewbie).Officer {
 				t.Fatal("right code during the global limit made an officer")
 			}
 			// It lasts a minute from the tenth wrong code, then all is as before.
@@ -235,13 +232,13 @@ func TestGlobalLimitOnWrongCodes(t *testing.T) {
 
 // Every limited answer renders in both languages and names the wait.
 func TestCodeLimitRendersInEnglish(t *testing.T) {
-	b := otNew(t)
-	b.put(flows.BucketUsers, cdGuesser, flows.User{ID: cdGuesser, Lang: "en", LangChosen: true, Active: true})
+	b := newRig(t, otOpts)
+	b.putUser(flows.User{ID: cdGuesser, Lang: "en", LangChosen: true, Active: true})
 	var out flows.Outcome
 	for i := range 5 {
 		out = b.say(cdGuesser, cdWrong(i))
 	}
-	text := otCatalog.MustText("en", out.Replies[0].Text.Key, out.Replies[0].Text.Args)
+	text := catalog.MustText("en", out.Replies[0].Text.Key, out.Replies[0].Text.Args)
 	if !strings.Contains(text, "wait 10 min") {
 		t.Errorf("English cool-off reads %q, want it to say wait 10 min", text)
 	}
@@ -249,24 +246,34 @@ func TestCodeLimitRendersInEnglish(t *testing.T) {
 
 // Records of the limits name no one: the key is a pseudonym.
 func TestCodeAttemptsKeepNoLINEID(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.say(cdGuesser, cdWrong(1))
 	var keys []string
-	if err := b.db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketCodeAttempts, "", func(k string, _ func(any) error) error {
+	var everyone, byID bool
+	b.view(func(tx flows.Tx) error {
+		if err := tx.CodeAttempts().Each(func(k string, _ flows.CodeUserAttempts) error {
 			keys = append(keys, k)
 			return nil
-		})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != 2 {
-		t.Fatalf("code attempt records %q, want the guesser's and everyone's", keys)
+		}); err != nil {
+			return err
+		}
+		var err error
+		if _, everyone, err = tx.CodeAttemptsAll().Get(); err != nil {
+			return err
+		}
+		_, byID, err = tx.CodeAttempts().Get(cdGuesser)
+		return err
+	})
+	if len(keys) != 1 || !everyone {
+		t.Fatalf("code attempt records %q (everyone's: %v), want the guesser's and everyone's", keys, everyone)
 	}
 	for _, k := range keys {
 		if strings.Contains(k, cdGuesser) || strings.Contains(k, cdWrong(1)) {
 			t.Errorf("record key %q holds a LINE id or a code", k)
 		}
+	}
+	if byID {
+		t.Error("the guesser's record is found by their LINE id")
 	}
 }
 
@@ -284,8 +291,8 @@ func TestLinkCodeExpires(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
-			b.eng = flows.NewEngine(flows.Config{Location: otBangkok, Catalog: otCatalog, NewCode: b.newCode, LinkCodeTTL: tt.ttl})
+			b := newRig(t, otOpts)
+			b.configure(func(c *flows.Config) { c.LinkCodeTTL = tt.ttl })
 			b.cdLinkHousehold(cdRight, b.now)
 			b.now = b.now.Add(tt.age)
 			out := b.say(otVillager, cdRight)
@@ -295,9 +302,7 @@ func TestLinkCodeExpires(t *testing.T) {
 				if text := otRender(out); !strings.Contains(text, "หมดอายุ") || !strings.Contains(text, "ปราชญ์") {
 					t.Errorf("expired answer reads %q, want it to say it expired and that a sage gives a new one", text)
 				}
-				var h flows.Household
-				b.get(flows.BucketHouseholds, "H000001", &h)
-				if h.UserID != "" {
+				if h, _ := b.getHousehold("H000001"); h.UserID != "" {
 					t.Errorf("expired code linked the household to %q", h.UserID)
 				}
 			}
@@ -308,13 +313,13 @@ func TestLinkCodeExpires(t *testing.T) {
 // A sage of the village (or an officer) issues a new link code from the
 // household's card; it replaces the old one, which no longer works.
 func TestSageIssuesANewLinkCodeFromTheCard(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.village(6, 20, "สานตะกร้า")
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.hhVillage(6, 20, "สานตะกร้า")
 	r.sage("Usage5", 5, false)
 	r.sage("Usage6", 6, false)
-	r.user("Uofficer", true)
-	r.user("Uyai", false)
+	r.officer("Uofficer", "")
+	r.user("Uyai")
 	out := r.enrolOnBehalf("Usage5", "ยายมา ดีใจ", "44")
 	old := out.Replies[0].Text.Args["Code"].(string)
 	if out.Replies[0].Text.Args["Date"] == nil {
@@ -358,7 +363,7 @@ func TestSageIssuesANewLinkCodeFromTheCard(t *testing.T) {
 	wantSaid(t, r.say("Uyai", old), "officer.code.unknown")
 	wantSaid(t, r.say("Uyai", code), "officer.code.unknown")
 	wantSaid(t, r.say("Uyai", newest), "household.link.done", "household.status.applicant")
-	if h := r.household("Uyai"); h.ID != id || h.LinkCode != "" {
+	if h := r.householdOf("Uyai"); h.ID != id || h.LinkCode != "" {
 		t.Errorf("linked household %+v", h)
 	}
 	// Linked: no more codes for it, and no button.

@@ -3,7 +3,6 @@ package flows
 import (
 	"cmp"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -133,17 +132,6 @@ const (
 	stepSummary = "_summary"
 )
 
-// Postback data keys. Data is URL-encoded (at most 300 bytes in LINE).
-const (
-	pkForm   = "f"
-	pkField  = "q"
-	pkValue  = "v"
-	pkToken  = "t"
-	pkCmd    = "c"
-	pkMenu   = "menu"
-	pkAction = "a"
-)
-
 // Conversation commands carried by buttons.
 const (
 	cmdCancel  = "cancel"
@@ -189,8 +177,7 @@ func (f *Form) next(a Answers, after string) string {
 func convKey(userID string) string { return userID }
 
 func loadConv(tx Tx, userID string) (*Conversation, error) {
-	var c Conversation
-	ok, err := tx.Get(BucketConversations, convKey(userID), &c)
+	c, ok, err := tx.Conversations().Get(convKey(userID))
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -198,7 +185,7 @@ func loadConv(tx Tx, userID string) (*Conversation, error) {
 }
 
 func saveConv(tx Tx, userID string, c *Conversation) error {
-	return tx.Put(BucketConversations, convKey(userID), c)
+	return tx.Conversations().Put(convKey(userID), *c)
 }
 
 // StartForm begins form name for the user, replacing any conversation in
@@ -299,27 +286,21 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 const maxChipChoices = 4
 
 func (c *Ctx) answerData(f *Form, q *Question, value string) string {
-	v := url.Values{pkForm: {f.Name}, pkField: {q.Field}, pkToken: {c.conv.Token()}}
-	if value != "" {
-		v.Set(pkValue, value)
-	}
-	return v.Encode()
+	return Postback{Form: f.Name, Question: q.Field, Token: c.conv.Token(), Value: value}.Encode()
 }
 
-func (c *Ctx) cmdData(cmd string, extra ...string) string {
-	v := url.Values{pkCmd: {cmd}}
+// cmdData is the postback of a form's command (p.Cmd), in this
+// conversation.
+func (c *Ctx) cmdData(p Postback) string {
 	if c.conv != nil {
-		v.Set(pkToken, c.conv.Token())
+		p.Token = c.conv.Token()
 	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		v.Set(extra[i], extra[i+1])
-	}
-	return v.Encode()
+	return p.Encode()
 }
 
-func (c *Ctx) cmdButton(labelKey, cmd string, extra ...string) Action {
+func (c *Ctx) cmdButton(labelKey, cmd string) Action {
 	label := T(labelKey)
-	return Action{Label: label, Data: c.cmdData(cmd, extra...), Say: &label}
+	return Action{Label: label, Data: c.cmdData(Postback{Cmd: cmd}), Say: &label}
 }
 
 // navQuick are the chips under every question: back (when there is a
@@ -372,45 +353,45 @@ func (c *Ctx) converseForm() error {
 	if f == nil {
 		// A form removed in a newer release: end it cleanly.
 		c.conv = nil
-		if err := c.Tx.Delete(BucketConversations, convKey(c.In.UserID)); err != nil {
+		if err := c.Tx.Conversations().Delete(convKey(c.In.UserID)); err != nil {
 			return err
 		}
 		c.Say(Text(T("conv.stale_button"), c.eng.mainMenu(c)...))
 		return nil
 	}
 	if c.In.Kind == InputPostback {
-		v, _ := url.ParseQuery(c.In.Data)
-		if v.Has(pkCmd) {
-			return c.formCommand(f, v.Get(pkCmd), v)
+		p, _ := ParsePostback(c.In.Data)
+		if p.Cmd != "" {
+			return c.formCommand(f, p)
 		}
-		if v.Get(pkForm) != conv.Form || v.Get(pkField) != conv.Step || !conv.sameConversation(v.Get(pkToken)) {
+		if p.Form != conv.Form || p.Question != conv.Step || !conv.sameConversation(p.Token) {
 			return c.stale()
 		}
 		if val := pickerValue(c.In.Params); val != "" {
 			return c.answer(f, val, false)
 		}
-		return c.answer(f, v.Get(pkValue), true)
+		return c.answer(f, p.Value, true)
 	}
 	text := c.In.Text
 	switch {
 	case c.eng.isCmd(text, "core.cmd.cancel"):
-		return c.formCommand(f, cmdCancel, nil)
+		return c.formCommand(f, Postback{Cmd: cmdCancel})
 	case c.eng.isCmd(text, "core.cmd.back"):
-		return c.formCommand(f, cmdBack, nil)
+		return c.formCommand(f, Postback{Cmd: cmdBack})
 	case c.eng.isCmd(text, "core.cmd.help"):
-		return c.formCommand(f, cmdHelp, nil)
+		return c.formCommand(f, Postback{Cmd: cmdHelp})
 	case c.eng.isCmd(text, "core.cmd.menu"):
-		return c.formCommand(f, cmdCancel, nil)
+		return c.formCommand(f, Postback{Cmd: cmdCancel})
 	}
 	switch conv.Step {
 	case stepConsent:
 		return c.retry(f, nil, T("conv.hint.tap_button"))
 	case stepSummary:
 		if c.eng.isCmd(text, "conv.btn.confirm") {
-			return c.formCommand(f, cmdConfirm, nil)
+			return c.formCommand(f, Postback{Cmd: cmdConfirm})
 		}
 		if c.eng.isCmd(text, "conv.btn.edit") {
-			return c.formCommand(f, cmdEdit, nil)
+			return c.formCommand(f, Postback{Cmd: cmdEdit})
 		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
 	}
@@ -426,9 +407,9 @@ func pickerValue(p map[string]string) string {
 	return ""
 }
 
-func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
-	conv := c.conv
-	if t := v.Get(pkToken); t != "" && t != conv.Token() && (cmd != cmdCancel || !conv.sameConversation(t)) {
+func (c *Ctx) formCommand(f *Form, p Postback) error {
+	conv, cmd := c.conv, p.Cmd
+	if t := p.Token; t != "" && t != conv.Token() && (cmd != cmdCancel || !conv.sameConversation(t)) {
 		return c.stale()
 	}
 	switch cmd {
@@ -507,14 +488,14 @@ func (c *Ctx) formCommand(f *Form, cmd string, v url.Values) error {
 		for i := range f.Questions {
 			q := &f.Questions[i]
 			if q.active(a) {
-				acts = append(acts, Action{Label: q.Label, Data: c.cmdData(cmdEditOne, pkField, q.Field), Say: &q.Label})
+				acts = append(acts, Action{Label: q.Label, Data: c.cmdData(Postback{Cmd: cmdEditOne, Question: q.Field}), Say: &q.Label})
 			}
 		}
 		c.Say(Reply{Style: StyleList, Text: T("conv.edit.which"), Buttons: acts, Quick: []Action{c.cmdButton("conv.btn.back", cmdBack)}})
 		conv.Editing = true
 		return saveConv(c.Tx, c.In.UserID, conv)
 	case cmdEditOne:
-		q := f.question(v.Get(pkField))
+		q := f.question(p.Question)
 		if q == nil || conv.Step != stepSummary {
 			return c.stale()
 		}
@@ -652,8 +633,7 @@ func (c *Ctx) retry(f *Form, q *Question, hint Msg) error {
 // the last buttons of a finished conversation is told how it ended.
 func (c *Ctx) stale() error {
 	if c.conv != nil && c.conv.Done != nil {
-		v, _ := url.ParseQuery(c.In.Data)
-		if t := v.Get(pkToken); t != "" && t == c.conv.Done.Token {
+		if p, _ := ParsePostback(c.In.Data); p.Token != "" && p.Token == c.conv.Done.Token {
 			c.Say(Text(T(c.conv.Done.Key)))
 			return nil
 		}

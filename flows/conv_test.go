@@ -2,8 +2,6 @@ package flows_test
 
 import (
 	"net/url"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,30 +9,16 @@ import (
 
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/locales"
-	"github.com/sammachip/sammachip/storage"
 )
 
-var bangkok = mustLoc("Asia/Bangkok")
-
-func mustLoc(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
-
-// convRig drives the engine with a real bbolt file, one input at a time,
-// as the worker does: each input in its own transaction.
+// convRig is the rig with a test form using every kind of question the
+// engine offers, and one user who fills it in.
 type convRig struct {
-	t     *testing.T
-	path  string
-	db    *storage.DB
-	eng   *flows.Engine
-	now   time.Time
-	saved []flows.Answers
-	user  string
+	*rig
+	saved []flows.Answers // what the form saved
 }
+
+const convUser = "Uconv"
 
 // testForm is a form using every kind of question the engine offers.
 func (r *convRig) testForm() *flows.Form {
@@ -85,107 +69,33 @@ func (r *convRig) testForm() *flows.Form {
 
 func newConvRig(t *testing.T) *convRig {
 	t.Helper()
-	r := &convRig{t: t, path: filepath.Join(t.TempDir(), "conv.db"), user: "Uconv",
-		now: time.Date(2026, 12, 1, 9, 0, 0, 0, bangkok)}
-	r.open()
+	r := &convRig{}
+	r.rig = newRig(t, withEngine(func(e *flows.Engine) {
+		e.RegisterForm(r.testForm())
+		e.RegisterMenu("testform", func(c *flows.Ctx) error { return c.StartForm("test.form", nil) })
+	}))
 	return r
 }
 
-func (r *convRig) open() {
-	r.t.Helper()
-	db, err := storage.Open(r.path, storage.Options{})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.db = db
-	r.eng = flows.NewEngine(flows.Config{Location: bangkok})
-	r.eng.RegisterForm(r.testForm())
-	r.eng.RegisterMenu("testform", func(c *flows.Ctx) error { return c.StartForm("test.form", nil) })
-	r.t.Cleanup(func() { _ = r.db.Close() })
-}
-
-// restart closes and reopens the database and builds a new engine, as a
-// redeploy would.
-func (r *convRig) restart() {
-	r.t.Helper()
-	if err := r.db.Close(); err != nil {
-		r.t.Fatal(err)
-	}
-	r.open()
-}
-
+// handle, say and tap are the form user's.
 func (r *convRig) handle(in flows.Input) flows.Outcome {
 	r.t.Helper()
-	r.now = r.now.Add(10 * time.Second)
-	in.UserID, in.At = r.user, r.now
-	var out flows.Outcome
-	err := r.db.Update(func(tx flows.Tx) error {
-		var err error
-		out, err = r.eng.Handle(tx, in)
-		return err
-	})
-	if err != nil {
-		r.t.Fatalf("handle %+v: %v", in, err)
-	}
-	return out
+	return r.rig.handle(convUser, in)
 }
 
 func (r *convRig) say(text string) flows.Outcome {
-	return r.handle(flows.Input{Kind: flows.InputText, Text: text})
+	r.t.Helper()
+	return r.rig.say(convUser, text)
 }
 
 func (r *convRig) tap(data string) flows.Outcome {
-	return r.handle(flows.Input{Kind: flows.InputPostback, Data: data})
+	r.t.Helper()
+	return r.rig.tap(convUser, data)
 }
 
 func (r *convRig) start() flows.Outcome { return r.tap("menu=testform") }
 
-// keys lists what an outcome said: each reply's text key, or the raw
-// value for conv.value texts.
-func keys(out flows.Outcome) []string {
-	var ks []string
-	for _, rep := range out.Replies {
-		ks = append(ks, msgString(rep.Text))
-	}
-	return ks
-}
-
-func msgString(m flows.Msg) string {
-	if m.Key == "conv.value" {
-		return m.Args["V"].(string)
-	}
-	if m.Key == "conv.invalid_retry_hint" {
-		ref := m.Args["Hint"].(locales.Ref)
-		return "hint:" + msgString(flows.Msg{Key: ref.Key, Args: ref.Args})
-	}
-	return m.Key
-}
-
-// button finds the data of the button or chip labelled label in out.
-func button(t *testing.T, out flows.Outcome, label string) string {
-	t.Helper()
-	var labels []string
-	for _, rep := range out.Replies {
-		for _, a := range append(slices.Clone(rep.Buttons), rep.Quick...) {
-			l := msgString(a.Label)
-			if l == label {
-				return a.Data
-			}
-			labels = append(labels, l)
-		}
-	}
-	t.Fatalf("no button %q; have %v", label, labels)
-	return ""
-}
-
-func wantSaid(t *testing.T, out flows.Outcome, want ...string) {
-	t.Helper()
-	if got := keys(out); !slices.Equal(got, want) {
-		t.Errorf("said %q, want %q", got, want)
-	}
-}
-
-// answerAll runs the form to its summary with good answers.
+// toSummary runs the form to its summary with good answers.
 func (r *convRig) toSummary() flows.Outcome {
 	r.t.Helper()
 	out := r.start()

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -34,14 +33,14 @@ func (e *Engine) help(c *Ctx) error {
 
 func (e *Engine) chooseLanguage(c *Ctx) error {
 	c.Say(Text(T("conv.lang.choose"),
-		Action{Label: T("core.lang.th"), Data: url.Values{pkAction: {"lang"}, pkValue: {string(locales.Thai)}}.Encode()},
-		Action{Label: T("core.lang.en"), Data: url.Values{pkAction: {"lang"}, pkValue: {string(locales.English)}}.Encode()},
+		Action{Label: T("core.lang.th"), Data: Postback{Action: "lang", Value: string(locales.Thai)}.Encode()},
+		Action{Label: T("core.lang.en"), Data: Postback{Action: "lang", Value: string(locales.English)}.Encode()},
 	))
 	return nil
 }
 
-func (e *Engine) setLanguage(c *Ctx, v url.Values) error {
-	lang := locales.ParseLang(v.Get(pkValue))
+func (e *Engine) setLanguage(c *Ctx, p Postback) error {
+	lang := locales.ParseLang(p.Value)
 	u, ok, err := getUser(c.Tx, c.In.UserID)
 	if err != nil {
 		return err
@@ -50,7 +49,7 @@ func (e *Engine) setLanguage(c *Ctx, v url.Values) error {
 		u = User{ID: c.In.UserID, Active: true}
 	}
 	u.Lang, u.LangChosen = lang, true
-	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+	if err := c.Tx.Users().Put(u.ID, u); err != nil {
 		return err
 	}
 	c.Lang, c.Out.Lang = lang, lang
@@ -76,7 +75,7 @@ func (e *Engine) follow(c *Ctx) error {
 	}
 	u.Active = true
 	u.FollowedAt = in.At
-	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+	if err := c.Tx.Users().Put(u.ID, u); err != nil {
 		return err
 	}
 	c.Say(Text(T("core.welcome")), Text(T("core.menu.prompt"), e.mainMenu(c)...))
@@ -97,17 +96,17 @@ func (e *Engine) unfollow(c *Ctx) error {
 	}
 	u.Active = false
 	u.UnfollowedAt = in.At
-	return c.Tx.Put(BucketUsers, u.ID, u)
+	return c.Tx.Users().Put(u.ID, u)
 }
 
 func (e *Engine) join(c *Ctx) error {
-	var g Group
-	if _, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g); err != nil {
+	g, _, err := c.Tx.Groups().Get(c.In.GroupID)
+	if err != nil {
 		return err
 	}
 	// A group the bot rejoins keeps its record (leaving unbound it).
 	g.ID, g.JoinedAt, g.Gone, g.LeftAt = c.In.GroupID, c.In.At, false, time.Time{}
-	if err := c.Tx.Put(BucketGroups, g.ID, g); err != nil {
+	if err := c.Tx.Groups().Put(g.ID, g); err != nil {
 		return err
 	}
 	c.Say(Text(T("core.group.greeting")))
@@ -115,22 +114,22 @@ func (e *Engine) join(c *Ctx) error {
 }
 
 func (e *Engine) leave(c *Ctx) error {
-	var g Group
-	if _, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g); err != nil {
+	g, _, err := c.Tx.Groups().Get(c.In.GroupID)
+	if err != nil {
 		return err
 	}
 	g.ID, g.Gone, g.LeftAt = c.In.GroupID, true, c.In.At
 	// A group the bot was removed from is no officers' group any more: if
 	// the bot is added back, an officer binds it again.
 	g.Bound = false
-	return c.Tx.Put(BucketGroups, g.ID, g)
+	return c.Tx.Groups().Put(g.ID, g)
 }
 
 // mainMenu is the quick-reply menu shown in a 1:1 chat.
 func (e *Engine) mainMenu(c *Ctx) []Action {
 	item := func(key, name string) Action {
 		label := T(key)
-		return Action{Label: label, Data: url.Values{pkMenu: {name}}.Encode(), Say: &label}
+		return Action{Label: label, Data: Postback{Menu: name}.Encode(), Say: &label}
 	}
 	return []Action{
 		item("core.menu.apply", "apply"),

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 // The demo district is what the built-in LINE simulator starts with, so
 // that someone trying the bot sees a programme in progress rather than an
 // empty one. It is loaded only in simulator mode, once per database file
-// (a marker in BucketDemo says it was), and never in a real deployment.
+// (the store's demo marker, Tx.DemoSeeded, says it was), and never in a real deployment.
 //
 // Everything is made through the same functions the chat uses (saving a
 // registration, an officer's decision, naming a lead, a team invite, an
@@ -118,9 +117,6 @@ var demoData = func() (d struct {
 // each with the occupation its households will learn.
 var demoVillages = demoData.Villages
 
-// demoMarker is the key in BucketDemo that says the demo was loaded.
-const demoMarker = "seeded"
-
 // demoRand is a small deterministic generator, so the demo is the same
 // every time.
 type demoRand uint64
@@ -135,8 +131,7 @@ func (r *demoRand) intn(n int) int {
 // data is stamped with; schedules start on the Monday after now's week.
 // It reads no clock and sends nothing, so it is safe to retry.
 func (e *Engine) SeedDemo(tx Tx, now time.Time) (loaded bool, err error) {
-	var at time.Time
-	if ok, err := tx.Get(BucketDemo, demoMarker, &at); err != nil || ok {
+	if _, ok, err := tx.DemoSeeded().Get(); err != nil || ok {
 		return false, err
 	}
 	now = now.In(e.cfg.Location)
@@ -156,7 +151,7 @@ func (e *Engine) SeedDemo(tx Tx, now time.Time) (loaded bool, err error) {
 			return false, fmt.Errorf("flows: demo %s: %w", s.what, err)
 		}
 	}
-	if err := tx.Put(BucketDemo, demoMarker, now); err != nil {
+	if err := tx.DemoSeeded().Put(now); err != nil {
 		return false, fmt.Errorf("flows: demo marker: %w", err)
 	}
 	return true, nil
@@ -225,7 +220,7 @@ func (d *demoSeeder) officer() error {
 		u = User{ID: p.ID, Lang: p.Lang}
 	}
 	u.Officer, u.OfficerSince, u.Name = true, d.now, p.Name
-	return d.tx.Put(BucketUsers, u.ID, u)
+	return d.tx.Users().Put(u.ID, u)
 }
 
 // register saves a sage registration as the sage's own form would.
@@ -270,7 +265,7 @@ func (d *demoSeeder) sages() error {
 			if err != nil {
 				return err
 			}
-			decide := url.Values{pkID: {strconv.FormatUint(s.ID, 10)}, pkValue: {decideApprove}}
+			decide := Postback{Action: actSageDecide, Sage: s.ID, Value: decideApprove, Rev: s.Rev}
 			if err := d.e.decideSage(officer, decide); err != nil {
 				return err
 			}

@@ -1,43 +1,37 @@
 package flows_test
 
 import (
-	"path/filepath"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
-	"github.com/sammachip/sammachip/storage"
 )
 
 // demoNow is a Tuesday; the demo's schedules start the Monday after.
 var demoNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
-func demoSeed(t *testing.T) (*storage.DB, *flows.Engine) {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "demo.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	e := flows.NewEngine(flows.Config{Location: demoNow.Location()})
-	var loaded bool
-	if err := db.Update(func(tx flows.Tx) error {
-		loaded, err = e.SeedDemo(tx, demoNow)
-		return err
-	}); err != nil {
-		t.Fatalf("SeedDemo: %v", err)
-	}
-	if !loaded {
-		t.Fatal("SeedDemo on an empty database reported nothing loaded")
-	}
-	return db, e
-}
+// demoOpts set the rig up as the demo district, seeded at demoNow.
+var demoOpts = rigOptions(
+	withConfig(func(c *flows.Config) { c.Location = demoNow.Location() }),
+	withClock(demoNow, 0),
+	withSeed(func(r *rig) {
+		var loaded bool
+		r.update(func(tx flows.Tx) error {
+			var err error
+			loaded, err = r.eng.SeedDemo(tx, demoNow)
+			return err
+		})
+		if !loaded {
+			r.t.Fatal("SeedDemo on an empty database reported nothing loaded")
+		}
+	}))
 
 func TestSeedDemoOnlyOnce(t *testing.T) {
-	db, e := demoSeed(t)
+	r := newRig(t, demoOpts)
 	var before, after []flows.Household
 	count := func(out *[]flows.Household) {
-		_ = db.View(func(tx flows.Tx) error {
+		r.view(func(tx flows.Tx) error {
 			for moo := 1; moo <= 13; moo++ {
 				hs, err := flows.VillageHouseholds(tx, moo)
 				if err != nil {
@@ -49,15 +43,13 @@ func TestSeedDemoOnlyOnce(t *testing.T) {
 		})
 	}
 	count(&before)
-	if err := db.Update(func(tx flows.Tx) error {
-		loaded, err := e.SeedDemo(tx, demoNow.Add(24*time.Hour))
+	r.update(func(tx flows.Tx) error {
+		loaded, err := r.eng.SeedDemo(tx, demoNow.Add(24*time.Hour))
 		if loaded {
 			t.Errorf("second SeedDemo reported loading again")
 		}
 		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	count(&after)
 	if len(after) != len(before) {
 		t.Errorf("%d households after a second SeedDemo, want the first's %d", len(after), len(before))
@@ -65,8 +57,8 @@ func TestSeedDemoOnlyOnce(t *testing.T) {
 }
 
 func TestSeedDemoDistrict(t *testing.T) {
-	db, _ := demoSeed(t)
-	err := db.View(func(tx flows.Tx) error {
+	r := newRig(t, demoOpts)
+	r.view(func(tx flows.Tx) error {
 		villages, err := flows.ListVillages(tx)
 		if err != nil {
 			return err
@@ -76,7 +68,7 @@ func TestSeedDemoDistrict(t *testing.T) {
 		}
 		nextMonday := "2026-03-16"
 		for _, v := range villages {
-			t.Run(flows.VillageKey(v.Moo), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%03d", v.Moo), func(t *testing.T) {
 				hs, err := flows.VillageHouseholds(tx, v.Moo)
 				if err != nil {
 					t.Fatal(err)
@@ -131,14 +123,11 @@ func TestSeedDemoDistrict(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestSeedDemoPersonas(t *testing.T) {
-	db, _ := demoSeed(t)
-	err := db.View(func(tx flows.Tx) error {
+	r := newRig(t, demoOpts)
+	r.view(func(tx flows.Tx) error {
 		if ok, _ := flows.IsOfficer(tx, flows.DemoOfficerID); !ok {
 			t.Errorf("the officer persona is not an officer")
 		}
@@ -165,7 +154,4 @@ func TestSeedDemoPersonas(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

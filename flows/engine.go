@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -60,7 +59,7 @@ type Engine struct {
 
 // ActionFunc handles a button outside any form (approve a sage, mark
 // attendance…). args is the button's postback data.
-type ActionFunc func(c *Ctx, args url.Values) error
+type ActionFunc func(c *Ctx, p Postback) error
 
 // Command is a word users type outside a form, e.g. ผูกกลุ่ม / bind.
 type Command struct {
@@ -271,8 +270,8 @@ func (e *Engine) converse(c *Ctx) error {
 // outsideForm reports whether postback data is a menu item or a card's
 // action rather than an answer or a command of a form.
 func outsideForm(data string) bool {
-	v, _ := url.ParseQuery(data)
-	return !v.Has(pkToken) && (v.Has(pkMenu) || v.Has(pkAction))
+	p, _ := ParsePostback(data)
+	return p.Token == "" && (p.Menu != "" || p.Action != "")
 }
 
 // isCommandWord reports whether typed text is one of the command words.
@@ -287,23 +286,23 @@ func (e *Engine) isCommandWord(text string) bool {
 
 // postbackAction handles a tap outside a form.
 func (e *Engine) postbackAction(c *Ctx) error {
-	v, err := url.ParseQuery(c.In.Data)
+	p, err := ParsePostback(c.In.Data)
 	if err != nil {
 		return c.stale()
 	}
 	switch {
-	case v.Has(pkMenu):
-		fn := e.menu[v.Get(pkMenu)]
+	case p.Menu != "":
+		fn := e.menu[p.Menu]
 		if fn == nil || c.In.InGroup() {
 			return c.stale()
 		}
 		return fn(c)
-	case v.Has(pkAction):
-		fn := e.actions[v.Get(pkAction)]
+	case p.Action != "":
+		fn := e.actions[p.Action]
 		if fn == nil {
 			return c.stale()
 		}
-		return fn(c, v)
+		return fn(c, p)
 	}
 	if c.In.InGroup() {
 		return nil

@@ -61,7 +61,7 @@ func ErrorKind(err error) Kind {
 // ErrUnreadable is the error (errors.Is) of a stored record this build
 // cannot decode: a damaged byte, or a record from a broken restore. One
 // such record fails only the work that needs it: lists skip it and report
-// it (ReportUnreadable), and everything else carries on.
+// it (Tx.Skipped), and everything else carries on.
 var ErrUnreadable = errors.New("stored record cannot be read")
 
 // UnreadableError names an unreadable record by its bucket and a hashed
@@ -78,36 +78,3 @@ func (e *UnreadableError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrUnreadable) true.
 func (e *UnreadableError) Is(target error) bool { return target == ErrUnreadable }
-
-// UnreadableReporter is implemented by a Tx that can record that a list
-// skipped an unreadable record (storage logs it without ids and counts it).
-type UnreadableReporter interface {
-	Unreadable(err error)
-}
-
-// skipUnreadable is how a list meets a record it cannot decode: it
-// reports it and returns nil (skip it, go on); any other error is
-// returned as it is.
-func skipUnreadable(tx Tx, err error) error {
-	if !errors.Is(err, ErrUnreadable) {
-		return err
-	}
-	if r, ok := tx.(UnreadableReporter); ok {
-		r.Unreadable(err)
-	}
-	return nil
-}
-
-// countingTx counts the unreadable records skipped through it (the daily
-// summary tells the officers how many it had to leave out).
-type countingTx struct {
-	Tx
-	skipped int
-}
-
-func (t *countingTx) Unreadable(err error) {
-	t.skipped++
-	if r, ok := t.Tx.(UnreadableReporter); ok {
-		r.Unreadable(err)
-	}
-}

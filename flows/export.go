@@ -75,8 +75,7 @@ func RedeemDownload(tx Tx, token string, now time.Time) (Download, error) {
 		return Download{}, ErrDownloadUnknown
 	}
 	key := DownloadKey(token)
-	var d Download
-	ok, err := tx.Get(BucketDownloads, key, &d)
+	d, ok, err := tx.Downloads().Get(key)
 	if err != nil {
 		return Download{}, err
 	}
@@ -94,7 +93,7 @@ func RedeemDownload(tx Tx, token string, now time.Time) (Download, error) {
 		return d, ErrDownloadGone
 	}
 	d.UsedAt = now
-	if err := tx.Put(BucketDownloads, key, d); err != nil {
+	if err := tx.Downloads().Put(key, d); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -128,7 +127,7 @@ func (e *Engine) exportLink(c *Ctx) error {
 		return err
 	}
 	d := Download{Officer: c.In.UserID, Lang: c.Lang, Created: c.Now, Expires: c.Now.Add(DownloadTTL)}
-	if err := c.Tx.Put(BucketDownloads, DownloadKey(token), d); err != nil {
+	if err := c.Tx.Downloads().Put(DownloadKey(token), d); err != nil {
 		return err
 	}
 	title := T("report.link.title")
@@ -145,11 +144,7 @@ func (e *Engine) exportLink(c *Ctx) error {
 // pruneDownloads forgets links that ended more than downloadKeep ago.
 func pruneDownloads(tx Tx, now time.Time) error {
 	var old []string
-	err := tx.Scan(BucketDownloads, "", func(key string, decode func(any) error) error {
-		var d Download
-		if err := decode(&d); err != nil {
-			return err
-		}
+	err := tx.Downloads().Each(func(key string, d Download) error {
 		end := d.Expires
 		if !d.UsedAt.IsZero() && d.UsedAt.Before(end) {
 			end = d.UsedAt
@@ -163,7 +158,7 @@ func pruneDownloads(tx Tx, now time.Time) error {
 		return err
 	}
 	for _, k := range old {
-		if err := tx.Delete(BucketDownloads, k); err != nil {
+		if err := tx.Downloads().Delete(k); err != nil {
 			return err
 		}
 	}

@@ -8,103 +8,50 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/locales"
-	"github.com/sammachip/sammachip/storage"
 )
 
-var exBangkok = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Bangkok")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // exT0 is a Monday morning in Bangkok.
-var exT0 = time.Date(2026, 12, 7, 9, 0, 0, 0, exBangkok)
-
-var exCatalog = locales.MustLoad()
+var exT0 = time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok)
 
 const exBase = "https://sammachip.example.go.th"
 
-type exRig struct {
-	t      *testing.T
-	db     *storage.DB
-	eng    *flows.Engine
-	now    time.Time
-	tokens int
-}
-
-// exNew is a bot whose download links are made on exBase, with tokens
-// tok-1, tok-2, … (deterministic, so tests can name them). urlOf nil
-// leaves links unconfigured.
-func exNew(t *testing.T, urlOf func(string) string) *exRig {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "export.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	r := &exRig{t: t, db: db, now: exT0}
-	r.eng = flows.NewEngine(flows.Config{Location: exBangkok, Catalog: exCatalog, DownloadURL: urlOf,
-		NewToken: func() string { r.tokens++; return fmt.Sprintf("tok-%d", r.tokens) }})
-	r.put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี ใจดี", Lang: locales.Thai})
-	r.put(flows.BucketUsers, "Uvillager", flows.User{ID: "Uvillager", Active: true, Lang: locales.Thai})
-	return r
+// exOpts set the rig up for the export tests: the clock stands at exT0
+// unless a test moves it, download links are made by urlOf (nil leaves
+// them unconfigured) with tokens tok-1, tok-2, … (deterministic, so tests
+// can name them), and there are an officer and a villager.
+func exOpts(urlOf func(string) string) rigOption {
+	tokens := 0
+	return rigOptions(withClock(exT0, 0),
+		withConfig(func(c *flows.Config) {
+			c.DownloadURL = urlOf
+			c.NewToken = func() string { tokens++; return fmt.Sprintf("tok-%d", tokens) }
+		}),
+		withSeed(func(r *rig) {
+			r.officer("Uofficer", "สมศรี ใจดี")
+			r.user("Uvillager")
+		}))
 }
 
 func exLinks(token string) string { return exBase + "/download/" + token }
 
-func (r *exRig) put(bucket, key string, v any) {
-	r.t.Helper()
-	if err := r.db.Update(func(tx flows.Tx) error { return tx.Put(bucket, key, v) }); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *exRig) handle(in flows.Input) flows.Outcome {
-	r.t.Helper()
-	in.At = r.now
-	var out flows.Outcome
-	if err := r.db.Update(func(tx flows.Tx) error {
-		var err error
-		out, err = r.eng.Handle(tx, in)
-		return err
-	}); err != nil {
-		r.t.Fatalf("Handle: %v", err)
-	}
-	// What LINE would get must pass rendering.
-	if _, err := bot.NewRenderer(exCatalog).Render(out.Lang, out.Replies); err != nil {
-		r.t.Fatalf("render: %v", err)
-	}
-	return out
-}
-
-func (r *exRig) say(user, text string) flows.Outcome {
-	return r.handle(flows.Input{Kind: flows.InputText, UserID: user, Text: text})
-}
-
 // links counts the stored download links.
-func (r *exRig) links() int {
+func (r *rig) links() int {
 	r.t.Helper()
 	n := 0
-	if err := r.db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketDownloads, "", func(string, func(any) error) error { n++; return nil })
-	}); err != nil {
-		r.t.Fatal(err)
-	}
+	r.view(func(tx flows.Tx) error {
+		return tx.Downloads().Each(func(string, flows.Download) error { n++; return nil })
+	})
 	return n
 }
 
-func (r *exRig) redeem(token string, at time.Time) (flows.Download, error) {
+func (r *rig) redeem(token string, at time.Time) (flows.Download, error) {
 	r.t.Helper()
 	var d flows.Download
 	err := r.db.Update(func(tx flows.Tx) error {
@@ -115,23 +62,12 @@ func (r *exRig) redeem(token string, at time.Time) (flows.Download, error) {
 	return d, err
 }
 
-func exKeys(out flows.Outcome) []string {
-	var keys []string
-	for _, rep := range out.Replies {
-		if rep.Title != nil {
-			keys = append(keys, rep.Title.Key)
-		}
-		keys = append(keys, rep.Text.Key)
-	}
-	return keys
-}
-
 func TestExportLinkForAnOfficer(t *testing.T) {
 	for _, typed := range []string{"ส่งออก", "export", " Export ", "ส่งออกค่ะ"} {
 		t.Run(typed, func(t *testing.T) {
-			r := exNew(t, exLinks)
+			r := newRig(t, exOpts(exLinks))
 			out := r.say("Uofficer", typed)
-			if got := exKeys(out); !slices.Equal(got, []string{"report.link.title", "report.link.text"}) {
+			if got := replyKeys(out); !slices.Equal(got, []string{"report.link.title", "report.link.text"}) {
 				t.Fatalf("answer keys %q, want the link card", got)
 			}
 			card := out.Replies[0]
@@ -141,16 +77,16 @@ func TestExportLinkForAnOfficer(t *testing.T) {
 			if got, want := card.Buttons[0].URI, exBase+"/download/tok-1"; got != want {
 				t.Errorf("button opens %q, want %q", got, want)
 			}
-			text := exCatalog.MustText(locales.Thai, card.Text.Key, card.Text.Args)
+			text := catalog.MustText(locales.Thai, card.Text.Key, card.Text.Args)
 			if !strings.Contains(text, "15 นาที") || !strings.Contains(text, "09.15 น.") {
 				t.Errorf("card says %q, want 15 minutes, until 09.15 น.", text)
 			}
 			// Stored under the token's hash, never the token itself.
-			var d flows.Download
-			if ok := getOK(t, r.db, flows.BucketDownloads, "tok-1", &d); ok {
+			if _, ok := get(r, flows.Tx.Downloads, "tok-1"); ok {
 				t.Error("the token itself is a store key")
 			}
-			if ok := getOK(t, r.db, flows.BucketDownloads, flows.DownloadKey("tok-1"), &d); !ok {
+			d, ok := get(r, flows.Tx.Downloads, flows.DownloadKey("tok-1"))
+			if !ok {
 				t.Fatal("no link stored under the token's hash")
 			}
 			want := flows.Download{Officer: "Uofficer", Lang: locales.Thai, Created: exT0, Expires: exT0.Add(15 * time.Minute)}
@@ -159,19 +95,6 @@ func TestExportLinkForAnOfficer(t *testing.T) {
 			}
 		})
 	}
-}
-
-func getOK(t *testing.T, db *storage.DB, bucket, key string, v any) bool {
-	t.Helper()
-	var ok bool
-	if err := db.View(func(tx flows.Tx) error {
-		var err error
-		ok, err = tx.Get(bucket, key, v)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return ok
 }
 
 func TestExportRefusals(t *testing.T) {
@@ -192,10 +115,10 @@ func TestExportRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := exNew(t, tt.urlOf)
-			r.put(flows.BucketSages, "Usage", flows.Sage{ID: 1, UserID: "Usage", Name: "ประยูร ทองดี", Status: flows.SageApproved})
-			out := r.handle(flows.Input{Kind: flows.InputText, UserID: tt.user, GroupID: tt.group, Text: "ส่งออก"})
-			if got := exKeys(out); !slices.Equal(got, []string{tt.wantKey}) {
+			r := newRig(t, exOpts(tt.urlOf))
+			r.putSage(flows.Sage{ID: 1, UserID: "Usage", Name: "ประยูร ทองดี", Status: flows.SageApproved})
+			out := r.send(flows.Input{Kind: flows.InputText, UserID: tt.user, GroupID: tt.group, Text: "ส่งออก"})
+			if got := replyKeys(out); !slices.Equal(got, []string{tt.wantKey}) {
 				t.Errorf("answer keys %q, want [%q]", got, tt.wantKey)
 			}
 			for _, rep := range out.Replies {
@@ -244,10 +167,10 @@ func TestDownloadLinkWorksOnceAndFor15Minutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := exNew(t, exLinks)
+			r := newRig(t, exOpts(exLinks))
 			r.say("Uofficer", "ส่งออก")
 			if tt.demote {
-				r.put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true})
+				r.putUser(flows.User{ID: "Uofficer", Active: true})
 			}
 			for i, s := range tt.steps {
 				d, err := r.redeem("tok-1", exT0.Add(s.after))
@@ -263,7 +186,7 @@ func TestDownloadLinkWorksOnceAndFor15Minutes(t *testing.T) {
 }
 
 func TestDownloadUnknownTokens(t *testing.T) {
-	r := exNew(t, exLinks)
+	r := newRig(t, exOpts(exLinks))
 	r.say("Uofficer", "ส่งออก")
 	for _, token := range []string{"", "tok-2", "TOK-1", "tok-1 ", strings.Repeat("x", 500), flows.DownloadKey("tok-1")} {
 		t.Run(fmt.Sprintf("%.20q", token), func(t *testing.T) {
@@ -283,7 +206,7 @@ func TestDownloadUnknownTokens(t *testing.T) {
 }
 
 func TestOldLinksAreForgottenAfterADay(t *testing.T) {
-	r := exNew(t, exLinks)
+	r := newRig(t, exOpts(exLinks))
 	r.say("Uofficer", "ส่งออก") // tok-1
 	r.now = exT0.Add(2 * time.Hour)
 	r.say("Uofficer", "ส่งออก") // tok-2
@@ -305,24 +228,12 @@ func TestOldLinksAreForgottenAfterADay(t *testing.T) {
 
 func TestDefaultTokensAre256BitsOfRandomness(t *testing.T) {
 	var got []string
-	eng := flows.NewEngine(flows.Config{Location: exBangkok, Catalog: exCatalog,
-		DownloadURL: func(token string) string { got = append(got, token); return exLinks(token) }})
-	db, err := storage.Open(filepath.Join(t.TempDir(), "t.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	r := newRig(t, withClock(exT0, 0), withConfig(func(c *flows.Config) {
+		c.DownloadURL = func(token string) string { got = append(got, token); return exLinks(token) }
+	}))
+	r.putUser(flows.User{ID: "Uofficer", Officer: true})
 	for range 2 {
-		err := db.Update(func(tx flows.Tx) error {
-			if err := tx.Put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Officer: true}); err != nil {
-				return err
-			}
-			_, err := eng.Handle(tx, flows.Input{Kind: flows.InputText, UserID: "Uofficer", Text: "ส่งออก", At: exT0})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r.say("Uofficer", "ส่งออก")
 	}
 	if len(got) != 2 || got[0] == got[1] {
 		t.Fatalf("tokens %q, want two different ones", got)
@@ -336,16 +247,11 @@ func TestDefaultTokensAre256BitsOfRandomness(t *testing.T) {
 }
 
 func TestWhoIsNamesPeopleNotIDs(t *testing.T) {
-	r := exNew(t, exLinks)
-	r.put(flows.BucketUsers, "Uofficer2", flows.User{ID: "Uofficer2", Officer: true})
-	r.put(flows.BucketSages, "Usage", flows.Sage{ID: 1, UserID: "Usage", Name: "ประยูร ทองดี"})
-	r.put(flows.BucketUsers, "Uhead", flows.User{ID: "Uhead", Active: true})
-	err := r.db.Update(func(tx flows.Tx) error {
-		return flows.PutHousehold(tx, flows.Household{ID: "H000001", Village: 5, HeadName: "มาลี แก้วใส", UserID: "Uhead", DedupeKey: "k"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, exOpts(exLinks))
+	r.putUser(flows.User{ID: "Uofficer2", Officer: true})
+	r.putSage(flows.Sage{ID: 1, UserID: "Usage", Name: "ประยูร ทองดี"})
+	r.putUser(flows.User{ID: "Uhead", Active: true})
+	r.putHousehold(flows.Household{ID: "H000001", Village: 5, HeadName: "มาลี แก้วใส", UserID: "Uhead", DedupeKey: "k"})
 	tests := []struct {
 		id   string
 		want flows.Who
@@ -375,10 +281,10 @@ func TestWhoIsNamesPeopleNotIDs(t *testing.T) {
 				t.Errorf("WhoIs(%q) = %+v, want %+v", tt.id, got, tt.want)
 			}
 			m := got.Msg()
-			if th := exCatalog.MustText(locales.Thai, m.Key, m.Args); th != tt.th {
+			if th := catalog.MustText(locales.Thai, m.Key, m.Args); th != tt.th {
 				t.Errorf("Thai: got %q, want %q", th, tt.th)
 			}
-			if en := exCatalog.MustText(locales.English, m.Key, m.Args); en != tt.en {
+			if en := catalog.MustText(locales.English, m.Key, m.Args); en != tt.en {
 				t.Errorf("English: got %q, want %q", en, tt.en)
 			}
 		})

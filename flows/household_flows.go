@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -58,11 +57,11 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterAction("hh.update", e.actUpdate)
 	e.RegisterAction("hh.withdraw", e.actWithdraw)
 	e.RegisterAction("hh.withdraw.yes", e.actWithdrawYes)
-	e.RegisterAction("hh.withdraw.no", func(c *Ctx, _ url.Values) error {
+	e.RegisterAction("hh.withdraw.no", func(c *Ctx, _ Postback) error {
 		c.Say(Text(T("household.withdraw.kept")))
 		return nil
 	})
-	e.RegisterAction("hh.sel.village", func(c *Ctx, v url.Values) error { return e.selectStart(c, postVillage(v)) })
+	e.RegisterAction("hh.sel.village", func(c *Ctx, p Postback) error { return e.selectStart(c, p.Village) })
 	e.RegisterAction("hh.sel.ok", e.actSelectConfirm)
 	e.RegisterAction("hh.list", e.actList)
 	e.RegisterAction("hh.card", e.actCard)
@@ -301,9 +300,9 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 	state := HouseholdState(c.Tx, h, c.Now)
 	status := T("household.status."+string(state), "Pos", h.WaitPos)
 	update, withdrawLabel := T("household.btn.update"), T("household.btn.withdraw")
-	buttons := []Action{{Label: update, Data: actionData("hh.update", "id", h.ID), Say: &update}}
+	buttons := []Action{{Label: update, Data: Postback{Action: "hh.update", Household: h.ID}.Encode(), Say: &update}}
 	if h.Status != StatusWithdrawn && !weekOver(c.Tx, h, c.Now) {
-		buttons = append(buttons, Action{Label: withdrawLabel, Data: actionData("hh.withdraw", "id", h.ID), Say: &withdrawLabel})
+		buttons = append(buttons, Action{Label: withdrawLabel, Data: Postback{Action: "hh.withdraw", Household: h.ID}.Encode(), Say: &withdrawLabel})
 	}
 	title := T("household.status.title")
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: status, Fields: []Field{
@@ -346,19 +345,18 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 			return Forbidden("update household", "household.err.not_yours")
 		}
 	}
-	var existing string
-	if ok, err := c.Tx.Get(BucketHouseholdKeys, key, &existing); err != nil {
+	if existing, ok, err := c.Tx.Households().ByDedupeKey(key); err != nil {
 		return err
-	} else if ok && existing != h.ID {
-		return e.offerUpdate(c, existing, a)
+	} else if ok && existing.ID != h.ID {
+		return e.offerUpdate(c, existing.ID, a)
 	}
 	isNew := h.ID == ""
 	if isNew {
-		n, err := c.Tx.NextSeq(BucketHouseholds)
+		id, err := c.Tx.Households().NextID()
 		if err != nil {
 			return err
 		}
-		h = Household{ID: "H" + padID(n), Status: StatusApplicant, Applied: c.Now}
+		h = Household{ID: id, Status: StatusApplicant, Applied: c.Now}
 		if isOnBehalf(c) {
 			code, err := e.newLinkCode(c.Tx)
 			if err != nil {
@@ -371,10 +369,6 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		}
 		at, _ := parseRFC3339(a["consent_at"])
 		h.Consent = Consent{At: at, Version: a["consent_version"]}
-	} else if h.DedupeKey != key {
-		if err := c.Tx.Delete(BucketHouseholdKeys, h.DedupeKey); err != nil {
-			return err
-		}
 	}
 	h.Village, h.HouseNo, h.HeadName = vid, a["house"], a["head"]
 	h.Members = atoi(a["members"])
@@ -391,7 +385,7 @@ func (e *Engine) saveHousehold(c *Ctx, a Answers) error {
 		h.Status, h.WaitPos = StatusApplicant, 0
 	}
 	h.Phone = strings.TrimPrefix(a["phone"], phoneNone)
-	h.DedupeKey = key
+	h.DedupeKey = key // the store moves its index from the old key
 	h.Updated = c.Now
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return err
@@ -443,11 +437,11 @@ func (e *Engine) offerUpdate(c *Ctx, id string, a Answers) error {
 		pending[k] = v
 	}
 	pending[ansID] = id
-	if err := c.Tx.Put(BucketPending, "hh/"+c.In.UserID, pending); err != nil {
+	if err := c.Tx.Pending().Put(c.In.UserID, pending); err != nil {
 		return err
 	}
 	c.Say(Reply{Text: T("household.err.duplicate", "Name", locales.StripTitle(h.HeadName)), Buttons: []Action{
-		{Label: T("household.btn.update"), Data: actionData("hh.update", "id", id, "pending", "1")},
+		{Label: T("household.btn.update"), Data: Postback{Action: "hh.update", Household: id, Pending: true}.Encode()},
 	}})
 	return ErrEnd
 }
@@ -459,8 +453,8 @@ func mayEditHousehold(c *Ctx, h Household) (bool, error) {
 	return err == nil && a.mayActFor(h, headTeamOrOfficer), err
 }
 
-func (e *Engine) actUpdate(c *Ctx, v url.Values) error {
-	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+func (e *Engine) actUpdate(c *Ctx, p Postback) error {
+	h, ok, err := GetHousehold(c.Tx, p.Household)
 	if err != nil {
 		return err
 	}
@@ -473,14 +467,13 @@ func (e *Engine) actUpdate(c *Ctx, v url.Values) error {
 		return Forbidden("update household", "household.err.not_yours")
 	}
 	a := answersOf(h)
-	if v.Get("pending") != "" {
-		var pending Answers
-		if ok, err := c.Tx.Get(BucketPending, "hh/"+c.In.UserID, &pending); err != nil {
+	if p.Pending {
+		if pending, ok, err := c.Tx.Pending().Get(c.In.UserID); err != nil {
 			return err
 		} else if ok && pending[ansID] == h.ID {
 			a = pending
 		}
-		if err := c.Tx.Delete(BucketPending, "hh/"+c.In.UserID); err != nil {
+		if err := c.Tx.Pending().Delete(c.In.UserID); err != nil {
 			return err
 		}
 	}
@@ -492,8 +485,8 @@ func (e *Engine) actUpdate(c *Ctx, v url.Values) error {
 }
 
 // actWithdraw asks a household to confirm leaving the programme.
-func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
-	h, err := e.ownHousehold(c, v.Get("id"))
+func (e *Engine) actWithdraw(c *Ctx, p Postback) error {
+	h, err := e.ownHousehold(c, p.Household)
 	if err != nil {
 		return err
 	}
@@ -506,14 +499,14 @@ func (e *Engine) actWithdraw(c *Ctx, v url.Values) error {
 		return nil
 	}
 	c.Say(Reply{Style: StyleConfirm, Text: T("household.withdraw.confirm", "Name", locales.FirstName(h.HeadName)), Buttons: []Action{
-		{Label: T("conv.btn.yes"), Data: actionData("hh.withdraw.yes", "id", h.ID)},
-		{Label: T("conv.btn.no"), Data: actionData("hh.withdraw.no", "id", h.ID)},
+		{Label: T("conv.btn.yes"), Data: Postback{Action: "hh.withdraw.yes", Household: h.ID}.Encode()},
+		{Label: T("conv.btn.no"), Data: Postback{Action: "hh.withdraw.no", Household: h.ID}.Encode()},
 	}})
 	return nil
 }
 
-func (e *Engine) actWithdrawYes(c *Ctx, v url.Values) error {
-	h, err := e.ownHousehold(c, v.Get("id"))
+func (e *Engine) actWithdrawYes(c *Ctx, p Postback) error {
+	h, err := e.ownHousehold(c, p.Household)
 	if err != nil {
 		return err
 	}
@@ -569,19 +562,14 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 	if c.In.UserID == "" {
 		return false, nil
 	}
-	var id string
-	ok, err := c.Tx.Get(BucketLinkCodes, code, &id)
-	if err != nil || !ok {
+	h, found, err := c.Tx.Households().ByLinkCode(code)
+	if err != nil || !found {
 		return false, err
 	}
 	if ok, err := c.admitCode(CodeLink); !ok || err != nil {
 		return true, err
 	}
-	h, found, err := GetHousehold(c.Tx, id)
-	if err != nil {
-		return true, err
-	}
-	if !found || h.LinkCode != code || h.UserID != "" {
+	if h.LinkCode != code || h.UserID != "" {
 		return true, c.codeFailed(CodeLink, CodeWrong, Conflict(op, "household.link.used"))
 	}
 	if !c.Now.Before(h.LinkCodeExpires(e.cfg.LinkCodeTTL)) {
@@ -594,9 +582,7 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 		c.Say(Text(T("household.link.already_linked")))
 		return true, nil
 	}
-	if err := c.Tx.Delete(BucketLinkCodes, code); err != nil {
-		return true, err
-	}
+	// Clearing the code retires it: the store drops its index entry.
 	h.UserID, h.LinkCode, h.LinkCodeIssued, h.Updated = c.In.UserID, "", time.Time{}, c.Now
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return true, err
@@ -609,12 +595,12 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 // sage of its village, issues a household without LINE a new link code,
 // which replaces the old one (lost, or expired). The code is shown only in
 // the 1:1 chat of whoever asked.
-func (e *Engine) actNewLinkCode(c *Ctx, v url.Values) error {
+func (e *Engine) actNewLinkCode(c *Ctx, p Postback) error {
 	const op = "new link code"
 	if c.In.InGroup() {
 		return c.stale()
 	}
-	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+	h, ok, err := GetHousehold(c.Tx, p.Household)
 	if err != nil {
 		return err
 	}
@@ -634,11 +620,7 @@ func (e *Engine) actNewLinkCode(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	if h.LinkCode != "" {
-		if err := c.Tx.Delete(BucketLinkCodes, h.LinkCode); err != nil {
-			return err
-		}
-	}
+	// The new code replaces the old one: the store drops the old one's index entry.
 	h.LinkCode, h.LinkCodeIssued, h.Updated = code, c.Now, c.Now
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return err
@@ -654,13 +636,16 @@ func (e *Engine) newLinkCode(tx Tx) (string, error) {
 	for range maxCodeTries {
 		code := e.cfg.NewCode()
 		taken := false
-		for _, bucket := range []string{BucketLinkCodes, BucketOfficerCodes, BucketInvites} {
-			var v any
-			found, err := tx.Get(bucket, code, &v)
+		for _, lookup := range []func() (bool, error){
+			func() (bool, error) { return hasRecord(tx.Households().ByLinkCode(code)) },
+			func() (bool, error) { return hasRecord(tx.OfficerCodes().Get(code)) },
+			func() (bool, error) { return hasRecord(tx.Invites().Get(code)) },
+		} {
+			ok, err := lookup()
 			if err != nil && !errors.Is(err, ErrUnreadable) {
 				return "", fmt.Errorf("flows: new link code: %w", err)
 			}
-			taken = taken || found || err != nil
+			taken = taken || ok || err != nil // an unreadable record may hold it
 		}
 		if !taken {
 			return code, nil
@@ -668,6 +653,9 @@ func (e *Engine) newLinkCode(tx Tx) (string, error) {
 	}
 	return "", fmt.Errorf("flows: new link code: no unused code after %d tries", maxCodeTries)
 }
+
+// hasRecord drops the record of a lookup, keeping whether there was one.
+func hasRecord[V any](_ V, ok bool, err error) (bool, error) { return ok, err }
 
 // linkCodeState is a household card's line about its link code.
 func (e *Engine) linkCodeState(c *Ctx, h Household) Msg {

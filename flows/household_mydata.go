@@ -66,17 +66,6 @@ func anonymise(tx Tx, h Household, now time.Time) error {
 			h.Status = StatusCompleted // fixed now: its marks stay, but who made them does not
 		}
 	}
-	for _, del := range []struct{ bucket, key string }{
-		{BucketHouseholdKeys, h.DedupeKey},
-		{BucketHouseholdUsers, h.UserID},
-		{BucketLinkCodes, h.LinkCode},
-	} {
-		if del.key != "" {
-			if err := tx.Delete(del.bucket, del.key); err != nil {
-				return err
-			}
-		}
-	}
 	for day := 1; day <= Days; day++ {
 		a, err := GetAttendance(tx, h.Village, day, h.ID)
 		if err != nil {
@@ -101,27 +90,19 @@ func anonymise(tx Tx, h Household, now time.Time) error {
 		}
 		erased.History = append(erased.History, ch)
 	}
-	return tx.Put(BucketHouseholds, h.ID, erased)
+	// The erased record has no dedupe key, LINE account or link code: the
+	// store drops those index entries (the village's stays, for the counts).
+	return tx.Households().Put(h.ID, erased)
 }
 
 // deleteHousehold removes a household and everything that points at it.
 func deleteHousehold(tx Tx, h Household) error {
-	for _, del := range []struct{ bucket, key string }{
-		{BucketHouseholds, h.ID},
-		{BucketHouseholdVillages, villageIndexPrefix(h.Village) + h.ID},
-		{BucketHouseholdKeys, h.DedupeKey},
-		{BucketHouseholdUsers, h.UserID},
-		{BucketLinkCodes, h.LinkCode},
-	} {
-		if del.key == "" || del.key == villageIndexPrefix(h.Village) {
-			continue
-		}
-		if err := tx.Delete(del.bucket, del.key); err != nil {
-			return err
-		}
+	// The store removes the household's index entries with it.
+	if err := tx.Households().Delete(h.ID); err != nil {
+		return err
 	}
 	for day := 1; day <= Days; day++ {
-		if err := tx.Delete(BucketAttendance, AttendanceKey(h.Village, day, h.ID)); err != nil {
+		if err := tx.Attendance().Delete(AttendanceRef{Village: h.Village, Day: day, Household: h.ID}); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package flows
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -35,7 +34,7 @@ func chooseVillage(c *Ctx, prompt Msg, action string) error {
 	}
 	acts := make([]Action, len(vs))
 	for i, v := range vs {
-		acts[i] = Action{Label: T("household.village.label", "Moo", v.Moo, "Name", pickerNameArg(v)), Data: actionData(action, pkVillage, itoa(v.ID))}
+		acts[i] = Action{Label: T("household.village.label", "Moo", v.Moo, "Name", pickerNameArg(v)), Data: Postback{Action: action, Village: v.ID}.Encode()}
 	}
 	c.Say(Reply{Style: StyleList, Text: prompt, Buttons: acts})
 	return nil
@@ -101,7 +100,7 @@ func (e *Engine) selectStart(c *Ctx, vid int) error {
 		Text:   T("household.select.text", "Count", len(plan.Selected), "Capacity", plan.Capacity, "Waiting", len(plan.Waitlist)),
 		Fields: fields,
 		Buttons: []Action{
-			{Label: T("household.btn.save_selection"), Data: actionData("hh.sel.ok", pkVillage, itoa(vid), "sig", planSig(plan))},
+			{Label: T("household.btn.save_selection"), Data: Postback{Action: "hh.sel.ok", Village: vid, Sig: planSig(plan)}.Encode()},
 		}})
 	return nil
 }
@@ -113,8 +112,8 @@ func incomeFigure(h Household) Msg {
 	return T("household.income.per_member", "Baht", locales.Baht(h.PerMember()))
 }
 
-func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
-	vid := postVillage(v)
+func (e *Engine) actSelectConfirm(c *Ctx, p Postback) error {
+	vid := p.Village
 	own, officer, err := selectorVillage(c)
 	if err != nil {
 		return err
@@ -126,7 +125,7 @@ func (e *Engine) actSelectConfirm(c *Ctx, v url.Values) error {
 	if err != nil {
 		return err
 	}
-	if planSig(plan) != v.Get("sig") {
+	if planSig(plan) != p.Sig {
 		c.Say(Text(T("household.select.changed")))
 		return e.selectStart(c, vid)
 	}
@@ -164,15 +163,15 @@ func (e *Engine) listStart(c *Ctx) error {
 	return e.list(c, vid, 1)
 }
 
-func (e *Engine) actList(c *Ctx, v url.Values) error {
-	vid, _, err := listerVillage(c, postVillage(v))
+func (e *Engine) actList(c *Ctx, p Postback) error {
+	vid, _, err := listerVillage(c, p.Village)
 	if err != nil {
 		return err
 	}
 	if vid == 0 {
 		return chooseVillage(c, T("household.list.which"), "hh.list")
 	}
-	return e.list(c, vid, max(atoi(v.Get("p")), 1))
+	return e.list(c, vid, max(p.Page, 1))
 }
 
 // list shows a village's households with their status, a page at a time;
@@ -208,14 +207,14 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 			detail = T("household.list.detail_income", "Status", status.Ref(), "Income", incomeFigure(h).Ref())
 		}
 		rows[i] = Row{Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
-			Tap: &Action{Label: T("household.btn.open"), Data: actionData("hh.card", "id", h.ID)}}
+			Tap: &Action{Label: T("household.btn.open"), Data: Postback{Action: "hh.card", Household: h.ID}.Encode()}}
 	}
 	var quick []Action
 	if page < pages {
-		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: actionData("hh.list", pkVillage, itoa(vid), "p", itoa(page+1))})
+		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: Postback{Action: "hh.list", Village: vid, Page: page + 1}.Encode()})
 	}
 	if page > 1 {
-		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: actionData("hh.list", pkVillage, itoa(vid), "p", itoa(page-1))})
+		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: Postback{Action: "hh.list", Village: vid, Page: page - 1}.Encode()})
 	}
 	counts := map[HouseholdStatus]int{}
 	for _, h := range all {
@@ -230,8 +229,8 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 }
 
 // actCard shows one household to an officer or a sage of its village.
-func (e *Engine) actCard(c *Ctx, v url.Values) error {
-	h, ok, err := GetHousehold(c.Tx, v.Get("id"))
+func (e *Engine) actCard(c *Ctx, p Postback) error {
+	h, ok, err := GetHousehold(c.Tx, p.Household)
 	if err != nil {
 		return err
 	}
@@ -269,22 +268,22 @@ func (e *Engine) actCard(c *Ctx, v url.Values) error {
 	if officer && state == StatusNoRecord {
 		// The week is over with no mark: the officer says how it ended.
 		buttons = append(buttons,
-			Action{Label: T("household.btn.mark_completed"), Data: actionData("hh.byhand", "id", h.ID, "do", "complete")},
-			Action{Label: T("household.btn.mark_dropped"), Data: actionData("hh.byhand", "id", h.ID, "do", "drop")})
+			Action{Label: T("household.btn.mark_completed"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "complete"}.Encode()},
+			Action{Label: T("household.btn.mark_dropped"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "drop"}.Encode()})
 	}
 	if officer {
 		if h.Status != StatusSelected {
-			buttons = append(buttons, Action{Label: T("household.btn.select_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "select")})
+			buttons = append(buttons, Action{Label: T("household.btn.select_by_hand"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "select"}.Encode()})
 		}
 		if h.Status != StatusWithdrawn {
-			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: actionData("hh.byhand", "id", h.ID, "do", "remove")})
+			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "remove"}.Encode()})
 		}
-		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: actionData(actFix, "h", h.ID)})
+		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: Postback{Action: actFix, Household: h.ID}.Encode()})
 	}
 	if h.UserID == "" && !h.Erased {
 		// The head has no LINE linked yet: a new code for them, in place
 		// of one lost or expired.
-		buttons = append(buttons, Action{Label: T("household.btn.new_link_code"), Data: actionData(actNewLinkCode, "id", h.ID)})
+		buttons = append(buttons, Action{Label: T("household.btn.new_link_code"), Data: Postback{Action: actNewLinkCode, Household: h.ID}.Encode()})
 	}
 	title := T("conv.value", "V", HouseholdName(h))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
@@ -313,20 +312,20 @@ func incomeAnswer(h Household) string {
 }
 
 // actByHand starts an officer's change by hand; the reason is asked first.
-func (e *Engine) actByHand(c *Ctx, v url.Values) error {
+func (e *Engine) actByHand(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "household by hand"); err != nil {
 		return err
 	}
-	do := v.Get("do")
+	do := p.Value
 	if do != "select" && do != "remove" && do != "complete" && do != "drop" {
 		return c.stale()
 	}
-	if _, ok, err := GetHousehold(c.Tx, v.Get("id")); err != nil {
+	if _, ok, err := GetHousehold(c.Tx, p.Household); err != nil {
 		return err
 	} else if !ok {
 		return NotFound("household by hand", "household.err.gone")
 	}
-	return c.StartForm(formReason, Answers{ansID: v.Get("id"), ansDo: do})
+	return c.StartForm(formReason, Answers{ansID: p.Household, ansDo: do})
 }
 
 // saveByHand applies an officer's change by hand, keeping the reason.

@@ -113,9 +113,7 @@ func dedupeKey(vid int, houseNo, head string) string {
 
 // GetHousehold reads a household by id.
 func GetHousehold(tx Tx, id string) (Household, bool, error) {
-	var h Household
-	ok, err := tx.Get(BucketHouseholds, id, &h)
-	return h, ok, err
+	return tx.Households().Get(id)
 }
 
 // HouseholdOfUser returns the household whose head is the LINE user.
@@ -123,39 +121,24 @@ func HouseholdOfUser(tx Tx, userID string) (Household, bool, error) {
 	if userID == "" {
 		return Household{}, false, nil
 	}
-	var id string
-	ok, err := tx.Get(BucketHouseholdUsers, userID, &id)
-	if err != nil || !ok {
-		return Household{}, false, err
-	}
-	return GetHousehold(tx, id)
+	return tx.Households().ByUser(userID)
 }
 
 // VillageHouseholds returns every household of village moo, in id order.
-// It reads the village index, so its cost is the village's size, not the
-// district's (or the country's).
+// It reads the village's households only (Households.InVillage), so its
+// cost is the village's size, not the district's (or the country's); a
+// damaged household is left out (and counted, Tx.Skipped).
 func VillageHouseholds(tx Tx, vid int) ([]Household, error) {
-	ids, err := indexValues(tx, BucketHouseholdVillages, villageIndexPrefix(vid))
+	out := []Household{}
+	err := tx.Households().InVillage(vid, func(h Household) error {
+		out = append(out, h)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Household, 0, len(ids))
-	for _, id := range ids {
-		h, ok, err := GetHousehold(tx, id)
-		if err != nil {
-			if skipUnreadable(tx, err) == nil {
-				continue // one damaged household fails only itself
-			}
-			return nil, err
-		}
-		if ok && h.Village == vid {
-			out = append(out, h)
-		}
-	}
 	return out, nil
 }
-
-func villageIndexPrefix(vid int) string { return VillageKey(vid) + "/" }
 
 // SelectedHouseholds returns the village's selected households in id order.
 func SelectedHouseholds(tx Tx, vid int) ([]Household, error) {
@@ -166,38 +149,11 @@ func SelectedHouseholds(tx Tx, vid int) ([]Household, error) {
 	return slices.DeleteFunc(all, func(h Household) bool { return h.Status != StatusSelected }), nil
 }
 
-// PutHousehold stores a household with its indexes (by village, by dedupe
-// key, by head's LINE id, by link code). Every write of a household goes
-// through it.
+// PutHousehold stores a household; the store keeps its indexes (by
+// village, by dedupe key, by head's LINE id, by link code) in step. Every
+// write of a household goes through it.
 func PutHousehold(tx Tx, h Household) error {
-	var old Household
-	if ok, err := tx.Get(BucketHouseholds, h.ID, &old); err != nil {
-		return err
-	} else if ok && old.Village != h.Village {
-		if err := tx.Delete(BucketHouseholdVillages, villageIndexPrefix(old.Village)+old.ID); err != nil {
-			return err
-		}
-	}
-	if err := tx.Put(BucketHouseholds, h.ID, h); err != nil {
-		return err
-	}
-	if err := tx.Put(BucketHouseholdVillages, villageIndexPrefix(h.Village)+h.ID, h.ID); err != nil {
-		return err
-	}
-	if err := tx.Put(BucketHouseholdKeys, h.DedupeKey, h.ID); err != nil {
-		return err
-	}
-	if h.UserID != "" {
-		if err := tx.Put(BucketHouseholdUsers, h.UserID, h.ID); err != nil {
-			return err
-		}
-	}
-	if h.LinkCode != "" {
-		if err := tx.Put(BucketLinkCodes, h.LinkCode, h.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.Households().Put(h.ID, h)
 }
 
 // RankApplicants orders households for selection: interested ones only,
@@ -425,8 +381,5 @@ func withdraw(c *Ctx, h Household, by, reason string) (*Household, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// padID formats a sequence number for ids that sort: H000042.
-func padID(n uint64) string { return fmt.Sprintf("%06d", n) }
 
 func parseRFC3339(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }

@@ -3,7 +3,6 @@ package flows_test
 import (
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,96 +10,20 @@ import (
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
-	"github.com/sammachip/sammachip/locales"
-	"github.com/sammachip/sammachip/storage"
 )
 
-// hhRig drives the engine for several users on a real bbolt file.
-type hhRig struct {
-	t       *testing.T
-	db      *storage.DB
-	eng     *flows.Engine
-	now     time.Time
-	code    int
-	sageSeq uint64
-}
+// hhOpts set the rig up for the household, attendance and reminder tests:
+// many users, the clock a minute on per input.
+var hhOpts = withClock(time.Date(2026, 12, 1, 9, 0, 0, 0, bangkok), time.Minute)
 
-func newHHRig(t *testing.T) *hhRig {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "hh.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	r := &hhRig{t: t, db: db, now: time.Date(2026, 12, 1, 9, 0, 0, 0, bangkok)}
-	r.eng = flows.NewEngine(flows.Config{Location: bangkok, NewCode: func() string {
-		r.code++
-		return fmt.Sprintf("CODE%04d", r.code)
-	}})
-	return r
-}
-
-func (r *hhRig) put(bucket, key string, v any) {
+// hhVillage stores village moo (its id too) in ต.ทดสอบ.
+func (r *rig) hhVillage(moo, capacity int, occupation string) {
 	r.t.Helper()
-	if err := r.db.Update(func(tx flows.Tx) error { return tx.Put(bucket, key, v) }); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-func (r *hhRig) village(moo, capacity int, occupation string) {
 	r.putVillage(flows.Village{ID: moo, Moo: moo, Name: "บ้านทดสอบ" + strconv.Itoa(moo), Tambon: "ทดสอบ", Occupation: occupation, Capacity: capacity})
 }
 
-func (r *hhRig) user(id string, officer bool) {
-	r.put(flows.BucketUsers, id, flows.User{ID: id, Active: true, Officer: officer, Lang: locales.Thai})
-}
-
-// sage makes an approved sage on village moo's team, the lead if lead.
-func (r *hhRig) sage(id string, moo int, lead bool) {
-	r.user(id, false)
-	r.sageSeq++
-	r.put(flows.BucketSages, id, flows.Sage{ID: r.sageSeq, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, TeamVillage: moo, Status: flows.SageApproved})
-	r.put(flows.BucketSageIDs, fmt.Sprintf("%020d", r.sageSeq), id)
-	if lead {
-		err := r.db.Update(func(tx flows.Tx) error {
-			v, _, err := flows.GetVillage(tx, moo)
-			if err != nil {
-				return err
-			}
-			v.LeadSageID = id
-			return tx.Put(flows.BucketVillages, flows.VillageKey(moo), v)
-		})
-		if err != nil {
-			r.t.Fatal(err)
-		}
-	}
-}
-
-func (r *hhRig) handle(user string, in flows.Input) flows.Outcome {
-	r.t.Helper()
-	r.now = r.now.Add(time.Minute)
-	in.UserID, in.At = user, r.now
-	var out flows.Outcome
-	if err := r.db.Update(func(tx flows.Tx) error {
-		var err error
-		out, err = r.eng.Handle(tx, in)
-		return err
-	}); err != nil {
-		r.t.Fatalf("%s: %v", user, err)
-	}
-	return out
-}
-
-func (r *hhRig) say(user, text string) flows.Outcome {
-	return r.handle(user, flows.Input{Kind: flows.InputText, Text: text})
-}
-
-func (r *hhRig) tap(user, data string) flows.Outcome {
-	return r.handle(user, flows.Input{Kind: flows.InputPostback, Data: data})
-}
-
 // apply runs the whole application form for user with the given answers.
-func (r *hhRig) apply(user, head, house string, moo, members int, income string, interested bool) flows.Outcome {
+func (r *rig) apply(user, head, house string, moo, members int, income string, interested bool) flows.Outcome {
 	r.t.Helper()
 	out := r.say(user, "สมัครครัวเรือน")
 	r.tap(user, button(r.t, out, "conv.btn.agree"))
@@ -117,36 +40,6 @@ func (r *hhRig) apply(user, head, house string, moo, members int, income string,
 		r.t.Fatalf("%s: after the last answer said %q, want the summary", user, got)
 	}
 	return r.tap(user, button(r.t, out, "conv.btn.confirm"))
-}
-
-func (r *hhRig) households(moo int) []flows.Household {
-	r.t.Helper()
-	var hs []flows.Household
-	if err := r.db.View(func(tx flows.Tx) error {
-		var err error
-		hs, err = flows.VillageHouseholds(tx, moo)
-		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
-	return hs
-}
-
-func (r *hhRig) household(user string) flows.Household {
-	r.t.Helper()
-	var h flows.Household
-	if err := r.db.View(func(tx flows.Tx) error {
-		var ok bool
-		var err error
-		h, ok, err = flows.HouseholdOfUser(tx, user)
-		if !ok && err == nil {
-			return fmt.Errorf("no household for %s", user)
-		}
-		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
-	return h
 }
 
 func TestRankApplicants(t *testing.T) {
@@ -185,12 +78,12 @@ func TestRankApplicants(t *testing.T) {
 }
 
 func TestApplyHappyPathAndStatus(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.user("Uh1", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.user("Uh1")
 	out := r.apply("Uh1", "นาง สมศรี มีสุข", "๑๒/๓", 5, 4, "๖,๐๐๐ บาท", true)
 	wantSaid(t, out, "household.saved.applied")
-	h := r.household("Uh1")
+	h := r.householdOf("Uh1")
 	if h.HouseNo != "12/3" || h.Members != 4 || h.Income != 6000 || !h.IncomeKnown || !h.Interested || h.Phone != "0812345678" {
 		t.Errorf("saved %+v", h)
 	}
@@ -203,10 +96,10 @@ func TestApplyHappyPathAndStatus(t *testing.T) {
 }
 
 func TestApplyInvalidAnswers(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
 	u := "Uh2"
-	r.user(u, false)
+	r.user(u)
 	out := r.say(u, "สมัครครัวเรือน")
 	r.tap(u, button(t, out, "conv.btn.agree"))
 	r.say(u, "สมชาย ใจดี")
@@ -227,9 +120,9 @@ func TestApplyInvalidAnswers(t *testing.T) {
 }
 
 func TestDuplicateHouseholdOfferedUpdate(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.user("Uofficer", true)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
 	// The officer enrols the household on its behalf…
 	out := r.say("Uofficer", "ลงทะเบียนแทน")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.agree"))
@@ -264,13 +157,13 @@ func TestDuplicateHouseholdOfferedUpdate(t *testing.T) {
 	}
 
 	// A villager applying for the same household cannot take it over.
-	r.user("Uother", false)
+	r.user("Uother")
 	out = r.apply("Uother", "สมชาย ใจดี", "12", 5, 4, "3000", true)
 	wantSaid(t, out, "household.err.duplicate_other")
 }
 
 // enrolOnBehalf runs the on-behalf form as sage user for a household.
-func (r *hhRig) enrolOnBehalf(sage, head, house string) flows.Outcome {
+func (r *rig) enrolOnBehalf(sage, head, house string) flows.Outcome {
 	r.t.Helper()
 	out := r.say(sage, "ลงทะเบียนแทน")
 	out = r.tap(sage, button(r.t, out, "conv.btn.agree"))
@@ -282,9 +175,9 @@ func (r *hhRig) enrolOnBehalf(sage, head, house string) flows.Outcome {
 }
 
 func TestEnrolOnBehalfAndLink(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.village(6, 20, "สานตะกร้า")
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.hhVillage(6, 20, "สานตะกร้า")
 	r.sage("Usage5", 5, false)
 	out := r.enrolOnBehalf("Usage5", "ยายมา ดีใจ", "44")
 	wantSaid(t, out, "household.saved.on_behalf")
@@ -294,14 +187,14 @@ func TestEnrolOnBehalfAndLink(t *testing.T) {
 		t.Fatalf("households %+v", hs)
 	}
 	// The head adds the bot and types the code (lower case, spaces).
-	r.user("Uyai", false)
+	r.user("Uyai")
 	out = r.say("Uyai", " "+strings.ToLower(code[:4])+" "+code[4:])
 	wantSaid(t, out, "household.link.done", "household.status.applicant")
-	if h := r.household("Uyai"); h.ID != hs[0].ID || h.LinkCode != "" {
+	if h := r.householdOf("Uyai"); h.ID != hs[0].ID || h.LinkCode != "" {
 		t.Errorf("linked household %+v", h)
 	}
 	// The code is single-use.
-	r.user("Ustranger", false)
+	r.user("Ustranger")
 	wantSaid(t, r.say("Ustranger", code), "officer.code.unknown")
 
 	// A villager who is no sage cannot enrol others.
@@ -309,14 +202,14 @@ func TestEnrolOnBehalfAndLink(t *testing.T) {
 }
 
 func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 3, "ทำน้ำพริก")
-	r.user("Uofficer", true)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 3, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
 	incomes := []string{"9000", "3000", "6000", "1000", "12000"} // per member with 3 members
 	names := []string{"สมชาย หนึ่ง", "สมศรี สอง", "สมหมาย สาม", "สมปอง สี่", "สมใจ ห้า"}
 	for i, inc := range incomes {
 		u := "Uh" + strconv.Itoa(i)
-		r.user(u, false)
+		r.user(u)
 		r.apply(u, names[i], strconv.Itoa(10+i), 5, 3, inc, true)
 	}
 	out := r.say("Uofficer", "คัดเลือกครัวเรือน")
@@ -355,7 +248,7 @@ func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
 			t.Errorf("%s was told %q, want %q", u, told[u], k)
 		}
 	}
-	if h := r.household("Uh0"); h.WaitPos != 1 {
+	if h := r.householdOf("Uh0"); h.WaitPos != 1 {
 		t.Errorf("Uh0 (9000) waitlist position %d, want 1", h.WaitPos)
 	}
 	// A second tap on the same card changes nothing.
@@ -379,7 +272,7 @@ func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
 	if selected != 3 {
 		t.Errorf("%d selected after withdrawal and promotion, want 3", selected)
 	}
-	if h := r.household("Uh4"); h.WaitPos != 1 {
+	if h := r.householdOf("Uh4"); h.WaitPos != 1 {
 		t.Errorf("Uh4 now at waitlist position %d, want 1", h.WaitPos)
 	}
 	// Tapping withdraw again is answered, nothing changes.
@@ -387,14 +280,14 @@ func TestSelectionCapacityWaitlistAndWithdrawal(t *testing.T) {
 }
 
 func TestHouseholdAuthorization(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.village(6, 20, "สานตะกร้า")
-	r.user("Ua", false)
-	r.user("Ub", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.hhVillage(6, 20, "สานตะกร้า")
+	r.user("Ua")
+	r.user("Ub")
 	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
 	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
-	a := r.household("Ua")
+	a := r.householdOf("Ua")
 	r.sage("Ulead5", 5, true)
 	r.sage("Umember5", 5, false)
 	r.sage("Ulead6", 6, true)
@@ -438,38 +331,38 @@ func TestHouseholdAuthorization(t *testing.T) {
 }
 
 func TestOfficerByHandKeepsReason(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 1, "ทำน้ำพริก")
-	r.user("Uofficer", true)
-	r.user("Ua", false)
-	r.user("Ub", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 1, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.user("Ua")
+	r.user("Ub")
 	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
 	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
 	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
 	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
-	a := r.household("Ua")
+	a := r.householdOf("Ua")
 	out = r.tap("Uofficer", "a=hh.card&id="+a.ID)
 	out = r.tap("Uofficer", button(t, out, "household.btn.remove_by_hand"))
 	wantSaid(t, out, "household.reason.ask")
 	out = r.say("Uofficer", "ย้ายไปต่างจังหวัด")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
 	wantSaid(t, out, "household.byhand.removed_promoted")
-	a = r.household("Ua")
+	a = r.householdOf("Ua")
 	last := a.History[len(a.History)-1]
 	if a.Status != flows.StatusWithdrawn || last.Reason != "ย้ายไปต่างจังหวัด" || last.By != "Uofficer" {
 		t.Errorf("after removal: status %q, last change %+v", a.Status, last)
 	}
-	if b := r.household("Ub"); b.Status != flows.StatusSelected {
+	if b := r.householdOf("Ub"); b.Status != flows.StatusSelected {
 		t.Errorf("next in line is %q, want selected", b.Status)
 	}
 }
 
 func TestHouseholdDeletesItsData(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 1, "ทำน้ำพริก")
-	r.user("Uofficer", true)
-	r.user("Ua", false)
-	r.user("Ub", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 1, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.user("Ua")
+	r.user("Ub")
 	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
 	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
 	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
@@ -484,12 +377,12 @@ func TestHouseholdDeletesItsData(t *testing.T) {
 	if n := len(r.households(5)); n != 1 {
 		t.Errorf("%d households after deleting one of two, want 1", n)
 	}
-	if b := r.household("Ub"); b.Status != flows.StatusSelected {
+	if b := r.householdOf("Ub"); b.Status != flows.StatusSelected {
 		t.Errorf("the next in line is %q, want selected in the freed place", b.Status)
 	}
 	// The same household can apply again, as new.
 	r.apply("Ua", "สมชาย ใจดี", "1", 5, 2, "4000", true)
-	if a := r.household("Ua"); a.Status != flows.StatusApplicant {
+	if a := r.householdOf("Ua"); a.Status != flows.StatusApplicant {
 		t.Errorf("re-applied household is %q", a.Status)
 	}
 }
@@ -498,10 +391,10 @@ func TestHouseholdDeletesItsData(t *testing.T) {
 // typed alone it is asked back with a button per village (never guessed),
 // and "ม.1 ต.โนนทอง" or a tap picks one.
 func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
-	r := newHHRig(t)
+	r := newRig(t, hhOpts)
 	r.putVillage(flows.Village{ID: 1, Moo: 1, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 20})
 	r.putVillage(flows.Village{ID: 2, Moo: 1, Name: "บ้านนาดี", Tambon: "โนนทอง", Occupation: "ทำขนม", Capacity: 20})
-	r.user("Uh1", false)
+	r.user("Uh1")
 	out := r.say("Uh1", "สมัครครัวเรือน")
 	r.tap("Uh1", button(t, out, "conv.btn.agree"))
 	r.say("Uh1", "สมศรี มีสุข")
@@ -526,7 +419,7 @@ func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
 	}
 	out = r.say("Uh1", "081-234-5678")
 	r.tap("Uh1", button(t, out, "conv.btn.confirm"))
-	if h := r.household("Uh1"); h.Village != 2 {
+	if h := r.householdOf("Uh1"); h.Village != 2 {
 		t.Errorf("household in village %d, want 2 (หมู่ 1 ต.โนนทอง)", h.Village)
 	}
 }
@@ -536,12 +429,12 @@ func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
 // has completed, one without waits for the officer, withdrawing is no
 // longer offered, and applications to the village are closed.
 func TestWeekUnderWayAndOver(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 2, "ทำน้ำพริก")
-	r.user("Uofficer", true)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 2, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
 	for i, inc := range []string{"1000", "2000", "9000"} {
 		u := "Uh" + strconv.Itoa(i)
-		r.user(u, false)
+		r.user(u)
 		r.apply(u, "ครัวเรือน "+strings.Repeat("ก", i+1), strconv.Itoa(10+i), 5, 1, inc, true)
 	}
 	out := r.say("Uofficer", "คัดเลือกครัวเรือน")
@@ -549,22 +442,22 @@ func TestWeekUnderWayAndOver(t *testing.T) {
 	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
 	// Days 1–5 from 2 to 6 December; it is now the 2nd at 10:00.
 	for day := 1; day <= flows.Days; day++ {
-		r.put(flows.BucketDays, flows.DayKey(5, day), flows.ProgrammeDay{Village: 5, Day: day,
+		r.putDay(flows.ProgrammeDay{Village: 5, Day: day,
 			Date: fmt.Sprintf("2026-12-%02d", 1+day), Start: "09:00", End: "16:00", Place: "ศาลา", Rev: 1})
 	}
 	r.now = time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok)
 	out = r.say("Uh1", "สมัครครัวเรือน")
 	r.tap("Uh1", button(t, out, "household.btn.withdraw"))
 	r.tap("Uh1", button(t, r.tap("Uh1", button(t, out, "household.btn.withdraw")), "conv.btn.yes"))
-	if h := r.household("Uh1"); h.Status != flows.StatusWithdrawn {
+	if h := r.householdOf("Uh1"); h.Status != flows.StatusWithdrawn {
 		t.Fatalf("Uh1 is %q, want withdrawn", h.Status)
 	}
-	if h := r.household("Uh2"); h.Status != flows.StatusWaitlisted {
+	if h := r.householdOf("Uh2"); h.Status != flows.StatusWaitlisted {
 		t.Errorf("after a withdrawal on day 1 the waitlisted household is %q, want still waitlisted", h.Status)
 	}
 	// Uh0 was here on day 1.
-	r.put(flows.BucketAttendance, flows.AttendanceKey(5, 1, r.household("Uh0").ID), flows.Attendance{Village: 5, Day: 1,
-		Household: r.household("Uh0").ID, Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: r.now, By: "Uh0"}})
+	r.putAttendance(flows.Attendance{Village: 5, Day: 1,
+		Household: r.householdOf("Uh0").ID, Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: r.now, By: "Uh0"}})
 
 	// The week is over.
 	r.now = time.Date(2026, 12, 6, 17, 0, 0, 0, bangkok)
@@ -577,7 +470,7 @@ func TestWeekUnderWayAndOver(t *testing.T) {
 			}
 		}
 	}
-	r.user("Unew", false)
+	r.user("Unew")
 	out = r.say("Unew", "สมัครครัวเรือน")
 	r.tap("Unew", button(t, out, "conv.btn.agree"))
 	r.say("Unew", "คนใหม่ มาทีหลัง")
@@ -591,48 +484,71 @@ func TestWeekUnderWayAndOver(t *testing.T) {
 // LINE never accepted, a dead letter), nobody is promoted into the week,
 // and the round's figures (selected, present on day 1) still add up.
 func TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 1, "ทำน้ำพริก")
-	r.user("Uofficer", true)
-	r.user("Ua", false)
-	r.user("Ub", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 1, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.user("Ua")
+	r.user("Ub")
 	r.apply("Ua", "มาลี แก้วใส", "1", 5, 2, "4000", true)
 	r.apply("Ub", "สมศรี มีสุข", "2", 5, 2, "5000", true)
 	out := r.tap("Uofficer", button(t, r.say("Uofficer", "คัดเลือกครัวเรือน"), "household.village.label"))
 	r.tap("Uofficer", button(t, out, "household.btn.save_selection"))
-	mali := r.household("Ua")
+	mali := r.householdOf("Ua")
 	for day := 1; day <= flows.Days; day++ {
-		r.put(flows.BucketDays, flows.DayKey(5, day), flows.ProgrammeDay{Village: 5, Day: day,
+		r.putDay(flows.ProgrammeDay{Village: 5, Day: day,
 			Date: fmt.Sprintf("2026-12-%02d", day), Start: "09:00", End: "16:00", Place: "ศาลา", Rev: 1})
 	}
-	r.put(flows.BucketAttendance, flows.AttendanceKey(5, 1, mali.ID), flows.Attendance{Village: 5, Day: 1, Household: mali.ID,
+	r.putAttendance(flows.Attendance{Village: 5, Day: 1, Household: mali.ID,
 		Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: r.now, By: "Ua"}})
 	r.now = time.Date(2026, 12, 2, 10, 0, 0, 0, bangkok) // day 2
-	// Copies naming her elsewhere.
-	copies := []struct{ bucket, key string }{
-		{flows.BucketConversations, "Usage"}, {flows.BucketPending, "hh/Usage"},
-		{flows.BucketSendFailed, "00000000000000000007"}, {flows.BucketDeadLetter, "00000000000000000003"},
+	// Copies naming her elsewhere, each in its store.
+	const note = "เช็คชื่อ มาลี แก้วใส โทร 0812345678"
+	record := func(recs func(flows.Tx) flows.Records, key string) hhCopy {
+		return hhCopy{
+			put: func(tx flows.Tx, note string) error { return recs(tx).Put(key, map[string]any{"note": note}) },
+			has: func(tx flows.Tx) (bool, error) { var v map[string]any; return recs(tx).Get(key, &v) },
+		}
 	}
-	for _, c := range copies {
-		r.put(c.bucket, c.key, map[string]any{"note": "เช็คชื่อ มาลี แก้วใส โทร 0812345678"})
+	copies := map[string]hhCopy{
+		"a sage's unfinished form": {
+			put: func(tx flows.Tx, note string) error {
+				return tx.Conversations().Put("Usage", flows.Conversation{Answers: map[string]string{"note": note}})
+			},
+			has: func(tx flows.Tx) (bool, error) { _, ok, err := tx.Conversations().Get("Usage"); return ok, err },
+		},
+		"answers waiting for a tap": {
+			put: func(tx flows.Tx, note string) error { return tx.Pending().Put("Usage", flows.Answers{"note": note}) },
+			has: func(tx flows.Tx) (bool, error) { _, ok, err := tx.Pending().Get("Usage"); return ok, err },
+		},
+		"a message LINE never accepted": record(flows.Tx.SendFailed, "00000000000000000007"),
+		"a dead letter":                 record(flows.Tx.DeadLetters, "00000000000000000003"),
 	}
-	r.put(flows.BucketSendFailed, "00000000000000000008", map[string]any{"note": "someone else"})
+	other := record(flows.Tx.SendFailed, "00000000000000000008")
+	r.update(func(tx flows.Tx) error {
+		for _, c := range copies {
+			if err := c.put(tx, note); err != nil {
+				return err
+			}
+		}
+		return other.put(tx, "someone else")
+	})
 
 	out = r.say("Ua", "ข้อมูลของฉัน")
 	out = r.tap("Ua", button(t, out, "mydata.btn.delete"))
 	r.tap("Ua", button(t, out, "mydata.btn.delete_yes"))
 
-	for _, c := range copies {
-		var v map[string]any
-		if r.get(c.bucket, c.key, &v) {
-			t.Errorf("%s/%s still holds her: %v", c.bucket, c.key, v)
+	r.view(func(tx flows.Tx) error {
+		for name, c := range copies {
+			if ok, err := c.has(tx); err != nil || ok {
+				t.Errorf("%s still holds her (%v)", name, err)
+			}
 		}
-	}
-	var other map[string]any
-	if !r.get(flows.BucketSendFailed, "00000000000000000008", &other) {
-		t.Error("a failed message about someone else was deleted too")
-	}
-	if b := r.household("Ub"); b.Status != flows.StatusWaitlisted {
+		if ok, err := other.has(tx); err != nil || !ok {
+			t.Errorf("a failed message about someone else was deleted too (%v)", err)
+		}
+		return nil
+	})
+	if b := r.householdOf("Ub"); b.Status != flows.StatusWaitlisted {
 		t.Errorf("the next in line is %q, want still waitlisted: the week is under way", b.Status)
 	}
 	hs := r.households(5)
@@ -646,7 +562,7 @@ func TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts(t *testing.T) {
 		t.Fatalf("her record after deletion: %+v, want an anonymous tally", tally)
 	}
 	var m flows.Matrix
-	_ = r.db.View(func(tx flows.Tx) error {
+	r.view(func(tx flows.Tx) error {
 		var err error
 		m, err = flows.AttendanceMatrix(tx, 5)
 		return err
@@ -654,34 +570,14 @@ func TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts(t *testing.T) {
 	if c := m.Counts(1); c.Selected != 1 || c.Present != 1 {
 		t.Errorf("day 1 after the deletion: %d selected, %d present; want 1 and 1", c.Selected, c.Present)
 	}
-	if _, ok := r.householdOK("Ua"); ok {
+	if _, ok := r.findHouseholdOf("Ua"); ok {
 		t.Error("her LINE account still leads to a household")
 	}
 }
 
-func (r *hhRig) get(bucket, key string, v any) bool {
-	r.t.Helper()
-	var ok bool
-	if err := r.db.View(func(tx flows.Tx) error {
-		var err error
-		ok, err = tx.Get(bucket, key, v)
-		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
-	return ok
-}
-
-func (r *hhRig) householdOK(user string) (flows.Household, bool) {
-	r.t.Helper()
-	var h flows.Household
-	var ok bool
-	if err := r.db.View(func(tx flows.Tx) error {
-		var err error
-		h, ok, err = flows.HouseholdOfUser(tx, user)
-		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
-	return h, ok
+// hhCopy is a copy of what someone said, kept in one of the stores that
+// ForgetCopies clears.
+type hhCopy struct {
+	put func(tx flows.Tx, note string) error
+	has func(tx flows.Tx) (bool, error)
 }

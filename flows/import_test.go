@@ -13,12 +13,12 @@ import (
 )
 
 // otImport runs ImportVillages in one transaction, as the admin route does.
-func (b *otBot) otImport(csv string) (flows.ImportReport, error) {
-	b.t.Helper()
+func (r *rig) otImport(csv string) (flows.ImportReport, error) {
+	r.t.Helper()
 	var rep flows.ImportReport
-	err := b.db.Update(func(tx flows.Tx) error {
+	err := r.db.Update(func(tx flows.Tx) error {
 		var err error
-		rep, err = flows.ImportVillages(tx, strings.NewReader(csv), b.now, "Uofficer", false)
+		rep, err = flows.ImportVillages(tx, strings.NewReader(csv), r.now, "Uofficer", false)
 		return err
 	})
 	return rep, err
@@ -42,7 +42,7 @@ func otProblems(t *testing.T, err error) []otProblem {
 		// Every problem renders for people, in both languages.
 		for _, lang := range []string{"th", "en"} {
 			m := l.Msg()
-			if _, err := otCatalog.Text(locales.Lang(lang), m.Key, m.Args); err != nil {
+			if _, err := catalog.Text(locales.Lang(lang), m.Key, m.Args); err != nil {
 				t.Errorf("problem %+v does not render in %s: %v", l, lang, err)
 			}
 		}
@@ -83,7 +83,7 @@ func TestImportVillagesGood(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			rep, err := b.otImport(tt.csv)
 			if err != nil {
 				t.Fatalf("import: %v", err)
@@ -151,7 +151,7 @@ func TestImportVillagesBad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			rep, err := b.otImport(tt.csv)
 			if got := otProblems(t, err); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("problems %v, want %v", got, tt.want)
@@ -167,15 +167,15 @@ func TestImportVillagesBad(t *testing.T) {
 }
 
 func TestImportVillagesTwice(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	const file = "moo,name,tambon,occupation,capacity\n5,บ้านโนนสูง,โนนสูง,ทำน้ำพริก,20\n7,บ้านหนองบัว,หนองบัว,สานตะกร้า,15\n"
 	if rep, err := b.otImport(file); err != nil || counts(rep) != tally(flows.ImportReport{Added: 2}) {
 		t.Fatalf("first import: %+v, %v", rep, err)
 	}
 	// A lead sage is named meanwhile; re-imports must keep it.
-	v5, _ := b.village(5)
+	v5, _ := b.villageByMoo(5)
 	v5.LeadSageID = "Usage"
-	b.put(flows.BucketVillages, flows.VillageKey(v5.ID), v5)
+	b.putVillage(v5)
 	before := b.villages()
 
 	b.now = otT0.Add(time.Hour)
@@ -194,22 +194,22 @@ func TestImportVillagesTwice(t *testing.T) {
 	if err != nil || counts(rep) != tally(flows.ImportReport{Added: 1, Updated: 1, Unchanged: 1}) {
 		t.Fatalf("changed file: %+v, %v; want 1 added, 1 updated, 1 unchanged", rep, err)
 	}
-	v7, _ := b.village(7)
+	v7, _ := b.villageByMoo(7)
 	if v7.Capacity != 18 || !v7.Updated.Equal(b.now) || !v7.Created.Equal(otT0) {
 		t.Errorf("updated village %+v, want capacity 18, updated now, created kept", v7)
 	}
-	if v5, _ := b.village(5); v5.LeadSageID != "Usage" {
+	if v5, _ := b.villageByMoo(5); v5.LeadSageID != "Usage" {
 		t.Errorf("lead sage lost: %+v", v5)
 	}
 }
 
 func TestImportReportText(t *testing.T) {
 	m := flows.ImportReport{Added: 1, Updated: 2, Unchanged: 3}.Msg()
-	if got, want := otCatalog.MustText("en", m.Key, m.Args), "Imported: 1 added, 2 updated, 3 unchanged."; got != want {
+	if got, want := catalog.MustText("en", m.Key, m.Args), "Imported: 1 added, 2 updated, 3 unchanged."; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	l := flows.LineError{Line: 4, Problem: flows.T("village.import.err.duplicate", "Moo", 1, "Tambon", "หนองแวง", "Line", 2)}.Msg()
-	if got, want := otCatalog.MustText("th", l.Key, l.Args), "บรรทัด 4: หมู่ 1 ต.หนองแวง ซ้ำกับบรรทัด 2"; got != want {
+	if got, want := catalog.MustText("th", l.Key, l.Args), "บรรทัด 4: หมู่ 1 ต.หนองแวง ซ้ำกับบรรทัด 2"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	err := &flows.ImportError{Lines: []flows.LineError{{Line: 4, Problem: flows.T("village.import.err.duplicate")}}}
@@ -224,7 +224,7 @@ func TestImportVillagesLargeFile(t *testing.T) {
 	for moo := 1; moo <= 99; moo++ {
 		fmt.Fprintf(&b, "%d,บ้าน%d,นา%d,อาชีพ,%d\n", moo, moo, moo%7, 20)
 	}
-	bot := otNew(t)
+	bot := newRig(t, otOpts)
 	rep, err := bot.otImport(b.String())
 	if err != nil || rep.Added != 99 {
 		t.Fatalf("got %+v, %v; want 99 added", rep, err)
@@ -242,19 +242,19 @@ func tally(r flows.ImportReport) [3]int { return counts(r) }
 // has a team, households and days. It is another village: added, and
 // หมู่ 1 ต.หนองแวง is left exactly as it was.
 func TestImportVillagesSameMooInTwoTambons(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	if _, err := b.otImport("moo,name,tambon,occupation,capacity\n1,บ้านโนนสูง,หนองแวง,ทำน้ำพริก,20\n"); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := b.village(1)
+	before, _ := b.villageByMoo(1)
 	before.LeadSageID = "Ulead"
-	b.put(flows.BucketVillages, flows.VillageKey(before.ID), before)
+	b.putVillage(before)
 
 	rep, err := b.otImport("moo,name,tambon,occupation,capacity\n1,บ้านนาดี,โนนทอง,ทำขนม,20\n")
 	if err != nil || counts(rep) != tally(flows.ImportReport{Added: 1}) {
 		t.Fatalf("import หมู่ 1 ต.โนนทอง: %+v, %v; want 1 added", rep, err)
 	}
-	if got := otCatalog.MustText("th", rep.Msg().Key, rep.Msg().Args); !strings.Contains(got, "หมู่ 1 บ้านนาดี ต.โนนทอง") {
+	if got := catalog.MustText("th", rep.Msg().Key, rep.Msg().Args); !strings.Contains(got, "หมู่ 1 บ้านนาดี ต.โนนทอง") {
 		t.Errorf("report %q does not name the added village with its ตำบล", got)
 	}
 	vs := b.villages()
@@ -288,12 +288,12 @@ func TestImportVillagesSameMooInTwoTambons(t *testing.T) {
 }
 
 // otUpdateImport is otImport with --update.
-func (b *otBot) otUpdateImport(csv string) (flows.ImportReport, error) {
-	b.t.Helper()
+func (r *rig) otUpdateImport(csv string) (flows.ImportReport, error) {
+	r.t.Helper()
 	var rep flows.ImportReport
-	err := b.db.Update(func(tx flows.Tx) error {
+	err := r.db.Update(func(tx flows.Tx) error {
 		var err error
-		rep, err = flows.ImportVillages(tx, strings.NewReader(csv), b.now, "Uofficer", true)
+		rep, err = flows.ImportVillages(tx, strings.NewReader(csv), r.now, "Uofficer", true)
 		return err
 	})
 	return rep, err

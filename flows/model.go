@@ -2,8 +2,6 @@ package flows
 
 import (
 	"cmp"
-	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,9 +39,6 @@ type Village struct {
 // DefaultCapacity is the number of target households per village.
 const DefaultCapacity = 20
 
-// VillageKey is the store key of village id; keys sort by id.
-func VillageKey(id int) string { return fmt.Sprintf("%03d", id) }
-
 // SamePlace reports whether v is the place หมู่ moo, ตำบล tambon (names
 // compared as people type them). An unknown ตำบล ("") matches any: a
 // record made before villages had one names its หมู่ alone.
@@ -66,19 +61,13 @@ func GetVillage(tx Tx, id int) (Village, bool, error) {
 	if id <= 0 {
 		return Village{}, false, nil
 	}
-	var v Village
-	ok, err := tx.Get(BucketVillages, VillageKey(id), &v)
-	return v, ok, err
+	return tx.Villages().Get(id)
 }
 
 // AllVillages returns the villages of every round, by ตำบล and หมู่.
 func AllVillages(tx Tx) ([]Village, error) {
 	var out []Village
-	err := tx.Scan(BucketVillages, "", func(_ string, decode func(any) error) error {
-		var v Village
-		if err := decode(&v); err != nil {
-			return skipUnreadable(tx, err)
-		}
+	err := tx.Villages().Each(func(_ int, v Village) error {
 		out = append(out, v)
 		return nil
 	})
@@ -152,21 +141,21 @@ func PutVillage(tx Tx, v *Village) error {
 	}
 	if v.ID == 0 {
 		for {
-			n, err := tx.NextSeq(BucketVillages)
+			n, err := tx.Villages().NextID()
 			if err != nil {
 				return err
 			}
 			// A database migrated from numbers-as-keys holds ids the
 			// sequence has not counted: skip them.
-			if _, taken, err := GetVillage(tx, int(n)); err != nil {
+			if _, taken, err := GetVillage(tx, n); err != nil {
 				return err
 			} else if !taken {
-				v.ID = int(n)
+				v.ID = n
 				break
 			}
 		}
 	}
-	return tx.Put(BucketVillages, VillageKey(v.ID), *v)
+	return tx.Villages().Put(v.ID, *v)
 }
 
 // villageValue is a village as a form's answer or a choice's value: "v"
@@ -208,23 +197,3 @@ func Conflict(op, key string) error { return &Error{Kind: KindConflict, Key: key
 
 // NotFound is the error for something that does not exist (any more).
 func NotFound(op, key string) error { return &Error{Kind: KindNotFound, Key: key, Op: op} }
-
-// pkVillage is the postback field naming a village by its id.
-const pkVillage = "vil"
-
-// postVillage reads the village a button names. Buttons sent before
-// villages had ids carry "moo" (or "m" on officers' village cards); the
-// migration made every such village's id its old number, so those still
-// name the same village.
-func postVillage(v url.Values) int {
-	for _, k := range []string{pkVillage, "moo", "m"} {
-		if s := v.Get(k); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				return 0
-			}
-			return n
-		}
-	}
-	return 0
-}

@@ -1,11 +1,6 @@
 package flows
 
-import (
-	"bytes"
-	"encoding/json"
-	"net/url"
-	"strings"
-)
+import ()
 
 // "My info" (ข้อมูลของฉัน): everyone can see the personal data the bot keeps
 // about them and delete it from the chat, as Thailand's PDPA asks. Each
@@ -46,8 +41,8 @@ func (e *Engine) registerMyData() {
 	e.RegisterCommand(Command{Key: "mydata.cmd.delete", In1to1: true, Run: func(c *Ctx) error {
 		return e.deleteMyData(c, false)
 	}})
-	e.RegisterAction(actMyDataDelete, func(c *Ctx, v url.Values) error { return e.deleteMyData(c, v.Get(pkOK) == "1") })
-	e.RegisterAction(actMyDataKeep, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actMyDataDelete, func(c *Ctx, p Postback) error { return e.deleteMyData(c, p.Yes) })
+	e.RegisterAction(actMyDataKeep, func(c *Ctx, _ Postback) error {
 		c.Say(Text(T("mydata.delete.kept"), e.mainMenu(c)...))
 		return nil
 	})
@@ -81,7 +76,7 @@ func (e *Engine) showMyData(c *Ctx) error {
 		replies = replies[:maxSectionReplies]
 	}
 	c.Say(replies...)
-	c.Say(Text(T("mydata.footer"), append([]Action{actionButton("mydata.btn.delete", actMyDataDelete)}, e.mainMenu(c)...)...))
+	c.Say(Text(T("mydata.footer"), append([]Action{actionButton("mydata.btn.delete", Postback{Action: actMyDataDelete})}, e.mainMenu(c)...)...))
 	return nil
 }
 
@@ -94,8 +89,8 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 	}
 	if !confirmed {
 		c.Say(Reply{Style: StyleConfirm, Text: T("mydata.delete.q"), Buttons: []Action{
-			actionButton("mydata.btn.delete_yes", actMyDataDelete, pkOK, "1"),
-			actionButton("mydata.btn.delete_no", actMyDataKeep),
+			actionButton("mydata.btn.delete_yes", Postback{Action: actMyDataDelete, Yes: true}),
+			actionButton("mydata.btn.delete_no", Postback{Action: actMyDataKeep}),
 		}})
 		return nil
 	}
@@ -117,7 +112,7 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 		return err
 	} else if conv != nil {
 		erased = erased || conv.Done == nil
-		if err := c.Tx.Delete(BucketConversations, convKey(me)); err != nil {
+		if err := c.Tx.Conversations().Delete(me); err != nil {
 			return err
 		}
 		c.conv = nil
@@ -126,7 +121,7 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 		return err
 	} else if ok && u.Name != "" {
 		u.Name = ""
-		if err := c.Tx.Put(BucketUsers, me, u); err != nil {
+		if err := c.Tx.Users().Put(me, u); err != nil {
 			return err
 		}
 		erased = true
@@ -139,22 +134,13 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 	return nil
 }
 
-// forgetBuckets hold copies of what people said or were told: forms in
-// progress (anyone's, e.g. a sage's unfinished enrolment of this
-// household), answers waiting for a tap, messages queued or never
-// accepted by LINE, and events that kept failing.
-var forgetBuckets = []string{BucketConversations, BucketPending, BucketOutbox, BucketSendFailed, BucketDeadLetter}
-
 // minTrace is the shortest text taken as naming someone: a shorter one
 // (a two-letter nickname) would also match records about other people.
 const minTrace = 4
 
-// forget removes every copy in forgetBuckets that holds one of traces (a
-// LINE id, a household id, a full name, a phone number): a deletion
-// reaches the copies, not only the records. A queued message naming the
-// person is dropped rather than sent: its words cannot be re-rendered
-// without them. The database's free pages still hold the old bytes until
-// the next compaction (storage), which runs nightly.
+// forget removes every copy of what people said or were told that holds
+// one of traces (a LINE id, a household id, a full name, a phone number):
+// a deletion reaches the copies, not only the records (Tx.ForgetCopies).
 func forget(tx Tx, traces ...string) error {
 	var needles [][]byte
 	for _, t := range traces {
@@ -162,32 +148,5 @@ func forget(tx Tx, traces ...string) error {
 			needles = append(needles, []byte(t))
 		}
 	}
-	if len(needles) == 0 {
-		return nil
-	}
-	for _, bucket := range forgetBuckets {
-		var keys []string
-		err := tx.Scan(bucket, "", func(key string, decode func(any) error) error {
-			var raw json.RawMessage
-			if err := decode(&raw); err != nil {
-				return nil // unreadable: not ours to judge here
-			}
-			for _, n := range needles {
-				if bytes.Contains(raw, n) || strings.Contains(key, string(n)) {
-					keys = append(keys, key)
-					break
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if err := tx.Delete(bucket, k); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return tx.ForgetCopies(needles)
 }

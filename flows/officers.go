@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -79,8 +78,8 @@ func (e *Engine) registerOfficers() {
 	// Code-shaped text that no claim knows is answered as an unknown code
 	// by Engine.command (see looksLikeCode).
 	e.RegisterCommand(Command{In1to1: true, Claim: e.claimOfficerCode})
-	e.RegisterAction(actOfficerCode, func(c *Ctx, _ url.Values) error { return e.newOfficerCode(c) })
-	e.RegisterAction(actOfficerName, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actOfficerCode, func(c *Ctx, _ Postback) error { return e.newOfficerCode(c) })
+	e.RegisterAction(actOfficerName, func(c *Ctx, _ Postback) error {
 		if c.In.InGroup() {
 			return c.stale()
 		}
@@ -149,8 +148,7 @@ func (e *Engine) IssueOfficerCode(tx Tx, now time.Time, by string) (OfficerCode,
 		if !ok {
 			return OfficerCode{}, errors.New("flows: issue officer code: Config.NewCode made a code of the wrong shape")
 		}
-		var old OfficerCode
-		found, err := tx.Get(BucketOfficerCodes, code, &old)
+		_, found, err := tx.OfficerCodes().Get(code)
 		if err != nil {
 			return OfficerCode{}, fmt.Errorf("flows: issue officer code: %w", err)
 		}
@@ -158,7 +156,7 @@ func (e *Engine) IssueOfficerCode(tx Tx, now time.Time, by string) (OfficerCode,
 			continue
 		}
 		oc := OfficerCode{Code: code, CreatedBy: by, Created: now, Expires: now.Add(OfficerCodeTTL)}
-		if err := tx.Put(BucketOfficerCodes, code, oc); err != nil {
+		if err := tx.OfficerCodes().Put(code, oc); err != nil {
 			return OfficerCode{}, fmt.Errorf("flows: issue officer code: %w", err)
 		}
 		return oc, nil
@@ -192,8 +190,7 @@ func (e *Engine) claimOfficerCode(c *Ctx) (bool, error) {
 	if !ok || c.In.UserID == "" {
 		return false, nil
 	}
-	var oc OfficerCode
-	found, err := c.Tx.Get(BucketOfficerCodes, code, &oc)
+	oc, found, err := c.Tx.OfficerCodes().Get(code)
 	if err != nil || !found {
 		return err != nil, err
 	}
@@ -235,11 +232,11 @@ func (e *Engine) redeemOfficerCode(c *Ctx, oc OfficerCode) error {
 	}
 	c.codeOK(CodeOfficer)
 	oc.UsedBy, oc.UsedAt = u.ID, c.Now
-	if err := c.Tx.Put(BucketOfficerCodes, oc.Code, oc); err != nil {
+	if err := c.Tx.OfficerCodes().Put(oc.Code, oc); err != nil {
 		return err
 	}
 	u.Officer, u.OfficerSince = true, c.Now
-	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+	if err := c.Tx.Users().Put(u.ID, u); err != nil {
 		return err
 	}
 	c.Say(Text(T("officer.code.welcome")))
@@ -258,7 +255,7 @@ func (e *Engine) saveOfficerName(c *Ctx, a Answers) error {
 		return Forbidden("officer name", "officer.err.not_officer")
 	}
 	u.Name = a["name"]
-	if err := c.Tx.Put(BucketUsers, u.ID, u); err != nil {
+	if err := c.Tx.Users().Put(u.ID, u); err != nil {
 		return err
 	}
 	c.Say(Text(T("officer.name.saved", "Name", u.Name)))
@@ -279,7 +276,7 @@ func (e *Engine) officerMenu(c *Ctx) error {
 func officerQuick() []Action {
 	act := func(key, name string) Action {
 		label := T(key)
-		return Action{Label: label, Data: url.Values{pkAction: {name}}.Encode(), Say: &label}
+		return Action{Label: label, Data: Postback{Action: name}.Encode(), Say: &label}
 	}
 	return []Action{
 		act("village.btn.list", actVillages),
@@ -306,7 +303,7 @@ func (e *Engine) bindGroup(c *Ctx) error {
 	}
 	g.Bound, g.BoundBy, g.BoundAt = true, c.In.UserID, c.Now
 	g.Gone, g.LeftAt = false, time.Time{} // it is talking to the bot: it is in the group
-	if err := c.Tx.Put(BucketGroups, g.ID, g); err != nil {
+	if err := c.Tx.Groups().Put(g.ID, g); err != nil {
 		return err
 	}
 	c.Say(Text(T("officer.group.bound")))
@@ -325,7 +322,7 @@ func (e *Engine) unbindGroup(c *Ctx) error {
 		return nil
 	}
 	g.Bound, g.BoundBy, g.BoundAt = false, "", time.Time{}
-	if err := c.Tx.Put(BucketGroups, g.ID, g); err != nil {
+	if err := c.Tx.Groups().Put(g.ID, g); err != nil {
 		return err
 	}
 	c.Say(Text(T("officer.group.unbound")))
@@ -344,8 +341,7 @@ func (e *Engine) groupForOfficer(c *Ctx, op string) (Group, error) {
 	if err := officerOnly(c, op); err != nil {
 		return Group{}, err
 	}
-	var g Group
-	found, err := c.Tx.Get(BucketGroups, c.In.GroupID, &g)
+	g, found, err := c.Tx.Groups().Get(c.In.GroupID)
 	if err != nil {
 		return Group{}, err
 	}
@@ -373,11 +369,7 @@ func OfficerRef(tx Tx, userID string) (Msg, error) {
 // Officers returns every officer, in LINE user id order.
 func Officers(tx Tx) ([]User, error) {
 	var out []User
-	err := tx.Scan(BucketUsers, "", func(_ string, decode func(any) error) error {
-		var u User
-		if err := decode(&u); err != nil {
-			return err
-		}
+	err := tx.Users().Each(func(_ string, u User) error {
 		if u.Officer {
 			out = append(out, u)
 		}
@@ -390,11 +382,7 @@ func Officers(tx Tx) ([]User, error) {
 // approvals and the daily summary go.
 func OfficerGroups(tx Tx) ([]Group, error) {
 	var out []Group
-	err := tx.Scan(BucketGroups, "", func(_ string, decode func(any) error) error {
-		var g Group
-		if err := decode(&g); err != nil {
-			return err
-		}
+	err := tx.Groups().Each(func(_ string, g Group) error {
 		if g.Bound && !g.Gone {
 			out = append(out, g)
 		}

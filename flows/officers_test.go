@@ -16,15 +16,15 @@ const (
 )
 
 // otIssue makes an officer code at the bot's clock, as the CLI does.
-func (b *otBot) otIssue() flows.OfficerCode {
-	b.t.Helper()
+func (r *rig) otIssue() flows.OfficerCode {
+	r.t.Helper()
 	var oc flows.OfficerCode
-	if err := b.db.Update(func(tx flows.Tx) error {
+	if err := r.db.Update(func(tx flows.Tx) error {
 		var err error
-		oc, err = b.eng.IssueOfficerCode(tx, b.now, flows.CodeByCLI)
+		oc, err = r.eng.IssueOfficerCode(tx, r.now, flows.CodeByCLI)
 		return err
 	}); err != nil {
-		b.t.Fatalf("IssueOfficerCode: %v", err)
+		r.t.Fatalf("IssueOfficerCode: %v", err)
 	}
 	return oc
 }
@@ -33,28 +33,28 @@ func TestOfficerCodeRedeem(t *testing.T) {
 	tests := []struct {
 		name string
 		// setup prepares the bot and returns what the newbie types.
-		setup       func(b *otBot) string
+		setup       func(b *rig) string
 		wantKey     string
 		wantOfficer bool
 		wantUsedBy  string // of code OTCODE01, when one was made
 	}{
 		{
 			name:        "valid, typed as issued",
-			setup:       func(b *otBot) string { return b.otIssue().Code },
+			setup:       func(b *rig) string { return b.otIssue().Code },
 			wantKey:     "officer.code.welcome",
 			wantOfficer: true,
 			wantUsedBy:  otNewbie,
 		},
 		{
 			name:        "valid, lower case with spaces, dash and a polite particle",
-			setup:       func(b *otBot) string { b.otIssue(); return "  otco-de01 ค่ะ" },
+			setup:       func(b *rig) string { b.otIssue(); return "  otco-de01 ค่ะ" },
 			wantKey:     "officer.code.welcome",
 			wantOfficer: true,
 			wantUsedBy:  otNewbie,
 		},
 		{
 			name: "valid a second before it expires",
-			setup: func(b *otBot) string {
+			setup: func(b *rig) string {
 				oc := b.otIssue()
 				b.now = b.now.Add(flows.OfficerCodeTTL - time.Second)
 				return oc.Code
@@ -65,7 +65,7 @@ func TestOfficerCodeRedeem(t *testing.T) {
 		},
 		{
 			name: "expired after 24 hours",
-			setup: func(b *otBot) string {
+			setup: func(b *rig) string {
 				oc := b.otIssue()
 				b.now = b.now.Add(flows.OfficerCodeTTL)
 				return oc.Code
@@ -74,7 +74,7 @@ func TestOfficerCodeRedeem(t *testing.T) {
 		},
 		{
 			name: "used by someone else",
-			setup: func(b *otBot) string {
+			setup: func(b *rig) string {
 				oc := b.otIssue()
 				b.say(otVillager, oc.Code)
 				return oc.Code
@@ -84,7 +84,7 @@ func TestOfficerCodeRedeem(t *testing.T) {
 		},
 		{
 			name: "unknown",
-			setup: func(b *otBot) string {
+			setup: func(b *rig) string {
 				b.otIssue()
 				return "ZZZZ9999"
 			},
@@ -92,7 +92,7 @@ func TestOfficerCodeRedeem(t *testing.T) {
 		},
 		{
 			name: "already an officer keeps the code unused",
-			setup: func(b *otBot) string {
+			setup: func(b *rig) string {
 				b.officer(otNewbie, "สมศรี ใจดี")
 				return b.otIssue().Code
 			},
@@ -101,26 +101,25 @@ func TestOfficerCodeRedeem(t *testing.T) {
 		},
 		{
 			name:    "a word of code length without digits is no code",
-			setup:   func(b *otBot) string { b.otIssue(); return "schedule" },
+			setup:   func(b *rig) string { b.otIssue(); return "schedule" },
 			wantKey: "core.menu.prompt",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			typed := tt.setup(b)
-			before := b.user(otNewbie)
+			before := b.getUser(otNewbie)
 			out := b.say(otNewbie, typed)
 			otWant(t, out, tt.wantKey)
-			u := b.user(otNewbie)
+			u := b.getUser(otNewbie)
 			if u.Officer != tt.wantOfficer {
 				t.Errorf("officer = %v, want %v (answer %v)", u.Officer, tt.wantOfficer, otKeys(out))
 			}
 			if tt.wantOfficer && !before.Officer && !u.OfficerSince.Equal(b.now.Add(-time.Second)) {
 				t.Errorf("officer since %v, want the time of the message %v", u.OfficerSince, b.now.Add(-time.Second))
 			}
-			var oc flows.OfficerCode
-			if b.get(flows.BucketOfficerCodes, "OTCODE01", &oc) && oc.UsedBy != tt.wantUsedBy {
+			if oc, ok := get(b, flows.Tx.OfficerCodes, "OTCODE01"); ok && oc.UsedBy != tt.wantUsedBy {
 				t.Errorf("code used by %q, want %q", oc.UsedBy, tt.wantUsedBy)
 			}
 		})
@@ -128,7 +127,7 @@ func TestOfficerCodeRedeem(t *testing.T) {
 }
 
 func TestOfficerCodeIsSingleUse(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	oc := b.otIssue()
 	if out := b.say(otNewbie, oc.Code); !otHas(out, "officer.code.welcome") {
 		t.Fatalf("first use: got %v, want welcome", otKeys(out))
@@ -137,13 +136,13 @@ func TestOfficerCodeIsSingleUse(t *testing.T) {
 	if out := b.say(otVillager, oc.Code); !otHas(out, "officer.code.used") {
 		t.Errorf("second use: got %v, want officer.code.used", otKeys(out))
 	}
-	if b.user(otVillager).Officer {
+	if b.getUser(otVillager).Officer {
 		t.Error("second user became an officer with a used code")
 	}
 }
 
 func TestIssueOfficerCode(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	first := b.otIssue()
 	if first.Code != "OTCODE01" || !first.Expires.Equal(otT0.Add(24*time.Hour)) || first.CreatedBy != flows.CodeByCLI {
 		t.Errorf("got %+v, want OTCODE01 made by the CLI, expiring 24 h later", first)
@@ -164,8 +163,8 @@ func TestIssueOfficerCode(t *testing.T) {
 }
 
 func TestDefaultNewCode(t *testing.T) {
-	eng := flows.NewEngine(flows.Config{Location: otBangkok, Catalog: otCatalog})
-	b := otNew(t)
+	eng := flows.NewEngine(flows.Config{Location: bangkok, Catalog: catalog})
+	b := newRig(t, otOpts)
 	seen := map[string]bool{}
 	for range 200 {
 		var oc flows.OfficerCode
@@ -194,8 +193,8 @@ func TestDefaultNewCode(t *testing.T) {
 
 func TestOfficerNameForm(t *testing.T) {
 	// start redeems a code, which opens the name form.
-	start := func(t *testing.T) *otBot {
-		b := otNew(t)
+	start := func(t *testing.T) *rig {
+		b := newRig(t, otOpts)
 		out := b.say(otNewbie, b.otIssue().Code)
 		otWant(t, out, "officer.code.welcome", "officer.name.ask")
 		return b
@@ -204,9 +203,9 @@ func TestOfficerNameForm(t *testing.T) {
 		b := start(t)
 		out := b.say(otNewbie, "  นางสมศรี   ใจดี ")
 		otWant(t, out, "conv.confirm.title", "officer.name.title")
-		out = b.tap(otNewbie, otButton(t, out, "conv.btn.confirm"))
+		out = b.tap(otNewbie, buttonKey(t, out, "conv.btn.confirm"))
 		otWant(t, out, "officer.name.saved", "officer.help")
-		if got := b.user(otNewbie).Name; got != "นางสมศรี ใจดี" {
+		if got := b.getUser(otNewbie).Name; got != "นางสมศรี ใจดี" {
 			t.Errorf("name %q, want นางสมศรี ใจดี", got)
 		}
 	})
@@ -220,7 +219,7 @@ func TestOfficerNameForm(t *testing.T) {
 			b := start(t)
 			out := b.say(otNewbie, tt.typed)
 			otWant(t, out, "officer.name.hint", "officer.name.ask")
-			if b.user(otNewbie).Name != "" {
+			if b.getUser(otNewbie).Name != "" {
 				t.Error("a bad name was saved")
 			}
 		})
@@ -241,7 +240,7 @@ func TestOfficerNameForm(t *testing.T) {
 	t.Run("cancel keeps the officer, without a name", func(t *testing.T) {
 		b := start(t)
 		otWant(t, b.say(otNewbie, "ยกเลิก"), "conv.cancelled")
-		if u := b.user(otNewbie); !u.Officer || u.Name != "" {
+		if u := b.getUser(otNewbie); !u.Officer || u.Name != "" {
 			t.Errorf("got officer=%v name=%q, want an officer without a name", u.Officer, u.Name)
 		}
 	})
@@ -249,25 +248,25 @@ func TestOfficerNameForm(t *testing.T) {
 		b := start(t)
 		b.say(otNewbie, "สมศรี ใจดี")
 		otWant(t, b.say(otNewbie, "ยกเลิก"), "conv.cancelled")
-		if got := b.user(otNewbie).Name; got != "" {
+		if got := b.getUser(otNewbie).Name; got != "" {
 			t.Errorf("name %q saved after cancel", got)
 		}
 	})
 	t.Run("change the name later from the officer menu", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		b.officer(otOfficer, "สมศรี ใจดี")
 		out := b.say(otOfficer, "เมนูเจ้าหน้าที่")
 		otWant(t, out, "officer.help")
-		out = b.tap(otOfficer, otButton(t, out, "officer.btn.name"))
+		out = b.tap(otOfficer, buttonKey(t, out, "officer.btn.name"))
 		otWant(t, out, "officer.name.ask")
 		out = b.say(otOfficer, "สมศรี รักดี")
-		b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
-		if got := b.user(otOfficer).Name; got != "สมศรี รักดี" {
+		b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm"))
+		if got := b.getUser(otOfficer).Name; got != "สมศรี รักดี" {
 			t.Errorf("name %q, want สมศรี รักดี", got)
 		}
 	})
 	t.Run("refused to non-officers", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		otWant(t, b.tap(otVillager, otAction("officer_name")), "officer.err.not_officer")
 		otWant(t, b.say(otVillager, "เมนูเจ้าหน้าที่"), "officer.err.not_officer")
 	})
@@ -287,12 +286,11 @@ func TestOfficerCodeCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.officer(otOfficer, "สมศรี ใจดี")
 			out := b.say(tt.user, tt.typed)
 			otWant(t, out, tt.wantKey)
-			var oc flows.OfficerCode
-			stored := b.get(flows.BucketOfficerCodes, "OTCODE01", &oc)
+			oc, stored := get(b, flows.Tx.OfficerCodes, "OTCODE01")
 			if stored != tt.wantStore {
 				t.Fatalf("code stored = %v, want %v", stored, tt.wantStore)
 			}
@@ -311,13 +309,13 @@ func TestOfficerCodeCommand(t *testing.T) {
 		})
 	}
 	t.Run("in a group nothing is shown", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		b.officer(otOfficer, "สมศรี ใจดี")
 		out := b.inGroup(otGroupID, otOfficer, "รหัสเจ้าหน้าที่")
 		if len(out.Replies) != 0 {
 			t.Errorf("group got %v, want no answer", otKeys(out))
 		}
-		if b.get(flows.BucketOfficerCodes, "OTCODE01", &flows.OfficerCode{}) {
+		if _, ok := get(b, flows.Tx.OfficerCodes, "OTCODE01"); ok {
 			t.Error("a code was made in a group")
 		}
 	})
@@ -326,7 +324,7 @@ func TestOfficerCodeCommand(t *testing.T) {
 func TestBindGroup(t *testing.T) {
 	tests := []struct {
 		name      string
-		setup     func(b *otBot)
+		setup     func(b *rig)
 		user      string
 		group     string // "" = typed in a 1:1 chat
 		typed     string
@@ -335,22 +333,22 @@ func TestBindGroup(t *testing.T) {
 	}{
 		{"officer binds", nil, otOfficer, otGroupID, "ผูกกลุ่ม", "officer.group.bound", true},
 		{"officer binds in English", nil, otOfficer, otGroupID, "Bind", "officer.group.bound", true},
-		{"binding twice says so", func(b *otBot) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
+		{"binding twice says so", func(b *rig) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
 			otOfficer, otGroupID, "ผูกกลุ่ม", "officer.group.already_bound", true},
 		{"villager refused", nil, otVillager, otGroupID, "ผูกกลุ่ม", "officer.err.not_officer", false},
 		{"member without a user id refused", nil, "", otGroupID, "ผูกกลุ่ม", "officer.group.unknown_sender", false},
 		{"in a 1:1 chat", nil, otOfficer, "", "ผูกกลุ่ม", "officer.group.only_in_group", false},
-		{"officer unbinds", func(b *otBot) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
+		{"officer unbinds", func(b *rig) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
 			otOfficer, otGroupID, "เลิกผูกกลุ่ม", "officer.group.unbound", false},
 		{"unbind when not bound", nil, otOfficer, otGroupID, "unbind", "officer.group.not_bound", false},
-		{"villager cannot unbind", func(b *otBot) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
+		{"villager cannot unbind", func(b *rig) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
 			otVillager, otGroupID, "เลิกผูกกลุ่ม", "officer.err.not_officer", true},
-		{"member without a user id cannot unbind", func(b *otBot) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
+		{"member without a user id cannot unbind", func(b *rig) { b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") },
 			"", otGroupID, "เลิกผูกกลุ่ม", "officer.group.unknown_sender", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.officer(otOfficer, "สมศรี ใจดี")
 			b.send(flows.Input{Kind: flows.InputJoin, GroupID: otGroupID})
 			if tt.setup != nil {
@@ -363,7 +361,7 @@ func TestBindGroup(t *testing.T) {
 				out = b.inGroup(tt.group, tt.user, tt.typed)
 			}
 			otWant(t, out, tt.wantKey)
-			g := b.group(otGroupID)
+			g := b.getGroup(otGroupID)
 			if g.Bound != tt.wantBound {
 				t.Errorf("bound = %v, want %v", g.Bound, tt.wantBound)
 			}
@@ -375,7 +373,7 @@ func TestBindGroup(t *testing.T) {
 }
 
 func TestBindGroupAnswers(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม") // no join event seen: still works
 	out := b.inGroup(otGroupID, otOfficer, "ผูกกลุ่ม")
@@ -389,10 +387,10 @@ func TestBindGroupAnswers(t *testing.T) {
 }
 
 func TestOfficerGroupsAndOfficers(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	b.officer(otNewbie, "")
-	b.put(flows.BucketUsers, otVillager, flows.User{ID: otVillager, Active: true})
+	b.putUser(flows.User{ID: otVillager, Active: true})
 	const other, gone = "Cother000000000000000000000000002", "Cgone0000000000000000000000000003"
 	for _, g := range []string{otGroupID, other, gone} {
 		b.send(flows.Input{Kind: flows.InputJoin, GroupID: g})
@@ -401,7 +399,7 @@ func TestOfficerGroupsAndOfficers(t *testing.T) {
 	b.inGroup(gone, otOfficer, "ผูกกลุ่ม")
 	b.send(flows.Input{Kind: flows.InputLeave, GroupID: gone})
 
-	if g := b.group(gone); g.Bound || !g.Gone {
+	if g := b.getGroup(gone); g.Bound || !g.Gone {
 		t.Errorf("left group: bound=%v gone=%v, want unbound and gone", g.Bound, g.Gone)
 	}
 	var groups []flows.Group
@@ -425,13 +423,13 @@ func TestOfficerGroupsAndOfficers(t *testing.T) {
 
 	// Back in the group, it must be bound again.
 	b.send(flows.Input{Kind: flows.InputJoin, GroupID: gone})
-	if g := b.group(gone); g.Bound || g.Gone {
+	if g := b.getGroup(gone); g.Bound || g.Gone {
 		t.Errorf("rejoined group: bound=%v gone=%v, want unbound, not gone", g.Bound, g.Gone)
 	}
 }
 
 func TestOfficerRef(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	b.officer(otNewbie, "")
 	for _, tt := range []struct{ id, want string }{{otOfficer, "คุณสมศรี ใจดี"}, {otNewbie, "เจ้าหน้าที่"}} {
@@ -443,7 +441,7 @@ func TestOfficerRef(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if got := otCatalog.MustText("th", m.Key, m.Args); got != tt.want {
+		if got := catalog.MustText("th", m.Key, m.Args); got != tt.want {
 			t.Errorf("OfficerRef(%s) = %q, want %q", tt.id, got, tt.want)
 		}
 	}

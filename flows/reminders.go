@@ -81,8 +81,9 @@ type Reminder struct {
 	// Obsolete is a plan entry whose day moved or went: it is taken off
 	// the plan and nothing is sent or counted.
 	Obsolete bool
-	// PlanKey is the reminder's entry in the plan, removed when recorded.
-	PlanKey string
+	// Planned says the reminder has an entry in the plan (by DueAt and
+	// Key), removed when it is recorded.
+	Planned bool
 	Sends   []Send
 	// Marks are ledger keys of skipped reminders this one reports (the
 	// summary counts each skip once).
@@ -137,8 +138,8 @@ const (
 // RecordReminder writes a reminder's ledger entry inside the transaction
 // that queues its pushes.
 func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipients int, now time.Time) error {
-	if r.PlanKey != "" {
-		if err := tx.Delete(BucketPlan, r.PlanKey); err != nil {
+	if r.Planned {
+		if err := tx.Plan().Delete(r.DueAt, r.Key); err != nil {
 			return err
 		}
 	}
@@ -146,34 +147,33 @@ func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipi
 		return nil
 	}
 	for _, k := range r.Marks {
-		var le LedgerEntry
-		if ok, err := tx.Get(BucketReminders, k, &le); err != nil {
+		if le, ok, err := tx.Ledger().Get(k); err != nil {
 			return err
 		} else if ok {
 			le.Reported = true
-			if err := tx.Put(BucketReminders, k, le); err != nil {
+			if err := tx.Ledger().Put(k, le); err != nil {
 				return err
 			}
 		}
 	}
-	return tx.Put(BucketReminders, r.Key, LedgerEntry{Key: r.Key, Kind: r.Kind, Village: r.Village, Day: r.Day, Rev: r.Rev,
+	return tx.Ledger().Put(r.Key, LedgerEntry{Key: r.Key, Kind: r.Kind, Village: r.Village, Day: r.Day, Rev: r.Rev,
 		DueAt: r.DueAt, At: now, Status: status, RetryKeys: retryKeys, Recipients: recipients})
 }
 
 // StillPlanned reports whether a reminder planned by Due is still pending:
 // the day may have moved (or a tick recorded it) since Due read the plan.
 func StillPlanned(tx Tx, r Reminder) (bool, error) {
-	if r.PlanKey == "" {
+	if !r.Planned {
 		return true, nil
 	}
-	var pe planEntry
-	return tx.Get(BucketPlan, r.PlanKey, &pe)
+	_, ok, err := tx.Plan().Get(r.DueAt, r.Key)
+	return ok, err
 }
 
 // Recorded reports whether a reminder is already in the ledger.
 func Recorded(tx Tx, key string) (bool, error) {
-	var e LedgerEntry
-	return tx.Get(BucketReminders, key, &e)
+	_, ok, err := tx.Ledger().Get(key)
+	return ok, err
 }
 
 func clockOn(date time.Time, hhmm string) time.Time {
@@ -261,10 +261,10 @@ func ReminderKey(kind string, vid, day, rev int) string {
 // multicast rate limit would impose anyway). The earliest due go first.
 const MaxPerTick = 1000
 
-// planEntry is a reminder waiting in the plan: the index of what has yet
+// PlanEntry is a reminder waiting in the plan: the index of what has yet
 // to be sent, by due time. Sending (or skipping) a reminder removes its
 // entry, so a tick reads only what is pending and due.
-type planEntry struct {
+type PlanEntry struct {
 	Key     string    `json:"key"`
 	Kind    string    `json:"kind"`
 	Village int       `json:"village"`
@@ -272,11 +272,6 @@ type planEntry struct {
 	Rev     int       `json:"rev"`
 	Due     time.Time `json:"due"`
 	Before  time.Time `json:"before"`
-}
-
-// planKey sorts by due time (UTC, minutes), then by reminder.
-func planKey(due time.Time, key string) string {
-	return due.UTC().Format("20060102T1504") + "/" + key
 }
 
 // planDay replaces a day's plan entries: old (the stored version, or nil)
@@ -287,7 +282,7 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 	if old != nil {
 		for _, cand := range e.candidates(*old) {
 			key := ReminderKey(cand.kind, old.Village, old.Day, old.Rev)
-			if err := tx.Delete(BucketPlan, planKey(cand.due, key)); err != nil {
+			if err := tx.Plan().Delete(cand.due, key); err != nil {
 				return err
 			}
 		}
@@ -306,8 +301,8 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 			}
 			continue
 		}
-		pe := planEntry{Key: key, Kind: cand.kind, Village: d.Village, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
-		if err := tx.Put(BucketPlan, planKey(cand.due, key), pe); err != nil {
+		pe := PlanEntry{Key: key, Kind: cand.kind, Village: d.Village, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
+		if err := tx.Plan().Put(pe); err != nil {
 			return err
 		}
 	}
@@ -318,23 +313,10 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 // scheduler runs it at start, so a change of reminder times takes effect
 // and days written by any means are planned.
 func (e *Engine) Replan(tx Tx, now time.Time) error {
-	var stale []string
-	if err := tx.Scan(BucketPlan, "", func(key string, _ func(any) error) error {
-		stale = append(stale, key)
-		return nil
-	}); err != nil {
+	if err := tx.Plan().Clear(); err != nil {
 		return err
 	}
-	for _, k := range stale {
-		if err := tx.Delete(BucketPlan, k); err != nil {
-			return err
-		}
-	}
-	return tx.Scan(BucketDays, "", func(_ string, decode func(any) error) error {
-		var d ProgrammeDay
-		if err := decode(&d); err != nil {
-			return err
-		}
+	return tx.Days().Each(func(_ DayRef, d ProgrammeDay) error {
 		// Reminders of a day are planned as they were when it was last set:
 		// what had passed then stays unplanned.
 		return e.planDay(tx, nil, &d, d.Updated)
@@ -354,26 +336,21 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 	var out []Reminder
 	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
 	teams := &teamIndex{tx: tx}
-	limit := planKey(now, "~") // every key due at or before now sorts below it
-	err := tx.Scan(BucketPlan, "", func(pkey string, decode func(any) error) error {
-		if pkey > limit || len(out) >= MaxPerTick {
+	err := tx.Plan().Until(now, func(pe PlanEntry) error {
+		if len(out) >= MaxPerTick {
 			return ErrStop
-		}
-		var pe planEntry
-		if err := decode(&pe); err != nil {
-			return skipUnreadable(tx, err) // one damaged entry does not stop the others' reminders
 		}
 		if now.Before(e.afterQuiet(pe.Due)) {
 			return nil // fell due in quiet hours: waits for the morning
 		}
-		r := Reminder{Key: pe.Key, PlanKey: pkey, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
+		r := Reminder{Key: pe.Key, Planned: true, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
 		d, ok, err := GetDay(tx, pe.Village, pe.Day)
 		if err != nil {
-			return skipUnreadable(tx, err) // that village waits; the others go on
+			return tx.Skip(err) // that village waits; the others go on
 		}
 		done, err := Recorded(tx, pe.Key)
 		if err != nil {
-			return skipUnreadable(tx, err)
+			return tx.Skip(err)
 		}
 		switch {
 		case !ok || d.Rev != pe.Rev || done:
@@ -382,7 +359,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 			r.Skip = true
 		default:
 			if r.Sends, err = e.reminderSends(c, d, pe.Kind, teams); err != nil {
-				return skipUnreadable(tx, err)
+				return tx.Skip(err)
 			}
 		}
 		out = append(out, r)
@@ -512,7 +489,7 @@ func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Repl
 			{Label: T("reminder.brief.cannot", "N", len(cannot)), Value: join(cannot)},
 			{Label: T("reminder.brief.none", "N", len(none)), Value: join(none)},
 		},
-		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: actionData(actRollCall, pkVillage, itoa(d.Village), "day", itoa(d.Day))}},
+		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: Postback{Action: actRollCall, Village: d.Village, Day: d.Day}.Encode()}},
 	}, nil
 }
 

@@ -2,28 +2,22 @@ package flows_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
-	"github.com/sammachip/sammachip/storage"
 )
 
 // seedProgramme fills a database with villages × households, every
 // village running its five days in the same week (the busiest case), all
 // households selected and on LINE.
-func seedProgramme(b *testing.B, villages, households int) *storage.DB {
+func seedProgramme(b *testing.B, villages, households int) *rig {
 	b.Helper()
-	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = db.Close() })
+	r := newRig(b)
 	start := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
 	const batch = 500 // villages per transaction, to keep each commit modest
 	for v0 := 1; v0 <= villages; v0 += batch {
-		err := db.Update(func(tx flows.Tx) error {
+		r.update(func(tx flows.Tx) error {
 			for moo := v0; moo < v0+batch && moo <= villages; moo++ {
 				if err := flows.PutVillage(tx, &flows.Village{ID: moo, Moo: moo, Name: "บ้าน", Occupation: "ทำน้ำพริก", Capacity: households}); err != nil {
 					return err
@@ -31,7 +25,7 @@ func seedProgramme(b *testing.B, villages, households int) *storage.DB {
 				for i := 1; i <= households; i++ {
 					id := fmt.Sprintf("H%05d%03d", moo, i)
 					user := fmt.Sprintf("U%05d%03d", moo, i)
-					if err := tx.Put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
+					if err := tx.Users().Put(user, flows.User{ID: user, Active: true}); err != nil {
 						return err
 					}
 					h := flows.Household{ID: id, Village: moo, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า", Members: 3, Income: 3000,
@@ -45,28 +39,20 @@ func seedProgramme(b *testing.B, villages, households int) *storage.DB {
 					if day == flows.StudyVisit {
 						d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์", "วัด", "07:30", "หมวก"
 					}
-					if err := tx.Put(flows.BucketDays, flows.DayKey(moo, day), d); err != nil {
+					if err := tx.Days().Put(flows.DayRef{Village: moo, Day: day}, d); err != nil {
 						return err
 					}
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
 	}
-	if err := db.Update(func(tx flows.Tx) error {
-		return flows.NewEngine(flows.Config{Location: bangkok}).Replan(tx, start)
-	}); err != nil {
-		b.Fatal(err)
-	}
-	return db
+	r.update(func(tx flows.Tx) error { return r.eng.Replan(tx, start) })
+	return r
 }
 
 func benchDue(b *testing.B, villages int) {
-	db := seedProgramme(b, villages, 20)
-	eng := flows.NewEngine(flows.Config{Location: bangkok})
+	r := seedProgramme(b, villages, 20)
 	for _, tc := range []struct {
 		name    string
 		at      time.Time
@@ -79,14 +65,14 @@ func benchDue(b *testing.B, villages int) {
 		{"idle", time.Date(2026, 12, 8, 10, 15, 0, 0, bangkok), true},
 	} {
 		if tc.settled {
-			settle(b, db, eng, tc.at)
+			settle(r, tc.at)
 		}
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var n int
 			for b.Loop() {
-				err := db.View(func(tx flows.Tx) error {
-					rs, err := eng.Due(tx, tc.at)
+				err := r.db.View(func(tx flows.Tx) error {
+					rs, err := r.eng.Due(tx, tc.at)
 					n = len(rs)
 					return err
 				})
@@ -119,12 +105,12 @@ func BenchmarkDueNational(b *testing.B) {
 
 // settle records everything due up to at, as the running scheduler would
 // have, so that a tick at at finds the ledger up to date.
-func settle(b *testing.B, db *storage.DB, eng *flows.Engine, at time.Time) {
-	b.Helper()
+func settle(r *rig, at time.Time) {
+	r.t.Helper()
 	for {
 		n := 0
-		err := db.Update(func(tx flows.Tx) error {
-			rs, err := eng.Due(tx, at)
+		r.update(func(tx flows.Tx) error {
+			rs, err := r.eng.Due(tx, at)
 			if err != nil {
 				return err
 			}
@@ -139,9 +125,6 @@ func settle(b *testing.B, db *storage.DB, eng *flows.Engine, at time.Time) {
 			}
 			return nil
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
 		if n == 0 {
 			return
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/sammachip/sammachip/locales"
 )
 
-func (r *hhRig) due(at time.Time) []flows.Reminder {
+func (r *rig) due(at time.Time) []flows.Reminder {
 	r.t.Helper()
 	var out []flows.Reminder
 	if err := r.db.View(func(tx flows.Tx) error {
@@ -24,7 +24,7 @@ func (r *hhRig) due(at time.Time) []flows.Reminder {
 }
 
 // record marks reminders as sent (or skipped), as the edge does.
-func (r *hhRig) record(rs []flows.Reminder, at time.Time) {
+func (r *rig) record(rs []flows.Reminder, at time.Time) {
 	r.t.Helper()
 	if err := r.db.Update(func(tx flows.Tx) error {
 		for _, rem := range rs {
@@ -140,12 +140,8 @@ func TestQuietHoursAndCatchUp(t *testing.T) {
 	}
 	r.record(got, time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok))
 	// The summary counts the skip once.
-	r.user("Uofficer", true)
-	if err := r.db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketGroups, "Cofficers", flows.Group{ID: "Cofficers", Bound: true})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	r.officer("Uofficer", "")
+	r.putGroup(flows.Group{ID: "Cofficers", Bound: true})
 	sum := r.due(time.Date(2026, 12, 7, 18, 30, 0, 0, bangkok))
 	var s *flows.Reminder
 	for i := range sum {
@@ -206,7 +202,7 @@ func TestMovedDayReplansAndUnfollowedGetNothing(t *testing.T) {
 func TestStudyVisitHeadcountAndLanguages(t *testing.T) {
 	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
 	r := programme(t, 2, day1)
-	r.put(flows.BucketUsers, "Uh2", flows.User{ID: "Uh2", Active: true, Lang: locales.English})
+	r.putUser(flows.User{ID: "Uh2", Active: true, Lang: locales.English})
 	// Day 4 is the 10th: headcount on the evening of the 8th, and the
 	// evening reminder of day 3 at the same time.
 	got := r.due(time.Date(2026, 12, 8, 18, 0, 0, 0, bangkok))
@@ -240,7 +236,7 @@ func TestMorningReminderIsOffByDefault(t *testing.T) {
 		t.Errorf("at 07:00 with the morning reminder off: %v", k)
 	}
 	// A restart with the morning reminder switched on replans.
-	r.eng = flows.NewEngine(flows.Config{Location: bangkok, Reminders: flows.ReminderConfig{MorningOn: true}})
+	r.configure(func(c *flows.Config) { c.Reminders = flows.ReminderConfig{MorningOn: true} })
 	r.replan()
 	if k := kinds(r.due(time.Date(2026, 12, 7, 7, 0, 0, 0, bangkok))); !slices.Equal(k, []string{"morning/1"}) {
 		t.Errorf("at 07:00 with the morning reminder on: %v", k)
@@ -248,14 +244,10 @@ func TestMorningReminderIsOffByDefault(t *testing.T) {
 }
 
 func TestSummaryOnlyWithNewsAndQuotaWarningOnce(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.user("Uofficer", true)
-	if err := r.db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketGroups, "Cofficers", flows.Group{ID: "Cofficers", Bound: true})
-	}); err != nil {
-		t.Fatal(err)
-	}
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.putGroup(flows.Group{ID: "Cofficers", Bound: true})
 	at := time.Date(2026, 12, 1, 18, 30, 0, 0, bangkok)
 	got := r.due(at)
 	if len(got) != 1 || got[0].Kind != flows.RemindSummary || len(got[0].Sends) != 0 {
@@ -329,10 +321,10 @@ func TestQuietHoursWithoutLeadingZero(t *testing.T) {
 }
 
 func TestDayCancelledAndSetAgainGetsItsReminder(t *testing.T) {
-	r := newHHRig(t)
-	r.village(5, 20, "ทำน้ำพริก")
-	r.user("Uofficer", true)
-	r.user("Uh1", false)
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.user("Uh1")
 	imp := func(at time.Time) {
 		t.Helper()
 		csv := "moo,day,date,start,end,place\n5,1,2026-12-07,09:00,16:00,ศาลา\n"

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"slices"
 )
 
@@ -120,13 +119,10 @@ func MenuItems() []MenuItem {
 		ItemRollCall, ItemTeam, ItemEnrol, ItemSummary, ItemPending, ItemSetSchedule, ItemSelect, ItemExport}
 }
 
-// actRichMenu is the postback action of rich menu taps; pkItem names the
-// item. A postback (not a typed word) so that a tap during a form leaves
-// the form instead of being taken as an answer.
-const (
-	actRichMenu = "rm"
-	pkItem      = "i"
-)
+// actRichMenu is the postback action of rich menu taps; Postback.Item
+// names the item. A postback (not a typed word) so that a tap during a
+// form leaves the form instead of being taken as an answer.
+const actRichMenu = "rm"
 
 // exportCommandKey is the catalog key of the officers' export command
 // (flows/export.go); the menu runs it as if typed. The rich menu test
@@ -135,7 +131,7 @@ const exportCommandKey = "report.cmd.export"
 
 // Data is the item's postback data.
 func (i MenuItem) Data() string {
-	return url.Values{pkAction: {actRichMenu}, pkItem: {string(i)}}.Encode()
+	return Postback{Action: actRichMenu, Item: string(i)}.Encode()
 }
 
 func (e *Engine) registerRolesMenu() {
@@ -145,11 +141,11 @@ func (e *Engine) registerRolesMenu() {
 // richMenuTap runs a rich menu item. Each item does exactly what the same
 // button or typed command does elsewhere, refusals included: the menu is
 // only a shortcut.
-func (e *Engine) richMenuTap(c *Ctx, v url.Values) error {
+func (e *Engine) richMenuTap(c *Ctx, p Postback) error {
 	if c.In.InGroup() {
 		return c.stale()
 	}
-	switch MenuItem(v.Get(pkItem)) {
+	switch MenuItem(p.Item) {
 	case ItemApply:
 		return e.runMenu(c, "apply")
 	case ItemSchedule:
@@ -163,7 +159,7 @@ func (e *Engine) richMenuTap(c *Ctx, v url.Values) error {
 	case ItemHere:
 		return e.hereToday(c)
 	case ItemRollCall:
-		return e.actRollCall(c, url.Values{})
+		return e.actRollCall(c, Postback{})
 	case ItemTeam:
 		return e.viewTeam(c)
 	case ItemEnrol:
@@ -173,7 +169,7 @@ func (e *Engine) richMenuTap(c *Ctx, v url.Values) error {
 	case ItemPending:
 		return e.pendingList(c, 0)
 	case ItemSetSchedule:
-		return e.actScheduleVillage(c, url.Values{})
+		return e.actScheduleVillage(c, Postback{})
 	case ItemSelect:
 		return e.selectStart(c, 0)
 	case ItemExport:
@@ -222,7 +218,7 @@ func (e *Engine) hereToday(c *Ctx) error {
 	}
 	today := c.today()
 	if d := s.DayOn(today); d != nil {
-		return e.actHere(c, url.Values{pkVillage: {itoa(d.Village)}, "day": {itoa(d.Day)}, "rev": {itoa(d.Rev)}, "h": {h.ID}})
+		return e.actHere(c, dayButton(actHere, *d, h.ID))
 	}
 	var next *ProgrammeDay
 	for _, d := range s {

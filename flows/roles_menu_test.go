@@ -1,13 +1,11 @@
 package flows_test
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
-	"github.com/sammachip/sammachip/storage"
 )
 
 // rmBangkok is the programme's zone; rmSeedAt is a Wednesday, so the demo
@@ -18,84 +16,45 @@ var (
 	rmDay1    = time.Date(2026, 11, 30, 9, 30, 0, 0, rmBangkok)
 )
 
-// rmRig is the demo district in a real database.
-type rmRig struct {
-	t   *testing.T
-	db  *storage.DB
-	eng *flows.Engine
-}
+// rmOpts set the rig up as the demo district, seeded at rmSeedAt.
+var rmOpts = rigOptions(
+	withConfig(func(c *flows.Config) { c.Location = rmBangkok }),
+	withClock(rmSeedAt, 0),
+	withSeed(func(r *rig) {
+		r.update(func(tx flows.Tx) error {
+			_, err := r.eng.SeedDemo(tx, rmSeedAt)
+			return err
+		})
+	}))
 
-func rmSeed(t *testing.T) *rmRig {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "rm.db"), storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	r := &rmRig{t: t, db: db, eng: flows.NewEngine(flows.Config{Location: rmBangkok})}
-	if err := db.Update(func(tx flows.Tx) error {
-		_, err := r.eng.SeedDemo(tx, rmSeedAt)
-		return err
-	}); err != nil {
-		t.Fatalf("SeedDemo: %v", err)
-	}
-	return r
-}
-
-func (r *rmRig) update(fn func(tx flows.Tx) error) {
+// tapAt is user tapping data at at.
+func (r *rig) tapAt(user, data string, at time.Time) flows.Outcome {
 	r.t.Helper()
-	if err := r.db.Update(fn); err != nil {
-		r.t.Fatal(err)
-	}
+	r.now = at
+	return r.tap(user, data)
 }
 
-func (r *rmRig) tap(user, data string, at time.Time) flows.Outcome {
-	r.t.Helper()
-	var out flows.Outcome
-	r.update(func(tx flows.Tx) error {
-		var err error
-		out, err = r.eng.Handle(tx, flows.Input{Kind: flows.InputPostback, UserID: user, Data: data, At: at})
-		return err
-	})
-	return out
-}
-
-func (r *rmRig) role(user string) flows.Role {
+// role is user's role.
+func (r *rig) role(user string) flows.Role {
 	r.t.Helper()
 	var role flows.Role
-	if err := r.db.View(func(tx flows.Tx) error {
+	r.view(func(tx flows.Tx) error {
 		var err error
 		role, err = flows.RoleOf(tx, user)
 		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
+	})
 	return role
 }
 
-func (r *rmRig) household(user string) flows.Household {
+// setStatus gives the household of user status st.
+func (r *rig) setStatus(user string, st flows.HouseholdStatus) {
 	r.t.Helper()
-	var h flows.Household
-	if err := r.db.View(func(tx flows.Tx) error {
-		var ok bool
-		var err error
-		h, ok, err = flows.HouseholdOfUser(tx, user)
-		if err == nil && !ok {
-			r.t.Fatalf("no household for %s", user)
-		}
-		return err
-	}); err != nil {
-		r.t.Fatal(err)
-	}
-	return h
-}
-
-func (r *rmRig) setStatus(user string, st flows.HouseholdStatus) {
-	h := r.household(user)
+	h := r.householdOf(user)
 	h.Status = st
-	r.update(func(tx flows.Tx) error { return tx.Put(flows.BucketHouseholds, h.ID, h) })
+	r.update(func(tx flows.Tx) error { return tx.Households().Put(h.ID, h) })
 }
 
+// rmKeys lists the text keys of an outcome's replies (not the titles).
 func rmKeys(out flows.Outcome) []string {
 	var keys []string
 	for _, r := range out.Replies {
@@ -105,7 +64,7 @@ func rmKeys(out flows.Outcome) []string {
 }
 
 func TestRoleOf(t *testing.T) {
-	pendingSage := func(r *rmRig) string {
+	pendingSage := func(r *rig) string {
 		var id string
 		_ = r.db.View(func(tx flows.Tx) error {
 			ps, err := flows.PendingSages(tx)
@@ -121,47 +80,44 @@ func TestRoleOf(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		setup func(r *rmRig) string // returns the user to ask about
+		setup func(r *rig) string // returns the user to ask about
 		want  flows.Role
 		menu  flows.MenuName
 	}{
-		{"officer", func(*rmRig) string { return flows.DemoOfficerID }, flows.RoleOfficer, flows.MenuOfficer},
-		{"lead sage", func(*rmRig) string { return flows.DemoLeadSageID }, flows.RoleSage, flows.MenuSage},
-		{"team sage", func(*rmRig) string { return flows.DemoTeamSageID }, flows.RoleSage, flows.MenuSage},
+		{"officer", func(*rig) string { return flows.DemoOfficerID }, flows.RoleOfficer, flows.MenuOfficer},
+		{"lead sage", func(*rig) string { return flows.DemoLeadSageID }, flows.RoleSage, flows.MenuSage},
+		{"team sage", func(*rig) string { return flows.DemoTeamSageID }, flows.RoleSage, flows.MenuSage},
 		{"sage waiting for approval", pendingSage, flows.RoleVillager, flows.MenuVillager},
-		{"selected household", func(*rmRig) string { return flows.DemoHousehold1ID }, flows.RoleHousehold, flows.MenuVillager},
-		{"applicant household", func(r *rmRig) string {
+		{"selected household", func(*rig) string { return flows.DemoHousehold1ID }, flows.RoleHousehold, flows.MenuVillager},
+		{"applicant household", func(r *rig) string {
 			r.setStatus(flows.DemoHousehold2ID, flows.StatusApplicant)
 			return flows.DemoHousehold2ID
 		}, flows.RoleHousehold, flows.MenuVillager},
-		{"withdrawn household", func(r *rmRig) string {
+		{"withdrawn household", func(r *rig) string {
 			r.setStatus(flows.DemoHousehold2ID, flows.StatusWithdrawn)
 			return flows.DemoHousehold2ID
 		}, flows.RoleVillager, flows.MenuVillager},
-		{"villager", func(*rmRig) string { return flows.DemoVillagerID }, flows.RoleVillager, flows.MenuVillager},
-		{"nobody", func(*rmRig) string { return "" }, flows.RoleVillager, flows.MenuVillager},
-		{"officer who is a sage", func(r *rmRig) string {
+		{"villager", func(*rig) string { return flows.DemoVillagerID }, flows.RoleVillager, flows.MenuVillager},
+		{"nobody", func(*rig) string { return "" }, flows.RoleVillager, flows.MenuVillager},
+		{"officer who is a sage", func(r *rig) string {
 			r.update(func(tx flows.Tx) error {
-				var u flows.User
-				if _, err := tx.Get(flows.BucketUsers, flows.DemoLeadSageID, &u); err != nil {
+				u, _, err := tx.Users().Get(flows.DemoLeadSageID)
+				if err != nil {
 					return err
 				}
 				u.ID, u.Officer = flows.DemoLeadSageID, true
-				return tx.Put(flows.BucketUsers, u.ID, u)
+				return tx.Users().Put(u.ID, u)
 			})
 			return flows.DemoLeadSageID
 		}, flows.RoleOfficer, flows.MenuOfficer},
-		{"household head who is an approved sage", func(r *rmRig) string {
-			r.update(func(tx flows.Tx) error {
-				return tx.Put(flows.BucketSages, flows.DemoHousehold1ID,
-					flows.Sage{ID: 9999, UserID: flows.DemoHousehold1ID, Moo: 1, Status: flows.SageApproved})
-			})
+		{"household head who is an approved sage", func(r *rig) string {
+			r.putSage(flows.Sage{ID: 9999, UserID: flows.DemoHousehold1ID, Moo: 1, Status: flows.SageApproved})
 			return flows.DemoHousehold1ID
 		}, flows.RoleSage, flows.MenuSage},
 	}
 	// The cases share one district, in order: each change touches only
 	// the user it asks about, and no later case asks about that user.
-	r := rmSeed(t)
+	r := newRig(t, rmOpts)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			user := tt.setup(r)
@@ -211,7 +167,7 @@ func TestHereFromMenu(t *testing.T) {
 	here := flows.ItemHere.Data()
 	tests := []struct {
 		name     string
-		setup    func(r *rmRig)
+		setup    func(r *rig)
 		user     string
 		at       time.Time
 		want     []string
@@ -226,20 +182,20 @@ func TestHereFromMenu(t *testing.T) {
 			[]string{"attendance.done.here"}, false, true},
 		{"a villager with no household", nil, flows.DemoVillagerID, rmDay1,
 			[]string{"richmenu.here.no_household"}, false, false},
-		{"a household not selected", func(r *rmRig) { r.setStatus(flows.DemoHousehold2ID, flows.StatusWaitlisted) },
+		{"a household not selected", func(r *rig) { r.setStatus(flows.DemoHousehold2ID, flows.StatusWaitlisted) },
 			flows.DemoHousehold2ID, rmDay1, []string{"attendance.err.not_selected"}, false, false},
-		{"a household that withdrew", func(r *rmRig) { r.setStatus(flows.DemoHousehold2ID, flows.StatusWithdrawn) },
+		{"a household that withdrew", func(r *rig) { r.setStatus(flows.DemoHousehold2ID, flows.StatusWithdrawn) },
 			flows.DemoHousehold2ID, rmDay1, []string{"richmenu.here.no_household"}, false, false},
 	}
 	// The cases share one district, in order: only the training-day case
 	// records presence, for a household no other case taps for.
-	r := rmSeed(t)
+	r := newRig(t, rmOpts)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(r)
 			}
-			out := r.tap(tt.user, here, tt.at)
+			out := r.tapAt(tt.user, here, tt.at)
 			got := rmKeys(out)
 			if tt.card {
 				if len(out.Replies) != 2 || out.Replies[1].Style != flows.StyleCard {
@@ -253,7 +209,7 @@ func TestHereFromMenu(t *testing.T) {
 			if tt.user == flows.DemoVillagerID {
 				return
 			}
-			h := r.household(tt.user)
+			h := r.householdOf(tt.user)
 			var a flows.Attendance
 			_ = r.db.View(func(tx flows.Tx) error {
 				var err error
@@ -264,7 +220,7 @@ func TestHereFromMenu(t *testing.T) {
 				t.Errorf("presence recorded = %v, want %v", got, tt.recorded)
 			}
 			if tt.recorded {
-				again := rmKeys(r.tap(tt.user, here, tt.at.Add(time.Minute)))
+				again := rmKeys(r.tapAt(tt.user, here, tt.at.Add(time.Minute)))
 				if !slices.Equal(again, []string{"attendance.already.here"}) {
 					t.Errorf("second tap: replies %q, want [attendance.already.here]", again)
 				}

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -28,12 +27,6 @@ type Round struct {
 	StartedBy string    `json:"startedBy,omitempty"`
 }
 
-// roundKey is the BucketRounds key of round id; keyCurrentRound holds the
-// current round's id.
-func roundKey(id int) string { return fmt.Sprintf("r/%06d", id) }
-
-const keyCurrentRound = "current"
-
 // FiscalYear is the Buddhist-Era fiscal year that t falls in: October
 // starts the next one (1 Oct 2026 is in ปีงบประมาณ 2570).
 func FiscalYear(t time.Time) int {
@@ -58,8 +51,7 @@ func RoundName(r Round) Msg {
 // CurrentRound returns the current round. A database that never had one
 // (new, before its first village) has round 1 of no year yet.
 func CurrentRound(tx Tx) (Round, error) {
-	var id int
-	ok, err := tx.Get(BucketRounds, keyCurrentRound, &id)
+	id, ok, err := tx.Rounds().Current()
 	if err != nil || !ok {
 		return Round{ID: 1}, err
 	}
@@ -85,19 +77,13 @@ func currentRoundID(tx Tx) int {
 
 // GetRound reads a round.
 func GetRound(tx Tx, id int) (Round, bool, error) {
-	var r Round
-	ok, err := tx.Get(BucketRounds, roundKey(id), &r)
-	return r, ok, err
+	return tx.Rounds().Get(id)
 }
 
 // ListRounds returns every round, oldest first.
 func ListRounds(tx Tx) ([]Round, error) {
 	var out []Round
-	err := tx.Scan(BucketRounds, "r/", func(_ string, decode func(any) error) error {
-		var r Round
-		if err := decode(&r); err != nil {
-			return err
-		}
+	err := tx.Rounds().Each(func(_ int, r Round) error {
 		out = append(out, r)
 		return nil
 	})
@@ -116,10 +102,10 @@ func ensureRound(tx Tx, now time.Time, by string) (Round, error) {
 		return r, err
 	}
 	r = Round{ID: r.ID, FiscalYear: FiscalYear(now), Started: now, StartedBy: by}
-	if err := tx.Put(BucketRounds, roundKey(r.ID), r); err != nil {
+	if err := tx.Rounds().Put(r.ID, r); err != nil {
 		return Round{}, err
 	}
-	return r, tx.Put(BucketRounds, keyCurrentRound, r.ID)
+	return r, tx.Rounds().SetCurrent(r.ID)
 }
 
 // ParseRoundName reads the name an officer gives a new round: a year
@@ -204,10 +190,10 @@ func StartRound(tx Tx, name string, now time.Time, by string) (Round, error) {
 	}
 	r := p.To
 	r.StartedBy = by
-	if err := tx.Put(BucketRounds, roundKey(r.ID), r); err != nil {
+	if err := tx.Rounds().Put(r.ID, r); err != nil {
 		return Round{}, err
 	}
-	if err := tx.Put(BucketRounds, keyCurrentRound, r.ID); err != nil {
+	if err := tx.Rounds().SetCurrent(r.ID); err != nil {
 		return Round{}, err
 	}
 	// Team membership is per round: a sage on last round's team keeps it

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -76,7 +75,7 @@ func (e *Engine) registerRounds() {
 		return c.StartForm(formRoundStart, nil)
 	}
 	e.RegisterCommand(Command{Key: "round.cmd.start", In1to1: true, Run: start})
-	e.RegisterAction(actRoundStart, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actRoundStart, func(c *Ctx, _ Postback) error {
 		if c.In.InGroup() {
 			return c.stale()
 		}
@@ -116,6 +115,6 @@ func listRoundsChat(c *Ctx) error {
 	}
 	title := T("round.chat.title")
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("round.chat.text"), Fields: fields,
-		Buttons: []Action{actButton("round.btn.start", url.Values{pkAction: {actRoundStart}})}})
+		Buttons: []Action{actionButton("round.btn.start", Postback{Action: actRoundStart})}})
 	return nil
 }

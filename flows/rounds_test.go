@@ -12,19 +12,19 @@ import (
 // both; the first round's villages stay, and new villages go to the new
 // round beside them, even with the same ตำบล and หมู่.
 func TestStartRoundFromChat(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	if _, err := b.otImport("moo,name,tambon,occupation,capacity\n1,บ้านโนนสูง,หนองแวง,ทำน้ำพริก,20\n"); err != nil {
 		t.Fatal(err)
 	}
 	out := b.say(otOfficer, "เริ่มรอบใหม่")
 	otWant(t, out, "round.q.name.ask")
-	out = b.tap(otOfficer, otButton(t, out, "round.name.fiscal_year"))
+	out = b.tap(otOfficer, buttonKey(t, out, "round.name.fiscal_year"))
 	otWant(t, out, "conv.confirm.title")
 	if got := otRender(out); !strings.Contains(got, "ปีงบประมาณ 2571 (ต่อจาก ปีงบประมาณ 2570)") || !strings.Contains(got, "รอบเดิม 1 หมู่บ้าน เก็บไว้ครบ") {
 		t.Errorf("summary card %q does not say what starting the round does", got)
 	}
-	otWant(t, b.tap(otOfficer, otButton(t, out, "conv.btn.confirm")), "round.chat.started")
+	otWant(t, b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm")), "round.chat.started")
 
 	out = b.say(otOfficer, "รอบโครงการ")
 	if got := otRender(out); !strings.Contains(got, "ปีงบประมาณ 2570: 1 หมู่บ้าน\n") || !strings.Contains(got, "ปีงบประมาณ 2571: 0 หมู่บ้าน · รอบปัจจุบัน") {

@@ -1,8 +1,6 @@
 package flows
 
 import (
-	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -92,49 +90,27 @@ type Sage struct {
 	Updated    time.Time `json:"updated"`
 }
 
-// sageIDKey is the BucketSageIDs key of registry number id; keys sort by number.
-func sageIDKey(id uint64) string { return fmt.Sprintf("%020d", id) }
-
 // GetSage reads the sage record of a LINE user.
 func GetSage(tx Tx, userID string) (Sage, bool, error) {
-	var s Sage
 	if userID == "" {
-		return s, false, nil
+		return Sage{}, false, nil
 	}
-	ok, err := tx.Get(BucketSages, userID, &s)
-	return s, ok, err
+	return tx.Sages().Get(userID)
 }
 
 // GetSageByID reads the sage with registry number id.
 func GetSageByID(tx Tx, id uint64) (Sage, bool, error) {
-	var userID string
-	ok, err := tx.Get(BucketSageIDs, sageIDKey(id), &userID)
-	if err != nil || !ok {
-		return Sage{}, false, err
-	}
-	return GetSage(tx, userID)
+	return tx.Sages().ByNumber(id)
 }
 
 // ListSages returns every sage in the registry, in registry-number order.
 func ListSages(tx Tx) ([]Sage, error) {
-	ids, err := indexValues(tx, BucketSageIDs, "")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Sage, 0, len(ids))
-	for _, id := range ids {
-		s, ok, err := GetSage(tx, id)
-		if err != nil {
-			if skipUnreadable(tx, err) == nil {
-				continue
-			}
-			return nil, err
-		}
-		if ok {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	var out []Sage
+	err := tx.Sages().Each(func(_ string, s Sage) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, err
 }
 
 // PendingSages returns the registrations waiting for an officer, oldest
@@ -147,19 +123,9 @@ func PendingSages(tx Tx) ([]Sage, error) {
 	return slices.DeleteFunc(all, func(s Sage) bool { return s.Status != SagePending }), nil
 }
 
-func putSage(tx Tx, s Sage) error {
-	if err := tx.Put(BucketSages, s.UserID, s); err != nil {
-		return err
-	}
-	return tx.Put(BucketSageIDs, sageIDKey(s.ID), s.UserID)
-}
+func putSage(tx Tx, s Sage) error { return tx.Sages().Put(s.UserID, s) }
 
-func deleteSage(tx Tx, s Sage) error {
-	if err := tx.Delete(BucketSages, s.UserID); err != nil {
-		return err
-	}
-	return tx.Delete(BucketSageIDs, sageIDKey(s.ID))
-}
+func deleteSage(tx Tx, s Sage) error { return tx.Sages().Delete(s.UserID) }
 
 // Names of this file's form, actions and postback parameters.
 const (
@@ -169,12 +135,6 @@ const (
 	actSagePending  = "sage.pending"
 	actSageDecide   = "sage.decide"
 	actSageRegistry = "sage.registry"
-
-	pkID    = "id"
-	pkAfter = "after"
-	pkRev   = "r"
-	pkPage  = "p"
-	pkOK    = "ok"
 
 	decideApprove = "approve"
 	decideReject  = "reject"
@@ -192,26 +152,24 @@ func (e *Engine) registerSages() {
 	e.RegisterForm(e.sageForm())
 	e.RegisterMenu("sage", e.sageEntry)
 	e.RegisterCommand(Command{Key: "sage.cmd.register", In1to1: true, Run: e.sageEntry})
-	e.RegisterAction(actSageEdit, func(c *Ctx, _ url.Values) error { return e.editSage(c) })
+	e.RegisterAction(actSageEdit, func(c *Ctx, _ Postback) error { return e.editSage(c) })
 
 	e.RegisterCommand(Command{Key: "sage.cmd.pending", In1to1: true, InGroup: true, Run: func(c *Ctx) error {
 		return e.pendingList(c, 0)
 	}})
-	e.RegisterAction(actSagePending, func(c *Ctx, v url.Values) error {
-		after, _ := strconv.ParseUint(v.Get(pkAfter), 10, 64)
-		return e.pendingList(c, after)
+	e.RegisterAction(actSagePending, func(c *Ctx, p Postback) error {
+		return e.pendingList(c, p.After)
 	})
 	e.RegisterAction(actSageDecide, e.decideSage)
 
 	e.RegisterCommand(Command{Key: "sage.cmd.registry", In1to1: true, Run: func(c *Ctx) error {
 		return e.registry(c, 1)
 	}})
-	e.RegisterAction(actSageRegistry, func(c *Ctx, v url.Values) error {
+	e.RegisterAction(actSageRegistry, func(c *Ctx, p Postback) error {
 		if c.In.InGroup() {
 			return c.stale()
 		}
-		p, _ := strconv.Atoi(v.Get(pkPage))
-		return e.registry(c, p)
+		return e.registry(c, p.Page)
 	})
 
 	e.RegisterMyData(MyDataSection{Name: "sage", Show: e.showMySage, Erase: e.eraseSage})
@@ -223,20 +181,11 @@ func officerOnlyErr(c *Ctx, op string) error {
 	return officerOnlyKey(c, op, "sage.refuse.officers_only")
 }
 
-// actionData builds the postback data of a button outside any form.
-func actionData(name string, kv ...string) string {
-	v := url.Values{pkAction: {name}}
-	for i := 0; i+1 < len(kv); i += 2 {
-		v.Set(kv[i], kv[i+1])
-	}
-	return v.Encode()
-}
-
-// actionButton is a button that runs action name; the chat shows its label
-// as the user's words.
-func actionButton(labelKey, name string, kv ...string) Action {
+// actionButton is a button outside any form that runs p's action; the
+// chat shows its label as the user's words.
+func actionButton(labelKey string, p Postback) Action {
 	label := T(labelKey)
-	return Action{Label: label, Data: actionData(name, kv...), Say: &label}
+	return Action{Label: label, Data: p.Encode(), Say: &label}
 }
 
 // ---- registration form ----
@@ -389,7 +338,7 @@ func (e *Engine) editSage(c *Ctx) error {
 
 func registerButton() Action {
 	label := T("sage.btn.register")
-	return Action{Label: label, Data: url.Values{pkMenu: {"sage"}}.Encode(), Say: &label}
+	return Action{Label: label, Data: Postback{Menu: "sage"}.Encode(), Say: &label}
 }
 
 // saveSage stores a registration (pending) or an edit. An edit keeps the
@@ -401,7 +350,7 @@ func (e *Engine) saveSage(c *Ctx, a Answers) error {
 		return err
 	}
 	if !exists {
-		id, err := c.Tx.NextSeq(BucketSages)
+		id, err := c.Tx.Sages().NextNumber()
 		if err != nil {
 			return err
 		}
@@ -519,9 +468,9 @@ func (e *Engine) ownSageCard(c *Ctx, s Sage) (Reply, error) {
 		return Reply{}, err
 	}
 	title := T("sage.card.own_title")
-	buttons := []Action{actionButton("sage.btn.edit", actSageEdit)}
+	buttons := []Action{actionButton("sage.btn.edit", Postback{Action: actSageEdit})}
 	if s.TeamVillage != 0 {
-		buttons = append(buttons, actionButton("team.btn.view", actTeamView))
+		buttons = append(buttons, actionButton("team.btn.view", Postback{Action: actTeamView}))
 	}
 	return Reply{Style: StyleCard, Title: &title, Text: T("sage.card.own_text"), Fields: fields, Buttons: buttons}, nil
 }
@@ -534,10 +483,9 @@ func (e *Engine) reviewCard(c *Ctx, s Sage) (Reply, error) {
 		return Reply{}, err
 	}
 	title := T("sage.card.review_title", "ID", strconv.FormatUint(s.ID, 10))
-	id, rev := strconv.FormatUint(s.ID, 10), strconv.Itoa(s.Rev)
 	return Reply{Style: StyleCard, Title: &title, Text: T("sage.card.review_text"), Fields: fields, Buttons: []Action{
-		actionButton("sage.btn.approve", actSageDecide, pkID, id, pkValue, decideApprove, pkRev, rev),
-		actionButton("sage.btn.reject", actSageDecide, pkID, id, pkValue, decideReject, pkRev, rev),
+		actionButton("sage.btn.approve", Postback{Action: actSageDecide, Sage: s.ID, Value: decideApprove, Rev: s.Rev}),
+		actionButton("sage.btn.reject", Postback{Action: actSageDecide, Sage: s.ID, Value: decideReject, Rev: s.Rev}),
 	}}, nil
 }
 
@@ -572,7 +520,7 @@ func (e *Engine) pendingList(c *Ctx, after uint64) error {
 	}
 	count := T("sage.pending.count", "Total", locales.Number(len(all)), "From", start+1, "To", end)
 	if end < len(all) {
-		c.Say(Text(count, actionButton("sage.btn.more", actSagePending, pkAfter, strconv.FormatUint(all[end-1].ID, 10))))
+		c.Say(Text(count, actionButton("sage.btn.more", Postback{Action: actSagePending, After: all[end-1].ID})))
 		return nil
 	}
 	c.Say(Text(count))
@@ -582,17 +530,16 @@ func (e *Engine) pendingList(c *Ctx, after uint64) error {
 // decideSage records an officer's approve or reject tap. The decision is
 // made once: a second tap, or another officer's, is told who decided and
 // when, and nothing changes. The sage is told the outcome by push.
-func (e *Engine) decideSage(c *Ctx, v url.Values) error {
+func (e *Engine) decideSage(c *Ctx, p Postback) error {
 	const op = "decide sage"
 	if err := officerOnlyErr(c, op); err != nil {
 		return err
 	}
-	id, err := strconv.ParseUint(v.Get(pkID), 10, 64)
-	d := v.Get(pkValue)
-	if err != nil || (d != decideApprove && d != decideReject) {
+	d := p.Value
+	if p.Sage == 0 || (d != decideApprove && d != decideReject) {
 		return c.stale()
 	}
-	s, ok, err := GetSageByID(c.Tx, id)
+	s, ok, err := GetSageByID(c.Tx, p.Sage)
 	if err != nil {
 		return err
 	}
@@ -616,7 +563,7 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 			"Date", locales.DateYear(at), "Time", locales.Clock(at))))
 		return nil
 	}
-	if rev := v.Get(pkRev); rev != "" && rev != strconv.Itoa(s.Rev) {
+	if p.Rev != 0 && p.Rev != s.Rev { // a stored sage's Rev is at least 1
 		// The sage changed the record after this card was sent: show the current one.
 		card, err := e.reviewCard(c, s)
 		if err != nil {
@@ -649,21 +596,19 @@ func (e *Engine) decideSage(c *Ctx, v url.Values) error {
 		// A village of this round without a lead: offer this sage at once.
 		reply.Text = T("sage.decide.approved_no_lead", "Name", first, "Village", VillageName(c.Tx, vill).Ref())
 		label := T("team.btn.make_lead")
-		reply.Buttons = []Action{{Label: label, Say: &label, Data: actionData(actTeamSetLead,
-			pkVillage, strconv.Itoa(vill.ID), pkID, strconv.FormatUint(s.ID, 10), pkOld, "")}}
+		reply.Buttons = []Action{{Label: label, Say: &label, Data: Postback{Action: actTeamSetLead, Village: vill.ID, Sage: s.ID, OldLead: ""}.Encode()}}
 	}
 	c.Say(reply)
 	replies := []Reply{Text(T("sage.push.approved", "Name", first))}
 	if w, ok, err := getInviteWait(c.Tx, s.UserID); err != nil {
 		return err
 	} else if ok {
-		var inv Invite
-		if found, err := c.Tx.Get(BucketInvites, w.Code, &inv); err != nil {
+		if inv, found, err := c.Tx.Invites().Get(w.Code); err != nil {
 			return err
 		} else if found && inv.Open(c.Now) {
 			label := T("team.btn.join")
 			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Moo", inv.Village), Buttons: []Action{
-				{Label: label, Say: &label, Data: actionData(actTeamJoin, pkCode, inv.Code)},
+				{Label: label, Say: &label, Data: Postback{Action: actTeamJoin, Code: inv.Code}.Encode()},
 			}})
 		}
 	}
@@ -733,14 +678,14 @@ func (e *Engine) registry(c *Ctx, page int) error {
 	title := T("sage.registry.title", "Page", page, "Pages", pages)
 	var buttons []Action
 	if page > 1 {
-		buttons = append(buttons, actionButton("conv.btn.prev_page", actSageRegistry, pkPage, strconv.Itoa(page-1)))
+		buttons = append(buttons, actionButton("conv.btn.prev_page", Postback{Action: actSageRegistry, Page: page - 1}))
 	}
 	if page < pages {
-		buttons = append(buttons, actionButton("conv.btn.next_page", actSageRegistry, pkPage, strconv.Itoa(page+1)))
+		buttons = append(buttons, actionButton("conv.btn.next_page", Postback{Action: actSageRegistry, Page: page + 1}))
 	}
-	buttons = append(buttons, actionButton("team.btn.name_lead", actTeamLeadForm))
+	buttons = append(buttons, actionButton("team.btn.name_lead", Postback{Action: actTeamLeadForm}))
 	if pending > 0 {
-		buttons = append(buttons, actionButton("sage.btn.pending", actSagePending))
+		buttons = append(buttons, actionButton("sage.btn.pending", Postback{Action: actSagePending}))
 	}
 	c.Say(Reply{Style: StyleCard, Title: &title, Fields: fields, Buttons: buttons,
 		Text: T("sage.registry.counts", "Total", locales.Number(len(all)), "Approved", locales.Number(approved),
@@ -785,7 +730,7 @@ func (e *Engine) eraseSage(c *Ctx) (bool, error) {
 	if _, ok, err := getInviteWait(c.Tx, me); err != nil {
 		return false, err
 	} else if ok {
-		if err := c.Tx.Delete(BucketInviteWaits, me); err != nil {
+		if err := c.Tx.InviteWaits().Delete(me); err != nil {
 			return false, err
 		}
 		found = true
@@ -807,17 +752,13 @@ func (e *Engine) eraseSage(c *Ctx) (bool, error) {
 	for _, v := range vs {
 		if v.LeadSageID == me {
 			v.LeadSageID, v.Updated = "", c.Now
-			if err := c.Tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
+			if err := c.Tx.Villages().Put(v.ID, v); err != nil {
 				return false, err
 			}
 		}
 	}
 	var invites []Invite
-	err = c.Tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
-		var inv Invite
-		if err := decode(&inv); err != nil {
-			return err
-		}
+	err = c.Tx.Invites().Each(func(_ string, inv Invite) error {
 		if inv.UsedBy == me || inv.By == me {
 			invites = append(invites, inv)
 		}
@@ -834,7 +775,7 @@ func (e *Engine) eraseSage(c *Ctx) (bool, error) {
 		if inv.UsedBy == me {
 			inv.UsedBy = erasedUser
 		}
-		if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+		if err := c.Tx.Invites().Put(inv.Code, inv); err != nil {
 			return false, err
 		}
 	}

@@ -11,9 +11,9 @@ import (
 )
 
 func TestSageRegistrationHappyPath(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Usage1"
-	consentTime := r.now.Add(20 * time.Second) // the second input: the tap on agree
+	consentTime := r.now.Add(10 * time.Second) // the second input: the tap on agree
 	out := r.toSummary(u, stAnswers{name: "  นายสมชาย   ใจดี ", phone: "๐๘๑ ๒๓๔ ๕๖๗๘", moo: "ม.๕", skill: "ทำปุ๋ยหมัก", years: "๑๒ ปี"})
 	cards := stCards(out, "sage.form.title")
 	if len(cards) != 1 {
@@ -35,7 +35,7 @@ func TestSageRegistrationHappyPath(t *testing.T) {
 	if got := stPushes(out, "registration"); len(got) != 0 {
 		t.Errorf("got %d group pushes before saving, want 0", len(got))
 	}
-	out = r.tap(u, stButton(t, out, "conv.btn.confirm"))
+	out = r.tap(u, buttonKey(t, out, "conv.btn.confirm"))
 	saved := stMsg(t, out, "sage.saved.new")
 	if got := saved.Args["Name"]; got != "สมชาย" {
 		t.Errorf("addressed as %q, want the first name without title %q", got, "สมชาย")
@@ -80,10 +80,10 @@ func TestSageRegistrationInvalidAnswersReasked(t *testing.T) {
 	answers := []string{"สมชาย ใจดี", "0812345678", "5", "เกษตร", "ทอผ้า"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newStRig(t)
+			r := newRig(t, stOpts)
 			const u = "Uinvalid"
 			out := r.tap(u, "menu=sage")
-			r.tap(u, stButton(t, out, "conv.btn.agree"))
+			r.tap(u, buttonKey(t, out, "conv.btn.agree"))
 			for _, a := range answers[:tt.step] {
 				r.say(u, a)
 			}
@@ -96,7 +96,7 @@ func TestSageRegistrationInvalidAnswersReasked(t *testing.T) {
 			if tt.hint == "village.hint.pick" {
 				// The question's buttons come with the hint: one per village.
 				var picks int
-				for _, a := range stActions(out) {
+				for _, a := range actions(out) {
 					if a.Label.Key == "village.btn.pick" {
 						picks++
 					}
@@ -111,16 +111,16 @@ func TestSageRegistrationInvalidAnswersReasked(t *testing.T) {
 }
 
 func TestSageRegistrationThreeWrongAnswersOfferHelp(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Utries"
 	out := r.tap(u, "menu=sage")
-	r.tap(u, stButton(t, out, "conv.btn.agree"))
+	r.tap(u, buttonKey(t, out, "conv.btn.agree"))
 	r.say(u, "1")
 	r.say(u, "2")
 	out = r.say(u, "3")
 	stWant(t, out, "conv.too_many_tries")
-	if !stHasButton(out, "conv.btn.help") || !stHasButton(out, "conv.btn.cancel") {
-		t.Errorf("after 3 wrong answers got buttons %v, want help and cancel", stActions(out))
+	if !hasButton(out, "conv.btn.help") || !hasButton(out, "conv.btn.cancel") {
+		t.Errorf("after 3 wrong answers got buttons %v, want help and cancel", actions(out))
 	}
 }
 
@@ -128,26 +128,26 @@ func TestSageRegistrationThreeWrongAnswersOfferHelp(t *testing.T) {
 // how to answer it.
 var stSteps = []struct {
 	ask    string
-	answer func(r *stRig, u string, prev flows.Outcome) flows.Outcome
+	answer func(r *rig, u string, prev flows.Outcome) flows.Outcome
 }{
-	{"sage.consent", func(r *stRig, u string, prev flows.Outcome) flows.Outcome {
-		return r.tap(u, stButton(r.t, prev, "conv.btn.agree"))
+	{"sage.consent", func(r *rig, u string, prev flows.Outcome) flows.Outcome {
+		return r.tap(u, buttonKey(r.t, prev, "conv.btn.agree"))
 	}},
-	{"sage.name.ask", func(r *stRig, u string, _ flows.Outcome) flows.Outcome {
+	{"sage.name.ask", func(r *rig, u string, _ flows.Outcome) flows.Outcome {
 		return r.say(u, "สมชาย ใจดี")
 	}},
-	{"sage.phone.ask", func(r *stRig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "0812345678") }},
-	{"sage.moo.ask", func(r *stRig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "5") }},
-	{"sage.category.ask", func(r *stRig, u string, prev flows.Outcome) flows.Outcome {
-		return r.tap(u, stButton(r.t, prev, "sage.cat.handicraft.label"))
+	{"sage.phone.ask", func(r *rig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "0812345678") }},
+	{"sage.moo.ask", func(r *rig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "5") }},
+	{"sage.category.ask", func(r *rig, u string, prev flows.Outcome) flows.Outcome {
+		return r.tap(u, buttonKey(r.t, prev, "sage.cat.handicraft.label"))
 	}},
-	{"sage.skill.ask", func(r *stRig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "จักสาน") }},
-	{"sage.years.ask", func(r *stRig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "30") }},
+	{"sage.skill.ask", func(r *rig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "จักสาน") }},
+	{"sage.years.ask", func(r *rig, u string, _ flows.Outcome) flows.Outcome { return r.say(u, "30") }},
 	{"conv.confirm.title", nil},
 }
 
 // reach answers the first n steps and returns the outcome asking step n.
-func (r *stRig) reach(u string, n int) flows.Outcome {
+func (r *rig) reach(u string, n int) flows.Outcome {
 	r.t.Helper()
 	out := r.tap(u, "menu=sage")
 	for i := 0; i < n; i++ {
@@ -162,16 +162,16 @@ func TestSageRegistrationCancelBackHelpAtEveryStep(t *testing.T) {
 	for n, step := range stSteps {
 		t.Run(step.ask, func(t *testing.T) {
 			t.Run("help", func(t *testing.T) {
-				r := newStRig(t)
+				r := newRig(t, stOpts)
 				r.reach("Uhelp", n)
 				out := r.say("Uhelp", "ช่วยเหลือ")
 				stWant(t, out, step.ask) // asked again after the explanation
 				if len(out.Replies) < 2 {
-					t.Errorf("got replies %v, want an explanation before the question", stKeys(out))
+					t.Errorf("got replies %v, want an explanation before the question", replyKeys(out))
 				}
 			})
 			t.Run("back", func(t *testing.T) {
-				r := newStRig(t)
+				r := newRig(t, stOpts)
 				r.reach("Uback", n)
 				out := r.say("Uback", "ย้อนกลับ")
 				switch {
@@ -183,10 +183,10 @@ func TestSageRegistrationCancelBackHelpAtEveryStep(t *testing.T) {
 				}
 			})
 			t.Run("cancel", func(t *testing.T) {
-				r := newStRig(t)
+				r := newRig(t, stOpts)
 				r.reach("Ucancel", n)
 				stWant(t, r.say("Ucancel", "ยกเลิก ค่ะ"), "conv.cancelled")
-				if _, ok := r.sage("Ucancel"); ok {
+				if _, ok := r.getSage("Ucancel"); ok {
 					t.Error("a cancelled registration was stored")
 				}
 				stWant(t, r.say("Ucancel", "5"), "core.menu.prompt")
@@ -196,15 +196,15 @@ func TestSageRegistrationCancelBackHelpAtEveryStep(t *testing.T) {
 }
 
 func TestSageConsentDeclinedStoresNothing(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Udecline"
 	out := r.tap(u, "menu=sage")
 	stWant(t, out, "sage.consent")
 	if out.Replies[0].Style != flows.StyleConfirm {
 		t.Errorf("consent style: got %v, want a yes/no confirm", out.Replies[0].Style)
 	}
-	stWant(t, r.tap(u, stButton(t, out, "conv.btn.disagree")), "conv.consent_declined")
-	if _, ok := r.sage(u); ok {
+	stWant(t, r.tap(u, buttonKey(t, out, "conv.btn.disagree")), "conv.consent_declined")
+	if _, ok := r.getSage(u); ok {
 		t.Error("got a sage record after consent was declined")
 	}
 	stWant(t, r.say(u, "สมชาย ใจดี"), "core.menu.prompt")
@@ -220,7 +220,7 @@ func TestSageRegistrationExpires(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.idle.String(), func(t *testing.T) {
-			r := newStRig(t)
+			r := newRig(t, stOpts)
 			const u = "Uidle"
 			r.reach(u, 1)
 			r.now = r.now.Add(tt.idle)
@@ -233,19 +233,19 @@ func TestSageRegistrationExpires(t *testing.T) {
 }
 
 func TestSageRegistrationSurvivesRestart(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Urestart"
 	r.reach(u, 3)
 	r.restart()
 	out := r.say(u, "หมู่ที่ ๕")
 	stWant(t, out, "sage.category.ask")
 	r.restart()
-	out = r.tap(u, stButton(t, out, "sage.cat.tourism.label"))
+	out = r.tap(u, buttonKey(t, out, "sage.cat.tourism.label"))
 	stWant(t, out, "sage.skill.ask")
 	r.say(u, "นำเที่ยวชุมชน")
 	out = r.say(u, "5")
 	r.restart()
-	stWant(t, r.tap(u, stButton(t, out, "conv.btn.confirm")), "sage.saved.new")
+	stWant(t, r.tap(u, buttonKey(t, out, "conv.btn.confirm")), "sage.saved.new")
 	s := r.mustSage(u)
 	if s.Phone != "0812345678" || s.Moo != 5 || s.Category != flows.CategoryTourism || s.Years != 5 {
 		t.Errorf("got %+v, want the answers given across restarts", s)
@@ -253,10 +253,10 @@ func TestSageRegistrationSurvivesRestart(t *testing.T) {
 }
 
 func TestSageConfirmDoubleTapSavesOnce(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Udouble"
 	out := r.toSummary(u, stDefault)
-	confirm := stButton(t, out, "conv.btn.confirm")
+	confirm := buttonKey(t, out, "conv.btn.confirm")
 	stWant(t, r.tap(u, confirm), "sage.saved.new")
 	stWant(t, r.tap(u, confirm), "conv.already_saved")
 	if got := len(r.sages()); got != 1 {
@@ -269,36 +269,36 @@ func TestSageConfirmDoubleTapSavesOnce(t *testing.T) {
 }
 
 func TestSageRegisteringAgainOffersEdit(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Uagain"
 	first := r.approved(u, stDefault)
 	for _, in := range []flows.Input{
 		{Kind: flows.InputPostback, UserID: u, Data: "menu=sage"},
 		{Kind: flows.InputText, UserID: u, Text: "ลงทะเบียนปราชญ์"},
 	} {
-		out := r.handle(in)
+		out := r.send(in)
 		stWant(t, out, "sage.already_registered")
 		if len(stCards(out, "sage.card.own_title")) != 1 {
-			t.Fatalf("got %v, want the sage's own card", stKeys(out))
+			t.Fatalf("got %v, want the sage's own card", replyKeys(out))
 		}
-		edit := stButton(t, out, "sage.btn.edit")
+		edit := buttonKey(t, out, "sage.btn.edit")
 		// The edit opens the form at its summary, prefilled, without asking consent again.
 		out = r.tap(u, edit)
 		cards := stCards(out, "sage.form.title")
 		if len(cards) != 1 {
-			t.Fatalf("got %v, want the prefilled summary card", stKeys(out))
+			t.Fatalf("got %v, want the prefilled summary card", replyKeys(out))
 		}
 		if got := stField(t, cards[0], "sage.phone.label"); got != "081-234-5678" {
 			t.Errorf("prefilled phone: got %q, want %q", got, "081-234-5678")
 		}
 		stWant(t, r.say(u, "ยกเลิก"), "conv.cancelled")
 	}
-	out := r.tap(u, stButton(t, r.tap(u, "a=sage.edit"), "conv.btn.edit"))
-	out = r.tap(u, stButton(t, out, "sage.phone.label"))
+	out := r.tap(u, buttonKey(t, r.tap(u, "a=sage.edit"), "conv.btn.edit"))
+	out = r.tap(u, buttonKey(t, out, "sage.phone.label"))
 	stWant(t, out, "sage.phone.ask")
 	out = r.say(u, "09 8765 4321")
 	stWant(t, out, "conv.confirm.title")
-	stWant(t, r.tap(u, stButton(t, out, "conv.btn.confirm")), "sage.saved.edit")
+	stWant(t, r.tap(u, buttonKey(t, out, "conv.btn.confirm")), "sage.saved.edit")
 	s := r.mustSage(u)
 	if s.Phone != "0987654321" || s.ID != first.ID || s.Status != flows.SageApproved || len(r.sages()) != 1 {
 		t.Errorf("after edit got %+v (%d records), want the same approved record with the new phone", s, len(r.sages()))
@@ -306,34 +306,32 @@ func TestSageRegisteringAgainOffersEdit(t *testing.T) {
 }
 
 func TestSageRegistrationNeedsVillages(t *testing.T) {
-	r := newStRig(t)
-	if err := r.db.Update(func(tx flows.Tx) error {
-		if err := tx.Delete(flows.BucketVillages, flows.VillageKey(3)); err != nil {
+	r := newRig(t, stOpts)
+	r.update(func(tx flows.Tx) error {
+		if err := tx.Villages().Delete(3); err != nil {
 			return err
 		}
-		return tx.Delete(flows.BucketVillages, flows.VillageKey(5))
-	}); err != nil {
-		t.Fatal(err)
-	}
+		return tx.Villages().Delete(5)
+	})
 	stWant(t, r.tap("Unovillage", "menu=sage"), "sage.no_villages")
-	if _, ok := r.sage("Unovillage"); ok {
+	if _, ok := r.getSage("Unovillage"); ok {
 		t.Error("got a sage record without villages")
 	}
 }
 
 func TestSageApprovalIsIdempotentAndTellsTheSage(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Uapprove"
-	r.put(flows.BucketUsers, u, flows.User{ID: u, Active: true, Lang: locales.English, LangChosen: true})
+	r.putUser(flows.User{ID: u, Active: true, Lang: locales.English, LangChosen: true})
 	r.register(u, stDefault)
 
 	out := r.say(stOfficer, "รออนุมัติ")
 	cards := stCards(out, "sage.card.review_title")
 	if len(cards) != 1 {
-		t.Fatalf("pending list: got %v, want one review card", stKeys(out))
+		t.Fatalf("pending list: got %v, want one review card", replyKeys(out))
 	}
-	approve := stButton(t, out, "sage.btn.approve")
-	reject := stButton(t, out, "sage.btn.reject")
+	approve := buttonKey(t, out, "sage.btn.approve")
+	reject := buttonKey(t, out, "sage.btn.reject")
 
 	out = r.tap(stOfficer, approve)
 	stWant(t, out, "sage.decide.approved_no_lead")
@@ -344,7 +342,7 @@ func TestSageApprovalIsIdempotentAndTellsTheSage(t *testing.T) {
 	if len(pushes) != 1 || pushes[0].To != u || pushes[0].Lang != locales.English || pushes[0].Replies[0].Text.Key != "sage.push.approved" {
 		t.Fatalf("pushes: got %+v, want one approval push to the sage in English", out.Pushes)
 	}
-	decidedAt := r.now
+	decidedAt := r.last
 
 	tests := []struct {
 		name, officer, data string
@@ -383,7 +381,7 @@ func TestSageApprovalIsIdempotentAndTellsTheSage(t *testing.T) {
 }
 
 func TestSageRejectionTellsTheSageAndAnEditResubmits(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	const u = "Ureject"
 	s := r.register(u, stDefault)
 	out := r.tap(stOfficer, stDecide(s, "reject"))
@@ -395,10 +393,10 @@ func TestSageRejectionTellsTheSageAndAnEditResubmits(t *testing.T) {
 		t.Fatalf("status: got %s, want rejected", got)
 	}
 	old := r.mustSage(u)
-	out = r.tap(u, stButton(t, r.tap(u, "a=sage.edit"), "conv.btn.edit"))
-	stWant(t, r.tap(u, stButton(t, out, "sage.skill.label")), "sage.skill.ask")
+	out = r.tap(u, buttonKey(t, r.tap(u, "a=sage.edit"), "conv.btn.edit"))
+	stWant(t, r.tap(u, buttonKey(t, out, "sage.skill.label")), "sage.skill.ask")
 	out = r.say(u, "ทำปุ๋ยหมักชีวภาพ")
-	stWant(t, r.tap(u, stButton(t, out, "conv.btn.confirm")), "sage.saved.resubmitted")
+	stWant(t, r.tap(u, buttonKey(t, out, "conv.btn.confirm")), "sage.saved.resubmitted")
 	if got := r.mustSage(u); got.Status != flows.SagePending || got.Decision != nil {
 		t.Fatalf("after resubmission got %+v, want pending without decision", got)
 	}
@@ -408,11 +406,11 @@ func TestSageRejectionTellsTheSageAndAnEditResubmits(t *testing.T) {
 	if got := r.mustSage(u).Status; got != flows.SagePending {
 		t.Errorf("an old card changed the status to %s", got)
 	}
-	stWant(t, r.tap(stOfficer, stButton(t, out, "sage.btn.approve")), "sage.decide.approved_no_lead")
+	stWant(t, r.tap(stOfficer, buttonKey(t, out, "sage.btn.approve")), "sage.decide.approved_no_lead")
 }
 
 func TestSagePendingListIsPaged(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	for i := range 6 {
 		r.register("Upage"+strconv.Itoa(i), stDefault)
 	}
@@ -427,12 +425,12 @@ func TestSagePendingListIsPaged(t *testing.T) {
 	if count.Args["To"] != 4 {
 		t.Errorf("count: got %v, want To=4", count.Args)
 	}
-	out = r.tap(stOfficer, stButton(t, out, "sage.btn.more"))
+	out = r.tap(stOfficer, buttonKey(t, out, "sage.btn.more"))
 	cards := stCards(out, "sage.card.review_title")
 	if len(cards) != 2 || cards[0].Title.Args["ID"] != "5" {
 		t.Fatalf("second page: got %d cards (first %v), want 2 starting at no. 5", len(cards), cards[0].Title.Args)
 	}
-	if stHasButton(out, "sage.btn.more") {
+	if hasButton(out, "sage.btn.more") {
 		t.Error("last page offers more")
 	}
 }
@@ -440,13 +438,12 @@ func TestSagePendingListIsPaged(t *testing.T) {
 func TestSageGroupNotificationSetting(t *testing.T) {
 	for _, notify := range []bool{false, true} {
 		t.Run(strconv.FormatBool(notify), func(t *testing.T) {
-			r := newStRig(t)
-			r.notify = notify
-			r.restart()
-			r.put(flows.BucketGroups, "Cgroup", flows.Group{ID: "Cgroup", Bound: true})
-			r.put(flows.BucketGroups, "Cgone", flows.Group{ID: "Cgone", Bound: true, Gone: true})
+			r := newRig(t, stOpts)
+			r.configure(func(c *flows.Config) { c.NotifyGroupsOnRegistration = notify })
+			r.putGroup(flows.Group{ID: "Cgroup", Bound: true})
+			r.putGroup(flows.Group{ID: "Cgone", Bound: true, Gone: true})
 			out := r.toSummary("Unotify", stDefault)
-			out = r.tap("Unotify", stButton(t, out, "conv.btn.confirm"))
+			out = r.tap("Unotify", buttonKey(t, out, "conv.btn.confirm"))
 			pushes := stPushes(out, "registration")
 			want := 0
 			if notify {
@@ -460,8 +457,8 @@ func TestSageGroupNotificationSetting(t *testing.T) {
 					t.Errorf("got push %+v, want a review card to Cgroup", pushes[0])
 				}
 				// An officer approves from the group card; the answer goes to the group.
-				data := stButton(t, flows.Outcome{Replies: pushes[0].Replies}, "sage.btn.approve")
-				out := r.handle(flows.Input{Kind: flows.InputPostback, UserID: stOfficer, GroupID: "Cgroup", Data: data})
+				data := buttonKey(t, flows.Outcome{Replies: pushes[0].Replies}, "sage.btn.approve")
+				out := r.send(flows.Input{Kind: flows.InputPostback, UserID: stOfficer, GroupID: "Cgroup", Data: data})
 				stWant(t, out, "sage.decide.approved_no_lead")
 			}
 		})
@@ -469,7 +466,7 @@ func TestSageGroupNotificationSetting(t *testing.T) {
 }
 
 func TestSageRegistryListsEverySage(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	lead := r.approved("Ulead", stDefault)
 	r.register("Upending", stAnswers{name: "สมหญิง รักดี", phone: "0891112222", moo: "3", skill: "ทอผ้า", years: "3"})
 	rej := r.register("Urejected", stDefault)
@@ -479,7 +476,7 @@ func TestSageRegistryListsEverySage(t *testing.T) {
 	out := r.say(stOfficer, "ทะเบียนปราชญ์")
 	cards := stCards(out, "sage.registry.title")
 	if len(cards) != 1 {
-		t.Fatalf("got %v, want the registry card", stKeys(out))
+		t.Fatalf("got %v, want the registry card", replyKeys(out))
 	}
 	rows := cards[0].Fields
 	if len(rows) != 3 {
@@ -503,14 +500,14 @@ func TestSageRegistryListsEverySage(t *testing.T) {
 	if len(card.Fields) != 15 || card.Title.Args["Pages"] != 2 {
 		t.Fatalf("first page: got %d rows of %v pages, want 15 of 2", len(card.Fields), card.Title.Args["Pages"])
 	}
-	out = r.tap(stOfficer, stButton(t, out, "conv.btn.next_page"))
+	out = r.tap(stOfficer, buttonKey(t, out, "conv.btn.next_page"))
 	if card := stCards(out, "sage.registry.title")[0]; len(card.Fields) != 8 {
 		t.Errorf("second page: got %d rows, want 8", len(card.Fields))
 	}
 }
 
 func TestSageOfficerOnlyRefusals(t *testing.T) {
-	r := newStRig(t)
+	r := newRig(t, stOpts)
 	s := r.register("Usage", stDefault)
 	r.register(stVillager, stAnswers{name: "สมหญิง รักดี", phone: "0891112222", moo: "3", skill: "ทอผ้า", years: "3"})
 	tests := []struct {
@@ -530,7 +527,7 @@ func TestSageOfficerOnlyRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := r.handle(tt.in)
+			out := r.send(tt.in)
 			stWant(t, out, "sage.refuse.officers_only")
 			if len(out.Pushes) != 0 {
 				t.Errorf("got %d pushes, want none", len(out.Pushes))
@@ -538,7 +535,7 @@ func TestSageOfficerOnlyRefusals(t *testing.T) {
 			if got := r.mustSage("Usage"); got.Status != flows.SagePending || got.Decision != nil || got.TeamVillage != 0 {
 				t.Errorf("record changed: %+v", got)
 			}
-			if v := r.villageRec(5); v.LeadSageID != "" {
+			if v := r.getVillage(5); v.LeadSageID != "" {
 				t.Errorf("village got lead %q", v.LeadSageID)
 			}
 		})

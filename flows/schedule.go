@@ -40,12 +40,6 @@ type ProgrammeDay struct {
 	UpdatedBy string    `json:"updatedBy,omitempty"`
 }
 
-// DayKey is the store key of a village's day.
-func DayKey(vid, day int) string { return fmt.Sprintf("%03d/%d", vid, day) }
-
-// revKey names the counter of a day's last revision.
-func revKey(vid, day int) string { return "dayrev/" + DayKey(vid, day) }
-
 // StartsAt is when the day starts, in loc.
 func (d ProgrammeDay) StartsAt(loc *time.Location) time.Time {
 	t, _ := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.Start, loc)
@@ -80,27 +74,19 @@ type Schedule [Days]*ProgrammeDay
 // GetSchedule reads a village's days.
 func GetSchedule(tx Tx, vid int) (Schedule, error) {
 	var s Schedule
-	for day := 1; day <= Days; day++ {
-		var d ProgrammeDay
-		ok, err := tx.Get(BucketDays, DayKey(vid, day), &d)
-		if err != nil {
-			if skipUnreadable(tx, err) == nil {
-				continue // an unreadable day reads as not set
-			}
-			return s, err
+	// An unreadable day reads as not set (and is reported).
+	err := tx.Days().InVillage(vid, func(d ProgrammeDay) error {
+		if d.Day >= 1 && d.Day <= Days {
+			s[d.Day-1] = &d
 		}
-		if ok {
-			s[day-1] = &d
-		}
-	}
-	return s, nil
+		return nil
+	})
+	return s, err
 }
 
 // GetDay reads one day of a village.
 func GetDay(tx Tx, vid, day int) (ProgrammeDay, bool, error) {
-	var d ProgrammeDay
-	ok, err := tx.Get(BucketDays, DayKey(vid, day), &d)
-	return d, ok, err
+	return tx.Days().Get(DayRef{vid, day})
 }
 
 // DayOn returns the village's programme day on date ("2006-01-02"), if any.
@@ -210,16 +196,17 @@ func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (move
 	}
 	// Revisions never repeat, even for a day cancelled and set again: a
 	// card or a ledger entry of an old version must not pass for the new.
-	var last PushCount
-	if _, err := tx.Get(BucketCounters, revKey(d.Village, d.Day), &last); err != nil {
+	ref := DayRef{d.Village, d.Day}
+	last, _, err := tx.DayRevisions().Get(ref)
+	if err != nil {
 		return false, err
 	}
 	d.Rev = int(max(last.N, int64(old.Rev))) + 1
-	if err := tx.Put(BucketCounters, revKey(d.Village, d.Day), PushCount{N: int64(d.Rev)}); err != nil {
+	if err := tx.DayRevisions().Put(ref, PushCount{N: int64(d.Rev)}); err != nil {
 		return false, err
 	}
 	d.Updated, d.UpdatedBy = now, by
-	if err := tx.Put(BucketDays, DayKey(d.Village, d.Day), d); err != nil {
+	if err := tx.Days().Put(ref, d); err != nil {
 		return false, err
 	}
 	var prev *ProgrammeDay
@@ -273,7 +260,7 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 		day  ProgrammeDay
 	}
 	var days []parsed
-	seen := map[string]int{}
+	seen := map[DayRef]int{}
 	for _, row := range rows {
 		bad := func(key string, kv ...any) {
 			problems = append(problems, LineError{Line: row.Line, Problem: T(key, kv...)})
@@ -306,11 +293,11 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 			bad("schedule.import.bad_day", "Value", v["day"])
 			continue
 		}
-		if first, dup := seen[DayKey(vid, day)]; dup {
+		if first, dup := seen[DayRef{vid, day}]; dup {
 			bad("schedule.import.duplicate", "Moo", moo, "Day", day, "Line", first)
 			continue
 		}
-		seen[DayKey(vid, day)] = row.Line
+		seen[DayRef{vid, day}] = row.Line
 		d := ProgrammeDay{Village: vid, Day: day, Place: strings.TrimSpace(v["place"]),
 			Destination: strings.TrimSpace(v["destination"]), MeetingPoint: strings.TrimSpace(v["meeting_point"]),
 			Bring: strings.TrimSpace(v["bring"])}
@@ -358,16 +345,16 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 	}
 	// Every pair out of order is reported, on the file's line of the later
 	// day, or of the earlier when only that one is in the file.
-	lineOf := map[string]int{}
+	lineOf := map[DayRef]int{}
 	for _, p := range days {
-		lineOf[DayKey(p.day.Village, p.day.Day)] = p.line
+		lineOf[DayRef{p.day.Village, p.day.Day}] = p.line
 	}
 	reported := map[int]bool{}
 	for vid, s := range byVillage {
 		for _, pair := range outOfOrder(s) {
-			line := lineOf[DayKey(vid, pair[1])]
+			line := lineOf[DayRef{vid, pair[1]}]
 			if line == 0 {
-				line = lineOf[DayKey(vid, pair[0])]
+				line = lineOf[DayRef{vid, pair[0]}]
 			}
 			if line != 0 && !reported[line] {
 				reported[line] = true

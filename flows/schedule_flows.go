@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ const (
 func (e *Engine) registerSchedule() {
 	e.RegisterMenu("schedule", e.mySchedule)
 	e.RegisterCommand(Command{Key: "schedule.cmd.mine", In1to1: true, Run: e.mySchedule})
-	e.RegisterCommand(Command{Key: "schedule.cmd.set", In1to1: true, Run: func(c *Ctx) error { return e.actScheduleVillage(c, url.Values{}) }})
+	e.RegisterCommand(Command{Key: "schedule.cmd.set", In1to1: true, Run: func(c *Ctx) error { return e.actScheduleVillage(c, Postback{}) }})
 	e.RegisterAction(actSchedV, e.actScheduleVillage)
 	e.RegisterAction(actSetDay, e.actSetDay)
 	e.RegisterAction(actCancelDay, e.actCancelDay)
@@ -105,7 +104,7 @@ func (e *Engine) mySchedule(c *Ctx) error {
 	if officer, err := IsOfficer(c.Tx, c.In.UserID); err != nil {
 		return err
 	} else if officer {
-		return e.actScheduleVillage(c, url.Values{})
+		return e.actScheduleVillage(c, Postback{})
 	}
 	h, isHousehold, err := HouseholdOfUser(c.Tx, c.In.UserID)
 	if err != nil {
@@ -176,11 +175,11 @@ func (e *Engine) showSchedule(c *Ctx, vid int, editable bool) error {
 				"Kind", T("schedule.kind."+itoa(i+1)).Ref())})
 		}
 		if editable {
-			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: actionData(actSetDay, pkVillage, itoa(vid), "day", itoa(i+1))})
+			buttons = append(buttons, Action{Label: T("schedule.btn.set_day", "N", i+1), Data: Postback{Action: actSetDay, Village: vid, Day: i + 1}.Encode()})
 		}
 	}
 	if editable && slices.ContainsFunc(s[:], func(d *ProgrammeDay) bool { return d != nil }) {
-		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: actionData(actCancelDay, pkVillage, itoa(vid))})
+		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: Postback{Action: actCancelDay, Village: vid}.Encode()})
 	}
 	title := T("schedule.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons})
@@ -190,25 +189,25 @@ func (e *Engine) showSchedule(c *Ctx, vid int, editable bool) error {
 // actCancelDay cancels a programme day: the officer picks the day, says
 // yes, and the day goes — its reminders with it — and the village's
 // households and sages are told.
-func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
+func (e *Engine) actCancelDay(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "cancel day"); err != nil {
 		return err
 	}
-	vid := postVillage(v)
+	vid := p.Village
 	s, err := GetSchedule(c.Tx, vid)
 	if err != nil {
 		return err
 	}
-	day := atoi(v.Get("day"))
+	day := p.Day
 	if day < 1 || day > Days || s[day-1] == nil {
-		if v.Has("day") {
+		if p.Day != 0 {
 			return NotFound("cancel day", "attendance.err.no_day")
 		}
 		var acts []Action
 		for _, d := range s {
 			if d != nil {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
-					Data: actionData(actCancelDay, pkVillage, itoa(vid), "day", itoa(d.Day))})
+					Data: Postback{Action: actCancelDay, Village: vid, Day: d.Day}.Encode()})
 			}
 		}
 		if len(acts) == 0 {
@@ -218,14 +217,14 @@ func (e *Engine) actCancelDay(c *Ctx, v url.Values) error {
 		return nil
 	}
 	d := *s[day-1]
-	if v.Get("ok") != "1" {
+	if !p.Yes {
 		c.Say(Reply{Style: StyleConfirm, Text: T("schedule.cancel.confirm", "Day", dayMsg(c, d).Ref()), Buttons: []Action{
-			{Label: T("conv.btn.yes"), Data: actionData(actCancelDay, pkVillage, itoa(vid), "day", itoa(day), "rev", itoa(d.Rev), "ok", "1")},
-			{Label: T("conv.btn.no"), Data: actionData(actSchedV, pkVillage, itoa(vid))},
+			{Label: T("conv.btn.yes"), Data: Postback{Action: actCancelDay, Village: vid, Day: day, Rev: d.Rev, Yes: true}.Encode()},
+			{Label: T("conv.btn.no"), Data: Postback{Action: actSchedV, Village: vid}.Encode()},
 		}})
 		return nil
 	}
-	if v.Get("rev") != itoa(d.Rev) {
+	if p.Rev != d.Rev {
 		c.Say(Text(T("schedule.cancel.changed")))
 		return e.showSchedule(c, vid, true)
 	}
@@ -242,7 +241,7 @@ func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 	if err := clearDay(c.Tx, d.Village, d.Day, c.Now); err != nil {
 		return err
 	}
-	if err := c.Tx.Delete(BucketDays, DayKey(d.Village, d.Day)); err != nil {
+	if err := c.Tx.Days().Delete(DayRef{d.Village, d.Day}); err != nil {
 		return err
 	}
 	if err := e.planDay(c.Tx, &d, nil, c.Now); err != nil {
@@ -277,11 +276,11 @@ func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 	return nil
 }
 
-func (e *Engine) actScheduleVillage(c *Ctx, v url.Values) error {
+func (e *Engine) actScheduleVillage(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "schedule"); err != nil {
 		return err
 	}
-	vid := postVillage(v)
+	vid := p.Village
 	if vid == 0 {
 		return chooseVillage(c, T("schedule.which_village"), actSchedV)
 	}
@@ -289,11 +288,11 @@ func (e *Engine) actScheduleVillage(c *Ctx, v url.Values) error {
 }
 
 // actSetDay starts the form for one day, prefilled with what is set.
-func (e *Engine) actSetDay(c *Ctx, v url.Values) error {
+func (e *Engine) actSetDay(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "set day"); err != nil {
 		return err
 	}
-	vid, day := postVillage(v), atoi(v.Get("day"))
+	vid, day := p.Village, p.Day
 	if _, ok, err := GetVillage(c.Tx, vid); err != nil {
 		return err
 	} else if !ok || day < 1 || day > Days {

@@ -5,23 +5,23 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"slices"
+	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/sammachip/sammachip/flows"
 )
 
-// TestEveryBucketIsCreated checks that each Bucket… constant declared in
-// the package is in flows.Buckets, which storage creates at open: a bucket
-// missing there would fail at the first write in production.
-func TestEveryBucketIsCreated(t *testing.T) {
+// TestFlowsNamesNoBucket checks the rule of flows.Tx: package storage owns
+// how records are kept (its buckets, keys and indexes, and that each
+// bucket is created: its own tests check the layout), and the domain only
+// asks the typed stores. No non-test file of the package may declare a
+// Bucket… name or import bbolt.
+func TestFlowsNamesNoBucket(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fset := token.NewFileSet()
-	var names []string
+	parsed := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -30,34 +30,31 @@ func TestEveryBucketIsCreated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ast.Inspect(file, func(n ast.Node) bool {
-			vs, ok := n.(*ast.ValueSpec)
-			if !ok {
-				return true
+		parsed++
+		for _, imp := range file.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); strings.Contains(p, "bbolt") {
+				t.Errorf("%s imports %s: only package storage may", fset.Position(imp.Pos()), p)
 			}
-			for i, id := range vs.Names {
-				if strings.HasPrefix(id.Name, "Bucket") && i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						names = append(names, strings.Trim(lit.Value, `"`))
-					}
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			var names []*ast.Ident
+			switch x := n.(type) {
+			case *ast.ValueSpec:
+				names = x.Names
+			case *ast.FuncDecl:
+				names = []*ast.Ident{x.Name}
+			case *ast.TypeSpec:
+				names = []*ast.Ident{x.Name}
+			}
+			for _, id := range names {
+				if strings.HasPrefix(id.Name, "Bucket") || strings.HasPrefix(id.Name, "bucket") {
+					t.Errorf("%s: %s names a bucket; ask a store of flows.Tx instead", fset.Position(id.Pos()), id.Name)
 				}
 			}
 			return true
 		})
 	}
-	if len(names) < 10 {
-		t.Fatalf("found only %d bucket constants: %v", len(names), names)
-	}
-	for _, n := range names {
-		if !slices.Contains(flows.Buckets, n) {
-			t.Errorf("bucket %q is declared but not in flows.Buckets, so it is never created", n)
-		}
-	}
-	seen := map[string]bool{}
-	for _, b := range flows.Buckets {
-		if seen[b] {
-			t.Errorf("bucket %q listed twice", b)
-		}
-		seen[b] = true
+	if parsed < 10 {
+		t.Fatalf("parsed only %d files: the scan is broken", parsed)
 	}
 }

@@ -15,10 +15,8 @@ type QuotaSnapshot struct {
 	At      time.Time `json:"at"`
 }
 
-const keyQuota = "quota"
-
-// PushCounterKey names the counter of pushed recipients in t's month.
-func PushCounterKey(t time.Time) string { return "push/" + t.Format("2006-01") }
+// PushMonth names t's month in PushCounts.
+func PushMonth(t time.Time) string { return t.Format("2006-01") }
 
 // PushCount is a stored count of pushed recipients.
 type PushCount struct {
@@ -26,18 +24,17 @@ type PushCount struct {
 }
 
 // SaveQuota stores a fresh quota reading.
-func SaveQuota(tx Tx, q QuotaSnapshot) error { return tx.Put(BucketCounters, keyQuota, q) }
+func SaveQuota(tx Tx, q QuotaSnapshot) error { return tx.Quota().Put(q) }
 
 // Quota returns the quota as best known: LINE's last reading for this
 // month, or else the bot's own count of pushes with the limit unknown.
 func Quota(tx Tx, now time.Time) (QuotaSnapshot, error) {
-	var q QuotaSnapshot
-	ok, err := tx.Get(BucketCounters, keyQuota, &q)
+	q, ok, err := tx.Quota().Get()
 	if err != nil {
 		return q, err
 	}
-	var own PushCount
-	if _, err := tx.Get(BucketCounters, PushCounterKey(now), &own); err != nil {
+	own, _, err := tx.PushCounts().Get(PushMonth(now))
+	if err != nil {
 		return q, err
 	}
 	if !ok || q.At.Format("2006-01") != now.Format("2006-01") {
@@ -109,9 +106,8 @@ func (e *Engine) Digest(tx Tx, now time.Time) (Digest, error) {
 // DigestRound is Digest for round r (an earlier round's figures, for its
 // report).
 func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error) {
-	counting := &countingTx{Tx: tx}
-	tx = counting
-	defer func() { d.Unreadable = counting.skipped }()
+	skipped := tx.Skipped()
+	defer func() { d.Unreadable = tx.Skipped() - skipped }()
 	now = now.In(e.cfg.Location)
 	d = Digest{At: now, Round: r}
 	today := now.Format("2006-01-02")
@@ -190,11 +186,7 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 		}
 		d.Progress = append(d.Progress, p)
 	}
-	err = tx.Scan(BucketReminders, "", func(key string, decode func(any) error) error {
-		var le LedgerEntry
-		if err := decode(&le); err != nil {
-			return err
-		}
+	err = tx.Ledger().Each(func(key string, le LedgerEntry) error {
 		if le.Status == LedgerSkipped && !le.Reported {
 			d.Skipped++
 			d.SkippedKeys = append(d.SkippedKeys, key)

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -49,8 +48,7 @@ type InviteWait struct {
 }
 
 func getInviteWait(tx Tx, userID string) (InviteWait, bool, error) {
-	var w InviteWait
-	ok, err := tx.Get(BucketInviteWaits, userID, &w)
+	w, ok, err := tx.InviteWaits().Get(userID)
 	return w, ok, err
 }
 
@@ -107,23 +105,19 @@ func releaseTeams(tx Tx, round int) error {
 		for _, s := range team {
 			v.Team = append(v.Team, s.UserID)
 			s.TeamVillage, s.TeamSince = 0, time.Time{}
-			if err := tx.Put(BucketSages, s.UserID, s); err != nil {
+			if err := tx.Sages().Put(s.UserID, s); err != nil {
 				return err
 			}
 		}
 		if v.Team == nil {
 			v.Team = []string{}
 		}
-		if err := tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
+		if err := tx.Villages().Put(v.ID, v); err != nil {
 			return err
 		}
 	}
 	var revoke []Invite
-	err = tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
-		var inv Invite
-		if err := decode(&inv); err != nil {
-			return err
-		}
+	err = tx.Invites().Each(func(_ string, inv Invite) error {
 		if inv.UsedBy == "" && !inv.Revoked && slices.ContainsFunc(vs, func(v Village) bool { return v.ID == inv.Village }) {
 			revoke = append(revoke, inv)
 		}
@@ -132,7 +126,7 @@ func releaseTeams(tx Tx, round int) error {
 	for _, inv := range revoke {
 		inv.Revoked = true
 		if err == nil {
-			err = tx.Put(BucketInvites, inv.Code, inv)
+			err = tx.Invites().Put(inv.Code, inv)
 		}
 	}
 	return err
@@ -141,11 +135,7 @@ func releaseTeams(tx Tx, round int) error {
 // openInvites returns village moo's invite codes that can still be used.
 func openInvites(tx Tx, vid int, now time.Time) ([]Invite, error) {
 	var out []Invite
-	err := tx.Scan(BucketInvites, "", func(_ string, decode func(any) error) error {
-		var inv Invite
-		if err := decode(&inv); err != nil {
-			return err
-		}
+	err := tx.Invites().Each(func(_ string, inv Invite) error {
 		if inv.Village == vid && inv.Open(now) {
 			out = append(out, inv)
 		}
@@ -168,9 +158,6 @@ const (
 	actTeamRemove   = "team.remove"
 	actTeamKeep     = "team.keep"
 	actTeamJoin     = "team.join"
-
-	pkOld  = "old"
-	pkCode = "code"
 )
 
 func (e *Engine) registerTeams() {
@@ -182,20 +169,20 @@ func (e *Engine) registerTeams() {
 		return c.StartForm(formLead, nil)
 	}
 	e.RegisterCommand(Command{Key: "team.cmd.lead", In1to1: true, Run: startLead})
-	e.RegisterAction(actTeamLeadForm, func(c *Ctx, _ url.Values) error { return startLead(c) })
+	e.RegisterAction(actTeamLeadForm, func(c *Ctx, _ Postback) error { return startLead(c) })
 	e.RegisterAction(actTeamSetLead, e.setLeadAction)
-	e.RegisterAction(actTeamKeepLead, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actTeamKeepLead, func(c *Ctx, _ Postback) error {
 		c.Say(Text(T("team.lead.kept")))
 		return nil
 	})
 
 	e.RegisterCommand(Command{Key: "team.cmd.myteam", In1to1: true, Run: e.viewTeam})
-	e.RegisterAction(actTeamView, func(c *Ctx, _ url.Values) error { return e.viewTeam(c) })
+	e.RegisterAction(actTeamView, func(c *Ctx, _ Postback) error { return e.viewTeam(c) })
 	e.RegisterCommand(Command{Key: "team.cmd.invite", In1to1: true, Run: e.makeInvite})
-	e.RegisterAction(actTeamInvite, func(c *Ctx, _ url.Values) error { return e.makeInvite(c) })
+	e.RegisterAction(actTeamInvite, func(c *Ctx, _ Postback) error { return e.makeInvite(c) })
 	e.RegisterAction(actTeamRevoke, e.revokeInvite)
 	e.RegisterAction(actTeamRemove, e.removeMember)
-	e.RegisterAction(actTeamKeep, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actTeamKeep, func(c *Ctx, _ Postback) error {
 		c.Say(Text(T("team.remove.kept")))
 		return nil
 	})
@@ -204,16 +191,16 @@ func (e *Engine) registerTeams() {
 		c.Say(Text(T("team.join.how")))
 		return nil
 	}})
-	e.RegisterAction(actTeamJoin, func(c *Ctx, v url.Values) error {
+	e.RegisterAction(actTeamJoin, func(c *Ctx, p Postback) error {
 		if c.In.InGroup() {
 			return c.stale()
 		}
-		code, ok := NormalizeCode(v.Get(pkCode))
+		code, ok := NormalizeCode(p.Code)
 		var inv Invite
 		found := false
 		if ok {
 			var err error
-			if found, err = c.Tx.Get(BucketInvites, code, &inv); err != nil {
+			if inv, found, err = c.Tx.Invites().Get(code); err != nil {
 				return err
 			}
 		}
@@ -350,16 +337,16 @@ func parseApprovedSage(c *Ctx, _ Answers, text string) (string, *Msg) {
 // setLeadAction is the button that names a lead: from an approval (old is
 // empty: the village had none) or from the replacement question (ok=1 and
 // old = the lead being replaced).
-func (e *Engine) setLeadAction(c *Ctx, v url.Values) error {
+func (e *Engine) setLeadAction(c *Ctx, p Postback) error {
 	if err := officerOnlyErr(c, "name lead"); err != nil {
 		return err
 	}
-	vid := postVillage(v)
-	id, err := strconv.ParseUint(v.Get(pkID), 10, 64)
-	if vid == 0 || err != nil {
+	vid := p.Village
+	id := p.Sage
+	if vid == 0 || id == 0 {
 		return c.stale()
 	}
-	return e.setLead(c, vid, id, v.Get(pkOld), v.Get(pkOK) == "1")
+	return e.setLead(c, vid, id, p.OldLead, p.Yes)
 }
 
 // setLead makes sage id the lead of village moo. Replacing a different
@@ -412,9 +399,8 @@ func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool)
 		c.Say(Reply{Style: StyleConfirm,
 			Text: T("team.lead.replace_q", "Moo", vid, "Old", e.firstName(oldLead.Name), "New", name),
 			Buttons: []Action{
-				actionButton("team.btn.replace", actTeamSetLead, pkVillage, strconv.Itoa(vid), pkID, strconv.FormatUint(id, 10),
-					pkOld, v.LeadSageID, pkOK, "1"),
-				actionButton("team.btn.keep_lead", actTeamKeepLead),
+				actionButton("team.btn.replace", Postback{Action: actTeamSetLead, Village: vid, Sage: id, OldLead: v.LeadSageID, Yes: true}),
+				actionButton("team.btn.keep_lead", Postback{Action: actTeamKeepLead}),
 			}})
 		return nil
 	}
@@ -435,12 +421,12 @@ func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool)
 		return err
 	}
 	v.LeadSageID, v.Updated = s.UserID, c.Now
-	if err := c.Tx.Put(BucketVillages, VillageKey(vid), v); err != nil {
+	if err := c.Tx.Villages().Put(vid, v); err != nil {
 		return err
 	}
 	c.Say(Text(T("team.lead.named", "Name", name, "Moo", vid)))
 	if err := c.pushTo(s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, vid).Ref()),
-		actionButton("team.btn.view", actTeamView))); err != nil {
+		actionButton("team.btn.view", Postback{Action: actTeamView}))); err != nil {
 		return err
 	}
 	if hasOld {
@@ -504,7 +490,7 @@ func (e *Engine) viewTeam(c *Ctx) error {
 		} else if isLead {
 			label := T("team.btn.remove", "Name", e.firstName(m.Name))
 			buttons = append(buttons, Action{Label: label, Say: &label,
-				Data: actionData(actTeamRemove, pkID, strconv.FormatUint(m.ID, 10))})
+				Data: Postback{Action: actTeamRemove, Sage: m.ID}.Encode()})
 		}
 		fields = append(fields, Field{Label: role, Value: T("team.member.row", "Name", m.Name, "Phone", locales.FormatPhone(m.Phone))})
 	}
@@ -521,10 +507,10 @@ func (e *Engine) viewTeam(c *Ctx) error {
 			fields = append(fields, Field{Label: T("team.role.code"),
 				Value: T("team.code.row", "Code", inv.Code, "Date", locales.DateYear(inv.Expires.In(c.Location())))})
 			label := T("team.btn.revoke", "Code", inv.Code)
-			buttons = append(buttons, Action{Label: label, Say: &label, Data: actionData(actTeamRevoke, pkCode, inv.Code)})
+			buttons = append(buttons, Action{Label: label, Say: &label, Data: Postback{Action: actTeamRevoke, Code: inv.Code}.Encode()})
 		}
 		if len(members)+len(invites) < TeamSize {
-			buttons = append([]Action{actionButton("team.btn.invite", actTeamInvite)}, buttons...)
+			buttons = append([]Action{actionButton("team.btn.invite", Postback{Action: actTeamInvite})}, buttons...)
 		}
 	}
 	title := T("team.card.title", "Village", villageMsg(c.Tx, s.TeamVillage).Ref())
@@ -560,7 +546,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 		return err
 	}
 	if len(members)+len(open) >= TeamSize {
-		c.Say(Text(T("team.invite.all_promised", "Count", locales.Number(len(open))), actionButton("team.btn.view", actTeamView)))
+		c.Say(Text(T("team.invite.all_promised", "Count", locales.Number(len(open))), actionButton("team.btn.view", Postback{Action: actTeamView})))
 		return nil
 	}
 	var code string
@@ -569,8 +555,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 		if !ok {
 			continue
 		}
-		var existing Invite
-		found, err := c.Tx.Get(BucketInvites, cand, &existing)
+		_, found, err := c.Tx.Invites().Get(cand)
 		if err != nil {
 			return err
 		}
@@ -583,7 +568,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 		return &Error{Kind: KindInternal, Op: op + ": no unused code"}
 	}
 	inv := Invite{Code: code, Village: v.ID, By: s.UserID, Created: c.Now, Expires: c.Now.Add(InviteTTL)}
-	if err := c.Tx.Put(BucketInvites, code, inv); err != nil {
+	if err := c.Tx.Invites().Put(code, inv); err != nil {
 		return err
 	}
 	places := TeamSize - len(members) - len(open) - 1
@@ -594,7 +579,7 @@ func (e *Engine) makeInvite(c *Ctx) error {
 
 // revokeInvite cancels an open code of the lead's team; cancelling twice
 // is harmless.
-func (e *Engine) revokeInvite(c *Ctx, val url.Values) error {
+func (e *Engine) revokeInvite(c *Ctx, p Postback) error {
 	const op = "revoke invite"
 	if c.In.InGroup() {
 		return c.stale()
@@ -603,8 +588,7 @@ func (e *Engine) revokeInvite(c *Ctx, val url.Values) error {
 	if err != nil {
 		return err
 	}
-	var inv Invite
-	found, err := c.Tx.Get(BucketInvites, val.Get(pkCode), &inv)
+	inv, found, err := c.Tx.Invites().Get(p.Code)
 	if err != nil {
 		return err
 	}
@@ -617,17 +601,17 @@ func (e *Engine) revokeInvite(c *Ctx, val url.Values) error {
 		return nil
 	case !inv.Revoked:
 		inv.Revoked = true
-		if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+		if err := c.Tx.Invites().Put(inv.Code, inv); err != nil {
 			return err
 		}
 	}
-	c.Say(Text(T("team.revoke.done", "Code", inv.Code), actionButton("team.btn.view", actTeamView)))
+	c.Say(Text(T("team.revoke.done", "Code", inv.Code), actionButton("team.btn.view", Postback{Action: actTeamView})))
 	return nil
 }
 
 // removeMember takes a member off the lead's team, after a yes/no question.
 // A second tap finds them gone and says so.
-func (e *Engine) removeMember(c *Ctx, val url.Values) error {
+func (e *Engine) removeMember(c *Ctx, p Postback) error {
 	const op = "remove member"
 	if c.In.InGroup() {
 		return c.stale()
@@ -636,8 +620,8 @@ func (e *Engine) removeMember(c *Ctx, val url.Values) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseUint(val.Get(pkID), 10, 64)
-	if err != nil {
+	id := p.Sage
+	if id == 0 {
 		return c.stale()
 	}
 	m, ok, err := GetSageByID(c.Tx, id)
@@ -653,10 +637,10 @@ func (e *Engine) removeMember(c *Ctx, val url.Values) error {
 		return nil
 	}
 	name := e.firstName(m.Name)
-	if val.Get(pkOK) != "1" {
+	if !p.Yes {
 		c.Say(Reply{Style: StyleConfirm, Text: T("team.remove.q", "Name", name), Buttons: []Action{
-			actionButton("team.btn.remove_yes", actTeamRemove, pkID, strconv.FormatUint(id, 10), pkOK, "1"),
-			actionButton("team.btn.remove_no", actTeamKeep),
+			actionButton("team.btn.remove_yes", Postback{Action: actTeamRemove, Sage: id, Yes: true}),
+			actionButton("team.btn.remove_no", Postback{Action: actTeamKeep}),
 		}})
 		return nil
 	}
@@ -671,7 +655,7 @@ func (e *Engine) removeMember(c *Ctx, val url.Values) error {
 		return err
 	}
 	c.Say(Text(T("team.remove.done", "Name", name, "Count", locales.Number(len(members)), "Max", locales.Number(TeamSize)),
-		actionButton("team.btn.view", actTeamView)))
+		actionButton("team.btn.view", Postback{Action: actTeamView})))
 	return nil
 }
 
@@ -683,8 +667,7 @@ func (e *Engine) claimInvite(c *Ctx) (bool, error) {
 	if !ok || c.In.UserID == "" {
 		return false, nil
 	}
-	var inv Invite
-	found, err := c.Tx.Get(BucketInvites, code, &inv)
+	inv, found, err := c.Tx.Invites().Get(code)
 	if err != nil || !found {
 		return err != nil, err
 	}
@@ -708,7 +691,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 	switch {
 	case inv.UsedBy == me && isSage && s.TeamVillage == inv.Village:
 		c.codeOK(CodeInvite)
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", actTeamView)))
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", Postback{Action: actTeamView})))
 		return nil
 	case inv.UsedBy != "" || inv.Revoked:
 		return c.codeFailed(CodeInvite, CodeWrong, Conflict(op, "team.code.used"))
@@ -717,7 +700,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 	}
 	c.codeOK(CodeInvite)
 	if !isSage || s.Status == SagePending {
-		if err := c.Tx.Put(BucketInviteWaits, me, InviteWait{Code: inv.Code, At: c.Now}); err != nil {
+		if err := c.Tx.InviteWaits().Put(me, InviteWait{Code: inv.Code, At: c.Now}); err != nil {
 			return err
 		}
 		if !isSage {
@@ -731,7 +714,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 		return Conflict(op, "team.join.not_approved")
 	}
 	if s.TeamVillage == inv.Village {
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", actTeamView)))
+		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", Postback{Action: actTeamView})))
 		return nil
 	}
 	if s.TeamVillage != 0 {
@@ -760,10 +743,10 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 		return err
 	}
 	inv.UsedBy, inv.UsedAt = me, c.Now
-	if err := c.Tx.Put(BucketInvites, inv.Code, inv); err != nil {
+	if err := c.Tx.Invites().Put(inv.Code, inv); err != nil {
 		return err
 	}
-	if err := c.Tx.Delete(BucketInviteWaits, me); err != nil {
+	if err := c.Tx.InviteWaits().Delete(me); err != nil {
 		return err
 	}
 	leadName := ""
@@ -773,6 +756,6 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 		leadName = e.firstName(lead.Name)
 	}
 	c.Say(Text(T("team.join.done", "Name", e.firstName(s.Name), "Village", villageMsg(c.Tx, inv.Village).Ref(), "Lead", leadName,
-		"Count", locales.Number(len(members)+1), "Max", locales.Number(TeamSize)), actionButton("team.btn.view", actTeamView)))
+		"Count", locales.Number(len(members)+1), "Max", locales.Number(TeamSize)), actionButton("team.btn.view", Postback{Action: actTeamView})))
 	return nil
 }

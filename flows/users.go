@@ -42,8 +42,7 @@ type Group struct {
 }
 
 func getUser(tx Tx, id string) (User, bool, error) {
-	var u User
-	ok, err := tx.Get(BucketUsers, id, &u)
+	u, ok, err := tx.Users().Get(id)
 	return u, ok, err
 }
 

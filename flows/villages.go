@@ -2,7 +2,6 @@ package flows
 
 import (
 	"errors"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,12 +65,11 @@ func (e *Engine) registerVillages() {
 		DoneKey: "village.saved.again",
 	})
 	e.RegisterCommand(Command{Key: "village.cmd.list", In1to1: true, Run: func(c *Ctx) error { return listVillages(c, 0) }})
-	e.RegisterAction(actVillages, func(c *Ctx, v url.Values) error {
-		page, _ := strconv.Atoi(v.Get("p"))
-		return listVillages(c, page)
+	e.RegisterAction(actVillages, func(c *Ctx, p Postback) error {
+		return listVillages(c, p.Page)
 	})
 	e.RegisterAction(actVillage, villageCard)
-	e.RegisterAction(actVillageAdd, func(c *Ctx, _ url.Values) error {
+	e.RegisterAction(actVillageAdd, func(c *Ctx, _ Postback) error {
 		if c.In.InGroup() {
 			return c.stale()
 		}
@@ -306,7 +304,7 @@ func saveVillageEdit(c *Ctx, a Answers) error {
 		return err
 	}
 	v.Updated = c.Now
-	if err := c.Tx.Put(BucketVillages, VillageKey(v.ID), v); err != nil {
+	if err := c.Tx.Villages().Put(v.ID, v); err != nil {
 		return err
 	}
 	c.Say(Text(T("village.saved.updated", "Village", VillageName(c.Tx, v).Ref()), villageQuick(v.ID)...))
@@ -316,15 +314,10 @@ func saveVillageEdit(c *Ctx, a Answers) error {
 // villageQuick are the chips after a village was saved.
 func villageQuick(vid int) []Action {
 	return []Action{
-		actButton("village.btn.view", url.Values{pkAction: {actVillage}, pkVillage: {strconv.Itoa(vid)}}),
-		actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
-		actButton("village.btn.add", url.Values{pkAction: {actVillageAdd}}),
+		actionButton("village.btn.view", Postback{Action: actVillage, Village: vid}),
+		actionButton("village.btn.list", Postback{Action: actVillages}),
+		actionButton("village.btn.add", Postback{Action: actVillageAdd}),
 	}
-}
-
-func actButton(labelKey string, data url.Values) Action {
-	label := T(labelKey)
-	return Action{Label: label, Data: data.Encode(), Say: &label}
 }
 
 // listVillages answers "villages": each village a button that opens its
@@ -340,7 +333,7 @@ func listVillages(c *Ctx, page int) error {
 	if err != nil {
 		return err
 	}
-	add := actButton("village.btn.add", url.Values{pkAction: {actVillageAdd}})
+	add := actionButton("village.btn.add", Postback{Action: actVillageAdd})
 	if len(vs) == 0 {
 		c.Say(Text(T("village.list.empty"), add))
 		return nil
@@ -351,17 +344,17 @@ func listVillages(c *Ctx, page int) error {
 	buttons := make([]Action, len(shown))
 	for i, v := range shown {
 		label := T("village.name_full", "Moo", v.Moo, "Name", pickerNameArg(v))
-		buttons[i] = Action{Label: label, Data: url.Values{pkAction: {actVillage}, pkVillage: {strconv.Itoa(v.ID)}}.Encode(), Say: &label}
+		buttons[i] = Action{Label: label, Data: Postback{Action: actVillage, Village: v.ID}.Encode(), Say: &label}
 	}
 	quick := []Action{add}
 	text := T("village.list.text", "Count", len(vs))
 	if pages > 1 {
 		text = T("village.list.text_paged", "Count", len(vs), "Page", page+1, "Pages", pages)
 		if page > 0 {
-			quick = append(quick, actButton("conv.btn.prev_page", url.Values{pkAction: {actVillages}, "p": {strconv.Itoa(page - 1)}}))
+			quick = append(quick, actionButton("conv.btn.prev_page", Postback{Action: actVillages, Page: page - 1}))
 		}
 		if page < pages-1 {
-			quick = append(quick, actButton("conv.btn.next_page", url.Values{pkAction: {actVillages}, "p": {strconv.Itoa(page + 1)}}))
+			quick = append(quick, actionButton("conv.btn.next_page", Postback{Action: actVillages, Page: page + 1}))
 		}
 	}
 	title := T("village.list.title")
@@ -370,11 +363,11 @@ func listVillages(c *Ctx, page int) error {
 }
 
 // villageOf reads the village a button names (m=moo) for an officer.
-func villageOf(c *Ctx, v url.Values, op string) (Village, error) {
+func villageOf(c *Ctx, p Postback, op string) (Village, error) {
 	if err := officerOnly(c, op); err != nil {
 		return Village{}, err
 	}
-	vil, ok, err := GetVillage(c.Tx, postVillage(v))
+	vil, ok, err := GetVillage(c.Tx, p.Village)
 	if err != nil {
 		return Village{}, err
 	}
@@ -385,16 +378,15 @@ func villageOf(c *Ctx, v url.Values, op string) (Village, error) {
 }
 
 // villageCard shows one village with an Edit button.
-func villageCard(c *Ctx, v url.Values) error {
+func villageCard(c *Ctx, p Postback) error {
 	if c.In.InGroup() {
 		return c.stale()
 	}
-	vil, err := villageOf(c, v, "village card")
+	vil, err := villageOf(c, p, "village card")
 	if err != nil {
 		return err
 	}
 	title := VillageName(c.Tx, vil)
-	m := strconv.Itoa(vil.ID)
 	c.Say(Reply{
 		Style: StyleCard,
 		Title: &title,
@@ -404,8 +396,8 @@ func villageCard(c *Ctx, v url.Values) error {
 			{Label: T("village.q.capacity.label"), Value: T("village.show.capacity", "Count", vil.Capacity)},
 		},
 		Buttons: []Action{
-			actButton("village.btn.edit", url.Values{pkAction: {actVillageEdit}, pkVillage: {m}}),
-			actButton("village.btn.list", url.Values{pkAction: {actVillages}}),
+			actionButton("village.btn.edit", Postback{Action: actVillageEdit, Village: vil.ID}),
+			actionButton("village.btn.list", Postback{Action: actVillages}),
 		},
 	})
 	return nil
@@ -413,11 +405,11 @@ func villageCard(c *Ctx, v url.Values) error {
 
 // editVillage opens the edit form at its summary card, filled with the
 // village as stored: the officer changes one field at a time.
-func editVillage(c *Ctx, v url.Values) error {
+func editVillage(c *Ctx, p Postback) error {
 	if c.In.InGroup() {
 		return c.stale()
 	}
-	vil, err := villageOf(c, v, "edit village")
+	vil, err := villageOf(c, p, "edit village")
 	if err != nil {
 		return err
 	}

@@ -24,19 +24,19 @@ func otHelp(field string) string { return "village.q." + field + ".help" }
 
 // otStartAdd opens the add form as an officer and answers the first n
 // questions.
-func (b *otBot) otStartAdd(n int) flows.Outcome {
-	b.t.Helper()
-	b.officer(otOfficer, "สมศรี ใจดี")
-	out := b.tap(otOfficer, otAction("village_add"))
-	otWant(b.t, out, otAsk("moo"))
+func (r *rig) otStartAdd(n int) flows.Outcome {
+	r.t.Helper()
+	r.officer(otOfficer, "สมศรี ใจดี")
+	out := r.tap(otOfficer, otAction("village_add"))
+	otWant(r.t, out, otAsk("moo"))
 	for _, s := range otVillageSteps[:n] {
-		out = b.say(otOfficer, s.answer)
+		out = r.say(otOfficer, s.answer)
 	}
 	return out
 }
 
 func TestAddVillage(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	out := b.otStartAdd(0)
 	otWant(t, out, otAsk("moo"))
 	for _, typed := range []string{"หมู่ที่ ๕", "บ้านโนนสูง", "ต.โนนสูง", "ทำน้ำพริกแกง"} {
@@ -50,13 +50,13 @@ func TestAddVillage(t *testing.T) {
 			t.Errorf("summary %q lacks %q", otRender(out), want)
 		}
 	}
-	confirm := otButton(t, out, "conv.btn.confirm")
+	confirm := buttonKey(t, out, "conv.btn.confirm")
 	out = b.tap(otOfficer, confirm)
 	otWant(t, out, "village.saved.added")
 	if got, want := otRender(out), "✅ เพิ่มหมู่ 5 บ้านโนนสูง เรียบร้อยแล้วค่ะ\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	v, ok := b.village(5)
+	v, ok := b.villageByMoo(5)
 	want := flows.Village{Moo: 5, Name: "บ้านโนนสูง", Tambon: "โนนสูง", Occupation: "ทำน้ำพริกแกง", Capacity: 25}
 	if !ok || v.Moo != want.Moo || v.Name != want.Name || v.Tambon != want.Tambon || v.Occupation != want.Occupation || v.Capacity != want.Capacity {
 		t.Errorf("stored %+v, want %+v", v, want)
@@ -72,12 +72,12 @@ func TestAddVillage(t *testing.T) {
 }
 
 func TestAddVillageDefaultCapacityButton(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	out := b.otStartAdd(4)
 	otWant(t, out, otAsk("capacity"))
-	out = b.tap(otOfficer, otButton(t, out, "village.btn.capacity_default"))
-	b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
-	if v, _ := b.village(5); v.Capacity != flows.DefaultCapacity {
+	out = b.tap(otOfficer, buttonKey(t, out, "village.btn.capacity_default"))
+	b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm"))
+	if v, _ := b.villageByMoo(5); v.Capacity != flows.DefaultCapacity {
 		t.Errorf("capacity %d, want %d", v.Capacity, flows.DefaultCapacity)
 	}
 }
@@ -106,7 +106,7 @@ func TestAddVillageInvalidAnswers(t *testing.T) {
 	for _, tt := range tests {
 		field := otVillageSteps[tt.step].field
 		t.Run(fmt.Sprintf("%s %q", field, tt.typed), func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.putVillage(flows.Village{ID: 3, Moo: 5, Name: "บ้านเก่า", Tambon: "หนองแวง", Capacity: 20})
 			b.otStartAdd(tt.step)
 			out := b.say(otOfficer, tt.typed)
@@ -135,7 +135,7 @@ func TestAddVillageNavigation(t *testing.T) {
 			at = otVillageSteps[i].field
 		}
 		t.Run("cancel at "+at, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.otStartAdd(i)
 			otWant(t, b.say(otOfficer, "ยกเลิก"), "conv.cancelled")
 			if vs := b.villages(); len(vs) != 0 {
@@ -143,7 +143,7 @@ func TestAddVillageNavigation(t *testing.T) {
 			}
 		})
 		t.Run("back at "+at, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.otStartAdd(i)
 			out := b.say(otOfficer, "ย้อนกลับ")
 			switch i {
@@ -154,7 +154,7 @@ func TestAddVillageNavigation(t *testing.T) {
 			}
 		})
 		t.Run("help at "+at, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			b.otStartAdd(i)
 			out := b.say(otOfficer, "ช่วยเหลือ")
 			if i == n {
@@ -167,22 +167,22 @@ func TestAddVillageNavigation(t *testing.T) {
 }
 
 func TestAddVillageNumberTakenMeanwhile(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	out := b.otStartAdd(len(otVillageSteps))
 	// Another officer imports หมู่ 5 while this one looks at the summary.
 	b.putVillage(flows.Village{Moo: 5, Name: "บ้านอื่น", Tambon: "โนนสูง", Capacity: 20})
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm"))
 	otWant(t, out, "village.err.moo_taken", "conv.confirm.title")
-	if v, _ := b.village(5); v.Name != "บ้านอื่น" {
+	if v, _ := b.villageByMoo(5); v.Name != "บ้านอื่น" {
 		t.Errorf("the other village was overwritten: %+v", v)
 	}
 	// Change the number from the summary and save.
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.edit"))
-	out = b.tap(otOfficer, otButton(t, out, "village.q.moo.label"))
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.edit"))
+	out = b.tap(otOfficer, buttonKey(t, out, "village.q.moo.label"))
 	otWant(t, out, otAsk("moo"))
 	out = b.say(otOfficer, "6")
-	otWant(t, b.tap(otOfficer, otButton(t, out, "conv.btn.confirm")), "village.saved.added")
-	if v, ok := b.village(6); !ok || v.Name != "บ้านโนนสูง" {
+	otWant(t, b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm")), "village.saved.added")
+	if v, ok := b.villageByMoo(6); !ok || v.Name != "บ้านโนนสูง" {
 		t.Errorf("village 6 = %+v, %v; want บ้านโนนสูง", v, ok)
 	}
 }
@@ -195,16 +195,16 @@ func otSameVillage(a, b flows.Village) bool {
 }
 
 // otStoreVillage puts a village straight into the store.
-func (b *otBot) otStoreVillage(moo int, name string) flows.Village {
-	b.t.Helper()
+func (r *rig) otStoreVillage(moo int, name string) flows.Village {
+	r.t.Helper()
 	v := flows.Village{ID: moo, Round: 1, Moo: moo, Name: name, Tambon: "โนนสูง", Occupation: "ทำน้ำพริก", Capacity: 20,
 		LeadSageID: "Usage", Created: otT0.Add(-24 * time.Hour), Updated: otT0.Add(-24 * time.Hour)}
-	b.putVillage(v)
+	r.putVillage(v)
 	return v
 }
 
 func TestEditVillage(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	before := b.otStoreVillage(5, "บ้านโนนสูง")
 
@@ -213,47 +213,47 @@ func TestEditVillage(t *testing.T) {
 	if got := otRender(out); !strings.Contains(got, "หมู่ 5 บ้านโนนสูง") || !strings.Contains(got, "20 ครัวเรือน") {
 		t.Errorf("card %q lacks the village", got)
 	}
-	out = b.tap(otOfficer, otButton(t, out, "village.btn.edit"))
+	out = b.tap(otOfficer, buttonKey(t, out, "village.btn.edit"))
 	otWant(t, out, "conv.confirm.title", "village.edit.title")
 	if got := otRender(out); !strings.Contains(got, "ชื่อหมู่บ้าน: หมู่ 5 บ้านโนนสูง") {
 		t.Errorf("edit card %q does not show the number with the name", got)
 	}
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.edit"))
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.edit"))
 	otWant(t, out, "conv.edit.which")
-	for _, a := range otActions(out) {
+	for _, a := range actions(out) {
 		if a.Label.Key == "village.q.moo.label" {
 			t.Error("the village number is offered for editing")
 		}
 	}
-	out = b.tap(otOfficer, otButton(t, out, "village.q.capacity.label"))
+	out = b.tap(otOfficer, buttonKey(t, out, "village.q.capacity.label"))
 	otWant(t, out, otAsk("capacity"))
 	out = b.say(otOfficer, "30")
 	otWant(t, out, "conv.confirm.title")
 	now := b.now
-	otWant(t, b.tap(otOfficer, otButton(t, out, "conv.btn.confirm")), "village.saved.updated")
+	otWant(t, b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm")), "village.saved.updated")
 
-	v, _ := b.village(5)
+	v, _ := b.villageByMoo(5)
 	if v.Capacity != 30 || v.Name != before.Name || v.LeadSageID != before.LeadSageID || !v.Created.Equal(before.Created) || !v.Updated.Equal(now) {
 		t.Errorf("stored %+v, want capacity 30, the rest kept, updated at %v", v, now)
 	}
 }
 
 func TestEditVillageCancelChangesNothing(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	before := b.otStoreVillage(5, "บ้านโนนสูง")
 	out := b.tap(otOfficer, otAction("village_edit", "m", "5"))
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.edit"))
-	b.tap(otOfficer, otButton(t, out, "village.q.name.label"))
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.edit"))
+	b.tap(otOfficer, buttonKey(t, out, "village.q.name.label"))
 	b.say(otOfficer, "บ้านใหม่")
 	otWant(t, b.say(otOfficer, "ยกเลิก"), "conv.cancelled")
-	if v, _ := b.village(5); !otSameVillage(v, before) {
+	if v, _ := b.villageByMoo(5); !otSameVillage(v, before) {
 		t.Errorf("village %+v changed, want %+v", v, before)
 	}
 }
 
 func TestEditVillageGone(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	otWant(t, b.tap(otOfficer, otAction("village_edit", "m", "9")), "village.err.not_found")
 	otWant(t, b.tap(otOfficer, otAction("village", "m", "9")), "village.err.not_found")
@@ -262,14 +262,14 @@ func TestEditVillageGone(t *testing.T) {
 
 func TestVillageList(t *testing.T) {
 	t.Run("empty", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		b.officer(otOfficer, "สมศรี ใจดี")
 		out := b.say(otOfficer, "หมู่บ้าน")
 		otWant(t, out, "village.list.empty")
-		otWant(t, b.tap(otOfficer, otButton(t, out, "village.btn.add")), otAsk("moo"))
+		otWant(t, b.tap(otOfficer, buttonKey(t, out, "village.btn.add")), otAsk("moo"))
 	})
 	t.Run("each village opens its card", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		b.officer(otOfficer, "สมศรี ใจดี")
 		b.otStoreVillage(12, "บ้านหนองบัว")
 		b.otStoreVillage(3, "บ้านโนนสูง")
@@ -287,7 +287,7 @@ func TestVillageList(t *testing.T) {
 		}
 	})
 	t.Run("paged", func(t *testing.T) {
-		b := otNew(t)
+		b := newRig(t, otOpts)
 		b.officer(otOfficer, "สมศรี ใจดี")
 		for moo := 1; moo <= 35; moo++ {
 			b.otStoreVillage(moo, fmt.Sprintf("บ้าน%d", moo))
@@ -296,11 +296,11 @@ func TestVillageList(t *testing.T) {
 		if n := len(out.Replies[0].Buttons); n != 30 {
 			t.Errorf("first page has %d villages, want 30", n)
 		}
-		out = b.tap(otOfficer, otButton(t, out, "conv.btn.next_page"))
+		out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.next_page"))
 		if n := len(out.Replies[0].Buttons); n != 5 {
 			t.Errorf("second page has %d villages, want 5", n)
 		}
-		otButton(t, out, "conv.btn.prev_page")
+		buttonKey(t, out, "conv.btn.prev_page")
 	})
 }
 
@@ -317,7 +317,7 @@ func TestVillagesRefusedToNonOfficers(t *testing.T) {
 	}
 	for _, tt := range inputs {
 		t.Run(tt.name, func(t *testing.T) {
-			b := otNew(t)
+			b := newRig(t, otOpts)
 			before := b.otStoreVillage(5, "บ้านโนนสูง")
 			in := tt.in
 			in.UserID = otVillager
@@ -330,7 +330,7 @@ func TestVillagesRefusedToNonOfficers(t *testing.T) {
 			if out := b.say(otVillager, "6"); otHas(out, otAsk("moo")) || otHas(out, "conv.invalid_retry_hint") {
 				t.Errorf("a form is open after the refusal: %v", otKeys(out))
 			}
-			if v, _ := b.village(5); !otSameVillage(v, before) {
+			if v, _ := b.villageByMoo(5); !otSameVillage(v, before) {
 				t.Errorf("village changed to %+v", v)
 			}
 		})
@@ -339,14 +339,14 @@ func TestVillagesRefusedToNonOfficers(t *testing.T) {
 
 func TestVillageEditSavedByFormerOfficer(t *testing.T) {
 	// An officer whose rights were withdrawn mid-edit cannot save.
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.officer(otOfficer, "สมศรี ใจดี")
 	before := b.otStoreVillage(5, "บ้านโนนสูง")
 	out := b.tap(otOfficer, otAction("village_edit", "m", "5"))
-	b.put(flows.BucketUsers, otOfficer, flows.User{ID: otOfficer, Active: true})
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
+	b.putUser(flows.User{ID: otOfficer, Active: true})
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm"))
 	otWant(t, out, "officer.err.not_officer")
-	if v, _ := b.village(5); !otSameVillage(v, before) {
+	if v, _ := b.villageByMoo(5); !otSameVillage(v, before) {
 		t.Errorf("village changed to %+v", v)
 	}
 }
@@ -393,7 +393,7 @@ func FuzzParseCapacity(f *testing.F) {
 // village, added beside the first and named with its ตำบล wherever the
 // two could be confused.
 func TestAddVillageSameMooOtherTambon(t *testing.T) {
-	b := otNew(t)
+	b := newRig(t, otOpts)
 	b.putVillage(flows.Village{ID: 1, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Capacity: 20})
 	b.otStartAdd(2)
 	out := b.say(otOfficer, "ต.หนองแวง")
@@ -401,7 +401,7 @@ func TestAddVillageSameMooOtherTambon(t *testing.T) {
 	b.say(otOfficer, "ตำบลโนนทอง")
 	b.say(otOfficer, "ทำขนม")
 	out = b.say(otOfficer, "20")
-	out = b.tap(otOfficer, otButton(t, out, "conv.btn.confirm"))
+	out = b.tap(otOfficer, buttonKey(t, out, "conv.btn.confirm"))
 	if got, want := otRender(out), "✅ เพิ่มหมู่ 5 บ้านโนนสูง ต.โนนทอง เรียบร้อยแล้วค่ะ\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -411,8 +411,8 @@ func TestAddVillageSameMooOtherTambon(t *testing.T) {
 	}
 	// The list names both with their ตำบล.
 	var labels []string
-	for _, a := range otActions(b.say(otOfficer, "หมู่บ้าน")) {
-		labels = append(labels, otCatalog.MustText(locales.Thai, a.Label.Key, a.Label.Args))
+	for _, a := range actions(b.say(otOfficer, "หมู่บ้าน")) {
+		labels = append(labels, catalog.MustText(locales.Thai, a.Label.Key, a.Label.Args))
 	}
 	got := strings.Join(labels, "|")
 	for _, want := range []string{"หมู่ 5 บ้านโนนสูง ต.หนองแวง", "หมู่ 5 บ้านโนนสูง ต.โนนทอง"} {

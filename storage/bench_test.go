@@ -26,7 +26,7 @@ func BenchmarkAppend(b *testing.B) {
 	b.SetParallelism(16)
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := db.Append(context.Background(), flows.BucketInbox, rec); err != nil {
+			if _, err := db.AppendInbox(context.Background(), rec); err != nil {
 				b.Error(err)
 				return
 			}
@@ -67,7 +67,7 @@ func BenchmarkCompact(b *testing.B) {
 						case <-tick.C:
 						}
 						t0 := time.Now()
-						if _, err := db.Append(context.Background(), flows.BucketInbox, "tap"); err != nil {
+						if _, err := db.AppendInbox(context.Background(), "tap"); err != nil {
 							b.Error(err)
 						}
 						w = max(w, time.Since(t0))
@@ -107,8 +107,8 @@ func seedDistricts(b testing.TB, db *storage.DB, copies int) {
 	}
 	var all []record
 	if err := db.View(func(tx flows.Tx) error {
-		for _, bucket := range flows.Buckets {
-			err := tx.Scan(bucket, "", func(key string, decode func(any) error) error {
+		for _, bucket := range storage.Buckets {
+			err := storage.Raw(tx).Scan(bucket, "", func(key string, decode func(any) error) error {
 				var v json.RawMessage
 				if err := decode(&v); err != nil {
 					return err
@@ -127,7 +127,7 @@ func seedDistricts(b testing.TB, db *storage.DB, copies int) {
 	for c := 1; c < copies; c++ {
 		if err := db.Update(func(tx flows.Tx) error {
 			for _, r := range all {
-				if err := tx.Put(r.bucket, fmt.Sprintf("%s/copy%03d", r.key, c), r.value); err != nil {
+				if err := storage.Raw(tx).Put(r.bucket, fmt.Sprintf("%s/copy%03d", r.key, c), r.value); err != nil {
 					return err
 				}
 			}

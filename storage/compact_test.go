@@ -22,11 +22,11 @@ func TestCompactLeavesNoDeletedBytes(t *testing.T) {
 	const phone = "0897651234"
 	kept := map[string]string{"name": "สมหมาย ใจดี", "phone": "0811112222"}
 	err := db.Update(func(tx flows.Tx) error {
-		if err := tx.Put(flows.BucketHouseholds, "00000000000000000001", map[string]string{"name": "สมใจ รักดี", "phone": phone}); err != nil {
+		if err := storage.Raw(tx).Put(storage.BucketHouseholds, "00000000000000000001", map[string]string{"name": "สมใจ รักดี", "phone": phone}); err != nil {
 			return err
 		}
 		for i := range 200 { // enough records that the deleted one's page is not the last
-			if err := tx.Put(flows.BucketHouseholds, fmt.Sprintf("%020d", i+2), kept); err != nil {
+			if err := storage.Raw(tx).Put(storage.BucketHouseholds, fmt.Sprintf("%020d", i+2), kept); err != nil {
 				return err
 			}
 		}
@@ -35,7 +35,9 @@ func TestCompactLeavesNoDeletedBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Update(func(tx flows.Tx) error { return tx.Delete(flows.BucketHouseholds, "00000000000000000001") }); err != nil {
+	if err := db.Update(func(tx flows.Tx) error {
+		return storage.Raw(tx).Delete(storage.BucketHouseholds, "00000000000000000001")
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if raw, _ := os.ReadFile(path); !bytes.Contains(raw, []byte(phone)) {
@@ -58,7 +60,9 @@ func TestCompactLeavesNoDeletedBytes(t *testing.T) {
 	}
 	// The running database reads and writes the new file, and so does the
 	// next process.
-	if err := db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketHouseholds, "00000000000000001000", kept) }); err != nil {
+	if err := db.Update(func(tx flows.Tx) error {
+		return storage.Raw(tx).Put(storage.BucketHouseholds, "00000000000000001000", kept)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
@@ -67,7 +71,7 @@ func TestCompactLeavesNoDeletedBytes(t *testing.T) {
 	db = open(t, path)
 	n := 0
 	err = db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketHouseholds, "", func(_ string, decode func(any) error) error {
+		return storage.Raw(tx).Scan(storage.BucketHouseholds, "", func(_ string, decode func(any) error) error {
 			var got map[string]string
 			if err := decode(&got); err != nil {
 				return err
@@ -99,14 +103,19 @@ func TestCompactWhileWriting(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				if _, err := db.Append(context.Background(), flows.BucketInbox, map[string]int{"w": w, "i": i}); err != nil {
+				if _, err := db.AppendInbox(context.Background(), map[string]int{"w": w, "i": i}); err != nil {
 					errs <- err
 				}
-				err := db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketCounters, fmt.Sprintf("w%d/%03d", w, i), i) })
+				err := db.Update(func(tx flows.Tx) error {
+					return storage.Raw(tx).Put(storage.BucketCounters, fmt.Sprintf("w%d/%03d", w, i), i)
+				})
 				if err != nil {
 					errs <- err
 				}
-				_ = db.View(func(tx flows.Tx) error { _, err := tx.Get(flows.BucketCounters, "w0/000", new(int)); return err })
+				_ = db.View(func(tx flows.Tx) error {
+					_, err := storage.Raw(tx).Get(storage.BucketCounters, "w0/000", new(int))
+					return err
+				})
 			}
 		})
 	}
@@ -122,13 +131,13 @@ func TestCompactWhileWriting(t *testing.T) {
 	}
 	inbox, counters := 0, 0
 	_ = db.View(func(tx flows.Tx) error {
-		_ = tx.Scan(flows.BucketInbox, "", func(string, func(any) error) error { inbox++; return nil })
-		return tx.Scan(flows.BucketCounters, "", func(string, func(any) error) error { counters++; return nil })
+		_ = storage.Raw(tx).Scan(storage.BucketInbox, "", func(string, func(any) error) error { inbox++; return nil })
+		return storage.Raw(tx).Scan(storage.BucketCounters, "", func(string, func(any) error) error { counters++; return nil })
 	})
 	if inbox != writers*each || counters != writers*each {
 		t.Errorf("got %d inbox and %d counter records, want %d each", inbox, counters, writers*each)
 	}
-	keys, err := db.Append(context.Background(), flows.BucketInbox, "next")
+	keys, err := db.AppendInbox(context.Background(), "next")
 	if err != nil || keys[0] != storage.SeqKey(writers*each+1) {
 		t.Errorf("the next append got key %v, %v; want %s (the sequence survives)", keys, err, storage.SeqKey(writers*each+1))
 	}

@@ -49,12 +49,14 @@ type Options struct {
 	// skip because it could not be decoded (the error names the bucket
 	// and a hashed key, never the key): the server logs and counts it.
 	OnUnreadable func(err error)
-	// CheckRecord says whether this build can read one stored record: it
-	// returns the error the program would meet decoding value. CheckFile
-	// and Restore refuse a file with a record it rejects. Nil: every value
-	// must be valid JSON (what the store writes). Meta is storage's own
-	// and is not passed to it.
-	CheckRecord func(bucket string, key, value []byte) error
+	// CheckInboxRecord and CheckOutboxRecord say whether this build can
+	// read one record of the inbox (and dead letters) or the outbox (and
+	// failed sends), whose types belong to package bot: they return the
+	// error the program would meet decoding it. CheckFile and Restore
+	// refuse a file with a record that fails them, or that fails to
+	// decode as the domain's type (records.go). Nil: valid JSON will do.
+	CheckInboxRecord  func(value []byte) error
+	CheckOutboxRecord func(value []byte) error
 }
 
 // DB is an open database. It is safe for concurrent use.
@@ -206,7 +208,7 @@ func (db *DB) Ping() error {
 func (db *DB) View(fn func(flows.Tx) error) error {
 	b, done := db.use()
 	defer done()
-	return b.View(func(tx *bolt.Tx) error { return fn(boltTx{tx, db}) })
+	return b.View(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, db: db}) })
 }
 
 // Update implements flows.Store. It waits while Compact copies.
@@ -215,7 +217,7 @@ func (db *DB) Update(fn func(flows.Tx) error) error {
 	defer db.writes.RUnlock()
 	b, done := db.use()
 	defer done()
-	return b.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx, db}) })
+	return b.Update(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, db: db}) })
 }
 
 // Backup writes a consistent copy of the database to w while it keeps
@@ -268,22 +270,15 @@ func dirOf(path string) string {
 	return "."
 }
 
-// boltTx adapts a bbolt transaction to flows.Tx. Values are JSON.
+// boltTx is one bbolt transaction: it implements flows.Tx (stores.go)
+// over JSON values.
 type boltTx struct {
-	tx *bolt.Tx
-	db *DB
+	tx      *bolt.Tx
+	db      *DB
+	skipped int // records listings left out (skip)
 }
 
-// Unreadable implements flows.UnreadableReporter: a list skipped a record
-// it could not decode.
-func (t boltTx) Unreadable(err error) {
-	t.db.unreadable.Add(1)
-	if t.db.onUnreadable != nil {
-		t.db.onUnreadable(err)
-	}
-}
-
-func (t boltTx) bucket(name string) (*bolt.Bucket, error) {
+func (t *boltTx) bucket(name string) (*bolt.Bucket, error) {
 	b := t.tx.Bucket([]byte(name))
 	if b == nil {
 		return nil, fmt.Errorf("storage: unknown bucket %q", name)
@@ -291,7 +286,7 @@ func (t boltTx) bucket(name string) (*bolt.Bucket, error) {
 	return b, nil
 }
 
-func (t boltTx) Get(bucket, key string, v any) (bool, error) {
+func (t *boltTx) get(bucket, key string, v any) (bool, error) {
 	b, err := t.bucket(bucket)
 	if err != nil {
 		return false, err
@@ -306,7 +301,7 @@ func (t boltTx) Get(bucket, key string, v any) (bool, error) {
 	return true, nil
 }
 
-func (t boltTx) Put(bucket, key string, v any) error {
+func (t *boltTx) put(bucket, key string, v any) error {
 	b, err := t.bucket(bucket)
 	if err != nil {
 		return err
@@ -318,7 +313,7 @@ func (t boltTx) Put(bucket, key string, v any) error {
 	return b.Put([]byte(key), raw)
 }
 
-func (t boltTx) Delete(bucket, key string) error {
+func (t *boltTx) delete(bucket, key string) error {
 	b, err := t.bucket(bucket)
 	if err != nil {
 		return err
@@ -326,7 +321,7 @@ func (t boltTx) Delete(bucket, key string) error {
 	return b.Delete([]byte(key))
 }
 
-func (t boltTx) Scan(bucket, prefix string, fn func(string, func(any) error) error) error {
+func (t *boltTx) scan(bucket, prefix string, fn func(string, func(any) error) error) error {
 	b, err := t.bucket(bucket)
 	if err != nil {
 		return err
@@ -356,16 +351,13 @@ func hasPrefix(k, p []byte) bool {
 	return len(k) >= len(p) && string(k[:len(p)]) == string(p)
 }
 
-func (t boltTx) NextSeq(bucket string) (uint64, error) {
+func (t *boltTx) nextSeq(bucket string) (uint64, error) {
 	b, err := t.bucket(bucket)
 	if err != nil {
 		return 0, err
 	}
 	return b.NextSequence()
 }
-
-// SeqKey formats a sequence number as a fixed-width key that sorts in order.
-func SeqKey(n uint64) string { return fmt.Sprintf("%020d", n) }
 
 // appendReq is one caller's share of a group commit.
 type appendReq struct {
@@ -380,7 +372,11 @@ type appendReq struct {
 // commits: while one commit is being written, the next callers queue, and
 // all of them go into the following commit together. There is no timer, so
 // a lone caller pays one commit and many callers pay about two.
-func (db *DB) Append(ctx context.Context, bucket string, values ...any) ([]string, error) {
+func (db *DB) AppendInbox(ctx context.Context, values ...any) ([]string, error) {
+	return db.appendTo(ctx, bucketInbox, values...)
+}
+
+func (db *DB) appendTo(ctx context.Context, bucket string, values ...any) ([]string, error) {
 	req := &appendReq{bucket: bucket, values: make([][]byte, len(values)), done: make(chan error, 1)}
 	for i, v := range values {
 		raw, err := json.Marshal(v)
@@ -472,7 +468,7 @@ func (db *DB) commit(group []*appendReq) {
 				if err != nil {
 					return err
 				}
-				k := SeqKey(n)
+				k := seqKey(n)
 				if err := b.Put([]byte(k), v); err != nil {
 					return err
 				}

@@ -55,14 +55,14 @@ func TestSecondOpenFailsFastWithErrLocked(t *testing.T) {
 func TestOpenCreatesBucketsAndRecordsSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
 	db := open(t, path)
-	for _, b := range flows.Buckets {
+	for _, b := range storage.Buckets {
 		t.Run(b, func(t *testing.T) {
 			err := db.Update(func(tx flows.Tx) error {
-				if err := tx.Put(b, "k", "v"); err != nil {
+				if err := storage.Raw(tx).Put(b, "k", "v"); err != nil {
 					return err
 				}
 				var got string
-				if ok, err := tx.Get(b, "k", &got); err != nil || !ok || got != "v" {
+				if ok, err := storage.Raw(tx).Get(b, "k", &got); err != nil || !ok || got != "v" {
 					return fmt.Errorf("got %q, %v, %v, want v, true, nil", got, ok, err)
 				}
 				return errors.New("roll back")
@@ -78,7 +78,7 @@ func TestOpenCreatesBucketsAndRecordsSchema(t *testing.T) {
 	if err := db.Ping(); err != nil {
 		t.Errorf("ping: %v", err)
 	}
-	if err := db.Update(func(tx flows.Tx) error { return tx.Put("no-such-bucket", "k", 1) }); err == nil {
+	if err := db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Put("no-such-bucket", "k", 1) }); err == nil {
 		t.Error("put into an unknown bucket: got no error, want one")
 	}
 }
@@ -135,7 +135,7 @@ func TestConcurrentAppendLosesNothingAndKeepsOrder(t *testing.T) {
 				if n%3 == 0 {
 					vals = append(vals, entry{c, -n - 1})
 				}
-				got, err := db.Append(context.Background(), flows.BucketInbox, vals...)
+				got, err := db.AppendInbox(context.Background(), vals...)
 				if err != nil {
 					t.Errorf("caller %d append %d: %v", c, n, err)
 					return
@@ -151,7 +151,7 @@ func TestConcurrentAppendLosesNothingAndKeepsOrder(t *testing.T) {
 
 	stored := map[string]entry{}
 	err := db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketInbox, "", func(k string, decode func(any) error) error {
+		return storage.Raw(tx).Scan(storage.BucketInbox, "", func(k string, decode func(any) error) error {
 			var e entry
 			if err := decode(&e); err != nil {
 				return err
@@ -188,15 +188,15 @@ func TestAppendToUnknownBucketFailsAlone(t *testing.T) {
 	var good, bad atomic.Int64
 	for i := range 64 {
 		wg.Go(func() {
-			bucket := flows.BucketInbox
+			bucket := storage.BucketInbox
 			if i%8 == 0 {
 				bucket = "no-such-bucket"
 			}
-			_, err := db.Append(context.Background(), bucket, i)
+			_, err := db.AppendTo(context.Background(), bucket, i)
 			switch {
-			case bucket != flows.BucketInbox && err != nil:
+			case bucket != storage.BucketInbox && err != nil:
 				bad.Add(1)
-			case bucket == flows.BucketInbox && err == nil:
+			case bucket == storage.BucketInbox && err == nil:
 				good.Add(1)
 			default:
 				t.Errorf("append %d to %s: got error %v", i, bucket, err)
@@ -233,7 +233,7 @@ func TestAppendFailsWhenItCannotWrite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := tt.open(t, filepath.Join(t.TempDir(), "bot.db"))
 			done := make(chan error, 1)
-			go func() { _, err := db.Append(context.Background(), flows.BucketInbox, 1); done <- err }()
+			go func() { _, err := db.AppendInbox(context.Background(), 1); done <- err }()
 			select {
 			case err := <-done:
 				if err == nil {
@@ -250,7 +250,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 	dir := t.TempDir()
 	db := open(t, filepath.Join(dir, "bot.db"))
 	for n := range 100 {
-		if _, err := db.Append(context.Background(), flows.BucketInbox, entry{0, n}); err != nil {
+		if _, err := db.AppendInbox(context.Background(), entry{0, n}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +264,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := db.Append(context.Background(), flows.BucketInbox, entry{c, n}); err != nil {
+				if _, err := db.AppendInbox(context.Background(), entry{c, n}); err != nil {
 					t.Errorf("append while backing up: %v", err)
 					return
 				}
@@ -282,7 +282,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 	copy := open(t, backup)
 	var keys []string
 	err = copy.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketInbox, "", func(k string, decode func(any) error) error {
+		return storage.Raw(tx).Scan(storage.BucketInbox, "", func(k string, decode func(any) error) error {
 			var e entry
 			keys = append(keys, k)
 			return decode(&e)
@@ -311,16 +311,16 @@ func TestHotBackupWhileWriting(t *testing.T) {
 func TestErrorsNameRecordsWithoutTheirKeys(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "bot.db"))
 	uid := "U" + strings.Repeat("4f", 16)
-	if err := db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketUsers, uid, "not a user") }); err != nil {
+	if err := db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Put(storage.BucketUsers, uid, "not a user") }); err != nil {
 		t.Fatal(err)
 	}
 	var u flows.User
 	errs := map[string]error{
-		"get": db.View(func(tx flows.Tx) error { _, err := tx.Get(flows.BucketUsers, uid, &u); return err }),
+		"get": db.View(func(tx flows.Tx) error { _, err := storage.Raw(tx).Get(storage.BucketUsers, uid, &u); return err }),
 		"scan": db.View(func(tx flows.Tx) error {
-			return tx.Scan(flows.BucketUsers, "", func(_ string, decode func(any) error) error { return decode(&u) })
+			return storage.Raw(tx).Scan(storage.BucketUsers, "", func(_ string, decode func(any) error) error { return decode(&u) })
 		}),
-		"put": db.Update(func(tx flows.Tx) error { return tx.Put(flows.BucketUsers, uid, func() {}) }),
+		"put": db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Put(storage.BucketUsers, uid, func() {}) }),
 	}
 	want := "users/#" + storage.HashKey(uid)
 	for name, err := range errs {

@@ -6,8 +6,6 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/sammachip/sammachip/flows"
 )
 
 // SchemaVersion is the version this build writes. Migrations run in order
@@ -36,7 +34,7 @@ func (db *DB) migrate(keepOld bool) error {
 		if err != nil {
 			return fmt.Errorf("storage: create meta: %w", err)
 		}
-		for _, name := range flows.Buckets {
+		for _, name := range buckets {
 			if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 				return fmt.Errorf("storage: create bucket %s: %w", name, err)
 			}

@@ -26,7 +26,7 @@ import (
 // puts everything in a first round named after the fiscal year its
 // villages were made in.
 func migrateRounds(tx *bolt.Tx) error {
-	villages := tx.Bucket([]byte(flows.BucketVillages))
+	villages := tx.Bucket([]byte(bucketVillages))
 	tambonOf := map[int]string{}
 	var first time.Time
 	maxID := 0
@@ -36,13 +36,13 @@ func migrateRounds(tx *bolt.Tx) error {
 	}
 	var vs []village
 	err := villages.ForEach(func(k, v []byte) error {
-		rec, err := decodeMap(flows.BucketVillages, k, v)
+		rec, err := decodeMap(bucketVillages, k, v)
 		if err != nil {
 			return err
 		}
 		moo := intField(rec, "moo")
 		if moo <= 0 {
-			return fmt.Errorf("village %s has no number", recordName(flows.BucketVillages, string(k)))
+			return fmt.Errorf("village %s has no number", recordName(bucketVillages, string(k)))
 		}
 		rec["id"], rec["round"] = moo, 1
 		tambonOf[moo], _ = rec["tambon"].(string)
@@ -67,14 +67,14 @@ func migrateRounds(tx *bolt.Tx) error {
 
 	// Records that name a village by number now name it by id (the same
 	// number).
-	for _, name := range []string{flows.BucketHouseholds, flows.BucketDays, flows.BucketAttendance,
-		flows.BucketReminders, flows.BucketPlan, flows.BucketInvites} {
+	for _, name := range []string{bucketHouseholds, bucketDays, bucketAttendance,
+		bucketReminders, bucketPlan, bucketInvites} {
 		if err := rewrite(tx, name, func(rec map[string]any) bool { return rename(rec, "moo", "village") }); err != nil {
 			return err
 		}
 	}
 	// Sages: the team by id; the home village as a place (หมู่ + ตำบล).
-	if err := rewrite(tx, flows.BucketSages, func(rec map[string]any) bool {
+	if err := rewrite(tx, bucketSages, func(rec map[string]any) bool {
 		changed := rename(rec, "teamMoo", "teamVillage")
 		if t := tambonOf[intField(rec, "moo")]; t != "" {
 			rec["tambon"], changed = t, true
@@ -84,16 +84,16 @@ func migrateRounds(tx *bolt.Tx) error {
 		return err
 	}
 	// Forms in progress and answers waiting for a tap.
-	if err := rewrite(tx, flows.BucketConversations, migrateConversation); err != nil {
+	if err := rewrite(tx, bucketConversations, migrateConversation); err != nil {
 		return err
 	}
-	if err := rewrite(tx, flows.BucketPending, migrateAnswers); err != nil {
+	if err := rewrite(tx, bucketPending, migrateAnswers); err != nil {
 		return err
 	}
 
 	// The first round: the fiscal year (from October, Buddhist Era) its
 	// first village was made in.
-	rounds := tx.Bucket([]byte(flows.BucketRounds))
+	rounds := tx.Bucket([]byte(bucketRounds))
 	if len(vs) == 0 {
 		return nil // a new database: its first village starts round 1
 	}

@@ -97,16 +97,16 @@ func TestMigrateSchema1KeepsEveryRecord(t *testing.T) {
 
 	// What the new schema renames, bucket by bucket: old field → new.
 	renamed := map[string]map[string]string{
-		flows.BucketHouseholds: {"moo": "village"},
-		flows.BucketDays:       {"moo": "village"},
-		flows.BucketAttendance: {"moo": "village"},
-		flows.BucketReminders:  {"moo": "village"},
-		flows.BucketPlan:       {"moo": "village"},
-		flows.BucketInvites:    {"moo": "village"},
-		flows.BucketSages:      {"teamMoo": "teamVillage"},
+		storage.BucketHouseholds: {"moo": "village"},
+		storage.BucketDays:       {"moo": "village"},
+		storage.BucketAttendance: {"moo": "village"},
+		storage.BucketReminders:  {"moo": "village"},
+		storage.BucketPlan:       {"moo": "village"},
+		storage.BucketInvites:    {"moo": "village"},
+		storage.BucketSages:      {"teamMoo": "teamVillage"},
 	}
 	tambonOf := map[float64]string{}
-	for _, raw := range before[flows.BucketVillages] {
+	for _, raw := range before[storage.BucketVillages] {
 		v := object(t, raw)
 		tambonOf[v["moo"].(float64)] = v["tambon"].(string)
 	}
@@ -132,11 +132,11 @@ func TestMigrateSchema1KeepsEveryRecord(t *testing.T) {
 				}
 			}
 			switch bucket {
-			case flows.BucketVillages:
+			case storage.BucketVillages:
 				want["id"], want["round"] = o["moo"], float64(1)
-			case flows.BucketSages:
+			case storage.BucketSages:
 				want["tambon"] = tambonOf[o["moo"].(float64)]
-			case flows.BucketConversations:
+			case storage.BucketConversations:
 				a := maps.Clone(want["answers"].(map[string]any))
 				if v, ok := a["moo"]; ok {
 					delete(a, "moo")
@@ -158,12 +158,12 @@ func TestMigrateSchema1KeepsEveryRecord(t *testing.T) {
 	}
 	// The first round, named after the fiscal year the villages were made
 	// in (November 2026: ปีงบประมาณ 2570).
-	r := object(t, after[flows.BucketRounds]["r/000001"])
+	r := object(t, after[storage.BucketRounds]["r/000001"])
 	if r["id"] != float64(1) || r["fiscalYear"] != float64(2570) {
 		t.Errorf("round 1 = %v, want id 1, fiscal year 2570", r)
 	}
-	if string(after[flows.BucketRounds]["current"]) != "1" {
-		t.Errorf("current round %q, want 1", after[flows.BucketRounds]["current"])
+	if string(after[storage.BucketRounds]["current"]) != "1" {
+		t.Errorf("current round %q, want 1", after[storage.BucketRounds]["current"])
 	}
 }
 
@@ -212,7 +212,7 @@ func TestMigratedDatabaseReadsAsBefore(t *testing.T) {
 			t.Errorf("village 1's team: %d sages, want 5", len(team))
 		}
 		var sent int
-		err = tx.Scan(flows.BucketReminders, "", func(_ string, decode func(any) error) error {
+		err = storage.Raw(tx).Scan(storage.BucketReminders, "", func(_ string, decode func(any) error) error {
 			var le flows.LedgerEntry
 			if err := decode(&le); err != nil {
 				return err
@@ -284,6 +284,6 @@ func TestNewerSchemaRefusedUntouched(t *testing.T) {
 		t.Fatalf("open a schema-99 file: %v, want ErrNewerSchema", err)
 	}
 	if after := rawRecords(t, path); !reflect.DeepEqual(before, after) {
-		t.Errorf("the newer file was changed: buckets %v", slices.Collect(maps.Keys(after)))
+		t.Errorf("the newer file was changed: storage.Buckets %v", slices.Collect(maps.Keys(after)))
 	}
 }

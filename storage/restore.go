@@ -63,6 +63,11 @@ type BucketInfo struct {
 	Records int
 }
 
+// Households, Sages and Villages count the file's records of each.
+func (i Info) Households() int { return i.Records(bucketHouseholds) }
+func (i Info) Sages() int      { return i.Records(bucketSages) }
+func (i Info) Villages() int   { return i.Records(bucketVillages) }
+
 // Records is the number of records in bucket name (0 when the file has no
 // such bucket).
 func (i Info) Records(name string) int {
@@ -83,7 +88,7 @@ func (i Info) Records(name string) int {
 // bucket (else ErrNotDatabase) with a schema version no newer than
 // SchemaVersion (else ErrNewerSchema). Then a copy of it, made beside it
 // and removed after, is migrated to SchemaVersion as Open would (else
-// ErrDamaged), and every record of the copy must pass opt.CheckRecord
+// ErrDamaged), and every record of the copy must pass the record checks (records.go)
 // (else a *RecordError, which is ErrBadRecord). It reports the records per
 // bucket of the file as it is, so that a person can see the backup is the
 // one they meant.
@@ -209,7 +214,7 @@ func readAll(b *bolt.Bucket) (int, error) {
 //   - src is copied next to dst and synced to disk; the copy must pass the
 //     same checks (src may have changed in between), is migrated to this
 //     build's schema as Open would, and every record of it must pass
-//     opt.CheckRecord (else a *RecordError naming bucket and hashed key);
+//     the record checks (records.go) (else a *RecordError naming bucket and hashed key);
 //   - the old dst is kept as dst.before-restore-<UTC time>, with its owner;
 //   - the copy is renamed over dst in one step, so dst is never missing or
 //     half-written, even if the machine stops half-way.
@@ -269,7 +274,7 @@ func restore(src, dst string, opt Options) (Info, error) {
 		return Info{}, fmt.Errorf("the copy failed its check (did the backup change while it was copied?): %w", err)
 	}
 	info.Path = src
-	if err := migrateAndRead(tmp, opt.CheckRecord); err != nil {
+	if err := migrateAndRead(tmp, opt); err != nil {
 		return Info{}, err
 	}
 	kept := ""

@@ -17,7 +17,7 @@ import (
 // reminder tick that decodes the record fails. So a backup's check and a
 // restore also migrate a private copy of the file to this build's schema,
 // exactly as Open would, and decode every record of it as the program
-// will (Options.CheckRecord).
+// will (records.go, Options.CheckInboxRecord …).
 
 // ErrBadRecord means a file holds a record this build cannot read. The
 // error is a *RecordError naming the record.
@@ -67,27 +67,11 @@ func reason(err error) string {
 	return "it does not decode"
 }
 
-// validJSON is CheckRecord's default.
-func validJSON(_ string, _, value []byte) error {
-	if !json.Valid(value) {
-		// Unmarshal says where.
-		var v any
-		if err := json.Unmarshal(value, &v); err != nil {
-			return err
-		}
-		return errors.New("not valid JSON")
-	}
-	return nil
-}
-
 // migrateAndRead opens the file at path (a private copy: it is migrated in
 // place), and checks every record of every bucket but meta with check. A
 // failing record makes a *RecordError; a migration that fails makes the
 // file ErrDamaged.
-func migrateAndRead(path string, check func(bucket string, key, value []byte) error) error {
-	if check == nil {
-		check = validJSON
-	}
+func migrateAndRead(path string, opt Options) error {
 	// A private copy: no copy of it is kept before migrating.
 	db, err := openFile(path, Options{}, false)
 	if err != nil {
@@ -109,7 +93,7 @@ func migrateAndRead(path string, check func(bucket string, key, value []byte) er
 				}
 				err := errNotUTF8 // the store writes JSON from Go strings: always UTF-8
 				if utf8.Valid(v) {
-					err = check(string(name), k, v)
+					err = checkRecord(opt, string(name), string(k), v)
 				}
 				if err != nil {
 					count++
@@ -142,5 +126,5 @@ func checkCopy(path string, opt Options) error {
 		return fmt.Errorf("copy it to check it: %w", err)
 	}
 	defer os.Remove(tmp)
-	return migrateAndRead(tmp, opt.CheckRecord)
+	return migrateAndRead(tmp, opt)
 }

@@ -18,11 +18,6 @@ import (
 	"github.com/sammachip/sammachip/storage"
 )
 
-// decodeAll checks records as the program reads them.
-func decodeAll(bucket string, key, value []byte) error {
-	return flows.DecodeRecord(bucket, string(key), value)
-}
-
 // copyTo copies src to a new file in a fresh directory.
 func copyTo(t *testing.T, src string) string {
 	t.Helper()
@@ -56,12 +51,12 @@ func TestOldSchemaChecksAndRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := storage.CheckFile(old, storage.Options{CheckRecord: decodeAll})
+	info, err := storage.CheckFile(old, storage.Options{})
 	if err != nil {
 		t.Fatalf("CheckFile(schema-1.db): %v", err)
 	}
-	if info.SchemaVersion != 1 || info.Records(flows.BucketHouseholds) == 0 {
-		t.Errorf("CheckFile says schema %d, %d households; want schema 1 and the demo's households", info.SchemaVersion, info.Records(flows.BucketHouseholds))
+	if info.SchemaVersion != 1 || info.Records(storage.BucketHouseholds) == 0 {
+		t.Errorf("CheckFile says schema %d, %d households; want schema 1 and the demo's households", info.SchemaVersion, info.Records(storage.BucketHouseholds))
 	}
 	if after, _ := os.ReadFile(old); !bytes.Equal(after, before) {
 		t.Error("CheckFile changed the file it checked, want it untouched (the copy is migrated, not the file)")
@@ -71,7 +66,7 @@ func TestOldSchemaChecksAndRestores(t *testing.T) {
 	}
 
 	live := filepath.Join(t.TempDir(), "sammachip.db")
-	if _, err := storage.Restore(old, live, storage.Options{CheckRecord: decodeAll}); err != nil {
+	if _, err := storage.Restore(old, live, storage.Options{}); err != nil {
 		t.Fatalf("Restore(schema-1.db): %v", err)
 	}
 	if names := dirNames(t, filepath.Dir(live)); !slices.Equal(names, []string{"sammachip.db", "sammachip.db.lock"}) {
@@ -104,7 +99,7 @@ func householdBackup(t *testing.T) (path, key string) {
 	key = householdKey
 	applied := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	if err := db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketHouseholds, key, flows.Household{ID: key, Village: 3, HeadName: "มาลี ใจดี", Applied: applied})
+		return storage.Raw(tx).Put(storage.BucketHouseholds, key, flows.Household{ID: key, Village: 3, HeadName: "มาลี ใจดี", Applied: applied})
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,65 +130,53 @@ func flipAfter(t *testing.T, path, marker string, off int, bit byte) {
 
 func TestRestoreRefusesARecordItCannotRead(t *testing.T) {
 	tests := []struct {
-		name        string
-		marker      string
-		off         int
-		bit         byte
-		jsonCatches bool // the default check (valid JSON) sees it too
+		name   string
+		marker string
+		off    int
+		bit    byte
 	}{
-		{"a digit becomes a letter", householdKey + `","village":`, 0, 0x40, true},
-		{"Thai text no longer UTF-8", `"headName":"`, 1, 0x40, true},
-		{"a date that is no date", `"applied":"2026-`, 0, 0x40, false},
+		{"a digit becomes a letter", householdKey + `","village":`, 0, 0x40},
+		{"Thai text no longer UTF-8", `"headName":"`, 1, 0x40},
+		{"a date that is no date", `"applied":"2026-`, 0, 0x40},
 	}
 	for _, tt := range tests {
-		for _, check := range []struct {
-			name string
-			fn   func(string, []byte, []byte) error
-		}{{"decoded", decodeAll}, {"default", nil}} {
-			t.Run(tt.name+"/"+check.name, func(t *testing.T) {
-				backup, key := householdBackup(t)
-				flipAfter(t, backup, tt.marker, tt.off, tt.bit)
-				dir := t.TempDir()
-				live := filepath.Join(dir, "sammachip.db")
-				db := open(t, live)
-				fillVillages(t, db, 5)
-				if err := db.Close(); err != nil {
-					t.Fatal(err)
-				}
-				before, _ := os.ReadFile(live)
+		t.Run(tt.name, func(t *testing.T) {
+			backup, key := householdBackup(t)
+			flipAfter(t, backup, tt.marker, tt.off, tt.bit)
+			dir := t.TempDir()
+			live := filepath.Join(dir, "sammachip.db")
+			db := open(t, live)
+			fillVillages(t, db, 5)
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			before, _ := os.ReadFile(live)
 
-				_, err := storage.Restore(backup, live, storage.Options{CheckRecord: check.fn})
-				_, cerr := storage.CheckFile(backup, storage.Options{CheckRecord: check.fn})
-				if check.fn == nil && !tt.jsonCatches {
-					if err != nil || cerr != nil {
-						t.Fatalf("the JSON-only check refused valid JSON: %v, %v", err, cerr)
-					}
-					return
+			_, err := storage.Restore(backup, live, storage.Options{})
+			_, cerr := storage.CheckFile(backup, storage.Options{})
+			for _, err := range []error{err, cerr} {
+				var rec *storage.RecordError
+				if !errors.Is(err, storage.ErrBadRecord) || !errors.As(err, &rec) {
+					t.Fatalf("got %v, want ErrBadRecord", err)
 				}
-				for _, err := range []error{err, cerr} {
-					var rec *storage.RecordError
-					if !errors.Is(err, storage.ErrBadRecord) || !errors.As(err, &rec) {
-						t.Fatalf("got %v, want ErrBadRecord", err)
-					}
-					sum := sha256.Sum256([]byte("sammachip:" + key)) // as bot.HashID
-					if rec.Bucket != flows.BucketHouseholds || rec.KeyHash != hex.EncodeToString(sum[:6]) {
-						t.Errorf("got record %s/%s, want households/%x", rec.Bucket, rec.KeyHash, sum[:6])
-					}
-					if msg := err.Error(); !strings.Contains(msg, "households/"+rec.KeyHash) || strings.Contains(msg, key) || strings.Contains(msg, "มาลี") {
-						t.Errorf("error %q: want bucket and hashed key, never the key or the record", msg)
-					}
+				sum := sha256.Sum256([]byte("sammachip:" + key)) // as bot.HashID
+				if rec.Bucket != storage.BucketHouseholds || rec.KeyHash != hex.EncodeToString(sum[:6]) {
+					t.Errorf("got record %s/%s, want households/%x", rec.Bucket, rec.KeyHash, sum[:6])
 				}
-				if after, _ := os.ReadFile(live); !bytes.Equal(after, before) {
-					t.Error("the database changed after a refused restore, want it untouched")
+				if msg := err.Error(); !strings.Contains(msg, "households/"+rec.KeyHash) || strings.Contains(msg, key) || strings.Contains(msg, "มาลี") {
+					t.Errorf("error %q: want bucket and hashed key, never the key or the record", msg)
 				}
-				if l := leftovers(t, dir); len(l) > 0 {
-					t.Errorf("got %v left beside the database, want nothing", l)
-				}
-				if got := len(villagesIn(t, live)); got != 5 {
-					t.Errorf("database has %d villages after a refused restore, want its 5", got)
-				}
-			})
-		}
+			}
+			if after, _ := os.ReadFile(live); !bytes.Equal(after, before) {
+				t.Error("the database changed after a refused restore, want it untouched")
+			}
+			if l := leftovers(t, dir); len(l) > 0 {
+				t.Errorf("got %v left beside the database, want nothing", l)
+			}
+			if got := len(villagesIn(t, live)); got != 5 {
+				t.Errorf("database has %d villages after a refused restore, want its 5", got)
+			}
+		})
 	}
 }
 
@@ -222,14 +205,14 @@ func slowRestore(t *testing.T, backup, live string, release chan struct{}) <-cha
 	t.Helper()
 	started := make(chan struct{})
 	var once sync.Once
-	hold := func(string, []byte, []byte) error {
+	hold := func([]byte) error {
 		once.Do(func() { close(started) })
 		<-release
 		return nil
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := storage.Restore(backup, live, storage.Options{CheckRecord: hold})
+		_, err := storage.Restore(backup, live, storage.Options{CheckInboxRecord: hold})
 		done <- err
 	}()
 	select {
@@ -277,13 +260,13 @@ func TestOpenDuringARestoreWaitsThenOpensTheRestoredFile(t *testing.T) {
 	}
 	n := 0
 	_ = db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketVillages, "", func(string, func(any) error) error { n++; return nil })
+		return storage.Raw(tx).Scan(storage.BucketVillages, "", func(string, func(any) error) error { n++; return nil })
 	})
 	if n != 300 {
 		t.Errorf("the server sees %d villages, want the restored 300", n)
 	}
 	if err := db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketVillages, "09999", villageRec{9999, "written after the restore"})
+		return storage.Raw(tx).Put(storage.BucketVillages, "09999", villageRec{9999, "written after the restore"})
 	}); err != nil {
 		t.Fatal(err)
 	}

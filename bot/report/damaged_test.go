@@ -1,12 +1,14 @@
 package report_test
 
 import (
-	"encoding/json"
+	"bytes"
+	"os"
 	"testing"
 
 	"github.com/sammachip/sammachip/bot/report"
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/locales"
+	"github.com/sammachip/sammachip/storage"
 )
 
 // TestDamagedRecordFailsOnlyItself: one household record that cannot be
@@ -15,12 +17,9 @@ import (
 // the summary leave that household out, say so, and carry on.
 func TestDamagedRecordFailsOnlyItself(t *testing.T) {
 	db, eng := district(t)
-	err := db.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketHouseholds, "H000001", json.RawMessage(`{"id":"H000001","village":"ห้า"}`))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A changed byte in the file, as a failing disk or a bad copy leaves
+	// it: household H000001's village, a digit, becomes a letter.
+	db = damage(t, db, `{"id":"H000001","village":5`, `{"id":"H000001","village":u`)
 	r := build(t, db, eng, locales.Thai) // fails the test on error
 	hs := r.Table(report.TableHouseholds)
 	for _, row := range hs.Rows {
@@ -81,4 +80,31 @@ func TestTwoVillagesSameMooInTheExport(t *testing.T) {
 	if len(progress.Rows) != 3 {
 		t.Errorf("progress rows %v, want three villages", names)
 	}
+}
+
+// damage closes db, replaces old with repl (of the same length) in the
+// file, in every copy (bbolt leaves old copies in its free pages), and
+// opens it again. The test fails unless old is there.
+func damage(t *testing.T, db *storage.DB, old, repl string) *storage.DB {
+	t.Helper()
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old) != len(repl) || !bytes.Contains(b, []byte(old)) {
+		t.Fatalf("cannot damage %q in the file", old)
+	}
+	if err := os.WriteFile(path, bytes.ReplaceAll(b, []byte(old), []byte(repl)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
 }

@@ -58,17 +58,18 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 	t.Cleanup(func() { _ = db.Close() })
 	eng := flows.NewEngine(flows.Config{Location: bangkok, Catalog: catalog})
 	err = db.Update(func(tx flows.Tx) error {
-		put := func(bucket, key string, v any) {
+		// keep holds on to the first error: the transaction then fails.
+		keep := func(e error) {
 			if err == nil {
-				err = tx.Put(bucket, key, v)
+				err = e
 			}
 		}
 		if err == nil {
 			err = flows.PutVillage(tx, &flows.Village{ID: 5, Moo: 5, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 3, LeadSageID: "Ulead", Created: t0})
 		}
 		flows.PutVillage(tx, &flows.Village{ID: 7, Moo: 7, Name: "บ้านหนองบัว", Tambon: "หนองแวง", Occupation: "สานตะกร้า", Capacity: 20, Created: t0})
-		put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี ใจดี"})
-		put(flows.BucketUsers, "Uofficer2", flows.User{ID: "Uofficer2", Active: true, Officer: true})
+		keep(tx.Users().Put("Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี ใจดี"}))
+		keep(tx.Users().Put("Uofficer2", flows.User{ID: "Uofficer2", Active: true, Officer: true}))
 		sages := []flows.Sage{
 			{ID: 1, UserID: "Ulead", Name: "ประยูร ทองดี", Phone: "0812345678", Moo: 5, Category: flows.CategoryFood, Skill: "ทำน้ำพริกเผา", Years: 16,
 				Status: flows.SageApproved, Decision: &flows.Decision{Approved: true, By: "Uofficer", At: at(2, 10, 0)}, TeamVillage: 5, TeamSince: at(2, 10, 0), Registered: t0},
@@ -80,9 +81,8 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 				Status: flows.SageRejected, Decision: &flows.Decision{Approved: false, By: "Uofficer2", At: at(5, 11, 0)}, Registered: at(4, 15, 0)},
 		}
 		for _, s := range sages {
-			put(flows.BucketUsers, s.UserID, flows.User{ID: s.UserID, Active: true})
-			put(flows.BucketSages, s.UserID, s)
-			put(flows.BucketSageIDs, fmt.Sprintf("%020d", s.ID), s.UserID)
+			keep(tx.Users().Put(s.UserID, flows.User{ID: s.UserID, Active: true}))
+			keep(tx.Sages().Put(s.UserID, s))
 		}
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 		for _, h := range hs {
 			h.DedupeKey = h.ID
 			if h.UserID != "" {
-				put(flows.BucketUsers, h.UserID, flows.User{ID: h.UserID, Active: true})
+				keep(tx.Users().Put(h.UserID, flows.User{ID: h.UserID, Active: true}))
 			}
 			if err == nil {
 				err = flows.PutHousehold(tx, h)
@@ -117,7 +117,7 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 			if day == flows.StudyVisit {
 				d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "วัด", "07:30", "หมวก"
 			}
-			put(flows.BucketDays, flows.DayKey(5, day), d)
+			keep(tx.Days().Put(flows.DayRef{Village: 5, Day: day}, d))
 		}
 		marks := []flows.Attendance{
 			{Village: 5, Day: 1, Household: "H000001",
@@ -134,7 +134,7 @@ func district(t *testing.T) (*storage.DB, *flows.Engine) {
 				Practised: true, PractisedMark: &flows.Mark{At: at(11, 17, 0), By: "Uh1"}},
 		}
 		for _, a := range marks {
-			put(flows.BucketAttendance, flows.AttendanceKey(a.Village, a.Day, a.Household), a)
+			keep(tx.Attendance().Put(flows.AttendanceRef{Village: a.Village, Day: a.Day, Household: a.Household}, a))
 		}
 		return err
 	})

@@ -154,13 +154,25 @@ func (r *rig) roles() map[string]flows.MenuName {
 	out := map[string]flows.MenuName{}
 	if err := r.db.View(func(tx flows.Tx) error {
 		var ids []string
-		for _, b := range []string{flows.BucketUsers, flows.BucketSages, flows.BucketHouseholdUsers} {
-			if err := tx.Scan(b, "", func(k string, _ func(any) error) error {
-				ids = append(ids, k)
-				return nil
-			}); err != nil {
-				return err
+		if err := tx.Users().Each(func(id string, _ flows.User) error {
+			ids = append(ids, id)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Sages().Each(func(id string, _ flows.Sage) error {
+			ids = append(ids, id)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Households().Each(func(_ string, hh flows.Household) error {
+			if hh.UserID != "" {
+				ids = append(ids, hh.UserID)
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		for _, id := range ids {
 			role, err := flows.RoleOf(tx, id)

@@ -16,7 +16,7 @@ import (
 	"github.com/sammachip/sammachip/locales"
 )
 
-// Records in flows.BucketRichMenus.
+// Records in the RichMenus store (flows.Tx.RichMenus).
 const (
 	keyApplied  = "applied" // Applied
 	prefixLinks = "user/"   // + LINE user id → Link
@@ -212,7 +212,7 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 	var changes []change
 	err := m.cfg.Store.View(func(tx flows.Tx) error {
 		var ap Applied
-		if ok, err := tx.Get(flows.BucketRichMenus, keyApplied, &ap); err != nil || !ok {
+		if ok, err := tx.RichMenus().Get(keyApplied, &ap); err != nil || !ok {
 			return err // no menus applied: nothing to link
 		}
 		if ids == nil {
@@ -272,7 +272,7 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 	now := m.cfg.Now()
 	err = m.cfg.Store.Update(func(tx flows.Tx) error {
 		for _, c := range done {
-			if err := tx.Put(flows.BucketRichMenus, prefixLinks+c.user, Link{Menu: c.menu, ID: c.id, At: now}); err != nil {
+			if err := tx.RichMenus().Put(prefixLinks+c.user, Link{Menu: c.menu, ID: c.id, At: now}); err != nil {
 				return err
 			}
 		}
@@ -314,8 +314,7 @@ func retryable(err error) bool {
 // brings them here again. Ids that are no user (a group a push went to)
 // come out as villagers with nothing to change.
 func plan(tx flows.Tx, ap Applied, userID string) (change, bool, error) {
-	var u flows.User
-	known, err := tx.Get(flows.BucketUsers, userID, &u)
+	u, known, err := tx.Users().Get(userID)
 	if err != nil {
 		return change{}, false, err
 	}
@@ -323,7 +322,7 @@ func plan(tx flows.Tx, ap Applied, userID string) (change, bool, error) {
 		return change{}, false, nil
 	}
 	var have Link
-	if _, err := tx.Get(flows.BucketRichMenus, prefixLinks+userID, &have); err != nil {
+	if _, err := tx.RichMenus().Get(prefixLinks+userID, &have); err != nil {
 		return change{}, false, err
 	}
 	role, err := flows.RoleOf(tx, userID)
@@ -350,19 +349,35 @@ func plan(tx flows.Tx, ap Applied, userID string) (change, bool, error) {
 // kept records), and those it linked a menu to.
 func knownUsers(tx flows.Tx) ([]string, error) {
 	seen := map[string]bool{}
-	for _, b := range []struct{ bucket, prefix string }{
-		{flows.BucketUsers, ""},
-		{flows.BucketSages, ""},
-		{flows.BucketHouseholdUsers, ""},
-		{flows.BucketRichMenus, prefixLinks},
-	} {
-		err := tx.Scan(b.bucket, b.prefix, func(key string, _ func(any) error) error {
-			seen[strings.TrimPrefix(key, b.prefix)] = true
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	err := tx.Users().Each(func(id string, _ flows.User) error {
+		seen[id] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.Sages().Each(func(id string, _ flows.Sage) error {
+		seen[id] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.Households().Each(func(_ string, hh flows.Household) error {
+		if hh.UserID != "" {
+			seen[hh.UserID] = true
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.RichMenus().Each(prefixLinks, func(key string, _ func(any) error) error {
+		seen[strings.TrimPrefix(key, prefixLinks)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return slices.Sorted(maps.Keys(seen)), nil
 }
@@ -444,7 +459,7 @@ func (m *Manager) Apply(ctx context.Context) (Report, error) {
 		return rep, err
 	}
 	err = m.cfg.Store.Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketRichMenus, keyApplied, Applied{Menus: rep.Menus, At: m.cfg.Now()})
+		return tx.RichMenus().Put(keyApplied, Applied{Menus: rep.Menus, At: m.cfg.Now()})
 	})
 	if err != nil {
 		return rep, fmt.Errorf("richmenu: record menus: %w", err)

@@ -176,7 +176,7 @@ func runRestore(args []string, env cliEnv) int {
 		return 1
 	}
 	fmt.Fprintln(env.stdout, say("cli.restore.checked", map[string]any{"File": args[0], "Version": int(info.SchemaVersion),
-		"Households": info.Records("households"), "Sages": info.Records("sages"), "Villages": info.Records("villages")}))
+		"Households": info.Households(), "Sages": info.Sages(), "Villages": info.Villages()}))
 	fmt.Fprintln(env.stdout, say("cli.restore.done", map[string]any{"DB": cfg.DB}))
 	return 0
 }

@@ -137,7 +137,7 @@ func TestRichMenuApplyWithoutServer(t *testing.T) {
 	}
 	var link richmenu.Link
 	h.Start()
-	if !h.Get(flows.BucketRichMenus, "user/"+rmOfficer, &link) || link.ID != ids["sammachip-officer"] {
+	if !h.Get(flows.Tx.RichMenus, "user/"+rmOfficer, &link) || link.ID != ids["sammachip-officer"] {
 		t.Errorf("recorded link %+v, want the officers' menu", link)
 	}
 }

@@ -118,7 +118,7 @@ func TestCLIThroughRunningServer(t *testing.T) {
 	if !strings.HasPrefix(res.stderr, want) {
 		t.Errorf("stderr %q, want it to start with %q", res.stderr, want)
 	}
-	if n := h.Count(flows.BucketVillages); n != 2 {
+	if n := countStored(h, flows.Tx.Villages); n != 2 {
 		t.Errorf("%d villages after a bad import, want the 2 from before", n)
 	}
 
@@ -172,7 +172,8 @@ func TestCLIDirectWhenNoServer(t *testing.T) {
 	var oc flows.OfficerCode
 	var villages []flows.Village
 	if err := st.View(func(tx flows.Tx) error {
-		if _, err := tx.Get(flows.BucketOfficerCodes, code, &oc); err != nil {
+		var err error
+		if oc, _, err = tx.OfficerCodes().Get(code); err != nil {
 			return err
 		}
 		villages, err = flows.ListVillages(tx)

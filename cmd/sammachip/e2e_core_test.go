@@ -112,7 +112,7 @@ func TestWebhookRefusesBadRequests(t *testing.T) {
 			if got := tt.send(); got != tt.want {
 				t.Errorf("got status %d, want %d", got, tt.want)
 			}
-			if got := h.Count(flows.BucketInbox); got != 0 {
+			if got := h.Count(flows.Tx.Inbox); got != 0 {
 				t.Errorf("inbox holds %d events, want 0", got)
 			}
 			counted[tt.reason]++
@@ -263,7 +263,7 @@ func TestRedeliveredEventIsAnsweredOnce(t *testing.T) {
 				t.Errorf("got %v deduplicated events, want 1", got)
 			}
 			var mark struct{ At time.Time }
-			if !h.Get(flows.BucketProcessed, ev.ID(), &mark) {
+			if !h.Get(flows.Tx.Processed, ev.ID(), &mark) {
 				t.Errorf("the dedupe bucket has no entry for %s", ev.ID())
 			}
 		})
@@ -293,7 +293,7 @@ func TestEventsWithoutIDAreEachAnswered(t *testing.T) {
 			if got := replies(h, u); got != 2 {
 				t.Errorf("got %d replies, want 2", got)
 			}
-			if got := h.Count(flows.BucketProcessed); got != 0 {
+			if got := h.Count(flows.Tx.Processed); got != 0 {
 				t.Errorf("dedupe bucket holds %d ids, want 0 (the events had none)", got)
 			}
 		})
@@ -342,9 +342,9 @@ func TestEveryWebhookEventType(t *testing.T) {
 		{name: "sticker message", event: ev.StickerEvent(user(), "446", "1988", now), want: onlyText},
 		{name: "follow", event: ev.FollowEvent(user(), now), want: []string{h.Text("core.welcome"), h.Text("core.menu.prompt")}},
 		{name: "unfollow", event: ev.UnfollowEvent(user(), now), check: func(t *testing.T, e linefake.Event) {
-			var u flows.User
 			id := e["source"].(linefake.Source).UserID
-			if !h.Get(flows.BucketUsers, id, &u) {
+			u, ok := stored(h, flows.Tx.Users, id)
+			if !ok {
 				t.Fatalf("no user record for an unfollow")
 			}
 			if u.Active {
@@ -353,8 +353,8 @@ func TestEveryWebhookEventType(t *testing.T) {
 		}},
 		{name: "join", event: ev.JoinEvent(groupID(900), now), want: []string{h.Text("core.group.greeting")}},
 		{name: "leave", event: ev.LeaveEvent(groupID(901), now), check: func(t *testing.T, e linefake.Event) {
-			var g flows.Group
-			if !h.Get(flows.BucketGroups, groupID(901), &g) {
+			g, ok := stored(h, flows.Tx.Groups, groupID(901))
+			if !ok {
 				t.Fatalf("no group record for a leave")
 			}
 			if !g.Gone {
@@ -410,7 +410,7 @@ func TestEveryWebhookEventType(t *testing.T) {
 			if r.check != nil {
 				r.check(t, r.event)
 			}
-			if got := h.Count(flows.BucketDeadLetter); got != 0 {
+			if got := h.Count(flows.Tx.DeadLetters); got != 0 {
 				t.Errorf("dead letters hold %d events, want 0", got)
 			}
 		})
@@ -430,7 +430,7 @@ func TestEveryWebhookEventType(t *testing.T) {
 		if got := h.Metric("sammachip_events_processed_total", "") - before; got != float64(len(batch)) {
 			t.Errorf("got %v events processed, want %d", got, len(batch))
 		}
-		if got := h.Count(flows.BucketDeadLetter); got != 0 {
+		if got := h.Count(flows.Tx.DeadLetters); got != 0 {
 			t.Errorf("dead letters hold %d events, want 0", got)
 		}
 	})
@@ -489,10 +489,10 @@ func TestMalformedEventIsSkippedAndCounted(t *testing.T) {
 	if got := h.Metric("sammachip_events_malformed_total", ""); got != 3 {
 		t.Errorf("got %v malformed events counted, want 3", got)
 	}
-	if got := h.Count(flows.BucketInbox); got != 0 {
+	if got := h.Count(flows.Tx.Inbox); got != 0 {
 		t.Errorf("inbox holds %d events, want 0", got)
 	}
-	if got := h.Count(flows.BucketDeadLetter); got != 0 {
+	if got := h.Count(flows.Tx.DeadLetters); got != 0 {
 		t.Errorf("dead letters hold %d events, want 0 (malformed events are dropped, not retried)", got)
 	}
 }
@@ -521,7 +521,7 @@ func TestAcknowledgedEventsSurviveAStop(t *testing.T) {
 	}
 	var inbox int
 	_ = db.View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketInbox, "", func(string, func(any) error) error { inbox++; return nil })
+		return tx.Inbox().Each("", func(string, func(any) error) error { inbox++; return nil })
 	})
 	_ = db.Close()
 	if inbox != len(events) {
@@ -539,7 +539,7 @@ func TestAcknowledgedEventsSurviveAStop(t *testing.T) {
 	}
 	for _, e := range events {
 		var mark struct{ At time.Time }
-		if !h.Get(flows.BucketProcessed, e.ID(), &mark) {
+		if !h.Get(flows.Tx.Processed, e.ID(), &mark) {
 			t.Errorf("the dedupe bucket has no entry for event %s", e.ID())
 		}
 	}
@@ -561,8 +561,8 @@ func TestUserEventsAreHandledInTimestampOrder(t *testing.T) {
 		h.Post(unfollow) // separate requests, the later event first
 		h.Post(follow)
 		h.Step()
-		var got flows.User
-		if !h.Get(flows.BucketUsers, u.ID(), &got) {
+		got, ok := stored(h, flows.Tx.Users, u.ID())
+		if !ok {
 			t.Fatal("no user record")
 		}
 		if got.Active {
@@ -656,7 +656,7 @@ func TestSendRetries(t *testing.T) {
 		if got := len(h.Fake.Sent(linefake.KindPush)); got != 1 {
 			t.Errorf("got %d pushes delivered, want 1", got)
 		}
-		if got := h.Count(flows.BucketOutbox) + h.Count(flows.BucketSendFailed); got != 0 {
+		if got := h.Count(flows.Tx.Outbox) + h.Count(flows.Tx.SendFailed); got != 0 {
 			t.Errorf("got %d records left in outbox or send-failed, want 0 (a 409 is sent)", got)
 		}
 		if got, _ := bot.PushesThisMonth(h.DB(), h.Now()); got != 1 {
@@ -711,7 +711,7 @@ func TestSendRetries(t *testing.T) {
 		if got := len(h.SendAttempts()); got != 1 {
 			t.Errorf("got %d attempts, want 1 (a dead token is not tried)", got)
 		}
-		if got := h.Count(flows.BucketOutbox); got != 0 {
+		if got := h.Count(flows.Tx.Outbox); got != 0 {
 			t.Errorf("outbox holds %d records, want 0", got)
 		}
 	})
@@ -788,8 +788,8 @@ func TestCloseFinishesInFlightWork(t *testing.T) {
 	defer db.Close()
 	var outbox, inbox int
 	_ = db.View(func(tx flows.Tx) error {
-		_ = tx.Scan(flows.BucketOutbox, "", func(string, func(any) error) error { outbox++; return nil })
-		return tx.Scan(flows.BucketInbox, "", func(string, func(any) error) error { inbox++; return nil })
+		_ = tx.Outbox().Each("", func(string, func(any) error) error { outbox++; return nil })
+		return tx.Inbox().Each("", func(string, func(any) error) error { inbox++; return nil })
 	})
 	if outbox != 0 || inbox != 0 {
 		t.Errorf("after Close: inbox %d, outbox %d records, want 0 and 0 (the reply in flight was finished and recorded)", inbox, outbox)

@@ -67,23 +67,24 @@ func exProgramme(t *testing.T, h *Harness) {
 			return fmt.Errorf("village %d (หมู่ 5) not stored", vid)
 		}
 		v.LeadSageID = exSageID
-		puts := []struct {
-			bucket, key string
-			v           any
-		}{
-			{flows.BucketVillages, flows.VillageKey(vid), v},
-			{flows.BucketUsers, exSageID, flows.User{ID: exSageID, Active: true}},
-			{flows.BucketSages, exSageID, flows.Sage{ID: 1, UserID: exSageID, Name: "ประยูร ทองดี", Phone: "0812345678", Moo: 5, Tambon: "โนนสูง",
-				Category: flows.CategoryFood, Skill: "ทำน้ำพริกเผา", Years: 16, Status: flows.SageApproved,
-				Decision: &flows.Decision{Approved: true, By: exOfficerID, At: now}, TeamVillage: vid, TeamSince: now, Registered: now}},
-			{flows.BucketSageIDs, "00000000000000000001", exSageID},
-			{flows.BucketUsers, exHeadID, flows.User{ID: exHeadID, Active: true}},
-			{flows.BucketDays, flows.DayKey(vid, 1), flows.ProgrammeDay{Village: vid, Day: 1, Date: now.Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1}},
-			{flows.BucketAttendance, flows.AttendanceKey(vid, 1, "H000001"), flows.Attendance{Village: vid, Day: 1, Household: "H000001",
-				Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: now, By: exSageID}}},
-		}
-		for _, p := range puts {
-			if err := tx.Put(p.bucket, p.key, p.v); err != nil {
+		for _, put := range []func() error{
+			func() error { return tx.Villages().Put(vid, v) },
+			func() error { return tx.Users().Put(exSageID, flows.User{ID: exSageID, Active: true}) },
+			func() error {
+				return tx.Sages().Put(exSageID, flows.Sage{ID: 1, UserID: exSageID, Name: "ประยูร ทองดี", Phone: "0812345678", Moo: 5, Tambon: "โนนสูง",
+					Category: flows.CategoryFood, Skill: "ทำน้ำพริกเผา", Years: 16, Status: flows.SageApproved,
+					Decision: &flows.Decision{Approved: true, By: exOfficerID, At: now}, TeamVillage: vid, TeamSince: now, Registered: now})
+			},
+			func() error { return tx.Users().Put(exHeadID, flows.User{ID: exHeadID, Active: true}) },
+			func() error {
+				return tx.Days().Put(flows.DayRef{Village: vid, Day: 1}, flows.ProgrammeDay{Village: vid, Day: 1, Date: now.Format("2006-01-02"), Start: "09:00", End: "16:00", Place: "ศาลาประชาคม", Rev: 1})
+			},
+			func() error {
+				return tx.Attendance().Put(flows.AttendanceRef{Village: vid, Day: 1, Household: "H000001"}, flows.Attendance{Village: vid, Day: 1, Household: "H000001",
+					Presence: flows.PresenceHere, PresenceMark: &flows.Mark{At: now, By: exSageID}})
+			},
+		} {
+			if err := put(); err != nil {
 				return err
 			}
 		}
@@ -245,7 +246,7 @@ func TestExportLinkNotConfigured(t *testing.T) {
 	if !got.Contains(h.Text("report.link.not_configured")) || slices.ContainsFunc(got.Buttons, func(b Button) bool { return b.Type == "uri" }) {
 		t.Errorf("got %s, want links not configured, and no link", got)
 	}
-	if n := h.Count(flows.BucketDownloads); n != 0 {
+	if n := countStored(h, flows.Tx.Downloads); n != 0 {
 		t.Errorf("%d links stored, want none", n)
 	}
 }

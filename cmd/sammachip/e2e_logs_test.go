@@ -38,18 +38,17 @@ func TestNoLINEIDInLogs(t *testing.T) {
 	head.TapLabel(h.Text("conv.btn.confirm"))
 	officer.Say("สรุป")
 
-	// A user record that no longer decodes: every event of that user fails
-	// until it goes to the dead letters.
-	if err := h.DB().Update(func(tx flows.Tx) error { return tx.Put(flows.BucketUsers, head.ID(), []int{1}) }); err != nil {
-		t.Fatal(err)
-	}
+	// A user record that no longer decodes (valid JSON, but "active" is
+	// no longer true or false): every event of that user fails until it
+	// goes to the dead letters.
+	h.Damage(`{"id":"`+head.ID()+`"`, `"active":true`, `"active":"ru"`)
 	head.Say("เมนู")
 	for range 8 {
 		h.Advance(2 * time.Minute)
 		h.Step()
 	}
-	if h.Count(flows.BucketDeadLetter) != 1 {
-		t.Fatalf("got %d dead letters, want the damaged user's event", h.Count(flows.BucketDeadLetter))
+	if h.Count(flows.Tx.DeadLetters) != 1 {
+		t.Fatalf("got %d dead letters, want the damaged user's event", h.Count(flows.Tx.DeadLetters))
 	}
 	logs := h.Logs()
 	if !strings.Contains(logs, "storage: decode users/#"+storage.HashKey(head.ID())) {

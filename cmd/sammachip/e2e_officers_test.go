@@ -38,8 +38,7 @@ func TestOfficerEndToEnd(t *testing.T) {
 	if got := officerInGroup.Say("ผูกกลุ่ม"); !got.Contains(strings.Split(h.Text("officer.group.bound"), "\n")[0]) {
 		t.Errorf("binding got %s", got)
 	}
-	var g flows.Group
-	if !h.Get(flows.BucketGroups, "C0ffice0000000000000000000000000b", &g) || !g.Bound {
+	if g, ok := stored(h, flows.Tx.Groups, "C0ffice0000000000000000000000000b"); !ok || !g.Bound {
 		t.Errorf("group %+v, want bound", g)
 	}
 
@@ -62,8 +61,7 @@ func TestOfficerEndToEnd(t *testing.T) {
 	if got := somsri.TapLabel("ยืนยัน"); !got.Contains("บันทึกการแก้ไขหมู่ 5 บ้านโนนสูง") {
 		t.Errorf("saving the edit got %s", got)
 	}
-	var v flows.Village
-	if !h.Get(flows.BucketVillages, flows.VillageKey(h.VillageID(5)), &v) || v.Moo != 5 || v.Tambon != "โนนสูง" || v.Capacity != 25 {
+	if v, ok := stored(h, flows.Tx.Villages, h.VillageID(5)); !ok || v.Moo != 5 || v.Tambon != "โนนสูง" || v.Capacity != 25 {
 		t.Errorf("village %+v, want หมู่ 5 ต.โนนสูง with capacity 25", v)
 	}
 }

@@ -78,8 +78,7 @@ func TestSageRegistryAndTeamEndToEnd(t *testing.T) {
 	}
 	officer.TapLabel(h.Text("team.btn.make_lead"))
 	vid := h.VillageID(5) // the first village imported: not id 5
-	var v flows.Village
-	if !h.Get(flows.BucketVillages, flows.VillageKey(vid), &v) || v.Moo != 5 || v.LeadSageID != lead.ID() {
+	if v, ok := stored(h, flows.Tx.Villages, vid); !ok || v.Moo != 5 || v.LeadSageID != lead.ID() {
 		t.Fatalf("หมู่ 5 (village %d, หมู่ %d) lead %q, want %s", vid, v.Moo, v.LeadSageID, lead.ID())
 	}
 
@@ -88,11 +87,7 @@ func TestSageRegistryAndTeamEndToEnd(t *testing.T) {
 		got := lead.Say("ชวนสมาชิก")
 		var code string
 		_ = h.DB().View(func(tx flows.Tx) error {
-			return tx.Scan(flows.BucketInvites, "", func(k string, decode func(any) error) error {
-				var inv flows.Invite
-				if err := decode(&inv); err != nil {
-					return err
-				}
+			return tx.Invites().Each(func(k string, inv flows.Invite) error {
 				if inv.UsedBy == "" && strings.Contains(strings.Join(got.Texts, " "), k) {
 					code = k
 				}
@@ -235,8 +230,8 @@ func TestAttendanceEndToEnd(t *testing.T) {
 	if got := mali.TapLabel(h.Text("attendance.btn.here")); !got.Contains(h.Text("attendance.done.here", "Name", "มาลี")) {
 		t.Errorf("I am here got %s", got)
 	}
-	var a flows.Attendance
-	if !h.Get(flows.BucketAttendance, flows.AttendanceKey(h.VillageID(5), 1, "H000001"), &a) || a.Intent != flows.IntentYes || a.Presence != flows.PresenceHere {
+	ref := flows.AttendanceRef{Village: h.VillageID(5), Day: 1, Household: "H000001"}
+	if a, ok := stored(h, flows.Tx.Attendance, ref); !ok || a.Intent != flows.IntentYes || a.Presence != flows.PresenceHere {
 		t.Errorf("attendance record %+v, want will attend and present", a)
 	}
 }

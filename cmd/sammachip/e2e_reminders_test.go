@@ -21,11 +21,10 @@ func district(t *testing.T, h *Harness) map[int]int {
 	t.Helper()
 	vids := map[int]int{}
 	err := h.DB().Update(func(tx flows.Tx) error {
-		put := func(bucket, key string, v any) error { return tx.Put(bucket, key, v) }
-		if err := put(flows.BucketUsers, "Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี"}); err != nil {
+		if err := tx.Users().Put("Uofficer", flows.User{ID: "Uofficer", Active: true, Officer: true, Name: "สมศรี"}); err != nil {
 			return err
 		}
-		if err := put(flows.BucketGroups, "Cofficers", flows.Group{ID: "Cofficers", Bound: true, BoundBy: "Uofficer"}); err != nil {
+		if err := tx.Groups().Put("Cofficers", flows.Group{ID: "Cofficers", Bound: true, BoundBy: "Uofficer"}); err != nil {
 			return err
 		}
 		sageID := uint64(0)
@@ -39,20 +38,17 @@ func district(t *testing.T, h *Harness) map[int]int {
 			vids[moo] = vid
 			for _, id := range []string{lead, fmt.Sprintf("Usage%02d", moo)} {
 				sageID++
-				if err := put(flows.BucketUsers, id, flows.User{ID: id, Active: true}); err != nil {
+				if err := tx.Users().Put(id, flows.User{ID: id, Active: true}); err != nil {
 					return err
 				}
 				s := flows.Sage{ID: sageID, UserID: id, Name: "ปราชญ์ " + id, Moo: moo, Tambon: "ทดสอบ", TeamVillage: vid, Status: flows.SageApproved}
-				if err := put(flows.BucketSages, id, s); err != nil {
-					return err
-				}
-				if err := put(flows.BucketSageIDs, fmt.Sprintf("%020d", sageID), id); err != nil {
+				if err := tx.Sages().Put(id, s); err != nil {
 					return err
 				}
 			}
 			for i := 1; i <= 20; i++ {
 				user := householdUser(moo, i)
-				if err := put(flows.BucketUsers, user, flows.User{ID: user, Active: true}); err != nil {
+				if err := tx.Users().Put(user, flows.User{ID: user, Active: true}); err != nil {
 					return err
 				}
 				hh := flows.Household{ID: fmt.Sprintf("H%02d%02d", moo, i), Village: vid, HouseNo: fmt.Sprint(i), HeadName: "หัวหน้า " + user,
@@ -67,7 +63,7 @@ func district(t *testing.T, h *Harness) map[int]int {
 				if day == flows.StudyVisit {
 					d.Destination, d.MeetingPoint, d.Departure, d.Bring = "ศูนย์เรียนรู้", "หน้าวัด", "07:30", "หมวก"
 				}
-				if err := put(flows.BucketDays, flows.DayKey(vid, day), d); err != nil {
+				if err := tx.Days().Put(flows.DayRef{Village: vid, Day: day}, d); err != nil {
 					return err
 				}
 			}
@@ -178,11 +174,7 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 	var ledgerKeys []string
 	skipped := map[string]bool{}
 	if err := h.DB().View(func(tx flows.Tx) error {
-		return tx.Scan(flows.BucketReminders, "", func(key string, decode func(any) error) error {
-			var le flows.LedgerEntry
-			if err := decode(&le); err != nil {
-				return err
-			}
+		return tx.Ledger().Each(func(key string, le flows.LedgerEntry) error {
 			ledgerKeys = append(ledgerKeys, le.RetryKeys...)
 			if le.Status == flows.LedgerSkipped {
 				skipped[key] = true
@@ -207,8 +199,8 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 	if !slices.Equal(accepted, ledgerKeys) {
 		t.Errorf("accepted %d pushes, the ledger queued %d: a push was lost or sent unrecorded", len(accepted), len(ledgerKeys))
 	}
-	if h.Count(flows.BucketOutbox) != 0 || h.Count(flows.BucketSendFailed) != 0 {
-		t.Errorf("outbox %d, failed sends %d: want everything sent", h.Count(flows.BucketOutbox), h.Count(flows.BucketSendFailed))
+	if h.Count(flows.Tx.Outbox) != 0 || h.Count(flows.Tx.SendFailed) != 0 {
+		t.Errorf("outbox %d, failed sends %d: want everything sent", h.Count(flows.Tx.Outbox), h.Count(flows.Tx.SendFailed))
 	}
 
 	// What each household received: one evening card per day (the moved

@@ -119,24 +119,48 @@ func TestRestoreRefusesABackupWithARecordItCannotRead(t *testing.T) {
 }
 
 func TestBackupRefusesACopyWithARecordItCannotRead(t *testing.T) {
-	h := NewHarness(t)
-	env := mergeEnv(map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}, cliEnglish)
-	// Valid JSON, but not a household: the typed decode refuses it.
-	if err := h.DB().Update(func(tx flows.Tx) error {
-		return tx.Put(flows.BucketHouseholds, "h-odd", map[string]any{"id": "h-odd", "village": "three"})
-	}); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, h *Harness)
+		record string // as the error names it
+	}{
+		{"a household that is not one", func(t *testing.T, h *Harness) {
+			if err := h.DB().Update(func(tx flows.Tx) error {
+				return tx.Households().Put("h-odd", flows.Household{ID: "h-odd", Village: 100})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// Valid JSON, but the village is no number: the typed decode
+			// (storage's, of the domain's records) refuses it.
+			h.Damage(`{"id":"h-odd","village":`, `100`, `"1"`)
+		}, "households/" + bot.HashID("h-odd")},
+		{"a dead letter that is not an event", func(t *testing.T, h *Harness) {
+			// Valid JSON, but its id is no string: the typed decode
+			// (checkInboxRecord, of bot's records) refuses it.
+			if err := h.DB().Update(func(tx flows.Tx) error {
+				return tx.DeadLetters().Put("odd", map[string]any{"id": 3, "type": "message"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, "deadletter/" + bot.HashID("odd")},
 	}
-	out := filepath.Join(t.TempDir(), "nightly.db")
-	res := cliRunEnv(t, h.DBPath, env, h.Now(), "", "backup", out)
-	if res.exit != 1 || !strings.Contains(res.stderr, "households/"+bot.HashID("h-odd")) {
-		t.Errorf("backup of a database with an unreadable record: exit %d, stderr %q; want 1 naming the record", res.exit, res.stderr)
-	}
-	if _, err := os.Stat(out); !os.IsNotExist(err) {
-		t.Errorf("a backup that failed its check was kept (%v)", err)
-	}
-	if names, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*")); len(names) > 0 {
-		t.Errorf("temporary files left beside the backup: %v", names)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := NewHarness(t)
+			env := mergeEnv(map[string]string{"LINE_CHANNEL_SECRET": testSecretHex(h), "LINE_CHANNEL_ACCESS_TOKEN": testToken}, cliEnglish)
+			tt.damage(t, h)
+			out := filepath.Join(t.TempDir(), "nightly.db")
+			res := cliRunEnv(t, h.DBPath, env, h.Now(), "", "backup", out)
+			if res.exit != 1 || !strings.Contains(res.stderr, tt.record) {
+				t.Errorf("backup of a database with an unreadable record: exit %d, stderr %q; want 1 naming %s", res.exit, res.stderr, tt.record)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("a backup that failed its check was kept (%v)", err)
+			}
+			if names, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*")); len(names) > 0 {
+				t.Errorf("temporary files left beside the backup: %v", names)
+			}
+		})
 	}
 }
 
@@ -148,7 +172,7 @@ func bulkHouseholds(t *testing.T, h *Harness, n int) {
 	if err := h.DB().Update(func(tx flows.Tx) error {
 		for i := range n {
 			id := fmt.Sprintf("h%06d", i)
-			if err := tx.Put(flows.BucketHouseholds, id, flows.Household{ID: id, Village: 1, HeadName: name}); err != nil {
+			if err := tx.Households().Put(id, flows.Household{ID: id, Village: 1, HeadName: name}); err != nil {
 				return err
 			}
 		}
@@ -211,8 +235,7 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 			u := h.User("U" + strings.Repeat("7", 32))
 			u.Follow()
 			h.Restart()
-			var got flows.User
-			if !h.Get(flows.BucketUsers, u.ID(), &got) || !got.Active {
+			if got, ok := stored(h, flows.Tx.Users, u.ID()); !ok || !got.Active {
 				t.Errorf("a user who followed after the restore is gone after a restart (got %+v)", got)
 			}
 			if _, still := h.villageNamed(after); still != hasAfter {
@@ -225,7 +248,6 @@ func TestRestoreAndStartExcludeEachOther(t *testing.T) {
 // villageNamed reads village id; ok is whether it exists.
 func (h *Harness) villageNamed(id int) (string, bool) {
 	h.t.Helper()
-	var v flows.Village
-	ok := h.Get(flows.BucketVillages, flows.VillageKey(id), &v)
+	v, ok := stored(h, flows.Tx.Villages, id)
 	return v.Name, ok
 }

@@ -41,14 +41,9 @@ func dbContents(t *testing.T, path string) (villages, users, households int, dem
 		t.Fatal(err)
 	}
 	defer db.Close()
-	count := func(tx flows.Tx, bucket string) int {
-		n := 0
-		_ = tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
-		return n
-	}
 	_ = db.View(func(tx flows.Tx) error {
-		villages, users, households = count(tx, flows.BucketVillages), count(tx, flows.BucketUsers), count(tx, flows.BucketHouseholds)
-		demo = count(tx, flows.BucketDemo) > 0
+		villages, users, households = countIn(tx, flows.Tx.Villages), countIn(tx, flows.Tx.Users), countIn(tx, flows.Tx.Households)
+		_, demo, _ = tx.DemoSeeded().Get()
 		return nil
 	})
 	return

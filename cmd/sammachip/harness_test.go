@@ -468,7 +468,7 @@ func (h *Harness) due() (inbox, outbox int) {
 	}
 	var in, out []rec
 	err := h.DB().View(func(tx flows.Tx) error {
-		if err := tx.Scan(flows.BucketInbox, "", func(_ string, decode func(any) error) error {
+		if err := tx.Inbox().Each("", func(_ string, decode func(any) error) error {
 			var r bot.InboxRecord
 			if err := decode(&r); err != nil {
 				return err
@@ -478,7 +478,7 @@ func (h *Harness) due() (inbox, outbox int) {
 		}); err != nil {
 			return err
 		}
-		return tx.Scan(flows.BucketOutbox, "", func(_ string, decode func(any) error) error {
+		return tx.Outbox().Each("", func(_ string, decode func(any) error) error {
 			var r bot.OutboxRecord
 			if err := decode(&r); err != nil {
 				return err
@@ -493,32 +493,110 @@ func (h *Harness) due() (inbox, outbox int) {
 	return ready(in), ready(out)
 }
 
-// Count returns how many records a bucket holds.
-func (h *Harness) Count(bucket string) int {
+// Count returns how many records one of the delivery machinery's stores
+// holds: h.Count(flows.Tx.Outbox).
+func (h *Harness) Count(store func(flows.Tx) flows.Records) int {
 	h.t.Helper()
 	n := 0
 	err := h.DB().View(func(tx flows.Tx) error {
-		return tx.Scan(bucket, "", func(string, func(any) error) error { n++; return nil })
+		return store(tx).Each("", func(string, func(any) error) error { n++; return nil })
 	})
 	if err != nil {
-		h.t.Fatalf("harness: count %s: %v", bucket, err)
+		h.t.Fatalf("harness: count: %v", err)
 	}
 	return n
 }
 
-// Get reads one stored value; it reports whether it exists.
-func (h *Harness) Get(bucket, key string, v any) bool {
+// Get reads one record of the delivery machinery's stores into v:
+// h.Get(flows.Tx.Processed, id, &mark). It reports whether it exists.
+func (h *Harness) Get(store func(flows.Tx) flows.Records, key string, v any) bool {
 	h.t.Helper()
 	var ok bool
 	err := h.DB().View(func(tx flows.Tx) error {
 		var err error
-		ok, err = tx.Get(bucket, key, v)
+		ok, err = store(tx).Get(key, v)
 		return err
 	})
 	if err != nil {
-		h.t.Fatalf("harness: get %s/%s: %v", bucket, key, err)
+		h.t.Fatalf("harness: get: %v", err)
 	}
 	return ok
+}
+
+// stored reads one record of a domain store: stored(h, flows.Tx.Users, id).
+// It reports whether it exists.
+func stored[K comparable, V any, T flows.Table[K, V]](h *Harness, store func(flows.Tx) T, k K) (V, bool) {
+	h.t.Helper()
+	var v V
+	var ok bool
+	err := h.DB().View(func(tx flows.Tx) error {
+		var err error
+		v, ok, err = store(tx).Get(k)
+		return err
+	})
+	if err != nil {
+		h.t.Fatalf("harness: get: %v", err)
+	}
+	return v, ok
+}
+
+// countStored counts the records of a domain store:
+// countStored(h, flows.Tx.Villages).
+func countStored[K comparable, V any, T flows.Table[K, V]](h *Harness, store func(flows.Tx) T) int {
+	h.t.Helper()
+	n := 0
+	_ = h.DB().View(func(tx flows.Tx) error {
+		n = countIn(tx, store)
+		return nil
+	})
+	return n
+}
+
+// countIn counts the records of a domain store in tx (those it can read).
+func countIn[K comparable, V any, T flows.Table[K, V]](tx flows.Tx, store func(flows.Tx) T) int {
+	n := 0
+	_ = store(tx).Each(func(K, V) error { n++; return nil })
+	return n
+}
+
+// Damage changes a stored record's bytes in the database file, as a
+// failing disk or a bad copy would, with Main stopped meanwhile: in every
+// copy of the record that starts with start (bbolt leaves old copies in
+// its free pages), the first old after start becomes repl, of the same
+// length. The test fails unless there is such a copy.
+func (h *Harness) Damage(start, old, repl string) {
+	h.t.Helper()
+	if len(old) != len(repl) {
+		h.t.Fatalf("harness: damage %q: the replacement changes the length", old)
+	}
+	running := h.Main != nil
+	h.Stop()
+	b, err := os.ReadFile(h.DBPath)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	n := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(start))
+		if j < 0 {
+			break
+		}
+		i += j + len(start)
+		end := bytes.IndexByte(b[i:], '}') // the record's end (flat records)
+		if k := bytes.Index(b[i:], []byte(old)); k >= 0 && (end < 0 || k < end) {
+			copy(b[i+k:], repl)
+			n++
+		}
+	}
+	if n == 0 {
+		h.t.Fatalf("harness: damage: no record starting %q holds %q", start, old)
+	}
+	if err := os.WriteFile(h.DBPath, b, 0o600); err != nil {
+		h.t.Fatal(err)
+	}
+	if running {
+		h.Start()
+	}
 }
 
 // SendAttempts returns every call the bot made to LINE's send endpoints,

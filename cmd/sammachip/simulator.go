@@ -128,13 +128,11 @@ func (m *Main) chatKnown(id string) bool {
 	known := false
 	err := m.db.View(func(tx flows.Tx) error {
 		if strings.HasPrefix(id, "C") || strings.HasPrefix(id, "R") {
-			var g flows.Group
-			ok, err := tx.Get(flows.BucketGroups, id, &g)
+			g, ok, err := tx.Groups().Get(id)
 			known = ok && !g.Gone
 			return err
 		}
-		var u flows.User
-		ok, err := tx.Get(flows.BucketUsers, id, &u)
+		u, ok, err := tx.Users().Get(id)
 		known = ok && u.Active
 		return err
 	})
