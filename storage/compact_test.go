@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -143,5 +144,57 @@ func TestCompactWhileWriting(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(path + ".compact-*"); len(left) != 0 {
 		t.Errorf("compaction left files behind: %v", left)
+	}
+}
+
+// Writes made while Compact copies (after its snapshot) are in the
+// compacted file: added, changed and deleted records, and sequences.
+func TestCompactKeepsWritesMadeWhileItCopies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	db := open(t, path)
+	put := func(key string, v any) {
+		t.Helper()
+		if err := db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Put(storage.BucketCounters, key, v) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("changed", 1)
+	put("deleted", 1)
+	if _, err := db.AppendInbox(context.Background(), "before"); err != nil {
+		t.Fatal(err)
+	}
+	storage.SetCompactHook(t, func() {
+		put("changed", 2)
+		put("added", 3)
+		if err := db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Delete(storage.BucketCounters, "deleted") }); err != nil {
+			t.Error(err)
+		}
+		if _, err := db.AppendInbox(context.Background(), "during"); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := db.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	inbox := 0
+	_ = db.View(func(tx flows.Tx) error {
+		_ = storage.Raw(tx).Scan(storage.BucketInbox, "", func(string, func(any) error) error { inbox++; return nil })
+		return storage.Raw(tx).Scan(storage.BucketCounters, "", func(k string, decode func(any) error) error {
+			var n int
+			err := decode(&n)
+			got[k] = n
+			return err
+		})
+	})
+	if want := map[string]int{"changed": 2, "added": 3}; !maps.Equal(got, want) {
+		t.Errorf("after compacting: %v, want %v", got, want)
+	}
+	if inbox != 2 {
+		t.Errorf("inbox holds %d events, want 2", inbox)
+	}
+	keys, err := db.AppendInbox(context.Background(), "after")
+	if err != nil || keys[0] != storage.SeqKey(3) {
+		t.Errorf("next inbox key %v, %v; want %s (the sequence moved on during the copy)", keys, err, storage.SeqKey(3))
 	}
 }

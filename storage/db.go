@@ -72,9 +72,13 @@ type DB struct {
 	// that Compact closes a replaced file only once they are done.
 	handle sync.RWMutex
 	users  *sync.WaitGroup
-	// writes pauses writers while Compact copies: Update and the group
-	// commit hold it shared, Compact exclusively. Readers never wait.
+	// writes pauses writers while Compact catches up and swaps files:
+	// Update and the group commit hold it shared, Compact exclusively.
+	// Readers never wait.
 	writes sync.RWMutex
+	// dirty, while Compact copies, records the keys written meanwhile
+	// (touched); nil otherwise.
+	dirty atomic.Pointer[dirtySet]
 	// compacting lets one Compact (or Close) run at a time.
 	compacting sync.Mutex
 
@@ -310,6 +314,7 @@ func (t *boltTx) put(bucket, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("storage: encode %s: %w", recordName(bucket, key), err)
 	}
+	t.db.touched(bucket, []byte(key))
 	return b.Put([]byte(key), raw)
 }
 
@@ -318,6 +323,7 @@ func (t *boltTx) delete(bucket, key string) error {
 	if err != nil {
 		return err
 	}
+	t.db.touched(bucket, []byte(key))
 	return b.Delete([]byte(key))
 }
 
@@ -469,6 +475,7 @@ func (db *DB) commit(group []*appendReq) {
 					return err
 				}
 				k := seqKey(n)
+				db.touched(r.bucket, []byte(k))
 				if err := b.Put([]byte(k), v); err != nil {
 					return err
 				}

@@ -46,3 +46,10 @@ func (db *DB) AppendTo(ctx context.Context, bucket string, values ...any) ([]str
 
 // SeqKey is a sequence number's key.
 func SeqKey(n uint64) string { return seqKey(n) }
+
+// SetCompactHook runs fn between Compact's copy and its catch-up, until
+// the test ends.
+func SetCompactHook(t interface{ Cleanup(func()) }, fn func()) {
+	testHookCopied = fn
+	t.Cleanup(func() { testHookCopied = nil })
+}

@@ -24,6 +24,7 @@ func (db *DB) ProbeWrite() error {
 	defer done()
 	err := b.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
+		db.touched(string(bucketMeta), keyProbe)
 		if err := meta.Put(keyProbe, []byte{1}); err != nil {
 			return err
 		}

@@ -48,6 +48,7 @@ func (db *DB) ClaimForSimulator(now time.Time) error {
 		if err != nil {
 			return err
 		}
+		db.touched(string(bucketMeta), keySimulator)
 		return meta.Put(keySimulator, stamp)
 	})
 	if err != nil {

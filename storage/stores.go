@@ -484,6 +484,7 @@ func (p plan) Clear() error {
 		return err
 	}
 	for _, k := range keys {
+		p.t.db.touched(bucketPlan, k)
 		if err := b.Delete(k); err != nil {
 			return err
 		}
@@ -535,6 +536,7 @@ func (t *boltTx) ForgetCopies(traces [][]byte) error {
 			return err
 		}
 		for _, k := range keys {
+			t.db.touched(bucket, k)
 			if err := b.Delete(k); err != nil {
 				return err
 			}
