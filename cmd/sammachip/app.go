@@ -106,14 +106,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		return err
 	}
-	engine := flows.NewEngine(flows.Config{
-		Location:                   cfg.Location,
-		Catalog:                    cat,
-		ConversationTimeout:        cfg.ConversationTimeout,
-		Reminders:                  cfg.Reminders,
-		NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration,
-		DownloadURL:                m.downloadURL, // export_link.go
-	})
+	ec := cfg.EngineConfig(cat)
+	ec.DownloadURL = m.downloadURL // export_link.go
+	engine := flows.NewEngine(ec)
 	now := func() time.Time { return m.Now().In(cfg.Location) }
 	botCfg.Sender.QuietUntil = engine.QuietUntil // nothing is pushed in quiet hours
 	m.srv, err = bot.New(botCfg, m.db, engine, cat, m.Log, now)

@@ -265,9 +265,8 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 		return adminResult{}, err
 	}
 	env := adminEnv{
-		Store: db,
-		Engine: flows.NewEngine(flows.Config{Location: cfg.Location, Catalog: cat, ConversationTimeout: cfg.ConversationTimeout,
-			Reminders: cfg.Reminders, NotifyGroupsOnRegistration: cfg.NotifyGroupsOnRegistration}),
+		Store:   db,
+		Engine:  flows.NewEngine(cfg.EngineConfig(cat)),
 		Catalog: cat,
 		Now:     func() time.Time { return now().In(cfg.Location) },
 		Compact: db.Compact,

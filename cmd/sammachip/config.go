@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
 )
 
 // Config is the program's configuration, read from the environment.
@@ -44,6 +46,25 @@ type Config struct {
 	// reply surely failed (config_upkeep.go).
 	CompactAt     string
 	ReplyFallback bot.ReplyFallback
+	// CodeLimits bound wrong codes per user (SAMMACHIP_CODE_TRIES); the
+	// limit for everyone together keeps its default. LinkCodeTTL is how
+	// long a household's link code works (SAMMACHIP_LINK_CODE_DAYS).
+	CodeLimits  flows.CodeLimits
+	LinkCodeTTL time.Duration
+}
+
+// EngineConfig is the domain's configuration: the same for the server and
+// the command-line tools.
+func (c Config) EngineConfig(cat *locales.Catalog) flows.Config {
+	return flows.Config{
+		Location:                   c.Location,
+		Catalog:                    cat,
+		ConversationTimeout:        c.ConversationTimeout,
+		Reminders:                  c.Reminders,
+		NotifyGroupsOnRegistration: c.NotifyGroupsOnRegistration,
+		CodeLimits:                 c.CodeLimits,
+		LinkCodeTTL:                c.LinkCodeTTL,
+	}
 }
 
 // Simulator reports whether the bot runs without a LINE channel.
@@ -121,6 +142,22 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SAMMACHIP_RESTORE_WAIT=%q: expected a duration from 1s to 1h, e.g. 2m", v))
 		}
 		c.RestoreWait = d
+	}
+	if v := get("SAMMACHIP_CODE_TRIES", "5/10m"); v != "" {
+		n, window, ok := strings.Cut(v, "/")
+		tries, err := strconv.Atoi(strings.TrimSpace(n))
+		d, derr := time.ParseDuration(strings.TrimSpace(window))
+		if !ok || err != nil || derr != nil || tries < 1 || tries > 100 || d < time.Minute || d > 24*time.Hour {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_CODE_TRIES=%q: expected wrong codes per time, from 1 to 100 per 1m to 24h, e.g. 5/10m (then the user waits that long)", v))
+		}
+		c.CodeLimits.PerUser, c.CodeLimits.UserWindow, c.CodeLimits.UserCoolOff = tries, d, d
+	}
+	if v := get("SAMMACHIP_LINK_CODE_DAYS", "30"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil || days < 1 || days > 366 {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_LINK_CODE_DAYS=%q: expected whole days from 1 to 366, e.g. 30", v))
+		}
+		c.LinkCodeTTL = time.Duration(days) * 24 * time.Hour
 	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)

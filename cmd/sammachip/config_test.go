@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(kv ...string) func(string) string {
@@ -44,6 +45,12 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 			[]string{`SAMMACHIP_ADDR="127.0.0.1:"`}},
 		{"unknown time zone", append(real, "SAMMACHIP_TZ", "Asia/Nowhere"),
 			[]string{`SAMMACHIP_TZ="Asia/Nowhere"`, "time zone"}},
+		{"code tries without a time", append(real, "SAMMACHIP_CODE_TRIES", "5"),
+			[]string{`SAMMACHIP_CODE_TRIES="5"`, "e.g. 5/10m"}},
+		{"code tries of none", append(real, "SAMMACHIP_CODE_TRIES", "0/10m"),
+			[]string{`SAMMACHIP_CODE_TRIES="0/10m"`}},
+		{"link codes for a decade", append(real, "SAMMACHIP_LINK_CODE_DAYS", "3650"),
+			[]string{`SAMMACHIP_LINK_CODE_DAYS="3650"`, "1 to 366"}},
 		{"several at once, each named", []string{"LINE_CHANNEL_SECRET", "x", "SAMMACHIP_ADDR", "nope", "SAMMACHIP_TZ", "Mars/Olympus"},
 			[]string{"LINE_CHANNEL_ACCESS_TOKEN", "LINE_CHANNEL_SECRET", "SAMMACHIP_ADDR", "SAMMACHIP_TZ"}},
 	}
@@ -133,6 +140,31 @@ func TestSimulatorRefusesANamedDatabase(t *testing.T) {
 		}
 		if err := simulatorGuard(cfg, env(tt.vars)); (err == nil) != tt.ok {
 			t.Errorf("%s: guard said %v", tt.name, err)
+		}
+	}
+}
+
+// The code limits and the link codes' life reach the engine, from the
+// environment or their defaults.
+func TestLoadConfigCodeSettings(t *testing.T) {
+	tests := []struct {
+		env          []string
+		tries        int
+		window, life time.Duration
+	}{
+		{nil, 5, 10 * time.Minute, 30 * 24 * time.Hour},
+		{[]string{"SAMMACHIP_CODE_TRIES", "3/15m", "SAMMACHIP_LINK_CODE_DAYS", "14"}, 3, 15 * time.Minute, 14 * 24 * time.Hour},
+		{[]string{"SAMMACHIP_CODE_TRIES", " 8 / 1h "}, 8, time.Hour, 30 * 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		c, err := LoadConfig(env(tt.env...))
+		if err != nil {
+			t.Fatalf("%v: %v", tt.env, err)
+		}
+		ec := c.EngineConfig(nil)
+		if l := ec.CodeLimits; l.PerUser != tt.tries || l.UserWindow != tt.window || l.UserCoolOff != tt.window || ec.LinkCodeTTL != tt.life {
+			t.Errorf("%v: got %d per %v, cool-off %v, link codes %v; want %d per %v, link codes %v",
+				tt.env, l.PerUser, l.UserWindow, l.UserCoolOff, ec.LinkCodeTTL, tt.tries, tt.window, tt.life)
 		}
 	}
 }
