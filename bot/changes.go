@@ -8,7 +8,8 @@ import (
 
 // changeNote is the transaction the domain gets: it notes whether a step
 // changed the programme's data (people, groups, officer codes, rounds,
-// villages, sages, invites, households, programme days, attendance, the
+// villages, sages, invites, households, programme days, attendance,
+// follow-ups, occupation groups, the
 // reminder ledger and plan, the demo marker) rather than only
 // bookkeeping: a form's progress and answers waiting for a tap, the
 // delivery machinery (inbox, outbox, dead letters, failed sends,
@@ -52,6 +53,10 @@ func (t *changeNote) Households() flows.Households { return notedHouseholds{t.tx
 func (t *changeNote) Days() flows.ProgrammeDays    { return notedDays{t.tx.Days(), t} }
 func (t *changeNote) Attendance() flows.AttendanceRecords {
 	return notedAttendance{t.tx.Attendance(), t}
+}
+func (t *changeNote) FollowUps() flows.FollowUps { return notedFollowUps{t.tx.FollowUps(), t} }
+func (t *changeNote) OccupationGroups() flows.OccupationGroups {
+	return notedOccGroups{t.tx.OccupationGroups(), t}
 }
 func (t *changeNote) Ledger() flows.Table[string, flows.LedgerEntry] {
 	return notedTable[string, flows.LedgerEntry]{t.tx.Ledger(), t}
@@ -162,6 +167,34 @@ func (s notedDays) Put(r flows.DayRef, d flows.ProgrammeDay) error {
 	return s.ProgrammeDays.Put(r, d)
 }
 func (s notedDays) Delete(r flows.DayRef) error { s.n.changed = true; return s.ProgrammeDays.Delete(r) }
+
+type notedFollowUps struct {
+	flows.FollowUps
+	n *changeNote
+}
+
+func (s notedFollowUps) Put(r flows.FollowUpRef, f flows.FollowUp) error {
+	s.n.changed = true
+	return s.FollowUps.Put(r, f)
+}
+func (s notedFollowUps) Delete(r flows.FollowUpRef) error {
+	s.n.changed = true
+	return s.FollowUps.Delete(r)
+}
+
+type notedOccGroups struct {
+	flows.OccupationGroups
+	n *changeNote
+}
+
+func (s notedOccGroups) Put(id int, g flows.OccupationGroup) error {
+	s.n.changed = true
+	return s.OccupationGroups.Put(id, g)
+}
+func (s notedOccGroups) Delete(id int) error {
+	s.n.changed = true
+	return s.OccupationGroups.Delete(id)
+}
 
 type notedAttendance struct {
 	flows.AttendanceRecords

@@ -44,6 +44,12 @@ func TestChangeNoteTellsDataFromBookkeeping(t *testing.T) {
 		{"attendance", func(tx flows.Tx) error {
 			return tx.Attendance().Put(flows.AttendanceRef{Village: 1, Day: 1, Household: "H1"}, flows.Attendance{})
 		}, true},
+		{"a follow-up answered", func(tx flows.Tx) error {
+			return tx.FollowUps().Put(flows.FollowUpRef{Household: "H1", N: 1}, flows.FollowUp{Household: "H1", N: 1})
+		}, true},
+		{"an occupation group", func(tx flows.Tx) error {
+			return tx.OccupationGroups().Put(1, flows.OccupationGroup{ID: 1})
+		}, true},
 		{"the plan cleared", func(tx flows.Tx) error { return tx.Plan().Clear() }, true},
 		{"the ledger", func(tx flows.Tx) error { return tx.Ledger().Put("k", flows.LedgerEntry{}) }, true},
 		{"the demo marker", func(tx flows.Tx) error { return tx.DemoSeeded().Put(time.Now()) }, true},

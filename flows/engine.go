@@ -43,6 +43,9 @@ type Config struct {
 	// issued; a sage or officer can issue a new one from the household's
 	// card. Default 30 days.
 	LinkCodeTTL time.Duration
+	// FollowUps says when households that completed the programme are
+	// followed up (followups.go).
+	FollowUps FollowUpConfig
 }
 
 // Engine turns inputs into state changes and replies. It holds no state of
@@ -90,6 +93,7 @@ func NewEngine(cfg Config) *Engine {
 	}
 	cfg.Reminders.defaults()
 	cfg.CodeLimits.defaults()
+	cfg.FollowUps.defaults()
 	if cfg.LinkCodeTTL <= 0 {
 		cfg.LinkCodeTTL = DefaultLinkCodeTTL
 	}

@@ -43,6 +43,10 @@ type Tx interface {
 	// and set again never reuses a revision its reminders were sent under.
 	DayRevisions() Table[DayRef, PushCount]
 	Attendance() AttendanceRecords
+	// After the five days: households' follow-ups and the occupation
+	// groups villages form (followups.go).
+	FollowUps() FollowUps
+	OccupationGroups() OccupationGroups
 
 	// Reminders and counts.
 	Ledger() Table[string, LedgerEntry] // reminders sent, by ReminderKey
@@ -172,6 +176,20 @@ type AttendanceRecords interface {
 	// OfDay lists a village's records of one day; OfVillage of every day.
 	OfDay(vid, day int, fn func(Attendance) error) error
 	OfVillage(vid int, fn func(Attendance) error) error
+}
+
+// FollowUps are households' follow-ups, by household and number.
+type FollowUps interface {
+	Table[FollowUpRef, FollowUp]
+	// OfHousehold lists a household's follow-ups in number order.
+	OfHousehold(id string, fn func(FollowUp) error) error
+}
+
+// OccupationGroups are the occupation groups formed, by id.
+type OccupationGroups interface {
+	Table[int, OccupationGroup]
+	// NextID returns an id no group had before.
+	NextID() (int, error)
 }
 
 // Plan is the reminders waiting to be sent, by due time.

@@ -48,6 +48,8 @@ const (
 	bucketDemo              = "demo"         // "seeded" → when the simulator loaded the demo district
 	bucketDownloads         = "downloads"    // flows.Download by the token's hash
 	bucketCodeAttempts      = "codeattempts" // "global" and "u/" + pseudonym → attempts
+	bucketFollowUps         = "followups"    // flows.FollowUp by household id + "/" + its number (%03d)
+	bucketOccGroups         = "occgroups"    // flows.OccupationGroup by id (%06d)
 )
 
 // buckets is every bucket; Open creates the missing ones.
@@ -63,6 +65,8 @@ var buckets = []string{
 	bucketDownloads,
 	bucketRounds,
 	bucketCodeAttempts,
+	bucketFollowUps,
+	bucketOccGroups,
 }
 
 // Keys. Numbers are written fixed-width so that keys sort as numbers.
@@ -85,6 +89,10 @@ const (
 	pushPrefix      = "push/"
 	dayRevPrefix    = "dayrev/"
 )
+
+func followUpKey(household string, n int) string { return fmt.Sprintf("%s/%03d", household, n) }
+
+func occGroupKey(id int) string { return fmt.Sprintf("%06d", id) }
 
 func dayKey(vid, day int) string { return fmt.Sprintf("%03d/%d", vid, day) }
 

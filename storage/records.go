@@ -49,6 +49,8 @@ var recordTypes = map[string]func(key string) any{
 	bucketPlan:              newRecord[flows.PlanEntry],
 	bucketDemo:              newRecord[time.Time],
 	bucketDownloads:         newRecord[flows.Download],
+	bucketFollowUps:         newRecord[flows.FollowUp],
+	bucketOccGroups:         newRecord[flows.OccupationGroup],
 	bucketCodeAttempts: func(key string) any {
 		if key == keyCodeGlobal {
 			return new(flows.CodeGlobalAttempts)

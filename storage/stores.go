@@ -442,6 +442,39 @@ func (a attendance) Each(fn func(flows.AttendanceRef, flows.Attendance) error) e
 	})
 }
 
+// Follow-ups and occupation groups.
+
+type followUps struct {
+	table[flows.FollowUpRef, flows.FollowUp]
+}
+
+func (t *boltTx) FollowUps() flows.FollowUps {
+	return followUps{table[flows.FollowUpRef, flows.FollowUp]{t: t, bucket: bucketFollowUps,
+		key: func(r flows.FollowUpRef) string { return followUpKey(r.Household, r.N) }}}
+}
+
+func (f followUps) OfHousehold(id string, fn func(flows.FollowUp) error) error {
+	return f.scan(id+"/", func(_ flows.FollowUpRef, fu flows.FollowUp) error { return fn(fu) })
+}
+
+// Each passes each follow-up with its reference (read from the record).
+func (f followUps) Each(fn func(flows.FollowUpRef, flows.FollowUp) error) error {
+	return f.scan("", func(_ flows.FollowUpRef, fu flows.FollowUp) error {
+		return fn(flows.FollowUpRef{Household: fu.Household, N: fu.N}, fu)
+	})
+}
+
+type occGroups struct{ table[int, flows.OccupationGroup] }
+
+func (t *boltTx) OccupationGroups() flows.OccupationGroups {
+	return occGroups{table[int, flows.OccupationGroup]{t: t, bucket: bucketOccGroups, key: occGroupKey, parse: parseInt}}
+}
+
+func (g occGroups) NextID() (int, error) {
+	n, err := g.t.nextSeq(bucketOccGroups)
+	return int(n), err
+}
+
 // Plan.
 
 type plan struct{ t *boltTx }
