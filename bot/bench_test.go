@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -110,8 +111,14 @@ func startBaseline(b *testing.B) string {
 		_, _ = w.Write([]byte(`{"sentMessages":[{"id":"1","quoteToken":"q"}]}`))
 	}))
 	b.Cleanup(lineAPI.Close)
+	return startBaselineOn(b, lineAPI.URL)
+}
+
+// startBaselineOn is startBaseline replying to the LINE API at apiURL.
+func startBaselineOn(b *testing.B, apiURL string) string {
+	b.Helper()
 	api, err := messaging_api.NewMessagingApiAPI("token",
-		messaging_api.WithEndpoint(lineAPI.URL),
+		messaging_api.WithEndpoint(apiURL),
 		messaging_api.WithHTTPClient(&http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}))
 	if err != nil {
 		b.Fatal(err)
@@ -324,4 +331,129 @@ func BenchmarkRepliesUnderFaults(b *testing.B) {
 		fake.Close()
 		_ = db.Close()
 	}
+}
+
+// BenchmarkEndToEnd is the acknowledge path measured as a user meets it:
+// every part that runs in production running (webhook, worker, sender),
+// the strict fake LINE accepting the replies, beside the SDK's minimal
+// parse-and-reply handler against the same fake, at 16 and 64 concurrent
+// senders of single-event webhooks (a text from one of 500 users). It
+// reports acknowledged req/s, ack p50/p99, and the share of events whose
+// reply the fake accepted. Run it without -race:
+//
+//	go test -run '^$' -bench EndToEnd -benchtime 5s ./bot/
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, senders := range []int{16, 64} {
+		b.Run(fmt.Sprintf("durable/senders=%d", senders), func(b *testing.B) {
+			fake := linefake.New()
+			b.Cleanup(fake.Close)
+			url, drained := startEndToEnd(b, fake)
+			runEndToEnd(b, url, fake, senders, drained)
+		})
+		b.Run(fmt.Sprintf("baseline-sdk/senders=%d", senders), func(b *testing.B) {
+			fake := linefake.New()
+			b.Cleanup(fake.Close)
+			url := startBaselineOn(b, fake.Start())
+			runEndToEnd(b, url, fake, senders, func() {})
+		})
+	}
+}
+
+// startEndToEnd serves the whole bot against fake, with its loops running;
+// drained waits (a bounded time) until the inbox and outbox are empty.
+func startEndToEnd(b *testing.B, fake *linefake.Server) (url string, drained func()) {
+	b.Helper()
+	db, err := storage.Open(filepath.Join(b.TempDir(), "bench.db"), storage.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := bot.New(bot.Config{ChannelSecret: testSecret, AccessToken: "token", APIEndpoint: fake.Start()},
+		db, flows.NewEngine(flows.Config{}), locales.MustLoad(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Echo())
+	srv.StartLoops()
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ts.Close()
+		_ = srv.Shutdown(ctx)
+		_ = db.Close()
+	})
+	drained = func() {
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			n := 0
+			_ = db.View(func(tx flows.Tx) error {
+				for _, store := range []flows.Records{tx.Inbox(), tx.Outbox()} {
+					_ = store.Each("", func(string, func(any) error) error { n++; return flows.ErrStop })
+				}
+				return nil
+			})
+			if n == 0 {
+				return
+			}
+		}
+	}
+	return ts.URL + "/callback", drained
+}
+
+// runEndToEnd posts fresh single-event webhooks (each with a reply token
+// the fake issued) from senders concurrent goroutines.
+func runEndToEnd(b *testing.B, url string, fake *linefake.Server, senders int, drained func()) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}
+	b.Cleanup(client.CloseIdleConnections)
+	ev, wh := fake.Events(), linefake.Webhook{}
+	var next atomic.Int64
+	var mu sync.Mutex
+	var all []time.Duration
+	b.SetParallelism(max(1, senders/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		lat := make([]time.Duration, 0, 1024)
+		for pb.Next() {
+			i := next.Add(1)
+			body, err := wh.Payload(ev.TextEvent(linefake.User(fmt.Sprintf("U%032x", i%500+1)), "เมนู", time.Now()))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Line-Signature", linefake.Sign(testSecret, body))
+			t0 := time.Now()
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			_ = res.Body.Close()
+			lat = append(lat, time.Since(t0))
+			if res.StatusCode != http.StatusOK {
+				b.Errorf("got status %d, want 200", res.StatusCode)
+				return
+			}
+		}
+		mu.Lock()
+		all = append(all, lat...)
+		mu.Unlock()
+	})
+	elapsed := time.Since(start)
+	b.StopTimer()
+	drained()
+	if len(all) == 0 {
+		return
+	}
+	slices.Sort(all)
+	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(100*float64(len(fake.Sent(linefake.KindReply)))/float64(len(all)), "%answered")
 }

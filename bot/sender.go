@@ -371,7 +371,9 @@ func (s *Sender) send(it outboxItem) {
 			rec.NotBefore = now.Add(backoff(rec.Attempts))
 		}
 	}
-	err = s.store.Update(func(tx flows.Tx) error {
+	// Outcomes of concurrent sends share a commit (Store.Batch); each
+	// send's record is its own function, failing alone.
+	err = s.store.Batch(func(tx flows.Tx) error {
 		switch res {
 		case retry:
 			return tx.Outbox().Put(it.key, rec)
@@ -427,7 +429,7 @@ func (s *Sender) sendReply(it outboxItem) {
 	s.metrics.Sends.WithLabelValues(rec.Kind, statusLabel(status, err)).Inc()
 	res := classify(rec.Kind, status, err)
 	if res == sent {
-		if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Delete(it.key) }); err != nil {
+		if err := s.store.Batch(func(tx flows.Tx) error { return tx.Outbox().Delete(it.key) }); err != nil {
 			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
 			return
 		}
@@ -468,7 +470,7 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 	inherited := s.inherited[key]
 	s.mu.Unlock()
 	fallback := rec.Matters && !rec.MaybeSent && !inherited && !isGroupID(rec.Chat)
-	err := s.store.Update(func(tx flows.Tx) error {
+	err := s.store.Batch(func(tx flows.Tx) error {
 		if fallback {
 			push := OutboxRecord{Kind: SendPush, Chat: pushChat(rec.Chat), To: []string{rec.Chat}, Messages: rec.Messages,
 				RetryKey: uuid.NewString(), Purpose: "reply-fallback", Created: s.now()}

@@ -27,6 +27,9 @@ import (
 // key, durable on disk when it returns), and a health check.
 type Store interface {
 	flows.Store
+	// Batch is Update shared with concurrent callers (storage.DB.Batch):
+	// fn may run more than once, and fails alone.
+	Batch(fn func(flows.Tx) error) error
 	AppendInbox(ctx context.Context, values ...any) ([]string, error)
 	Ping() error
 }

@@ -31,6 +31,17 @@ type processedMark struct {
 // effects, its outgoing messages (into the outbox) and its removal from
 // the inbox are committed in one transaction, so a crash at any point
 // either redoes the whole event or nothing of it.
+//
+// Events of different chats share transactions (Store.Batch): each chat's
+// goroutine hands its event to the batch, and the batch commits them
+// together, one commit and its fsyncs for many events. It is safe because
+// what must commit together still does (an event's effects, answers and
+// removal are one function of the batch, all in or all out), a chat's next
+// event is handed over only after the previous one's batch committed (per-
+// chat order), and a function that fails rolls the batch back: the others
+// are redone without it, and it runs alone, so its failure goes its own
+// way to the retries and dead letters and never loses or repeats another
+// event's effects.
 type Worker struct {
 	store    Store
 	handler  Handler
@@ -58,7 +69,14 @@ type Worker struct {
 	// (see AfterCommit).
 	afterCommit func(flows.Input, flows.Outcome)
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// inbox is the inbox as this process has read it, each record decoded
+	// once; read is the last key read: a pass reads only newer keys (the
+	// inbox's keys only grow). The worker's own changes (handled, retried,
+	// given up) are applied to it as they commit. A stale entry is harmless:
+	// handle checks in its transaction that the event is still there.
+	inbox     map[string]InboxRecord
+	read      string
 	busy      map[string]bool      // chats being handled
 	firstSeen map[string]time.Time // inbox key → when this process first saw it (monotonic)
 	held      map[string]time.Time // inbox key → not before (monotonic): failures that could not be recorded
@@ -127,7 +145,7 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 	return &Worker{
 		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
 		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep, fallback: cfg.ReplyFallback,
-		notify: make(chan struct{}, 1), busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
+		notify: make(chan struct{}, 1), inbox: map[string]InboxRecord{}, busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
 	}
 }
 
@@ -293,19 +311,26 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 	return next, started
 }
 
-// pending reads the inbox, ordered per chat by event time (then arrival).
+// pending reads what is new in the inbox and returns all of it, ordered
+// per chat by event time (then arrival). The caller holds w.mu.
 func (w *Worker) pending() ([]inboxItem, error) {
-	var items []inboxItem
 	err := w.store.View(func(tx flows.Tx) error {
-		return tx.Inbox().Each("", func(key string, decode func(any) error) error {
+		return tx.Inbox().After(w.read, func(key string, decode func(any) error) error {
+			w.read = key
 			var rec InboxRecord
 			if err := decode(&rec); err != nil {
-				return err
+				// It stays in the inbox for an operator; the others go on.
+				w.log.Error("worker: an inbox record cannot be read", "err", err)
+				return nil
 			}
-			items = append(items, inboxItem{key: key, rec: rec})
+			w.inbox[key] = rec
 			return nil
 		})
 	})
+	items := make([]inboxItem, 0, len(w.inbox))
+	for key, rec := range w.inbox {
+		items = append(items, inboxItem{key: key, rec: rec})
+	}
 	sort.SliceStable(items, func(i, j int) bool {
 		if items[i].rec.Timestamp != items[j].rec.Timestamp {
 			return items[i].rec.Timestamp < items[j].rec.Timestamp
@@ -345,7 +370,11 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	if err != nil {
 		w.metrics.EventsMalformed.Inc()
 		w.log.Warn("worker: skip malformed event", "type", it.rec.Type)
-		return w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Delete(it.key) })
+		if err := w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Delete(it.key) }); err != nil {
+			return err
+		}
+		w.settled(it.key, nil)
+		return nil
 	}
 	d := toInput(ev, w.loc)
 	if d.in.Kind == flows.InputFollow && d.in.UserID != "" && w.profiles != nil {
@@ -357,8 +386,9 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	var dup, gone bool
 	var queued int
 	var handled flows.Outcome
-	err = w.store.Update(func(tx flows.Tx) error {
-		dup, gone, queued = false, false, 0
+	err = w.store.Batch(func(tx flows.Tx) error {
+		// It may run more than once (Store.Batch): results are set afresh.
+		dup, gone, queued, handled = false, false, 0, flows.Outcome{}
 		// Handled already (by another Drain or loop pass): nothing to do.
 		// Events without an id have no other guard against a second run.
 		var still InboxRecord
@@ -404,6 +434,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	if err != nil {
 		return err
 	}
+	w.settled(it.key, nil)
 	if gone {
 		return nil
 	}
@@ -498,12 +529,29 @@ func (w *Worker) fail(it inboxItem, cause error) {
 		return
 	}
 	if dead {
+		w.settled(it.key, nil)
+	} else {
+		w.settled(it.key, &rec)
+	}
+	if dead {
 		w.metrics.EventsFailed.Inc()
 		w.log.Error("worker: event moved to dead letters", "type", rec.Type, "attempts", rec.Attempts, "err", cause)
 		return
 	}
 	w.metrics.EventsRetried.Inc()
 	w.log.Warn("worker: event failed, will retry", "type", rec.Type, "attempts", rec.Attempts, "err", cause)
+}
+
+// settled applies a committed change of an inbox record to what the
+// worker has read: gone (nil), or changed to rec.
+func (w *Worker) settled(key string, rec *InboxRecord) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if rec == nil {
+		delete(w.inbox, key)
+	} else {
+		w.inbox[key] = *rec
+	}
 }
 
 // apologise answers an event given up on, in a 1:1 chat while its reply

@@ -55,11 +55,22 @@ func TestFailingEventGoesToDeadLettersWithoutBlocking(t *testing.T) {
 		r.clock.Advance(2 * time.Minute)
 		r.srv.Worker().Drain(t.Context())
 	}
-	if got := h.tries[bad]; got != 3 {
-		t.Errorf("the failing event was tried %d times, want 3", got)
+	// Each attempt runs the handler once in a shared transaction and, when
+	// it fails there, once alone (Store.Batch): at most twice.
+	if got := h.tries[bad]; got < 3 || got > 6 {
+		t.Errorf("the failing event's handler ran %d times, want 3 attempts (3 to 6 runs)", got)
 	}
-	if got := r.count(t, flows.Tx.DeadLetters); got != 1 {
-		t.Errorf("dead letters hold %d events, want 1", got)
+	var dead []bot.InboxRecord
+	_ = r.db.View(func(tx flows.Tx) error {
+		return tx.DeadLetters().Each("", func(_ string, decode func(any) error) error {
+			var rec bot.InboxRecord
+			err := decode(&rec)
+			dead = append(dead, rec)
+			return err
+		})
+	})
+	if len(dead) != 1 || dead[0].Attempts != 3 {
+		t.Errorf("dead letters hold %+v, want one event after 3 attempts", dead)
 	}
 	if got := r.count(t, flows.Tx.Inbox); got != 0 {
 		t.Errorf("inbox holds %d events, want 0", got)

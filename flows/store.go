@@ -110,6 +110,10 @@ type Records interface {
 	// Each calls fn for every record whose key starts with prefix, in key
 	// order; decode is valid only during fn. ErrStop ends it early.
 	Each(prefix string, fn func(key string, decode func(v any) error) error) error
+	// After calls fn for every record whose key sorts after key, in key
+	// order ("" for all): a reader that keeps what it has read need only
+	// read what is new.
+	After(key string, fn func(key string, decode func(v any) error) error) error
 	// NextKey returns a fresh key that sorts after every key it gave before.
 	NextKey() (string, error)
 }

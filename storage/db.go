@@ -224,6 +224,22 @@ func (db *DB) Update(fn func(flows.Tx) error) error {
 	return b.Update(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, db: db}) })
 }
 
+// Batch is Update for callers that run at once from many goroutines (the
+// worker's events, the sender's outcomes): bbolt runs their functions
+// together in one transaction, so they share its commit and its fsyncs.
+// If one function fails, the transaction is rolled back, the others are
+// run again without it, and it then runs alone, so its error is its own:
+// fn may run more than once and must set its results afresh each time.
+// A batch is committed when it holds MaxBatchSize functions or
+// MaxBatchDelay after its first (bbolt's defaults: 1000 and 10 ms).
+func (db *DB) Batch(fn func(flows.Tx) error) error {
+	db.writes.RLock()
+	defer db.writes.RUnlock()
+	b, done := db.use()
+	defer done()
+	return b.Batch(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, db: db}) })
+}
+
 // Backup writes a consistent copy of the database to w while it keeps
 // serving (a read transaction sees one snapshot).
 func (db *DB) Backup(w io.Writer) (int64, error) {

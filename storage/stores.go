@@ -92,6 +92,34 @@ func (r records) Each(prefix string, fn func(string, func(any) error) error) err
 	return r.t.scan(r.bucket, prefix, fn)
 }
 
+func (r records) After(key string, fn func(string, func(any) error) error) error {
+	b, err := r.t.bucket(r.bucket)
+	if err != nil {
+		return err
+	}
+	c := b.Cursor()
+	k, v := c.Seek([]byte(key))
+	if k != nil && string(k) == key {
+		k, v = c.Next()
+	}
+	for ; k != nil; k, v = c.Next() {
+		name, val := string(k), v
+		err := fn(name, func(dst any) error {
+			if err := json.Unmarshal(val, dst); err != nil {
+				return &flows.UnreadableError{Record: recordName(r.bucket, name), Err: err}
+			}
+			return nil
+		})
+		if errors.Is(err, flows.ErrStop) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r records) NextKey() (string, error) {
 	n, err := r.t.nextSeq(r.bucket)
 	return seqKey(n), err
