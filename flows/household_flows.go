@@ -176,20 +176,23 @@ func parseHouseNo(_ *Ctx, _ Answers, s string) (string, *Msg) {
 	return v, nil
 }
 
+// incomeParser reads the monthly income as people type it ("ประมาณ 4500
+// บาท", "ห้าพัน", "1.5 หมื่น", "5000-6000": see locales.ParseAmount) and
+// keeps it in whole baht, satang rounded.
 func incomeParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
-	n, ok := locales.ParseInt(s)
+	a, ok := locales.ParseAmount(s)
 	switch {
+	case !ok && locales.IsNegativeAmount(s):
+		h := T("household.hint.income_negative")
+		return "", &h
 	case !ok:
 		h := T("household.hint.income")
 		return "", &h
-	case n < 0:
-		h := T("household.hint.income_negative")
-		return "", &h
-	case n > maxIncome:
+	case a.Baht() > maxIncome:
 		h := T("household.hint.income_large", "Max", locales.Baht(maxIncome))
 		return "", &h
 	}
-	return strconv.FormatInt(n, 10), nil
+	return strconv.FormatInt(a.Baht(), 10), nil
 }
 
 func showIncome(_ *Ctx, v string) Msg {

@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,6 +113,75 @@ func FuzzNormalizeName(f *testing.F) {
 		}
 		if c := utf8.RuneCountInString(n); c < 2 || c > 100 {
 			t.Fatalf("NormalizeName(%q) = %q: %d runes", s, n, c)
+		}
+	})
+}
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"4500", "4,500.50", "๔๕๐๐", "ประมาณ 4500 บาท", "ราว ๆ 4500 บาทค่ะ", "4500บ.",
+		"about 4500 baht", "~4500", "4.5 พัน", "1.5 หมื่น", "2 แสน", "1.2 ล้าน", "5k", "ห้าพัน", "สี่พันห้าร้อย",
+		"หนึ่งหมื่นสองพัน", "สามพันห้า", "ยี่สิบเอ็ด", "ร้อย", "พันกว่าบาท", "พันครึ่ง", "พันนึง", "5000-6000",
+		"5,000 – 6,000 บาท", "5000 ถึง 6000", "ห้าถึงหกพัน", "5-6 พัน", "ไม่ทราบ", "5000 6000", "-500", "ติดลบ 500",
+		"ล้านล้าน", "92233720368547758.07", "0.01-0.02", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, ok := ParseAmount(s)
+		neg := IsNegativeAmount(s)
+		if !ok {
+			if a != 0 {
+				t.Fatalf("ParseAmount(%q) = %d, false; want 0 when refused", s, a)
+			}
+			return
+		}
+		if a < 0 {
+			t.Fatalf("ParseAmount(%q) = %d: negative", s, a)
+		}
+		if neg {
+			t.Fatalf("ParseAmount(%q) = %d, true but IsNegativeAmount is true", s, a)
+		}
+		back := []string{FormatAmount(Thai, a), FormatAmount(English, a), " ประมาณ " + FormatAmount(Thai, a) + " ค่ะ"}
+		if a.Whole() {
+			b := int64(a / 100)
+			back = append(back, FormatBaht(Thai, b), FormatBaht(English, b), FormatNumber(b), strconv.FormatInt(b, 10))
+		}
+		for _, in := range back {
+			if got, ok := ParseAmount(in); !ok || got != a {
+				t.Fatalf("ParseAmount(%q) = %d but ParseAmount(%q) = %d, %v", s, a, in, got, ok)
+			}
+		}
+		if a > 0 && !IsNegativeAmount("-"+FormatAmount(Thai, a)) {
+			t.Fatalf("IsNegativeAmount(%q) = false", "-"+FormatAmount(Thai, a))
+		}
+		if n, ok := ParseInt(s); ok && n >= 0 && (n > math.MaxInt64/100 || Amount(n*100) != a) {
+			t.Fatalf("ParseAmount(%q) = %d satang but ParseInt = %d", s, a, n)
+		}
+	})
+}
+
+func FuzzParseCount(f *testing.F) {
+	for _, s := range []string{"4", "สี่คน", "๔ คน", "ยี่สิบห้า", "ประมาณยี่สิบปี", "20 ปี", "สิบกว่าปี", "4-5 คน",
+		"-4", "2.5", "1.5 พัน", "9223372036854775807", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, ok := ParseCount(s)
+		if !ok {
+			if n != 0 {
+				t.Fatalf("ParseCount(%q) = %d, false; want 0 when refused", s, n)
+			}
+			return
+		}
+		if n < 0 {
+			t.Fatalf("ParseCount(%q) = %d: negative", s, n)
+		}
+		for _, in := range []string{strconv.Itoa(n), FormatNumber(int64(n)), strconv.Itoa(n) + " คน", "ประมาณ " + strconv.Itoa(n) + " ปี"} {
+			if m, ok := ParseCount(in); !ok || m != n {
+				t.Fatalf("ParseCount(%q) = %d but ParseCount(%q) = %d, %v", s, n, in, m, ok)
+			}
+		}
+		if m, ok := ParseInt(s); ok && m >= 0 && m != int64(n) {
+			t.Fatalf("ParseCount(%q) = %d but ParseInt = %d", s, n, m)
 		}
 	})
 }

@@ -79,11 +79,15 @@ func ParseInt(s string) (int64, bool) {
 	return int64(u), true
 }
 
-// numberUnits are the units ParseInt accepts after a number, longest first
-// where one is the end of another.
-var numberUnits = []string{
-	"บาท", "บ.", "baht", "thb", "คน", "persons", "person", "people", "ปี", "years", "year", "yrs",
-}
+// moneyUnits and countUnits are the units typed after an amount of money
+// and after a count of people or years, longest first where one is the end
+// of another. numberUnits, both together, are the units ParseInt accepts;
+// ParseAmount and ParseCount each take their own.
+var (
+	moneyUnits  = []string{"บาท", "บ.", "baht", "thb"}
+	countUnits  = []string{"คน", "persons", "person", "people", "ปี", "years", "year", "yrs"}
+	numberUnits = slices.Concat(moneyUnits, countUnits)
+)
 
 // trimUnit removes a leading or trailing "฿" and one trailing unit.
 // thaiMultipliers are the words for thousand, ten thousand and hundred
@@ -113,6 +117,12 @@ func parseGrouped(s string) (uint64, bool) {
 		}
 		s = whole
 	}
+	return groupedDigits(s)
+}
+
+// groupedDigits parses ASCII digits, optionally grouped in threes by commas
+// or single spaces ("1,500", "1 500"), with no decimal point.
+func groupedDigits(s string) (uint64, bool) {
 	s = strings.Join(strings.Fields(s), " ")
 	var n uint64
 	group, grouped := 0, false
