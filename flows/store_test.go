@@ -22,7 +22,12 @@ func TestFlowsNamesNoBucket(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, m...)
+		for _, f := range m {
+			// The fake of LINE rate-limits with token buckets: not ours.
+			if !strings.Contains(filepath.ToSlash(f), "/linefake/") {
+				files = append(files, f)
+			}
+		}
 	}
 	fset := token.NewFileSet()
 	parsed := 0
