@@ -55,8 +55,29 @@ const (
 	DemoGroupID      = "C00000000000000000000000000000d01"
 )
 
-// DemoVillageMoo is the village of the demo's sage and household personas.
+// DemoVillageMoo is the หมู่ number of the village of the demo's sage and
+// household personas. The demo district, like a real one, has a หมู่ 1 in
+// each of its ตำบล: DemoVillage says which one is theirs.
 const DemoVillageMoo = 1
+
+// DemoVillage returns the village of the demo's sage and household personas
+// (หมู่ DemoVillageMoo of its ตำบล), once the demo is loaded into tx.
+func DemoVillage(tx Tx) (Village, error) {
+	for _, v := range demoVillages {
+		if !v.Personas {
+			continue
+		}
+		found, err := FindVillages(tx, v.Moo, v.Tambon)
+		if err != nil {
+			return Village{}, err
+		}
+		if len(found) != 1 {
+			return Village{}, fmt.Errorf("flows: demo village moo %d, tambon %s: %d found, want 1", v.Moo, v.Tambon, len(found))
+		}
+		return found[0], nil
+	}
+	return Village{}, fmt.Errorf("flows: demo.json names no village for the personas")
+}
 
 // DemoPeople returns the simulator's starting personas, in the order it
 // lists them.
@@ -87,6 +108,10 @@ type demoVillage struct {
 	// households have applied but are not selected yet; 1 = one sage's
 	// registration waiting for an officer, households applied.
 	Stage int `json:"stage"`
+	// Personas marks the one village (หมู่ DemoVillageMoo) whose lead and
+	// team sage and two households the simulator's personas play. Its หมู่
+	// number is shared with another ตำบล's village, as in a real district.
+	Personas bool `json:"personas,omitempty"`
 }
 
 // demoJSON holds the demo district's Thai names and places: sample data,
@@ -114,7 +139,9 @@ var demoData = func() (d struct {
 }()
 
 // demoVillages is the demo district: 13 villages of two sub-districts,
-// each with the occupation its households will learn.
+// each with the occupation its households will learn. As in a real
+// district, each ตำบล numbers its own villages from หมู่ 1, so หมู่ 1–6 are
+// in both.
 var demoVillages = demoData.Villages
 
 // demoRand is a small deterministic generator, so the demo is the same
@@ -251,7 +278,7 @@ func (d *demoSeeder) sages() error {
 			continue
 		}
 		team := make([][2]string, 0, TeamSize)
-		if v.Moo == DemoVillageMoo {
+		if v.Personas {
 			people := DemoPeople()
 			team = append(team, [2]string{people[1].Name, people[1].ID}, [2]string{people[2].Name, people[2].ID})
 		}
@@ -284,7 +311,7 @@ func (d *demoSeeder) sages() error {
 				return err
 			}
 			if len(open) == 0 {
-				return fmt.Errorf("village %d: no invite made", v.Moo)
+				return fmt.Errorf("village moo %d, tambon %s: no invite made", v.Moo, v.Tambon)
 			}
 			if err := d.e.joinTeam(d.as(m[1]), open[len(open)-1]); err != nil {
 				return err
@@ -301,7 +328,7 @@ func (d *demoSeeder) sages() error {
 func (d *demoSeeder) households() error {
 	for _, v := range demoVillages {
 		n := 22
-		if v.Moo == DemoVillageMoo {
+		if v.Personas {
 			n = 24
 		}
 		enroller := DemoOfficerID
@@ -314,7 +341,7 @@ func (d *demoSeeder) households() error {
 			head, _ := d.person()
 			userID, onBehalf := "", true
 			income := 2500 + 500*d.rnd.intn(20)
-			if v.Moo == DemoVillageMoo && i < 2 {
+			if v.Personas && i < 2 {
 				p := DemoPeople()[3+i]
 				head, userID, onBehalf = p.Name, p.ID, false
 				income = 3000 + 500*i // low: they are selected
@@ -360,7 +387,8 @@ func (d *demoSeeder) houseNo(i int) string {
 }
 
 // schedules imports every village's five days, as an officer's spreadsheet
-// would: Monday to Friday, four villages a week, starting next week.
+// would: Monday to Friday, four villages a week in the order demo.json
+// lists them, starting next week.
 func (d *demoSeeder) schedules() error {
 	y, m, day := d.now.Date()
 	today := time.Date(y, m, day, 0, 0, 0, 0, d.now.Location())
@@ -373,8 +401,8 @@ func (d *demoSeeder) schedules() error {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"moo", "tambon", "day", "date", "start", "end", "place", "destination", "meeting_point", "departure", "bring"})
-	for _, v := range demoVillages {
-		start := monday.AddDate(0, 0, 7*((v.Moo-1)/4))
+	for i, v := range demoVillages {
+		start := monday.AddDate(0, 0, 7*(i/4))
 		p := demoData.Places
 		hall := fmt.Sprintf(p.Hall, v.Name)
 		for n := 1; n <= Days; n++ {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -544,7 +545,9 @@ func TestSimulatorInBrowser(t *testing.T) {
 
 	t.Run("the date picker answers with a date, as LINE's does", func(t *testing.T) {
 		p.t = t
-		v := villageNumbered(t, m.DB(), 13)
+		// The district's last village, หมู่ 6 of the second ตำบล: หมู่ 6
+		// of the first one is another village.
+		v := demoVillageAt(t, m.DB(), 6, 1)
 		th := func(key string, kv ...any) string {
 			args := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -641,8 +644,10 @@ func willAttendScenario(t *testing.T, p *page, m *Main) {
 
 	p.open(officer)
 	p.typeText(p.cat.MustText(locales.Thai, "summary.cmd", nil))
-	village := villageNumbered(t, m.DB(), flows.DemoVillageMoo)
-	name := p.cat.MustText(locales.Thai, "village.name_full", map[string]any{"Moo": village.Moo, "Name": village.Name})
+	// Both ตำบล have a หมู่ 1: the summary names the ตำบล.
+	village := demoVillageAt(t, m.DB(), flows.DemoVillageMoo, 0)
+	inTambon := p.cat.MustText(locales.Thai, "village.name_in_tambon", map[string]any{"Name": village.Name, "Tambon": village.Tambon})
+	name := p.cat.MustText(locales.Thai, "summary.village", map[string]any{"Moo": village.Moo, "Name": inTambon})
 	counted := p.cat.MustText(locales.Thai, "summary.tomorrow.value", map[string]any{"Will": 1, "Cannot": 0, "None": flows.DefaultCapacity - 1, "Total": flows.DefaultCapacity})
 	row := fmt.Sprintf(`[...document.querySelectorAll('#messages .flex-box')].some(b => b.innerText.includes(%s) && b.innerText.includes(%s))`, js(name), js(counted))
 	p.waitFor(fmt.Sprintf("the summary row %q: %q", name, counted), row)
@@ -652,4 +657,344 @@ func willAttendScenario(t *testing.T, p *page, m *Main) {
 	p.waitFor("the summary pushed to the group (unread)", `document.querySelector('#chats button[data-chat="`+flows.DemoGroupID+`"] .badge') !== null`)
 	p.open(flows.DemoGroupID)
 	p.waitFor("the summary in the group", row)
+}
+
+// demoVillageAt returns the demo district's หมู่ moo of its nth ตำบล (0:
+// the ตำบล of the personas' village, 1: the other). Like a real district's,
+// the demo's ตำบล each number their villages from หมู่ 1, so a หมู่ number
+// alone names two villages.
+func demoVillageAt(t testing.TB, db interface {
+	View(func(flows.Tx) error) error
+}, moo, nth int) flows.Village {
+	t.Helper()
+	var vs []flows.Village
+	if err := db.View(func(tx flows.Tx) error {
+		var err error
+		vs, err = flows.FindVillages(tx, moo, "")
+		return err
+	}); err != nil {
+		t.Fatalf("find หมู่ %d: %v", moo, err)
+	}
+	if len(vs) != 2 {
+		t.Fatalf("%d villages numbered หมู่ %d, want 2 (one in each ตำบล of the demo): %+v", len(vs), moo, vs)
+	}
+	slices.SortFunc(vs, func(a, b flows.Village) int { return a.ID - b.ID })
+	return vs[nth]
+}
+
+// Product problems the district journeys below show, not fixed yet. While
+// a flag is false its check is logged rather than failed; set it to true
+// when the fix lands. (The flows code that says these is not this test's.)
+const (
+	// leadQuestionNamesItsVillage: the question before replacing a lead
+	// says "หมู่ {{.Moo}}" with the village's internal id (teams.go,
+	// team.lead.replace_q and team.lead.named get vid), so หมู่ 1 ต.โนนทอง
+	// reads "หมู่ 8", and without its ตำบล.
+	leadQuestionNamesItsVillage = false
+	// householdListShowsWeekEnd: the officer's household list shows the
+	// stored status ("คัดเลือกแล้ว") after day 5, not completed / "no
+	// attendance recorded" as the household's card does.
+	householdListShowsWeekEnd = false
+)
+
+// known reports a failed check of a known product problem: an error once
+// fixed says it is, a log line until then.
+func known(t *testing.T, fixed, ok bool, format string, args ...any) {
+	t.Helper()
+	switch {
+	case ok:
+		return
+	case fixed:
+		t.Errorf(format, args...)
+	default:
+		t.Logf("known product problem: "+format, args...)
+	}
+}
+
+// th is the catalog's Thai text for key with kv as its arguments.
+func (p *page) th(key string, kv ...any) string {
+	args := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i].(string)] = kv[i+1]
+	}
+	return p.cat.MustText(locales.Thai, key, args)
+}
+
+// lastBubble is the text of the bot's last message bubble that contains
+// text ("" if none).
+func (p *page) lastBubble(text string) string {
+	return p.eval(`(() => { const m = [...document.querySelectorAll('#messages .msg:not(.mine)')].filter(m => m.innerText.includes(` +
+		js(text) + `)).at(-1); return m ? m.innerText : '' })()`)
+}
+
+// botSays returns a wait for a new bubble of the bot's showing text: one
+// more than there are now. Take it before the step that should bring it.
+func (p *page) botSays(text string) func() {
+	count := `[...document.querySelectorAll('#messages .msg:not(.mine)')].filter(m => m.innerText.includes(` + js(text) + `)).length`
+	n := p.eval(count)
+	return func() {
+		p.t.Helper()
+		p.waitFor(fmt.Sprintf("a new %q from the bot", text), count+` > `+n)
+	}
+}
+
+// tapRow taps the last tappable list row (a Flex box with an action) that
+// shows text.
+func (p *page) tapRow(text string) {
+	p.t.Helper()
+	sel := `[...document.querySelectorAll('#messages .clickable')].filter(b => b.innerText.includes(` + js(text) + `))`
+	p.waitFor("a row "+text, sel+`.length > 0`)
+	p.eval(sel + `.at(-1).click()`)
+}
+
+// jump moves the programme clock with the page's clock control, as a
+// person trying the simulator does.
+func (p *page) jump(at string, badge string) {
+	p.t.Helper()
+	p.set("#clock-at", at)
+	p.click("#clock-jump")
+	p.waitFor("the clock to jump to "+at, `document.getElementById('clock-badge').textContent.includes(`+js(badge)+`)`)
+}
+
+// shot saves the phone screen as dir/name, with the bot's last bubble that
+// shows from at the top of the chat ("": the chat scrolled to its end).
+func (p *page) shot(dir, name, from string) {
+	p.t.Helper()
+	p.waitFor("the font", `document.fonts.status === 'loaded'`)
+	if from == "" {
+		p.eval(`document.getElementById('messages').scrollTop = 1e6`)
+	} else {
+		p.eval(`(() => { const m = [...document.querySelectorAll('#messages .msg')].filter(m => m.innerText.includes(` + js(from) +
+			`)).at(-1); if (m) m.scrollIntoView({block: 'start'}); return !!m })()`)
+	}
+	time.Sleep(150 * time.Millisecond) // let the scroll settle before the capture
+	p.screenshot(filepath.Join(dir, name))
+}
+
+// TestSimulatorDistrictJourneys plays, on a phone-sized screen, what the
+// demo district is there to show: a หมู่ number two ตำบล share, typed by an
+// officer and asked back; the end of a village's week in the officer's
+// household list and card; and a new round started from the chat. It
+// saves a screenshot of each step; to look at them:
+//
+//	SAMMACHIP_SCREENSHOTS=/tmp/shots go test -run TestSimulatorDistrictJourneys ./cmd/sammachip
+func TestSimulatorDistrictJourneys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	if chromium() == "" {
+		t.Skip("no Chromium installed (looked for chromium, chromium-browser, google-chrome): " +
+			"install Debian's chromium package to run the simulator's browser test")
+	}
+	m, _ := runMain(t, map[string]string{"SAMMACHIP_DB": filepath.Join(simDir(t), "sim.db")}, io.Discard)
+	p := newPage(t, "http://"+m.Addr(), 4*time.Minute)
+	p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	shots := shotDir(t)
+	officer, household := flows.DemoOfficerID, flows.DemoHousehold1ID
+	home := demoVillageAt(t, m.DB(), flows.DemoVillageMoo, 0)  // the personas' หมู่ 1
+	other := demoVillageAt(t, m.DB(), flows.DemoVillageMoo, 1) // the other ตำบล's หมู่ 1
+	if home.Tambon == other.Tambon {
+		t.Fatalf("both หมู่ 1 are in ต.%s, want two ตำบล", home.Tambon)
+	}
+	pick := func(v flows.Village) string {
+		return p.th("village.btn.pick", "Moo", v.Moo, "Name", p.th("village.name_in_tambon", "Name", v.Name, "Tambon", v.Tambon))
+	}
+	full := func(v flows.Village) string {
+		return p.th("village.name_full", "Moo", v.Moo, "Name", p.th("village.name_in_tambon", "Name", v.Name, "Tambon", v.Tambon))
+	}
+	sageName := func(userID string) string {
+		var s flows.Sage
+		_ = m.DB().View(func(tx flows.Tx) error { s, _, _ = flows.GetSage(tx, userID); return nil })
+		if s.Name == "" {
+			t.Fatalf("no sage %s", userID)
+		}
+		return s.Name
+	}
+
+	p.waitFor("the chat list", `document.querySelectorAll('#chats button').length >= 7`)
+	p.open(officer)
+	p.sees(".msg:not(.mine)", p.say("core.welcome"))
+
+	t.Run("a typed หมู่ 1 is asked back, naming the ตำบล", func(t *testing.T) {
+		p.t = t
+		p.typeText(p.th("team.cmd.lead"))
+		p.sees(".msg:not(.mine)", p.th("team.lead.ask_moo"))
+		p.typeText(p.th("village.show.moo", "Moo", 1))
+		// Which หมู่ 1? Both ตำบล are named, and both villages are buttons.
+		ask := p.th("village.hint.which_tambon", "Moo", 1, "Tambons", home.Tambon+", "+other.Tambon)
+		p.sees(".msg:not(.mine)", ask)
+		for _, v := range []flows.Village{home, other} {
+			p.waitFor("the button "+pick(v), `[...document.querySelectorAll('#messages .msg:not(.mine)')].at(-1).innerText.includes(`+js(pick(v))+`)`)
+		}
+		p.shot(shots, "a1-ask-which-moo1.png", ask)
+		// Thirteen villages are a carousel of two cards: the second holds
+		// the last three.
+		p.eval(`(() => { const c = [...document.querySelectorAll('#messages .carousel')].at(-1); if (c) c.scrollLeft = 1e6; return !!c })()`)
+		p.shot(shots, "a1b-second-card.png", ask)
+
+		p.tap(pick(other))
+		p.sees(".msg.mine", pick(other))
+		p.sees(".msg:not(.mine)", p.th("team.lead.ask_sage"))
+		// The village's own sages come first: its lead heads the list.
+		lead := sageName(other.LeadSageID)
+		first := p.eval(`[...document.querySelectorAll('#messages .msg:not(.mine)')].at(-1).querySelector('.flex-button, .tpl-action')?.textContent ?? [...document.querySelectorAll('#quick .chip')][0]?.textContent`)
+		if first != lead {
+			t.Errorf("first sage offered for %s is %q, want its lead %q", full(other), first, lead)
+		}
+		p.shot(shots, "a2-sages-of-that-village.png", p.th("team.lead.ask_sage"))
+
+		p.tap(lead)
+		p.sees(".msg:not(.mine)", p.th("conv.confirm.title"))
+		if card := p.lastBubble(p.th("conv.confirm.title")); !strings.Contains(card, full(other)) {
+			t.Errorf("the summary card does not name %q:\n%s", full(other), card)
+		}
+		p.shot(shots, "a3-summary-card.png", p.th("conv.confirm.title"))
+		// Landed in the right village: it already has this lead (named by
+		// first name, as the bot speaks to people).
+		already := p.botSays(p.th("team.lead.already", "Name", strings.Fields(lead)[0], "Village", full(other)))
+		p.tap(p.th("conv.btn.confirm"))
+		already()
+		p.shot(shots, "a4-already-lead-there.png", "")
+	})
+
+	t.Run("ม.1 ต.… picks one village; replacing its lead asks first", func(t *testing.T) {
+		p.t = t
+		asked := p.botSays(p.th("team.lead.ask_moo"))
+		p.typeText(p.th("team.cmd.lead"))
+		asked()
+		asked = p.botSays(p.th("team.lead.ask_sage"))
+		p.typeText("ม.1 ต." + other.Tambon)
+		asked()
+		// The second sage offered is another of the village's team.
+		second := p.eval(`(() => { const m = [...document.querySelectorAll('#messages .msg:not(.mine)')].at(-1);
+			const b = [...m.querySelectorAll('.flex-button, .tpl-action')]; if (b.length > 1) return b[1].textContent;
+			return [...document.querySelectorAll('#quick .chip')][1]?.textContent ?? '' })()`)
+		if second == "" {
+			t.Fatalf("no second sage offered:\n%s", p.chat())
+		}
+		confirm := p.botSays(p.th("conv.confirm.title"))
+		p.tap(second)
+		confirm()
+		if card := p.lastBubble(p.th("conv.confirm.title")); !strings.Contains(card, full(other)) || !strings.Contains(card, second) {
+			t.Errorf("the summary card does not name %q and %q:\n%s", full(other), second, card)
+		}
+		question := p.botSays(p.th("team.btn.keep_lead"))
+		p.tap(p.th("conv.btn.confirm"))
+		question()
+		q := p.lastBubble(p.th("team.btn.keep_lead"))
+		known(t, leadQuestionNamesItsVillage, strings.Contains(q, full(other)) || strings.Contains(q, p.th("village.place", "Moo", other.Moo, "Tambon", other.Tambon)),
+			"the question before replacing the lead does not name %s:\n%s", full(other), q)
+		p.shot(shots, "a5-replace-lead-question.png", p.th("team.btn.keep_lead"))
+		kept := p.botSays(p.th("team.lead.kept"))
+		p.tap(p.th("team.btn.keep_lead"))
+		kept()
+		if v := demoVillageAt(t, m.DB(), other.Moo, 1); v.LeadSageID != other.LeadSageID {
+			t.Errorf("%s lead is %s after keeping, want %s", full(other), v.LeadSageID, other.LeadSageID)
+		}
+	})
+
+	t.Run("after day 5 the officer sees who completed and who has no record", func(t *testing.T) {
+		p.t = t
+		// Day 1 of the personas' village is the Monday after simStart. The
+		// household taps "here" on its day card.
+		p.jump("2026-03-16T09:30", "16 มี.ค. 69")
+		p.open(household)
+		p.typeText(p.th("schedule.cmd.mine"))
+		here := p.th("attendance.btn.here")
+		p.waitFor("the day card with "+here, `[...document.querySelectorAll('#messages .flex-button')].some(b => b.textContent === `+js(here)+`)`)
+		before := p.eval(`document.querySelectorAll('#messages .msg').length`)
+		p.tap(here)
+		p.waitFor("the answer to the tap", `document.querySelectorAll('#messages .msg').length > `+before)
+		p.shot(shots, "c1-household-taps-here.png", "")
+
+		// Friday evening: day 5 ended at 15.00.
+		p.jump("2026-03-20T17:00", "20 มี.ค. 69")
+		p.open(officer)
+		p.typeText(p.th("household.cmd.list"))
+		p.sees(".msg:not(.mine)", p.th("household.list.which"))
+		label := p.th("household.village.label", "Moo", home.Moo, "Name", p.th("village.name_in_tambon", "Name", home.Name, "Tambon", home.Tambon))
+		p.tap(label)
+		title := p.th("household.list.title", "Moo", home.Moo, "Name", p.th("village.name_in_tambon", "Name", home.Name, "Tambon", home.Tambon))
+		p.sees(".msg:not(.mine)", title)
+		p.shot(shots, "c2-household-list.png", title)
+		list := p.lastBubble(title)
+		completed, norecord := p.th("household.status.short.completed"), p.th("household.status.short.norecord")
+		known(t, householdListShowsWeekEnd, strings.Contains(list, completed) && strings.Contains(list, norecord),
+			"after day 5 the list does not show %q and %q:\n%s", completed, norecord, list)
+
+		hh1, hh2 := flows.DemoPeople()[3].Name, flows.DemoPeople()[4].Name
+		p.tapRow(hh1)
+		done := p.say("household.status.completed")
+		p.sees(".msg:not(.mine)", done)
+		if card := p.lastBubble(done); strings.Contains(card, p.th("household.btn.mark_completed")) {
+			t.Errorf("a household with a mark is offered %q:\n%s", p.th("household.btn.mark_completed"), card)
+		}
+		p.shot(shots, "c3-card-completed.png", done)
+
+		p.tapRow(hh2)
+		none := p.say("household.status.norecord")
+		p.sees(".msg:not(.mine)", none)
+		card := p.lastBubble(none)
+		for _, b := range []string{p.th("household.btn.mark_completed"), p.th("household.btn.mark_dropped")} {
+			if !strings.Contains(card, b) {
+				t.Errorf("the no-record card has no %q button:\n%s", b, card)
+			}
+		}
+		p.shot(shots, "c4-card-no-record.png", none)
+
+		reason := p.botSays(p.th("household.reason.ask"))
+		p.tap(p.th("household.btn.mark_completed"))
+		reason()
+		p.shot(shots, "c5-reason-asked.png", "")
+		confirm := p.botSays(p.th("conv.confirm.title"))
+		p.typeText("มาอบรมครบทุกวัน ปราชญ์ยืนยัน")
+		confirm()
+		p.shot(shots, "c6-reason-confirm.png", "")
+		ended := p.botSays(p.th("household.byhand.ended", "Name", hh2, "Status", completed))
+		p.tap(p.th("conv.btn.confirm"))
+		ended()
+		p.shot(shots, "c7-marked-completed.png", "")
+	})
+
+	t.Run("a new round from the chat says what it will do, then starts", func(t *testing.T) {
+		p.t = t
+		rounds := p.botSays(p.th("round.chat.title"))
+		p.typeText(p.th("round.cmd.list"))
+		rounds()
+		p.shot(shots, "b1-rounds.png", p.th("round.chat.title"))
+		ask := p.botSays(p.say("round.q.name.ask"))
+		p.tap(p.th("round.btn.start"))
+		ask()
+		p.shot(shots, "b2-round-name.png", "")
+		next := p.th("round.name.fiscal_year", "Year", 2570)
+		confirm := p.botSays(p.th("conv.confirm.title"))
+		p.tap(next)
+		confirm()
+		plan := p.lastBubble(p.th("conv.confirm.title"))
+		for _, want := range []string{next, "13"} {
+			if !strings.Contains(plan, want) {
+				t.Errorf("the plan card does not say %q:\n%s", want, plan)
+			}
+		}
+		p.shot(shots, "b3-round-plan.png", p.th("conv.confirm.title"))
+		started := p.botSays(p.th("round.chat.started", "Name", next))
+		p.tap(p.th("conv.btn.confirm"))
+		started()
+		p.shot(shots, "b4-round-started.png", "")
+		rounds = p.botSays(p.th("round.chat.title"))
+		p.typeText(p.th("round.cmd.list"))
+		rounds()
+		after := p.lastBubble(p.th("round.chat.title"))
+		for _, want := range []string{next, p.th("round.chat.row_current", "Villages", 0), p.th("round.chat.row", "Villages", 13)} {
+			if !strings.Contains(after, want) {
+				t.Errorf("the rounds card after the start does not say %q:\n%s", want, after)
+			}
+		}
+		p.shot(shots, "b5-rounds-after.png", p.th("round.chat.title"))
+	})
+
+	p.t = t
+	if errs := p.jsErrors(); len(errs) > 0 {
+		t.Errorf("the page threw JavaScript exceptions:\n%s", strings.Join(errs, "\n"))
+	}
 }
