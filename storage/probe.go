@@ -9,10 +9,16 @@ import (
 
 var keyProbe = []byte("probe")
 
-// ProbeWrite commits a small write to the file, durably, and reports
-// whether it could: the health check's test that a database which failed
-// to take the inbox's appends takes writes again. It leaves nothing behind
-// (the key it writes is deleted in the same transaction).
+// probeSize is how much a probe writes: many pages, so that it needs what
+// the inbox's appends need (free pages, or room to grow the file), where a
+// write of a few bytes fits in pages the file already has.
+const probeSize = 256 << 10
+
+// ProbeWrite commits probeSize bytes to the file, durably, then removes
+// them, and reports whether it could: the health check's test that a
+// database which failed to take the inbox's appends (a full disk) takes
+// writes again. A write put and deleted in one transaction allocates
+// nothing, so it would pass on a full disk: the two are committed apart.
 func (db *DB) ProbeWrite() error {
 	if db.readOnly {
 		return errors.New("storage: probe: the database is read-only")
@@ -22,15 +28,14 @@ func (db *DB) ProbeWrite() error {
 	defer db.writes.RUnlock()
 	b, done := db.use()
 	defer done()
+	db.touched(string(bucketMeta), keyProbe)
 	err := b.Update(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		db.touched(string(bucketMeta), keyProbe)
-		if err := meta.Put(keyProbe, []byte{1}); err != nil {
-			return err
-		}
-		return meta.Delete(keyProbe)
+		return tx.Bucket(bucketMeta).Put(keyProbe, make([]byte, probeSize))
 	})
-	if err != nil {
+	// Removed whatever the first did: a failed commit may have left
+	// nothing, and a delete of nothing is no error.
+	derr := b.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(keyProbe) })
+	if err = errors.Join(err, derr); err != nil {
 		return fmt.Errorf("storage: probe: %w", err)
 	}
 	return nil
