@@ -225,19 +225,24 @@ func (db *DB) Update(fn func(flows.Tx) error) error {
 }
 
 // Batch is Update for callers that run at once from many goroutines (the
-// worker's events, the sender's outcomes): bbolt runs their functions
-// together in one transaction, so they share its commit and its fsyncs.
-// If one function fails, the transaction is rolled back, the others are
-// run again without it, and it then runs alone, so its error is its own:
-// fn may run more than once and must set its results afresh each time.
-// A batch is committed when it holds MaxBatchSize functions or
-// MaxBatchDelay after its first (bbolt's defaults: 1000 and 10 ms).
+// worker's events, the sender's outcomes): their functions join the group
+// commit of the inbox's appends (appendTo), so appends, events and
+// outcomes share one transaction, its commit and its fsyncs, with no timer:
+// while one commit is written the next callers queue. If a function fails
+// (or panics), the transaction is rolled back, the others are run again
+// without it, and it then runs alone, so its error is its own: fn may run
+// more than once and must set its results afresh each time. fn must not
+// call the database itself.
 func (db *DB) Batch(fn func(flows.Tx) error) error {
-	db.writes.RLock()
-	defer db.writes.RUnlock()
-	b, done := db.use()
-	defer done()
-	return b.Batch(func(tx *bolt.Tx) error { return fn(&boltTx{tx: tx, db: db}) })
+	req := &appendReq{fn: fn, done: make(chan error, 1)}
+	db.queueing.RLock()
+	if db.closed || db.readOnly {
+		db.queueing.RUnlock()
+		return errors.New("storage: batch: the database is closed or read-only")
+	}
+	db.appends <- req
+	db.queueing.RUnlock()
+	return <-req.done
 }
 
 // Backup writes a consistent copy of the database to w while it keeps
@@ -381,11 +386,13 @@ func (t *boltTx) nextSeq(bucket string) (uint64, error) {
 	return b.NextSequence()
 }
 
-// appendReq is one caller's share of a group commit.
+// appendReq is one caller's share of a group commit: values to append to
+// bucket, or a function to run (Batch).
 type appendReq struct {
 	bucket string
 	values [][]byte
 	keys   []string
+	fn     func(flows.Tx) error
 	done   chan error
 }
 
@@ -464,50 +471,93 @@ func (db *DB) commitLoop() {
 }
 
 func (db *DB) commit(group []*appendReq) {
-	// A caller naming an unknown bucket fails alone: the others sharing the
-	// commit did nothing wrong.
-	var refused []*appendReq
-	// The commit waits while Compact copies; callers queue meanwhile and
-	// go into the next commit together.
+	// The commit waits while Compact catches up; callers queue meanwhile
+	// and go into the next commit together.
 	db.writes.RLock()
 	defer db.writes.RUnlock()
 	b, done := db.use()
 	defer done()
-	err := b.Update(func(tx *bolt.Tx) error {
-		refused = refused[:0]
-		for _, r := range group {
-			b := tx.Bucket([]byte(r.bucket))
-			if b == nil {
-				refused = append(refused, r)
-				continue
-			}
-			// Keys only ever grow here: fill pages instead of splitting them
-			// in half, so a commit writes (and syncs) fewer pages.
-			b.FillPercent = 0.9
-			r.keys = r.keys[:0]
-			for _, v := range r.values {
-				n, err := b.NextSequence()
+	var alone []*appendReq
+	for len(group) > 0 {
+		// A caller naming an unknown bucket fails alone: the others sharing
+		// the commit did nothing wrong.
+		var refused []*appendReq
+		failed := -1
+		err := b.Update(func(tx *bolt.Tx) error {
+			refused = refused[:0]
+			for i, r := range group {
+				if r.fn != nil {
+					if err := runBatched(r.fn, &boltTx{tx: tx, db: db}); err != nil {
+						failed = i
+						return err
+					}
+					continue
+				}
+				known, err := db.appendIn(tx, r)
 				if err != nil {
 					return err
 				}
-				k := seqKey(n)
-				db.touched(r.bucket, []byte(k))
-				if err := b.Put([]byte(k), v); err != nil {
-					return err
+				if !known {
+					refused = append(refused, r)
 				}
-				r.keys = append(r.keys, k)
 			}
-		}
-		return nil
-	})
-	if err != nil {
-		err = fmt.Errorf("storage: group commit: %w", err)
-	}
-	for _, r := range group {
-		if slices.Contains(refused, r) {
-			r.done <- fmt.Errorf("storage: append: unknown bucket %q", r.bucket)
+			return nil
+		})
+		if failed >= 0 {
+			// Redo the others without it; it runs alone below.
+			alone = append(alone, group[failed])
+			group = slices.Delete(slices.Clone(group), failed, failed+1)
 			continue
 		}
-		r.done <- err
+		if err != nil {
+			err = fmt.Errorf("storage: group commit: %w", err)
+		}
+		for _, r := range group {
+			if slices.Contains(refused, r) {
+				r.done <- fmt.Errorf("storage: append: unknown bucket %q", r.bucket)
+				continue
+			}
+			r.done <- err
+		}
+		break
 	}
+	for _, r := range alone {
+		r.done <- b.Update(func(tx *bolt.Tx) error { return runBatched(r.fn, &boltTx{tx: tx, db: db}) })
+	}
+}
+
+// appendIn appends r's values in tx, each under the bucket's next sequence
+// number; false when the bucket does not exist.
+func (db *DB) appendIn(tx *bolt.Tx, r *appendReq) (bool, error) {
+	b := tx.Bucket([]byte(r.bucket))
+	if b == nil {
+		return false, nil
+	}
+	// Keys only ever grow here: fill pages instead of splitting them in
+	// half, so a commit writes (and syncs) fewer pages.
+	b.FillPercent = 0.9
+	r.keys = r.keys[:0]
+	for _, v := range r.values {
+		n, err := b.NextSequence()
+		if err != nil {
+			return true, err
+		}
+		k := seqKey(n)
+		db.touched(r.bucket, []byte(k))
+		if err := b.Put([]byte(k), v); err != nil {
+			return true, err
+		}
+		r.keys = append(r.keys, k)
+	}
+	return true, nil
+}
+
+// runBatched runs a batched function, a panic made its error.
+func runBatched(fn func(flows.Tx) error, tx flows.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("storage: a batched function panicked: %v", p)
+		}
+	}()
+	return fn(tx)
 }

@@ -334,3 +334,53 @@ func TestErrorsNameRecordsWithoutTheirKeys(t *testing.T) {
 		}
 	}
 }
+
+// Functions batched together commit together; one that fails (or panics)
+// fails alone, and the others' writes are kept, each exactly once.
+func TestBatchFailsAlone(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "bot.db"))
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range errs {
+		wg.Go(func() {
+			errs[i] = db.Batch(func(tx flows.Tx) error {
+				if err := storage.Raw(tx).Put(storage.BucketCounters, fmt.Sprintf("k%02d", i), i); err != nil {
+					return err
+				}
+				switch i {
+				case 7:
+					return errors.New("seven fails")
+				case 9:
+					panic("nine panics")
+				}
+				return nil
+			})
+		})
+		if i%5 == 0 {
+			go func() { _, _ = db.AppendInbox(context.Background(), i) }()
+		}
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case i == 7 && (err == nil || err.Error() != "seven fails"):
+			t.Errorf("batch 7: got %v, want its own error", err)
+		case i == 9 && (err == nil || !strings.Contains(err.Error(), "nine panics")):
+			t.Errorf("batch 9: got %v, want its panic as an error", err)
+		case i != 7 && i != 9 && err != nil:
+			t.Errorf("batch %d: got %v, want nil", i, err)
+		}
+	}
+	got := map[string]bool{}
+	_ = db.View(func(tx flows.Tx) error {
+		return storage.Raw(tx).Scan(storage.BucketCounters, "", func(k string, _ func(any) error) error {
+			got[k] = true
+			return nil
+		})
+	})
+	for i := range errs {
+		if want := i != 7 && i != 9; got[fmt.Sprintf("k%02d", i)] != want {
+			t.Errorf("k%02d stored: %v, want %v", i, !want, want)
+		}
+	}
+}
