@@ -492,7 +492,9 @@ func (f followUps) Each(fn func(flows.FollowUpRef, flows.FollowUp) error) error 
 	})
 }
 
-type occGroups struct{ table[int, flows.OccupationGroup] }
+type occGroups struct {
+	table[int, flows.OccupationGroup]
+}
 
 func (t *boltTx) OccupationGroups() flows.OccupationGroups {
 	return occGroups{table[int, flows.OccupationGroup]{t: t, bucket: bucketOccGroups, key: occGroupKey, parse: parseInt}}
