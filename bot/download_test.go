@@ -187,7 +187,7 @@ func TestDownloadWorksOnceThenGone(t *testing.T) {
 		t.Fatalf("the download is no XLSX: %v", err)
 	}
 	defer f.Close()
-	if got, want := f.GetSheetList(), []string{"ทะเบียนปราชญ์", "ครัวเรือน", "การเข้าร่วม", "ความก้าวหน้า"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.GetSheetList(), []string{"ทะเบียนปราชญ์", "ครัวเรือน", "การเข้าร่วม", "ความก้าวหน้า", "ตัวชี้วัด", "การติดตามผล"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets: got %q, want %q", got, want)
 	}
 	if v, _ := f.GetCellValue("ความก้าวหน้า", "A2"); v != "หมู่ 5 บ้านโนนสูง" {
@@ -290,7 +290,7 @@ func TestDownloadInTheOfficersLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got, want := f.GetSheetList(), []string{"Sage registry", "Households", "Attendance", "Progress"}; !reflect.DeepEqual(got, want) {
+	if got, want := f.GetSheetList(), []string{"Sage registry", "Households", "Attendance", "Progress", "Indicators", "Follow-ups"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sheets: got %q, want %q", got, want)
 	}
 }

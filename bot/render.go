@@ -3,6 +3,8 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"unicode/utf16"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
@@ -120,6 +122,8 @@ func (r *Renderer) message(lang locales.Lang, p piece, quick *messaging_api.Quic
 		return &messaging_api.TextMessage{Text: clip(body, maxTextLen), QuickReply: quick}, nil
 	case rep.Style == flows.StyleList:
 		return r.list(lang, rep, body, quick), nil
+	case rep.Style == flows.StyleBars:
+		return r.bars(lang, rep, body, quick), nil
 	default:
 		return r.card(lang, rep, body, quick), nil
 	}
@@ -139,32 +143,7 @@ func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *
 		contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md"})
 	}
 	if len(rep.Fields) > 0 {
-		rows := make([]messaging_api.FlexComponentInterface, 0, len(rep.Fields))
-		for _, f := range rep.Fields {
-			label, value := r.text(lang, f.Label), nonEmpty(r.text(lang, f.Value))
-			if utf16Len(label) > maxSideLabel {
-				// A long label beside its value breaks Thai words on a
-				// phone-width card: it goes above the value instead.
-				rows = append(rows, &messaging_api.FlexBox{
-					Layout: messaging_api.FlexBoxLAYOUT_VERTICAL,
-					Contents: []messaging_api.FlexComponentInterface{
-						&messaging_api.FlexText{Text: label, Color: "#666666", Size: "xs", Wrap: true},
-						&messaging_api.FlexText{Text: value, Size: "sm", Wrap: true},
-					},
-				})
-				continue
-			}
-			rows = append(rows, &messaging_api.FlexBox{
-				Layout:  messaging_api.FlexBoxLAYOUT_HORIZONTAL,
-				Spacing: "sm",
-				Contents: []messaging_api.FlexComponentInterface{
-					&messaging_api.FlexText{Text: label, Color: "#666666", Size: "sm", Flex: 2, Wrap: true},
-					&messaging_api.FlexText{Text: value, Size: "sm", Flex: 5, Wrap: true},
-				},
-			})
-		}
-		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"},
-			&messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Margin: "md", Spacing: "sm", Contents: rows})
+		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"}, r.fields(lang, rep.Fields))
 	}
 	bubble := &messaging_api.FlexBubble{
 		Body: &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Contents: contents},
@@ -173,6 +152,35 @@ func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *
 		bubble.Footer = r.buttons(lang, rep.Buttons)
 	}
 	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: bubble, QuickReply: quick}
+}
+
+// fields renders a card's label/value rows.
+func (r *Renderer) fields(lang locales.Lang, fields []flows.Field) *messaging_api.FlexBox {
+	rows := make([]messaging_api.FlexComponentInterface, 0, len(fields))
+	for _, f := range fields {
+		label, value := r.text(lang, f.Label), nonEmpty(r.text(lang, f.Value))
+		if utf16Len(label) > maxSideLabel {
+			// A long label beside its value breaks Thai words on a
+			// phone-width card: it goes above the value instead.
+			rows = append(rows, &messaging_api.FlexBox{
+				Layout: messaging_api.FlexBoxLAYOUT_VERTICAL,
+				Contents: []messaging_api.FlexComponentInterface{
+					&messaging_api.FlexText{Text: label, Color: "#666666", Size: "xs", Wrap: true},
+					&messaging_api.FlexText{Text: value, Size: "sm", Wrap: true},
+				},
+			})
+			continue
+		}
+		rows = append(rows, &messaging_api.FlexBox{
+			Layout:  messaging_api.FlexBoxLAYOUT_HORIZONTAL,
+			Spacing: "sm",
+			Contents: []messaging_api.FlexComponentInterface{
+				&messaging_api.FlexText{Text: label, Color: "#666666", Size: "sm", Flex: 2, Wrap: true},
+				&messaging_api.FlexText{Text: value, Size: "sm", Flex: 5, Wrap: true},
+			},
+		})
+	}
+	return &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Margin: "md", Spacing: "sm", Contents: rows}
 }
 
 // list renders a list: its rows (each a tappable line with a detail line
@@ -230,6 +238,83 @@ func (r *Renderer) list(lang locales.Lang, rep flows.Reply, body string, quick *
 		container = &messaging_api.FlexCarousel{Contents: bubbles}
 	}
 	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: container, QuickReply: quick}
+}
+
+// Colours of a bar: its track, its fill when its target is met or not
+// (or it has none), and the target's mark.
+const (
+	barTrack  = "#E6E6E6"
+	barMet    = "#06C755"
+	barBelow  = "#F0A020"
+	barMark   = "#333333"
+	barHeight = "10px"
+)
+
+// bars renders a StyleBars reply: one bubble with the title, the text, the
+// label/value rows, then each bar as its label and figure, the bar drawn
+// with boxes (the fill's width in percent, the target a thin box placed at
+// its percentage) and its detail line. The flow pages bars, MaxBars at
+// most; more are left out.
+func (r *Renderer) bars(lang locales.Lang, rep flows.Reply, body string, quick *messaging_api.QuickReply) messaging_api.MessageInterface {
+	var contents []messaging_api.FlexComponentInterface
+	alt := body
+	if rep.Title != nil {
+		title := r.text(lang, *rep.Title)
+		alt = title + "\n" + body
+		contents = append(contents, &messaging_api.FlexText{Text: title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
+	}
+	if body != "" {
+		contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md", Size: "sm"})
+	}
+	if len(rep.Fields) > 0 {
+		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"}, r.fields(lang, rep.Fields))
+	}
+	if len(rep.Bars) > 0 {
+		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"})
+	}
+	for _, b := range rep.Bars[:min(len(rep.Bars), flows.MaxBars)] {
+		label, value := nonEmpty(r.text(lang, b.Label)), nonEmpty(r.text(lang, b.Value))
+		alt += "\n" + label + " " + value
+		row := []messaging_api.FlexComponentInterface{
+			&messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_HORIZONTAL, Spacing: "sm", Contents: []messaging_api.FlexComponentInterface{
+				&messaging_api.FlexText{Text: label, Size: "sm", Weight: messaging_api.FlexTextWEIGHT_BOLD, Flex: 5, Wrap: true},
+				&messaging_api.FlexText{Text: value, Size: "sm", Flex: 2, Align: messaging_api.FlexTextALIGN_END, Wrap: true},
+			}},
+			bar(b),
+		}
+		if b.Detail != nil {
+			row = append(row, &messaging_api.FlexText{Text: nonEmpty(r.text(lang, *b.Detail)), Size: "xs", Color: "#666666", Wrap: true})
+		}
+		contents = append(contents, &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Margin: "lg", Spacing: "xs", Contents: row})
+	}
+	bubble := &messaging_api.FlexBubble{
+		Size: messaging_api.FlexBubbleSIZE_GIGA,
+		Body: &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Contents: contents},
+	}
+	if len(rep.Buttons) > 0 {
+		bubble.Footer = r.buttons(lang, rep.Buttons)
+	}
+	return &messaging_api.FlexMessage{AltText: clip(alt, maxAltText), Contents: bubble, QuickReply: quick}
+}
+
+// bar draws one bar: a grey track, filled to the bar's percentage (none
+// without a figure), with the target's mark across it.
+func bar(b flows.Bar) *messaging_api.FlexBox {
+	kids := []messaging_api.FlexComponentInterface{}
+	if pct := int(math.Round(min(max(b.Percent, 0), 100))); b.Known && pct > 0 {
+		colour := barBelow
+		if b.Target <= 0 || b.Percent >= b.Target {
+			colour = barMet
+		}
+		kids = append(kids, &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Width: strconv.Itoa(pct) + "%",
+			Height: barHeight, BackgroundColor: colour, Contents: []messaging_api.FlexComponentInterface{}})
+	}
+	if b.Target > 0 && b.Target <= 100 {
+		kids = append(kids, &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL,
+			Position: messaging_api.FlexBoxPOSITION_ABSOLUTE, OffsetTop: "0px", OffsetStart: strconv.Itoa(int(math.Round(b.Target))) + "%",
+			Width: "2px", Height: barHeight, BackgroundColor: barMark, Contents: []messaging_api.FlexComponentInterface{}})
+	}
+	return &messaging_api.FlexBox{Layout: messaging_api.FlexBoxLAYOUT_VERTICAL, Height: barHeight, BackgroundColor: barTrack, Contents: kids}
 }
 
 // row renders one list row; a tappable row shows a chevron.

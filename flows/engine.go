@@ -118,9 +118,12 @@ func NewEngine(cfg Config) *Engine {
 	e.registerHouseholdData()
 	e.registerSchedule()
 	e.registerAttendance()
+	e.registerFollowUps()
 	e.registerSummary()
 	e.registerExport()
 	e.registerRolesMenu()
+	e.registerGroups()     // groups.go
+	e.registerIndicators() // indicators_card.go
 	return e
 }
 

@@ -87,8 +87,8 @@ type FollowUpConfig struct {
 	// evening of reminders.
 	At string
 	// SageWeekday is the day sages get their one weekly push listing the
-	// households without LINE due for a follow-up (default Monday).
-	SageWeekday time.Weekday
+	// households without LINE due for a follow-up (nil: Monday).
+	SageWeekday *time.Weekday
 	// Window is how long a follow-up waits for an answer before it counts
 	// as "not followed up" (default 7 days). A later answer is still kept.
 	Window time.Duration
@@ -106,6 +106,10 @@ func (c *FollowUpConfig) defaults() {
 	}
 	if c.Window <= 0 {
 		c.Window = 7 * 24 * time.Hour
+	}
+	if c.SageWeekday == nil {
+		monday := time.Monday
+		c.SageWeekday = &monday
 	}
 }
 

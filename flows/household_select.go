@@ -285,6 +285,13 @@ func (e *Engine) actCard(c *Ctx, p Postback) error {
 		// of one lost or expired.
 		buttons = append(buttons, Action{Label: T("household.btn.new_link_code"), Data: Postback{Action: actNewLinkCode, Household: h.ID}.Encode()})
 	}
+	// After the week: its follow-up, answered from here for a household
+	// without LINE (the main action, first).
+	fuFields, fuButtons, err := e.followUpOnCard(c, h)
+	if err != nil {
+		return err
+	}
+	fields, buttons = append(fields, fuFields...), append(fuButtons, buttons...)
 	title := T("conv.value", "V", HouseholdName(h))
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
 	if h.Status == StatusSelected && h.UserID == "" {

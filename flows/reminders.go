@@ -65,6 +65,11 @@ const (
 	RemindMorning   = "morning"   // on the day, with I am here
 	RemindSummary   = "summary"   // the officers' daily summary
 	RemindQuota     = "quota"     // the push quota passed its warning level
+	// After the five days (followup_flows.go): a village's households
+	// asked how they are doing, and the sages' weekly list of those
+	// without LINE.
+	RemindFollowUp      = "followup"
+	RemindFollowUpSages = "followup_sages"
 )
 
 // Reminder is something due to be pushed now. Skip means its moment has
@@ -88,6 +93,12 @@ type Reminder struct {
 	// Marks are ledger keys of skipped reminders this one reports (the
 	// summary counts each skip once).
 	Marks []string
+	// FollowUps are the follow-up records this reminder asks, and Then
+	// the plan entries it leads to (the sages' weekly list): both are
+	// stored when it is recorded, in the transaction that queues its
+	// pushes, so a follow-up is asked once.
+	FollowUps []FollowUp
+	Then      []PlanEntry
 }
 
 // Send is one message for a set of recipients who all get the same thing
@@ -145,6 +156,9 @@ func RecordReminder(tx Tx, r Reminder, status string, retryKeys []string, recipi
 	}
 	if r.Obsolete {
 		return nil
+	}
+	if err := recordFollowUps(tx, r, now); err != nil {
+		return err
 	}
 	for _, k := range r.Marks {
 		if le, ok, err := tx.Ledger().Get(k); err != nil {
@@ -220,6 +234,15 @@ type candidate struct {
 	kind   string
 	due    time.Time
 	before time.Time
+	n      int // a follow-up's number (FollowUp.N); 0 for the days' reminders
+}
+
+// key names the candidate of day (vid, day, rev) in the plan and ledger.
+func (c candidate) key(vid, day, rev int) string {
+	if c.n > 0 {
+		return FollowUpReminderKey(vid, c.n, rev)
+	}
+	return ReminderKey(c.kind, vid, day, rev)
 }
 
 func (e *Engine) candidates(d ProgrammeDay) []candidate {
@@ -239,12 +262,15 @@ func (e *Engine) candidates(d ProgrammeDay) []candidate {
 	if date.Before(eve) {
 		eve = date
 	}
-	out := []candidate{{RemindEvening, clockOn(date.AddDate(0, 0, -1), rc.EveningBefore), eve}}
+	out := []candidate{{kind: RemindEvening, due: clockOn(date.AddDate(0, 0, -1), rc.EveningBefore), before: eve}}
 	if d.Day == StudyVisit {
-		out = append(out, candidate{RemindHeadcount, clockOn(date.AddDate(0, 0, -rc.HeadcountDays), rc.Headcount), eve})
+		out = append(out, candidate{kind: RemindHeadcount, due: clockOn(date.AddDate(0, 0, -rc.HeadcountDays), rc.Headcount), before: eve})
 	}
 	if rc.MorningOn {
-		out = append(out, candidate{RemindMorning, clockOn(date, rc.Morning), d.EndsAt(loc)})
+		out = append(out, candidate{kind: RemindMorning, due: clockOn(date, rc.Morning), before: d.EndsAt(loc)})
+	}
+	if d.Day == HomeDay {
+		out = append(out, e.followUpCandidates(date)...)
 	}
 	return out
 }
@@ -272,6 +298,8 @@ type PlanEntry struct {
 	Rev     int       `json:"rev"`
 	Due     time.Time `json:"due"`
 	Before  time.Time `json:"before"`
+	// N is a follow-up's number (RemindFollowUp).
+	N int `json:"n,omitempty"`
 }
 
 // planDay replaces a day's plan entries: old (the stored version, or nil)
@@ -281,7 +309,7 @@ type PlanEntry struct {
 func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 	if old != nil {
 		for _, cand := range e.candidates(*old) {
-			key := ReminderKey(cand.kind, old.Village, old.Day, old.Rev)
+			key := cand.key(old.Village, old.Day, old.Rev)
 			if err := tx.Plan().Delete(cand.due, key); err != nil {
 				return err
 			}
@@ -294,14 +322,14 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 		if !now.Before(cand.before) {
 			continue
 		}
-		key := ReminderKey(cand.kind, d.Village, d.Day, d.Rev)
+		key := cand.key(d.Village, d.Day, d.Rev)
 		if done, err := Recorded(tx, key); err != nil || done {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		pe := PlanEntry{Key: key, Kind: cand.kind, Village: d.Village, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before}
+		pe := PlanEntry{Key: key, Kind: cand.kind, Village: d.Village, Day: d.Day, Rev: d.Rev, Due: cand.due, Before: cand.before, N: cand.n}
 		if err := tx.Plan().Put(pe); err != nil {
 			return err
 		}
@@ -316,11 +344,15 @@ func (e *Engine) Replan(tx Tx, now time.Time) error {
 	if err := tx.Plan().Clear(); err != nil {
 		return err
 	}
-	return tx.Days().Each(func(_ DayRef, d ProgrammeDay) error {
+	err := tx.Days().Each(func(_ DayRef, d ProgrammeDay) error {
 		// Reminders of a day are planned as they were when it was last set:
 		// what had passed then stays unplanned.
 		return e.planDay(tx, nil, &d, d.Updated)
 	})
+	if err != nil {
+		return err
+	}
+	return e.replanSageWeeks(tx, now)
 }
 
 // Due returns what is due at now and not yet in the ledger: programme-day
@@ -336,6 +368,7 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 	var out []Reminder
 	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
 	teams := &teamIndex{tx: tx}
+	pushed := map[string]bool{} // follow-ups: one push per person per tick
 	err := tx.Plan().Until(now, func(pe PlanEntry) error {
 		if len(out) >= MaxPerTick {
 			return ErrStop
@@ -344,6 +377,13 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 			return nil // fell due in quiet hours: waits for the morning
 		}
 		r := Reminder{Key: pe.Key, Planned: true, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
+		if pe.Kind == RemindFollowUpSages {
+			if err := e.sageWeek(c, pe, &r, pushed); err != nil {
+				return tx.Skip(err)
+			}
+			out = append(out, r)
+			return nil
+		}
 		d, ok, err := GetDay(tx, pe.Village, pe.Day)
 		if err != nil {
 			return tx.Skip(err) // that village waits; the others go on
@@ -355,8 +395,14 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		switch {
 		case !ok || d.Rev != pe.Rev || done:
 			r.Obsolete = true // the day moved or went: nothing to send
+		case pe.Kind == RemindFollowUp && !now.Before(pe.Before):
+			r.Obsolete = true // its time passed (the next one is due): not asked
 		case !now.Before(pe.Before):
 			r.Skip = true
+		case pe.Kind == RemindFollowUp:
+			if err := e.followUpReminder(c, d, pe, &r, pushed); err != nil {
+				return tx.Skip(err)
+			}
 		default:
 			if r.Sends, err = e.reminderSends(c, d, pe.Kind, teams); err != nil {
 				return tx.Skip(err)

@@ -63,7 +63,35 @@ const (
 	// StyleList is a list of items, each a button; the edge pages it when it
 	// is longer than one message can hold.
 	StyleList
+	// StyleBars is a titled card of label/value rows (Fields) followed by
+	// Bars: rows each with a bar drawn to a percentage against a target
+	// mark, as the indicators card draws each village's practising
+	// households against 85%. The flow pages bars (at most MaxBars a
+	// message); the edge draws them with boxes, no images.
+	StyleBars
 )
+
+// MaxBars is how many bars one StyleBars reply may hold: twenty rows keep
+// one card well inside LINE's size limit for a bubble.
+const MaxBars = 20
+
+// Bar is one row of a StyleBars reply.
+type Bar struct {
+	// Label names the row (a village); Value is its figure in words, shown
+	// beside it ("88.2%", or a dash when there is none); Detail is a
+	// smaller line under the bar.
+	Label  Msg
+	Value  Msg
+	Detail *Msg
+	// Percent fills the bar, 0–100; with Known false the bar is an empty
+	// track (no figure yet).
+	Percent float64
+	Known   bool
+	// Target, when above 0, draws a mark across the bar at that
+	// percentage; a bar that reaches it is drawn in the colour of a target
+	// met.
+	Target float64
+}
 
 // Field is one row of a card.
 type Field struct {
@@ -86,7 +114,9 @@ type Reply struct {
 	Text   Msg
 	Fields []Field
 	// Rows are the items of a StyleList reply; the edge pages them.
-	Rows    []Row
+	Rows []Row
+	// Bars are the rows of a StyleBars reply, under its Fields.
+	Bars    []Bar
 	Buttons []Action
 	// Quick are quick-reply chips shown under the message (at most 13).
 	Quick []Action

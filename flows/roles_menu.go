@@ -140,7 +140,8 @@ func (e *Engine) registerRolesMenu() {
 
 // richMenuTap runs a rich menu item. Each item does exactly what the same
 // button or typed command does elsewhere, refusals included: the menu is
-// only a shortcut.
+// only a shortcut. A sage's schedule, roll call and team are followed by a
+// note of the households waiting for a follow-up answer, when any are.
 func (e *Engine) richMenuTap(c *Ctx, p Postback) error {
 	if c.In.InGroup() {
 		return c.stale()
@@ -149,7 +150,7 @@ func (e *Engine) richMenuTap(c *Ctx, p Postback) error {
 	case ItemApply:
 		return e.runMenu(c, "apply")
 	case ItemSchedule:
-		return e.runMenu(c, "schedule")
+		return e.thenFollowUps(c, e.runMenu(c, "schedule"))
 	case ItemMyInfo:
 		return e.runMenu(c, "myinfo")
 	case ItemHelp:
@@ -159,9 +160,9 @@ func (e *Engine) richMenuTap(c *Ctx, p Postback) error {
 	case ItemHere:
 		return e.hereToday(c)
 	case ItemRollCall:
-		return e.actRollCall(c, Postback{})
+		return e.thenFollowUps(c, e.actRollCall(c, Postback{}))
 	case ItemTeam:
-		return e.viewTeam(c)
+		return e.thenFollowUps(c, e.viewTeam(c))
 	case ItemEnrol:
 		return e.startEnrol(c)
 	case ItemSummary:

@@ -84,7 +84,10 @@ type Digest struct {
 	Progress         []VillageProgress
 	Skipped          int      // reminders skipped since the last summary
 	SkippedKeys      []string // their ledger keys
-	Quota            QuotaSnapshot
+	// FollowUpsAnswered counts households' follow-ups answered since the
+	// last summary sent (or the last day): said, not news of its own.
+	FollowUpsAnswered int
+	Quota             QuotaSnapshot
 }
 
 // HasNews reports whether there is something worth a push to a group.
@@ -186,14 +189,24 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 		}
 		d.Progress = append(d.Progress, p)
 	}
+	var lastSummary time.Time
 	err = tx.Ledger().Each(func(key string, le LedgerEntry) error {
 		if le.Status == LedgerSkipped && !le.Reported {
 			d.Skipped++
 			d.SkippedKeys = append(d.SkippedKeys, key)
 		}
+		if le.Kind == RemindSummary && le.Status == LedgerSent && le.At.After(lastSummary) && le.At.Before(now) {
+			lastSummary = le.At
+		}
 		return nil
 	})
 	if err != nil {
+		return d, err
+	}
+	if lastSummary.IsZero() {
+		lastSummary = dayAgo
+	}
+	if d.FollowUpsAnswered, err = followUpsAnsweredSince(tx, lastSummary, now); err != nil {
 		return d, err
 	}
 	d.Quota, err = Quota(tx, now)
@@ -255,6 +268,9 @@ func SummaryReplies(d Digest) []Reply {
 		Field{Label: T("summary.pending"), Value: T("summary.count", "N", d.Pending)},
 		Field{Label: T("summary.skipped"), Value: T("summary.count", "N", d.Skipped)},
 		Field{Label: T("summary.quota.row"), Value: quota})
+	if d.FollowUpsAnswered > 0 {
+		progress = append(progress, Field{Label: T("summary.followups.label"), Value: T("summary.followups.value", "Count", d.FollowUpsAnswered)})
+	}
 	if d.Unreadable > 0 {
 		progress = append(progress, Field{Label: T("summary.unreadable.label"), Value: T("summary.unreadable.value", "N", d.Unreadable)})
 	}

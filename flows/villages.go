@@ -377,7 +377,8 @@ func villageOf(c *Ctx, p Postback, op string) (Village, error) {
 	return vil, nil
 }
 
-// villageCard shows one village with an Edit button.
+// villageCard shows one village, its occupation groups among its rows,
+// with Edit and "record an occupation group" buttons.
 func villageCard(c *Ctx, p Postback) error {
 	if c.In.InGroup() {
 		return c.stale()
@@ -387,6 +388,10 @@ func villageCard(c *Ctx, p Postback) error {
 		return err
 	}
 	title := VillageName(c.Tx, vil)
+	groups, err := groupsField(c.Tx, vil.ID) // groups.go
+	if err != nil {
+		return err
+	}
 	c.Say(Reply{
 		Style: StyleCard,
 		Title: &title,
@@ -394,9 +399,11 @@ func villageCard(c *Ctx, p Postback) error {
 			{Label: T("village.q.tambon.label"), Value: Raw(vil.Tambon)},
 			{Label: T("village.q.occupation.label"), Value: Raw(vil.Occupation)},
 			{Label: T("village.q.capacity.label"), Value: T("village.show.capacity", "Count", vil.Capacity)},
+			groups,
 		},
 		Buttons: []Action{
 			actionButton("village.btn.edit", Postback{Action: actVillageEdit, Village: vil.ID}),
+			actionButton("group.btn.add", Postback{Action: actGroupAdd, Village: vil.ID}),
 			actionButton("village.btn.list", Postback{Action: actVillages}),
 		},
 	})

@@ -1,8 +1,11 @@
 // Package report builds the district office's exports from the store: the
 // sage registry with its teams, each village's households, the attendance
-// matrix and the programme's progress per village. It writes them as one
-// XLSX workbook (a sheet per table) or as a ZIP of four CSV files (UTF-8
-// with a byte-order mark, so that Excel shows Thai).
+// matrix, the programme's progress per village, the department's
+// indicators and the households' follow-ups. It writes them as one XLSX
+// workbook (a sheet per table, a table's definitions as notes under it) or
+// as a ZIP of one CSV file per table (UTF-8 with a byte-order mark, so
+// that Excel shows Thai; without the notes, so that a program reads them
+// as plain tables).
 //
 // Column headers and values are in the reader's language (Thai by default,
 // from the report.* catalog keys); dates are text in the Buddhist Era as
@@ -27,8 +30,8 @@ import (
 // Format is a file format of the export.
 type Format string
 
-// Formats. CSV is written as one ZIP of four CSV files: an officer opens
-// one file, and each table opens in Excel on its own.
+// Formats. CSV is written as one ZIP of a CSV file per table: an officer
+// opens one file, and each table opens in Excel on its own.
 const (
 	XLSX Format = "xlsx"
 	CSV  Format = "csv"
@@ -67,6 +70,8 @@ const (
 	TableHouseholds = "households"
 	TableAttendance = "attendance"
 	TableProgress   = "progress"
+	TableIndicators = "indicators" // indicators.go
+	TableFollowUps  = "followups"  // indicators.go
 )
 
 // Table is one exported table.
@@ -76,9 +81,12 @@ type Table struct {
 	// Title is the sheet's name in the reader's language (≤ 31 characters).
 	Title  string
 	Header []string
-	// Rows hold string and int64 values, one per header column: an int64
-	// is written as a number, a string as text.
+	// Rows hold string, int64 and float64 values, one per header column:
+	// a number is written as a number, a string as text.
 	Rows [][]any
+	// Notes are lines written under the table in a workbook (what its
+	// figures mean); CSV files leave them out.
+	Notes []string
 }
 
 // Report is every table of one export, read in one transaction.
@@ -147,7 +155,7 @@ func Build(tx flows.Tx, o Options) (*Report, error) {
 	r := &Report{Lang: b.lang, At: o.Now, Round: round}
 	name := flows.RoundName(round)
 	r.RoundName = o.Catalog.MustText(b.lang, name.Key, name.Args)
-	for _, build := range []func() (Table, error){b.sages, b.households, b.attendance, b.progress} {
+	for _, build := range []func() (Table, error){b.sages, b.households, b.attendance, b.progress, b.indicators, b.followUps} {
 		t, err := build()
 		if err != nil {
 			return nil, fmt.Errorf("report: %w", err)

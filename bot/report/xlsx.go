@@ -23,7 +23,8 @@ const (
 
 // WriteXLSX writes the report as one workbook, a sheet per table: the
 // header row bold and frozen, columns as wide as their contents (within
-// limits), numbers as numbers and everything else (dates included) as text.
+// limits), numbers as numbers and everything else (dates included) as
+// text, and the table's notes under it.
 func (r *Report) WriteXLSX(w io.Writer) (err error) {
 	f := excelize.NewFile()
 	defer func() {
@@ -106,6 +107,17 @@ func writeSheet(f *excelize.File, name string, t Table, head, wrap int) error {
 			return err
 		}
 		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	// Notes go under the table after an empty row, one line a row in the
+	// first column, unwrapped: each reads across the empty cells beside it.
+	for i, note := range t.Notes {
+		cell, err := excelize.CoordinatesToCellName(1, len(t.Rows)+3+i)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(cell, []any{note}); err != nil {
 			return err
 		}
 	}

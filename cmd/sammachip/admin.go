@@ -86,6 +86,7 @@ var adminCommands = map[string]adminFunc{
 	"round/start":     adminRoundStart,     // admin_round.go
 	"reminders":       adminReminders,      // admin_schedule.go
 	"export":          adminExport,         // admin_export.go
+	"indicators":      adminIndicators,     // admin_indicators.go
 	"richmenu/apply":  adminRichMenuApply,
 	"compact":         adminCompact, // admin_compact.go
 }

@@ -20,17 +20,18 @@ import (
 
 // `sammachip export --format xlsx|csv --out FILE` writes the district
 // office's report: the sage registry with teams, the households, the
-// attendance matrix and the progress per village (bot/report). XLSX is one
-// workbook with a sheet per table; csv is a ZIP of four CSV files (UTF-8
-// with a byte-order mark). The server makes the file (through the admin
-// socket while it runs, or this process on the database itself) and the
-// CLI writes it: atomically (a temporary file renamed into place) and
-// readable by its owner only, since it holds personal data.
+// attendance matrix, the progress per village, the indicators and the
+// follow-ups (bot/report). XLSX is one workbook with a sheet per table;
+// csv is a ZIP of one CSV file per table (UTF-8 with a byte-order mark).
+// The server makes the file (through the admin socket while it runs, or
+// this process on the database itself) and the CLI writes it: atomically
+// (a temporary file renamed into place) and readable by its owner only,
+// since it holds personal data.
 
 // exportUsage is the export command's line in `sammachip help`.
 const exportUsage = "export --out FILE [--format xlsx|csv] [--lang th|en] [--round NAME]\n" +
 	"                             write the district report: an XLSX workbook (default),\n" +
-	"                             or with --format csv a ZIP of four CSV files; of the current\n" +
+	"                             or with --format csv a ZIP of a CSV file per table; of the current\n" +
 	"                             round, or of an earlier one (--round 2570)"
 
 // adminExport makes the report in the format the request body names
@@ -87,7 +88,7 @@ func adminExport(_ context.Context, env adminEnv, req adminRequest) (adminResult
 func runExport(args []string, env cliEnv) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	format := fs.String("format", string(report.XLSX), "xlsx, or csv for a ZIP of four CSV files")
+	format := fs.String("format", string(report.XLSX), "xlsx, or csv for a ZIP of a CSV file per table")
 	out := fs.String("out", "", "the file to write (required); - writes to standard output")
 	round := fs.String("round", "", "the round to report on, e.g. 2570 (default: the current round)")
 	langFlag := fs.String("lang", "", "th or en: the language of headers and values (default: SAMMACHIP_LANG, LANG, else th)")

@@ -50,6 +50,7 @@ var cliCommands = []cliCommand{
 	{Words: []string{"backup"}, Route: "backup", Run: runBackup, Usage: backupUsage},                                      // admin_backup.go
 	{Words: []string{"restore"}, Route: "restore", Run: runRestore, Usage: restoreUsage},                                  // admin_backup.go
 	{Words: []string{"export"}, Route: "export", Run: runExport, Usage: exportUsage},                                      // admin_export.go
+	{Words: []string{"indicators"}, Route: "indicators", Run: runIndicators, Usage: indicatorsUsage},                      // admin_indicators.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
 	{Words: []string{"compact"}, Route: "compact", Usage: compactUsage}, // admin_compact.go
 }

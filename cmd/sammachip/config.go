@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +52,10 @@ type Config struct {
 	// long a household's link code works (SAMMACHIP_LINK_CODE_DAYS).
 	CodeLimits  flows.CodeLimits
 	LinkCodeTTL time.Duration
+	// FollowUps says when households that completed the programme are
+	// followed up (SAMMACHIP_FOLLOWUP_DAYS) and the day of the sages'
+	// weekly list (SAMMACHIP_FOLLOWUP_WEEKDAY).
+	FollowUps flows.FollowUpConfig
 }
 
 // EngineConfig is the domain's configuration: the same for the server and
@@ -64,6 +69,7 @@ func (c Config) EngineConfig(cat *locales.Catalog) flows.Config {
 		NotifyGroupsOnRegistration: c.NotifyGroupsOnRegistration,
 		CodeLimits:                 c.CodeLimits,
 		LinkCodeTTL:                c.LinkCodeTTL,
+		FollowUps:                  c.FollowUps,
 	}
 }
 
@@ -159,6 +165,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.LinkCodeTTL = time.Duration(days) * 24 * time.Hour
 	}
+	if v := get("SAMMACHIP_FOLLOWUP_DAYS", "30,90"); v != "" {
+		days, ok := parseFollowUpDays(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_FOLLOWUP_DAYS=%q: expected days after a village's day 5, from 1 to 730, separated by commas, at most 6 and none twice, e.g. 30,90", v))
+		}
+		c.FollowUps.Days = days
+	}
+	if v := get("SAMMACHIP_FOLLOWUP_WEEKDAY", "mon"); v != "" {
+		day, ok := parseWeekday(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_FOLLOWUP_WEEKDAY=%q: expected a day of the week, e.g. mon, monday or จันทร์", v))
+		}
+		c.FollowUps.SageWeekday = &day
+	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
 		if _, err := time.Parse("15:04", v); err != nil {
@@ -226,4 +246,46 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, errors.New(b.String())
 	}
 	return c, nil
+}
+
+// parseFollowUpDays reads SAMMACHIP_FOLLOWUP_DAYS: "30,90", spaces and
+// Thai digits allowed.
+func parseFollowUpDays(v string) ([]int, bool) {
+	var days []int
+	for _, part := range strings.Split(locales.NormalizeDigits(v), ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 || n > 730 || slices.Contains(days, n) {
+			return nil, false
+		}
+		days = append(days, n)
+	}
+	return days, len(days) <= 6
+}
+
+// weekdays are the names a day of the week is written with: English, in
+// full or three letters, and Thai, in full (with or without วัน) or
+// abbreviated as on calendars (จ. อ. พ. พฤ. ศ. ส. อา.).
+var weekdays = map[string]time.Weekday{
+	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+	"อาทิตย์": time.Sunday, "จันทร์": time.Monday, "อังคาร": time.Tuesday, "พุธ": time.Wednesday,
+	"พฤหัสบดี": time.Thursday, "พฤหัส": time.Thursday, "ศุกร์": time.Friday, "เสาร์": time.Saturday,
+	"อา": time.Sunday, "จ": time.Monday, "อ": time.Tuesday, "พ": time.Wednesday,
+	"พฤ": time.Thursday, "ศ": time.Friday, "ส": time.Saturday,
+}
+
+// parseWeekday reads SAMMACHIP_FOLLOWUP_WEEKDAY: mon, Monday, จันทร์,
+// วันจันทร์, จ.
+func parseWeekday(v string) (time.Weekday, bool) {
+	s := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(v)), ".")
+	s = strings.TrimPrefix(s, "วัน")
+	if d, ok := weekdays[s]; ok {
+		return d, true
+	}
+	for _, d := range []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday} {
+		if s == strings.ToLower(d.String()) {
+			return d, true
+		}
+	}
+	return time.Monday, false
 }

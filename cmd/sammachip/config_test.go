@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,14 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 			[]string{`SAMMACHIP_CODE_TRIES="0/10m"`}},
 		{"link codes for a decade", append(real, "SAMMACHIP_LINK_CODE_DAYS", "3650"),
 			[]string{`SAMMACHIP_LINK_CODE_DAYS="3650"`, "1 to 366"}},
+		{"follow-up days not numbers", append(real, "SAMMACHIP_FOLLOWUP_DAYS", "30 90"),
+			[]string{`SAMMACHIP_FOLLOWUP_DAYS="30 90"`, "e.g. 30,90"}},
+		{"follow-up days twice", append(real, "SAMMACHIP_FOLLOWUP_DAYS", "30,30"),
+			[]string{`SAMMACHIP_FOLLOWUP_DAYS="30,30"`, "none twice"}},
+		{"follow-up after three years", append(real, "SAMMACHIP_FOLLOWUP_DAYS", "30,1095"),
+			[]string{`SAMMACHIP_FOLLOWUP_DAYS="30,1095"`, "1 to 730"}},
+		{"follow-up weekday unknown", append(real, "SAMMACHIP_FOLLOWUP_WEEKDAY", "someday"),
+			[]string{`SAMMACHIP_FOLLOWUP_WEEKDAY="someday"`, "จันทร์"}},
 		{"several at once, each named", []string{"LINE_CHANNEL_SECRET", "x", "SAMMACHIP_ADDR", "nope", "SAMMACHIP_TZ", "Mars/Olympus"},
 			[]string{"LINE_CHANNEL_ACCESS_TOKEN", "LINE_CHANNEL_SECRET", "SAMMACHIP_ADDR", "SAMMACHIP_TZ"}},
 	}
@@ -165,6 +174,37 @@ func TestLoadConfigCodeSettings(t *testing.T) {
 		if l := ec.CodeLimits; l.PerUser != tt.tries || l.UserWindow != tt.window || l.UserCoolOff != tt.window || ec.LinkCodeTTL != tt.life {
 			t.Errorf("%v: got %d per %v, cool-off %v, link codes %v; want %d per %v, link codes %v",
 				tt.env, l.PerUser, l.UserWindow, l.UserCoolOff, ec.LinkCodeTTL, tt.tries, tt.window, tt.life)
+		}
+	}
+}
+
+// The follow-up days and the sages' weekday reach the engine, from the
+// environment or their defaults (30 and 90 days, Monday).
+func TestLoadConfigFollowUps(t *testing.T) {
+	tests := []struct {
+		env  []string
+		days []int
+		day  time.Weekday
+	}{
+		{nil, []int{30, 90}, time.Monday},
+		{[]string{"SAMMACHIP_FOLLOWUP_DAYS", " 60 , 180 ", "SAMMACHIP_FOLLOWUP_WEEKDAY", "Wednesday"}, []int{60, 180}, time.Wednesday},
+		{[]string{"SAMMACHIP_FOLLOWUP_DAYS", "๓๐", "SAMMACHIP_FOLLOWUP_WEEKDAY", "จันทร์"}, []int{30}, time.Monday},
+		{[]string{"SAMMACHIP_FOLLOWUP_WEEKDAY", "วันศุกร์"}, []int{30, 90}, time.Friday},
+		{[]string{"SAMMACHIP_FOLLOWUP_WEEKDAY", "พฤ."}, []int{30, 90}, time.Thursday},
+		{[]string{"SAMMACHIP_FOLLOWUP_WEEKDAY", "อา."}, []int{30, 90}, time.Sunday},
+		{[]string{"SAMMACHIP_FOLLOWUP_WEEKDAY", "TUE"}, []int{30, 90}, time.Tuesday},
+	}
+	for _, tt := range tests {
+		c, err := LoadConfig(env(tt.env...))
+		if err != nil {
+			t.Fatalf("%v: %v", tt.env, err)
+		}
+		fc := c.EngineConfig(nil).FollowUps
+		if fc.SageWeekday == nil {
+			t.Fatalf("%v: no weekday set", tt.env)
+		}
+		if !slices.Equal(fc.Days, tt.days) || *fc.SageWeekday != tt.day {
+			t.Errorf("%v: got days %v on %v, want %v on %v", tt.env, fc.Days, *fc.SageWeekday, tt.days, tt.day)
 		}
 	}
 }

@@ -208,7 +208,7 @@ func TestExportLinkEndToEnd(t *testing.T) {
 		t.Errorf("Content-Disposition %q, want an attachment with a Thai file name", cd)
 	}
 	f, cells := exCells(t, body)
-	if got, want := f.GetSheetList(), []string{"ทะเบียนปราชญ์", "ครัวเรือน", "การเข้าร่วม", "ความก้าวหน้า"}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{"ทะเบียนปราชญ์", "ครัวเรือน", "การเข้าร่วม", "ความก้าวหน้า", "ตัวชี้วัด", "การติดตามผล"}; !slices.Equal(got, want) {
 		t.Errorf("sheets %q, want %q", got, want)
 	}
 	for _, want := range []string{"ประยูร ทองดี", "สมศรี ใจดี (เจ้าหน้าที่)", "มาลี แก้วใส", "4500", "1500", "ประยูร ทองดี (ปราชญ์)", "หมู่ 7 บ้านหนองบัว"} {
@@ -285,7 +285,7 @@ func TestExportCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, _ := exCells(t, data); !slices.Equal(f.GetSheetList(), []string{"Sage registry", "Households", "Attendance", "Progress"}) {
+	if f, _ := exCells(t, data); !slices.Equal(f.GetSheetList(), []string{"Sage registry", "Households", "Attendance", "Progress", "Indicators", "Follow-ups"}) {
 		t.Errorf("--lang en: sheets %q, want English ones", f.GetSheetList())
 	}
 
@@ -328,7 +328,7 @@ func TestExportCLI(t *testing.T) {
 	}
 }
 
-// exCheckXLSX opens an exported workbook: four sheets, the records, mode
+// exCheckXLSX opens an exported workbook: six sheets, the records, mode
 // 0600 (it holds personal data), no temporary file left beside it.
 func exCheckXLSX(t *testing.T, path string) {
 	t.Helper()
@@ -340,8 +340,8 @@ func exCheckXLSX(t *testing.T, path string) {
 		t.Errorf("%s: mode %v (%v), want 0600", path, fi.Mode().Perm(), err)
 	}
 	f, cells := exCells(t, data)
-	if n := len(f.GetSheetList()); n != 4 {
-		t.Errorf("%s: %d sheets, want 4", path, n)
+	if n := len(f.GetSheetList()); n != 6 {
+		t.Errorf("%s: %d sheets, want 6", path, n)
 	}
 	for _, want := range []string{"ประยูร ทองดี", "มาลี แก้วใส", "หมู่ 5 บ้านโนนสูง", "ประยูร ทองดี (ปราชญ์)"} {
 		if !slices.Contains(cells, want) {
@@ -354,7 +354,7 @@ func exCheckXLSX(t *testing.T, path string) {
 	}
 }
 
-// exCheckZip opens an exported ZIP: four CSV files with a BOM, the
+// exCheckZip opens an exported ZIP: six CSV files with a BOM, the
 // households' one holding the household under the head's column.
 func exCheckZip(t *testing.T, path, headHeader string) {
 	t.Helper()
@@ -389,7 +389,7 @@ func exCheckZip(t *testing.T, path, headHeader string) {
 			}
 		}
 	}
-	if want := []string{"1-sages.csv", "2-households.csv", "3-attendance.csv", "4-progress.csv"}; !slices.Equal(names, want) {
+	if want := []string{"1-sages.csv", "2-households.csv", "3-attendance.csv", "4-progress.csv", "5-indicators.csv", "6-followups.csv"}; !slices.Equal(names, want) {
 		t.Errorf("files %q, want %q", names, want)
 	}
 }
