@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -130,8 +129,17 @@ type Sender struct {
 	// otherwise); nil means no quiet hours.
 	quietUntil func(t time.Time) time.Time
 
-	notify  chan struct{}
-	mu      sync.Mutex
+	notify chan struct{}
+	mu     sync.Mutex
+	// outbox is the outbox as this process has read it, each record
+	// decoded once, in key order (order may hold keys that have since
+	// left); read is the last key read: a pass reads only newer keys
+	// (the outbox's keys only grow). The sender's own changes are applied
+	// as they commit; a record removed by anyone else (a person's
+	// deletion) is caught before it is sent (stillQueued).
+	outbox  map[string]OutboxRecord
+	order   []string
+	read    string
 	busy    map[string]bool
 	running sync.WaitGroup
 	// inherited holds the replies that were already in the outbox when
@@ -165,7 +173,7 @@ func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *sl
 	}
 	s := &Sender{store: st, api: api, metrics: m, log: log, now: now,
 		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
-		notify: make(chan struct{}, 1), busy: map[string]bool{}, inherited: map[string]bool{}}
+		notify: make(chan struct{}, 1), outbox: map[string]OutboxRecord{}, busy: map[string]bool{}, inherited: map[string]bool{}}
 	items, err := s.pending()
 	if err != nil {
 		log.Error("sender: read outbox", "err", err)
@@ -261,20 +269,64 @@ func (s *Sender) Drain() {
 	}
 }
 
+// pending reads what is new in the outbox and returns all of it, in key
+// order. The caller holds s.mu (or is newSender).
 func (s *Sender) pending() ([]outboxItem, error) {
-	var items []outboxItem
 	err := s.store.View(func(tx flows.Tx) error {
-		return tx.Outbox().Each("", func(key string, decode func(any) error) error {
+		return tx.Outbox().After(s.read, func(key string, decode func(any) error) error {
+			s.read = key
 			var rec OutboxRecord
 			if err := decode(&rec); err != nil {
-				return err
+				// It stays in the outbox for an operator; the others go on.
+				s.log.Error("sender: an outbox record cannot be read", "err", err)
+				return nil
 			}
-			items = append(items, outboxItem{key, rec})
+			s.outbox[key] = rec
+			s.order = append(s.order, key)
 			return nil
 		})
 	})
-	sort.Slice(items, func(i, j int) bool { return items[i].key < items[j].key })
+	items := make([]outboxItem, 0, len(s.outbox))
+	for _, key := range s.order {
+		if rec, ok := s.outbox[key]; ok {
+			items = append(items, outboxItem{key, rec})
+		}
+	}
+	if len(s.order) > 2*len(items)+64 {
+		s.order = s.order[:0]
+		for _, it := range items {
+			s.order = append(s.order, it.key)
+		}
+	}
 	return items, err
+}
+
+// settled applies a committed change of an outbox record to what the
+// sender has read: gone (nil), or changed to rec.
+func (s *Sender) settled(key string, rec *OutboxRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec == nil {
+		delete(s.outbox, key)
+	} else {
+		s.outbox[key] = *rec
+	}
+}
+
+// stillQueued reports whether a record is still in the outbox: a person's
+// deletion removes queued messages that name them, and those must not go.
+func (s *Sender) stillQueued(key string) bool {
+	var ok bool
+	err := s.store.View(func(tx flows.Tx) error {
+		var err error
+		ok, err = tx.Outbox().Get(key, new(json.RawMessage))
+		return err
+	})
+	if err == nil && !ok {
+		s.settled(key, nil)
+		s.forget(key)
+	}
+	return err != nil || ok // an unreadable record is the send's to meet
 }
 
 // dispatch starts a send for each idle chat whose oldest record is due,
@@ -339,6 +391,9 @@ const (
 
 func (s *Sender) send(it outboxItem) {
 	rec := it.rec
+	if !s.stillQueued(it.key) {
+		return
+	}
 	if rec.Kind == SendReply {
 		s.sendReply(it)
 		return
@@ -349,7 +404,9 @@ func (s *Sender) send(it outboxItem) {
 			rec.NotBefore = until
 			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
 				s.log.Error("sender: hold a push for the morning", "err", err)
+				return
 			}
+			s.settled(it.key, &rec)
 			return
 		}
 	}
@@ -399,6 +456,11 @@ func (s *Sender) send(it outboxItem) {
 		s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
 		return
 	}
+	if res == retry {
+		s.settled(it.key, &rec)
+	} else {
+		s.settled(it.key, nil)
+	}
 	switch res {
 	case sent:
 		s.metrics.PushRecipients.Add(float64(rec.recipients()))
@@ -433,6 +495,7 @@ func (s *Sender) sendReply(it outboxItem) {
 			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
 			return
 		}
+		s.settled(it.key, nil)
 		s.forget(it.key)
 		return
 	}
@@ -451,7 +514,9 @@ func (s *Sender) sendReply(it outboxItem) {
 			rec.NotBefore = next
 			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
 				s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+				return
 			}
+			s.settled(it.key, &rec)
 			return
 		}
 	}
@@ -484,6 +549,7 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 		s.log.Error("sender: give up a reply", "err", err)
 		return
 	}
+	s.settled(key, nil)
 	s.forget(key)
 	if fallback {
 		s.metrics.ReplyFallbacks.Inc()

@@ -152,3 +152,32 @@ func TestFailingPushDoesNotBlockReplies(t *testing.T) {
 		t.Errorf("%d replies while a push waits to retry, want 1", len(got))
 	}
 }
+
+// A push the sender has already read, waiting for the morning, is not sent
+// once a person's deletion has removed it from the outbox.
+func TestPushRemovedByADeletionIsNotSent(t *testing.T) {
+	quietUntil := func(at time.Time) time.Time {
+		if at.Hour() >= 21 {
+			return time.Date(at.Year(), at.Month(), at.Day()+1, 7, 0, 0, 0, at.Location())
+		}
+		return at
+	}
+	r := newRig(t, bot.Config{Sender: bot.SenderConfig{QuietUntil: quietUntil}}, nil)
+	r.clock.Set(time.Date(2026, 3, 10, 22, 30, 0, 0, time.UTC))
+	to := "U00000000000000000000000000000001"
+	msg, _ := json.Marshal(map[string]string{"type": "text", "text": "คุณมาลี ใจดี ได้รับการคัดเลือกค่ะ"})
+	rec := bot.OutboxRecord{Kind: bot.SendPush, Chat: "push:" + to, To: []string{to}, Messages: []json.RawMessage{msg},
+		RetryKey: uuid.NewString(), Purpose: "household", Created: r.clock.Now()}
+	if err := r.db.Update(func(tx flows.Tx) error { return bot.QueuePush(tx, rec) }); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.Sender().Drain() // read, and held for the morning
+	if err := r.db.Update(func(tx flows.Tx) error { return tx.ForgetCopies([][]byte{[]byte("มาลี ใจดี")}) }); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(time.Date(2026, 3, 11, 7, 0, 0, 0, time.UTC))
+	r.srv.Sender().Drain()
+	if got := r.fake.Sent(linefake.KindPush); len(got) != 0 {
+		t.Errorf("%d pushes sent after the deletion removed the message, want none", len(got))
+	}
+}
