@@ -204,38 +204,95 @@ func (sc *Scheduler) tickReminders(ctx context.Context) (TickResult, error) {
 		}
 	}
 	now := sc.now()
-	var due []flows.Reminder
-	if err := sc.store.View(func(tx flows.Tx) error {
-		var err error
-		due, err = sc.planner.Due(tx, now)
-		return err
-	}); err != nil {
-		return res, fmt.Errorf("bot: plan reminders: %w", err)
-	}
+	start := time.Now()
 	members := map[string]int{}
-	for _, r := range due {
-		if err := ctx.Err(); err != nil {
-			return res, err
+	// Due gives at most flows.MaxPerTick reminders at a time, earliest
+	// first; queued ones leave the plan, so asking again gives the next.
+	// An evening's burst is queued in one tick, in rounds, unless it
+	// outlasts tickBudget: then the next tick goes on where this one
+	// stopped (nothing is lost: the plan holds what is left).
+	for {
+		var due []flows.Reminder
+		if err := sc.store.View(func(tx flows.Tx) error {
+			var err error
+			due, err = sc.planner.Due(tx, now)
+			return err
+		}); err != nil {
+			return res, fmt.Errorf("bot: plan reminders: %w", err)
 		}
-		// Group sizes come from LINE, outside the transaction: a push to a
-		// group counts once per member.
-		for _, send := range r.Sends {
-			if send.Group {
-				for _, g := range send.To {
-					if _, ok := members[g]; !ok {
-						members[g] = sc.groupSize(g)
+		for _, r := range due {
+			// Group sizes come from LINE, outside the transaction: a push
+			// to a group counts once per member.
+			for _, send := range r.Sends {
+				if send.Group {
+					for _, g := range send.To {
+						if _, ok := members[g]; !ok {
+							members[g] = sc.groupSize(g)
+						}
 					}
 				}
 			}
 		}
-		if err := sc.queue(r, now, members, &res); err != nil {
+		queued, err := sc.queueAll(ctx, due, now, members, &res)
+		if res.Pushes > 0 {
+			sc.sender.Notify()
+		}
+		if err != nil {
 			return res, err
 		}
+		if queued == 0 || len(due) < flows.MaxPerTick || time.Since(start) > tickBudget {
+			return res, nil
+		}
 	}
-	if res.Pushes > 0 {
-		sc.sender.Notify()
+}
+
+// tickBudget bounds how long one tick goes on queuing a burst.
+const tickBudget = 45 * time.Second
+
+// queueParallel is how many reminders are queued at once: each in its own
+// transaction function, sharing commits (Store.Batch).
+const queueParallel = 32
+
+// queueAll queues reminders, many at once, and returns how many of them
+// it recorded (sent, skipped or nothing to send), with the first error.
+func (sc *Scheduler) queueAll(ctx context.Context, due []flows.Reminder, now time.Time, members map[string]int, res *TickResult) (int, error) {
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	next := make(chan flows.Reminder)
+	for range min(queueParallel, len(due)) {
+		wg.Go(func() {
+			for r := range next {
+				var one TickResult
+				err := sc.queue(r, now, members, &one)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if err == nil {
+					done++
+					res.Sent, res.Skipped, res.Nothing = res.Sent+one.Sent, res.Skipped+one.Skipped, res.Nothing+one.Nothing
+					res.Pushes, res.Recipients = res.Pushes+one.Pushes, res.Recipients+one.Recipients
+				}
+				mu.Unlock()
+			}
+		})
 	}
-	return res, nil
+	for _, r := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return done, firstErr
 }
 
 func (sc *Scheduler) groupSize(groupID string) int { return sc.sender.groupSize(groupID) }
@@ -243,7 +300,7 @@ func (sc *Scheduler) groupSize(groupID string) int { return sc.sender.groupSize(
 // queue records one reminder and its pushes in one transaction.
 func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]int, res *TickResult) error {
 	var pushes, recipients int
-	err := sc.store.Update(func(tx flows.Tx) error {
+	err := sc.store.Batch(func(tx flows.Tx) error {
 		pushes, recipients = 0, 0
 		if done, err := flows.Recorded(tx, r.Key); err != nil || done {
 			return err

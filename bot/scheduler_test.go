@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -54,5 +55,54 @@ func TestDailyJobRunsOnceADayAtItsTime(t *testing.T) {
 		if ran := runs > before; ran != s.want || slices.Contains(res.Daily, "compact") != s.want {
 			t.Errorf("tick at %s: ran %v (reported %v), want %v", s.at.Format("Jan 2 15:04"), ran, res.Daily, s.want)
 		}
+	}
+}
+
+// An evening's burst larger than what Due gives at a time is queued in one
+// tick, not spread over a tick a minute.
+func TestTickQueuesAWholeBurst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 1,100 villages")
+	}
+	bangkok, err := time.LoadLocation("Asia/Bangkok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t, bot.Config{Location: bangkok}, nil)
+	eng := flows.NewEngine(flows.Config{Location: bangkok})
+	sc := r.srv.Scheduler(eng)
+	created := time.Date(2026, 3, 9, 10, 0, 0, 0, bangkok)
+	const villages = 1100 // an evening reminder each: more than flows.MaxPerTick
+	if err := r.db.Update(func(tx flows.Tx) error {
+		for i := 1; i <= villages; i++ {
+			v := flows.Village{Moo: i%20 + 1, Tambon: fmt.Sprintf("ตำบล%d", i/20), Name: "บ้าน", Occupation: "ทำขนม", Capacity: 20, Created: created}
+			if err := flows.PutVillage(tx, &v); err != nil {
+				return err
+			}
+			d := flows.ProgrammeDay{Village: v.ID, Day: 1, Date: "2026-03-11", Start: "09:00", End: "16:00", Place: "ศาลา", Rev: 1, Updated: created}
+			if err := tx.Days().Put(flows.DayRef{Village: v.ID, Day: 1}, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Set(time.Date(2026, 3, 10, 18, 0, 0, 0, bangkok).UTC())
+	res, err := sc.Tick(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := res.Sent + res.Nothing + res.Skipped
+	if recorded <= flows.MaxPerTick {
+		t.Fatalf("one tick recorded %d reminders, want the whole burst (more than %d)", recorded, flows.MaxPerTick)
+	}
+	var left []flows.Reminder
+	_ = r.db.View(func(tx flows.Tx) error {
+		left, err = eng.Due(tx, r.clock.Now())
+		return err
+	})
+	if len(left) != 0 {
+		t.Errorf("%d reminders still due after the tick, want none", len(left))
 	}
 }
