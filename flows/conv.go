@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -91,6 +92,13 @@ type Question struct {
 	Show func(c *Ctx, value string) Msg
 	// When skips the question when it returns false.
 	When func(a Answers) bool
+	// Which, when set, looks again at typed text that Parse refused: when
+	// the text fits several answers (a หมู่ number that two ตำบล share),
+	// it returns a question naming them and just those as choices (taken
+	// from Choices: a tap is checked against those). They are asked back
+	// as buttons: a question, not a wrong answer (no "not right" hint, no
+	// try counted). No choices: Parse's hint stands.
+	Which func(c *Ctx, a Answers, text string) (Msg, []Choice)
 }
 
 // Form is a conversation that asks questions, shows a summary card with
@@ -101,6 +109,10 @@ type Form struct {
 	// TitleFor, when set, builds the summary card's title from the answers
 	// (e.g. naming the village and the day being set); it replaces Title.
 	TitleFor func(c *Ctx, a Answers) Msg
+	// Intro, when set, is the summary card's text instead of "check before
+	// saving": what confirming will do (e.g. what starting a round keeps
+	// and changes), in short lines.
+	Intro func(c *Ctx, a Answers) Msg
 	// Consent, when set, is a PDPA notice asked (yes / no) before any
 	// question; the time and ConsentVersion of the yes are kept in the
 	// answers as "consent_at" and "consent_version".
@@ -248,7 +260,6 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 			return err
 		}
 	}
-	nav := c.navQuick(len(conv.History) > 0)
 	ask := q.Ask
 	if q.Prompt != nil {
 		ask = q.Prompt(c, Answers(conv.Answers))
@@ -259,31 +270,72 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 	if q.Picker != "" {
 		c.Say(Reply{Text: ask, Buttons: []Action{{
 			Label: T("conv.btn.pick_" + q.Picker), Data: c.answerData(f, q, ""), Picker: q.Picker,
-		}}, Quick: nav})
+		}}, Quick: c.navQuick(len(conv.History) > 0)})
 		return nil
 	}
+	c.offer(f, q, ask, choices)
+	return nil
+}
+
+// offer asks ask with a button per choice and the back/help/cancel chips.
+func (c *Ctx) offer(f *Form, q *Question, ask Msg, choices []Choice) {
+	nav := c.navQuick(len(c.conv.History) > 0)
 	if len(choices) == 0 {
 		c.Say(Text(ask, nav...))
-		return nil
+		return
 	}
 	acts := make([]Action, len(choices))
+	chips := len(choices) <= maxChipChoices
 	for i, ch := range choices {
 		label := ch.Label
 		acts[i] = Action{Label: label, Data: c.answerData(f, q, ch.Value), Say: &label}
+		chips = chips && c.fitsChip(label)
 	}
-	// A few choices fit as chips; more go in a card of buttons, since a
-	// phone shows only three or four chips without scrolling sideways.
-	if len(acts) <= maxChipChoices {
+	// A few short choices fit as chips; more, or longer ones, go in a card
+	// of buttons: a phone shows only three or four chips without
+	// scrolling sideways, and a chip's label is cut after 20 characters.
+	if chips {
 		c.Say(Text(ask, append(acts, nav...)...))
-		return nil
+		return
 	}
 	c.Say(Reply{Style: StyleList, Text: ask, Buttons: acts, Quick: nav})
+}
+
+// askWhich asks the current question again with just the choices a typed
+// answer could mean (Question.Which). It is not a wrong answer: no hint,
+// and the tries are left as they were.
+func (c *Ctx) askWhich(f *Form, q *Question, ask Msg, choices []Choice) error {
+	conv := c.conv
+	conv.Seq++
+	conv.Updated = c.Now
+	if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
+		return err
+	}
+	c.offer(f, q, ask, choices)
 	return nil
+}
+
+// fitsChip reports whether label, as the user reads it, fits a quick-reply
+// chip (LINE cuts a longer label).
+func (c *Ctx) fitsChip(label Msg) bool {
+	cat := c.eng.cfg.Catalog
+	if cat == nil {
+		return true
+	}
+	text, err := cat.Text(c.Lang, label.Key, label.Args)
+	if err != nil {
+		return false
+	}
+	return len(utf16.Encode([]rune(text))) <= maxChipLabel
 }
 
 // maxChipChoices is how many choices are shown as quick-reply chips (LINE
 // allows 13 chips, with the back/help/cancel ones).
 const maxChipChoices = 4
+
+// maxChipLabel is the longest quick-reply label LINE shows whole (UTF-16
+// units).
+const maxChipLabel = 20
 
 func (c *Ctx) answerData(f *Form, q *Question, value string) string {
 	return Postback{Form: f.Name, Question: q.Field, Token: c.conv.Token(), Value: value}.Encode()
@@ -327,7 +379,11 @@ func (c *Ctx) summary(f *Form) error {
 	if f.TitleFor != nil {
 		title = f.TitleFor(c, a)
 	}
-	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("conv.confirm.title"), Fields: fields, Buttons: []Action{
+	text := T("conv.confirm.title")
+	if f.Intro != nil {
+		text = f.Intro(c, a)
+	}
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: text, Fields: fields, Buttons: []Action{
 		c.cmdButton("conv.btn.confirm", cmdConfirm),
 		c.cmdButton("conv.btn.edit", cmdEdit),
 		c.cmdButton("conv.btn.cancel", cmdCancel),
@@ -535,6 +591,11 @@ func (c *Ctx) answer(f *Form, raw string, tapped bool) error {
 		return err
 	}
 	if hint != nil {
+		if !tapped && q.Which != nil {
+			if ask, choices := q.Which(c, a, raw); len(choices) > 0 {
+				return c.askWhich(f, q, ask, choices)
+			}
+		}
 		return c.retry(f, q, *hint)
 	}
 	if field, ok := strings.CutPrefix(value, RedoPrefix); ok && f.question(field) != nil {

@@ -45,7 +45,7 @@ func (e *Engine) registerGroups() {
 			{
 				Field: ansVillage, Ask: T("group.q.village.ask"), Help: T("group.q.village.help"), Label: T("group.q.village.label"),
 				When:    func(a Answers) bool { return a[ansGroupLead] == "" },
-				Choices: groupVillageChoices,
+				Choices: groupVillageChoices, Which: villageWhich(groupVillageChoices),
 				Parse: func(c *Ctx, a Answers, text string) (string, *Msg) {
 					v, h := parseVillage(c, a, text)
 					if h != nil {

@@ -101,7 +101,7 @@ func (e *Engine) householdForm(name string) *Form {
 			Parse: parseHouseNo},
 		{Field: "village", Ask: T("household.q.moo"), Label: T("household.label.moo"),
 			When:    func(a Answers) bool { return a[ansFixedVillage] == "" },
-			Choices: openVillageChoices, Parse: parseOpenVillage, Show: showVillage},
+			Choices: openVillageChoices, Parse: parseOpenVillage, Which: villageWhich(openVillageChoices), Show: showVillage},
 		{Field: "members", Ask: T("household.q.members"), Label: T("household.label.members"),
 			Parse: intParser(1, maxMembers, "household.hint.members")},
 		{Field: "occupation", Ask: T("household.q.occupation"), Label: T("household.label.occupation"),

@@ -388,8 +388,9 @@ func TestHouseholdDeletesItsData(t *testing.T) {
 }
 
 // TestTypedMooSharedByTwoTambonsIsAskedBack: "หมู่ 1" exists in two ตำบล;
-// typed alone it is asked back with a button per village (never guessed),
-// and "ม.1 ต.โนนทอง" or a tap picks one.
+// typed alone it is asked back, as a question (not a wrong answer), with
+// a button per village of that number (never guessed), and "ม.1 ต.โนนทอง"
+// or a tap picks one.
 func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
 	r := newRig(t, hhOpts)
 	r.putVillage(flows.Village{ID: 1, Moo: 1, Name: "บ้านโนนสูง", Tambon: "หนองแวง", Occupation: "ทำน้ำพริก", Capacity: 20})
@@ -400,7 +401,7 @@ func TestTypedMooSharedByTwoTambonsIsAskedBack(t *testing.T) {
 	r.say("Uh1", "สมศรี มีสุข")
 	r.say("Uh1", "12")
 	out = r.say("Uh1", "หมู่ 1")
-	wantSaid(t, out, "hint:village.hint.which_tambon", "household.q.moo")
+	wantSaid(t, out, "village.ask.which_tambon")
 	var picks []string
 	for _, rep := range out.Replies {
 		for _, a := range append(slices.Clone(rep.Buttons), rep.Quick...) {

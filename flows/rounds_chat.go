@@ -8,6 +8,8 @@ import (
 // Rounds from the officer's chat: "รอบโครงการ" lists them; "เริ่มรอบใหม่"
 // asks the new round's name (a button offers next fiscal year), says what
 // starting it will do on the summary card, and starts it only on confirm.
+// The new round's village list starts empty: after the start, and while
+// the current round has no village, the button offered is "add village".
 
 const (
 	formRoundStart = "round.start"
@@ -19,6 +21,7 @@ func (e *Engine) registerRounds() {
 	e.RegisterForm(&Form{
 		Name:  formRoundStart,
 		Title: T("round.form.title"),
+		Intro: roundPlanText,
 		Questions: []Question{{
 			Field: "name",
 			Ask:   T("round.q.name.ask"),
@@ -38,8 +41,11 @@ func (e *Engine) registerRounds() {
 					if fe, ok := err.(*Error); ok {
 						key = fe.Key
 					}
-					if key == "" {
+					switch key {
+					case "":
 						key = "round.err.name"
+					case "round.err.exists":
+						key = "round.hint.exists" // says what to type in the chat
 					}
 					return "", hint(key)
 				}
@@ -50,8 +56,7 @@ func (e *Engine) registerRounds() {
 				if err != nil {
 					return Raw(v)
 				}
-				return T("round.show.plan", "To", RoundName(p.To).Ref(), "From", RoundName(p.From).Ref(),
-					"Villages", p.Villages, "Running", p.Running)
+				return RoundName(p.To)
 			},
 		}},
 		Begin: func(c *Ctx, _ Answers) error { return officerOnly(c, "start round") },
@@ -63,7 +68,8 @@ func (e *Engine) registerRounds() {
 			if err != nil {
 				return err
 			}
-			c.Say(Text(T("round.chat.started", "Name", RoundName(r).Ref())))
+			c.Say(Text(T("round.chat.started", "Name", RoundName(r).Ref()),
+				actionButton("village.btn.add", Postback{Action: actVillageAdd})))
 			return nil
 		},
 		DoneKey: "round.chat.already",
@@ -83,8 +89,24 @@ func (e *Engine) registerRounds() {
 	})
 }
 
+// roundPlanText is the start-round card's text: what starting the round
+// keeps and what changes, a short line each.
+func roundPlanText(c *Ctx, a Answers) Msg {
+	p, err := PlanRound(c.Tx, a["name"], c.Now)
+	if err != nil {
+		return T("conv.confirm.title")
+	}
+	running := T("round.plan.running", "Running", p.Running)
+	if p.Running == 0 {
+		running = T("round.plan.none_running")
+	}
+	return T("round.plan.text", "To", RoundName(p.To).Ref(), "From", RoundName(p.From).Ref(),
+		"Villages", p.Villages, "RunningLine", running.Ref())
+}
+
 // listRoundsChat answers "รอบโครงการ" for an officer: every round, the
-// current one marked, as a reply.
+// current one marked, as a reply. It offers a new round; while the
+// current round has no village yet, adding one instead.
 func listRoundsChat(c *Ctx) error {
 	if err := officerOnly(c, "list rounds"); err != nil {
 		return err
@@ -102,6 +124,7 @@ func listRoundsChat(c *Ctx) error {
 		return nil
 	}
 	var fields []Field
+	next := actionButton("round.btn.start", Postback{Action: actRoundStart})
 	for _, r := range rounds {
 		vs, err := RoundVillages(c.Tx, r.ID)
 		if err != nil {
@@ -110,11 +133,15 @@ func listRoundsChat(c *Ctx) error {
 		key := "round.chat.row"
 		if r.ID == cur.ID {
 			key = "round.chat.row_current"
+			if len(vs) == 0 {
+				key = "round.chat.row_current_empty"
+				next = actionButton("village.btn.add", Postback{Action: actVillageAdd})
+			}
 		}
 		fields = append(fields, Field{Label: RoundName(r), Value: T(key, "Villages", len(vs))})
 	}
 	title := T("round.chat.title")
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("round.chat.text"), Fields: fields,
-		Buttons: []Action{actionButton("round.btn.start", Postback{Action: actRoundStart})}})
+		Buttons: []Action{next}})
 	return nil
 }

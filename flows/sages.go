@@ -456,9 +456,9 @@ func teamMsg(tx Tx, s Sage) (Msg, error) {
 		return Msg{}, err
 	}
 	if v.LeadSageID == s.UserID {
-		return T("sage.team.lead", "Moo", s.TeamVillage), nil
+		return T("sage.team.lead", "Village", VillageShort(tx, s.TeamVillage).Ref()), nil
 	}
-	return T("sage.team.member", "Moo", s.TeamVillage), nil
+	return T("sage.team.member", "Village", VillageShort(tx, s.TeamVillage).Ref()), nil
 }
 
 // ownSageCard is a sage's own record, with edit (and team) buttons.
@@ -607,7 +607,7 @@ func (e *Engine) decideSage(c *Ctx, p Postback) error {
 			return err
 		} else if found && inv.Open(c.Now) {
 			label := T("team.btn.join")
-			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Moo", inv.Village), Buttons: []Action{
+			replies = append(replies, Reply{Text: T("sage.push.code", "Code", inv.Code, "Village", villageMsg(c.Tx, inv.Village).Ref()), Buttons: []Action{
 				{Label: label, Say: &label, Data: Postback{Action: actTeamJoin, Code: inv.Code}.Encode()},
 			}})
 		}

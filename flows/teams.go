@@ -227,7 +227,8 @@ func (e *Engine) leadForm() *Form {
 		Questions: []Question{
 			villageQuestion("village", T("team.lead.ask_moo"), T("team.lead.help_moo"), T("sage.moo.label")),
 			{
-				Field: "sage", Ask: T("team.lead.ask_sage"), Help: T("team.lead.help_sage"), Label: T("team.lead.sage_label"),
+				Field: "sage", Help: T("team.lead.help_sage"), Label: T("team.lead.sage_label"),
+				Prompt: askLeadSage,
 				Choices: func(c *Ctx, a Answers) ([]Choice, error) {
 					vid := villageID(a["village"])
 					sages, err := approvedSages(c.Tx, vid)
@@ -236,7 +237,7 @@ func (e *Engine) leadForm() *Form {
 					}
 					out := make([]Choice, 0, len(sages))
 					for _, s := range sages {
-						out = append(out, Choice{Value: strconv.FormatUint(s.ID, 10), Label: Raw(s.Name)})
+						out = append(out, Choice{Value: strconv.FormatUint(s.ID, 10), Label: sageChoiceLabel(s)})
 					}
 					return out, nil
 				},
@@ -281,6 +282,32 @@ func (e *Engine) leadForm() *Form {
 		},
 		DoneKey: "team.lead.already_done",
 	}
+}
+
+// askLeadSage asks for the lead of the village chosen: it names that
+// village, and says whether its own sages head the list.
+func askLeadSage(c *Ctx, a Answers) Msg {
+	vid := villageID(a["village"])
+	v, ok, err := GetVillage(c.Tx, vid)
+	if err != nil || !ok {
+		return T("team.lead.ask_sage_any")
+	}
+	sages, err := approvedSages(c.Tx, vid)
+	if err == nil && len(sages) > 0 && v.SamePlace(sages[0].Moo, sages[0].Tambon) {
+		return T("team.lead.ask_sage", "Village", VillageName(c.Tx, v).Ref())
+	}
+	return T("team.lead.ask_sage_none_here", "Village", VillageName(c.Tx, v).Ref())
+}
+
+// sageChoiceLabel is a sage's button when choosing a lead: the name and
+// home village, with its ตำบล ("สุวรรณ ดวงดี · ม.1 ต.โนนทอง"), so that two
+// sages of the same name, or of two หมู่ 1, are told apart.
+func sageChoiceLabel(s Sage) Msg {
+	name := locales.StripTitle(s.Name)
+	if s.Tambon == "" {
+		return T("team.lead.sage_choice_moo", "Name", name, "Moo", s.Moo)
+	}
+	return T("team.lead.sage_choice", "Name", name, "Moo", s.Moo, "Tambon", s.Tambon)
 }
 
 // approvedSages lists the approved sages, those living in village vid first.
@@ -397,7 +424,7 @@ func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool)
 			c.Say(Text(T("team.lead.changed")))
 		}
 		c.Say(Reply{Style: StyleConfirm,
-			Text: T("team.lead.replace_q", "Moo", vid, "Old", e.firstName(oldLead.Name), "New", name),
+			Text: T("team.lead.replace_q", "Village", VillageName(c.Tx, v).Ref(), "Old", e.firstName(oldLead.Name), "New", name),
 			Buttons: []Action{
 				actionButton("team.btn.replace", Postback{Action: actTeamSetLead, Village: vid, Sage: id, OldLead: v.LeadSageID, Yes: true}),
 				actionButton("team.btn.keep_lead", Postback{Action: actTeamKeepLead}),
@@ -424,7 +451,7 @@ func (e *Engine) setLead(c *Ctx, vid int, id uint64, old string, confirmed bool)
 	if err := c.Tx.Villages().Put(vid, v); err != nil {
 		return err
 	}
-	c.Say(Text(T("team.lead.named", "Name", name, "Moo", vid)))
+	c.Say(Text(T("team.lead.named", "Name", name, "Village", VillageName(c.Tx, v).Ref())))
 	if err := c.pushTo(s.UserID, "lead", Text(T("team.lead.push_named", "Name", name, "Village", villageMsg(c.Tx, vid).Ref()),
 		actionButton("team.btn.view", Postback{Action: actTeamView}))); err != nil {
 		return err
@@ -691,7 +718,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 	switch {
 	case inv.UsedBy == me && isSage && s.TeamVillage == inv.Village:
 		c.codeOK(CodeInvite)
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", Postback{Action: actTeamView})))
+		c.Say(Text(T("team.join.already_here", "Village", villageMsg(c.Tx, inv.Village).Ref()), actionButton("team.btn.view", Postback{Action: actTeamView})))
 		return nil
 	case inv.UsedBy != "" || inv.Revoked:
 		return c.codeFailed(CodeInvite, CodeWrong, Conflict(op, "team.code.used"))
@@ -704,21 +731,21 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 			return err
 		}
 		if !isSage {
-			c.Say(Text(T("team.join.register_first", "Moo", inv.Village), registerButton()))
+			c.Say(Text(T("team.join.register_first", "Village", villageMsg(c.Tx, inv.Village).Ref()), registerButton()))
 			return nil
 		}
-		c.Say(Text(T("team.join.after_approval", "Moo", inv.Village)))
+		c.Say(Text(T("team.join.after_approval", "Village", villageMsg(c.Tx, inv.Village).Ref())))
 		return nil
 	}
 	if s.Status != SageApproved {
 		return Conflict(op, "team.join.not_approved")
 	}
 	if s.TeamVillage == inv.Village {
-		c.Say(Text(T("team.join.already_here", "Moo", inv.Village), actionButton("team.btn.view", Postback{Action: actTeamView})))
+		c.Say(Text(T("team.join.already_here", "Village", villageMsg(c.Tx, inv.Village).Ref()), actionButton("team.btn.view", Postback{Action: actTeamView})))
 		return nil
 	}
 	if s.TeamVillage != 0 {
-		c.Say(Text(T("team.join.other_team", "Moo", s.TeamVillage)))
+		c.Say(Text(T("team.join.other_team", "Village", villageMsg(c.Tx, s.TeamVillage).Ref())))
 		return nil
 	}
 	v, ok, err := GetVillage(c.Tx, inv.Village)
@@ -733,7 +760,7 @@ func (e *Engine) joinTeam(c *Ctx, inv Invite) error {
 		return err
 	}
 	if len(members) >= TeamSize {
-		c.Say(Text(T("team.join.full", "Moo", inv.Village, "Max", locales.Number(TeamSize))))
+		c.Say(Text(T("team.join.full", "Village", villageMsg(c.Tx, inv.Village).Ref(), "Max", locales.Number(TeamSize))))
 		return nil
 	}
 	s.TeamVillage, s.TeamSince = inv.Village, c.Now

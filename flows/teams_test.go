@@ -45,8 +45,8 @@ func TestTeamLeadNamedByOfficerWithReplacementConfirmed(t *testing.T) {
 	stWant(t, out, "team.lead.ask_sage")
 	var names []string
 	for _, a := range actions(out) {
-		if a.Label.Key == "conv.value" {
-			names = append(names, fmt.Sprint(a.Label.Args["V"]))
+		if a.Label.Key == "team.lead.sage_choice_moo" {
+			names = append(names, fmt.Sprint(a.Label.Args["Name"]))
 		}
 	}
 	if want := []string{"สมชาย ใจดี", "มานพ ขยัน", "สมหญิง รักดี"}; fmt.Sprint(names) != fmt.Sprint(want) {
