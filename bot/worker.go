@@ -87,7 +87,7 @@ type Worker struct {
 type WorkerConfig struct {
 	MaxAttempts   int           // default 5
 	ReorderWindow time.Duration // default 0: handle at once
-	Parallel      int           // chats handled at once; default 8
+	Parallel      int           // chats handled at once; default 32 (their events share commits)
 	DedupeKeep    time.Duration // how long processed ids are kept; default 8 days
 	// ReplyFallback says which answers matter enough to go out as a push
 	// when their reply surely did not arrive; default FallbackChanges.
@@ -137,7 +137,7 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 		cfg.MaxAttempts = 5
 	}
 	if cfg.Parallel <= 0 {
-		cfg.Parallel = 8
+		cfg.Parallel = 32
 	}
 	if cfg.DedupeKeep <= 0 {
 		cfg.DedupeKeep = 8 * 24 * time.Hour
