@@ -187,11 +187,12 @@ type DayCounts struct {
 	Practised  int
 }
 
-// Counts totals a day over the selected households.
+// Counts totals a day over the selected households (those an officer
+// has since marked completed or dropped too: they were in the week).
 func (m Matrix) Counts(day int) DayCounts {
 	var c DayCounts
 	for _, h := range m.Households {
-		if h.Status != StatusSelected {
+		if !wasSelected(h) {
 			continue
 		}
 		c.Selected++
@@ -250,7 +251,7 @@ func AttendanceMatrix(tx Tx, vid int) (Matrix, error) {
 		return m, err
 	}
 	for _, h := range all {
-		if h.Status == StatusSelected || m.Cells[h.ID] != nil {
+		if wasSelected(h) || m.Cells[h.ID] != nil {
 			m.Households = append(m.Households, h)
 		}
 	}

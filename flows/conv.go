@@ -113,6 +113,10 @@ type Form struct {
 	// saving": what confirming will do (e.g. what starting a round keeps
 	// and changes), in short lines.
 	Intro func(c *Ctx, a Answers) Msg
+	// Facts, when set, are fields shown on the summary card above the
+	// answers: what the form is about (the household an officer changes
+	// and what it becomes), neither asked nor offered for editing.
+	Facts func(c *Ctx, a Answers) []Field
 	// Consent, when set, is a PDPA notice asked (yes / no) before any
 	// question; the time and ConsentVersion of the yes are kept in the
 	// answers as "consent_at" and "consent_version".
@@ -368,6 +372,9 @@ func (c *Ctx) navQuick(canBack bool) []Action {
 func (c *Ctx) summary(f *Form) error {
 	a := Answers(c.conv.Answers)
 	var fields []Field
+	if f.Facts != nil {
+		fields = f.Facts(c, a)
+	}
 	for i := range f.Questions {
 		q := &f.Questions[i]
 		if !q.active(a) {

@@ -18,13 +18,14 @@ const (
 	formReason = "household.reason" // an officer gives the reason for a change by hand
 
 	actNewLinkCode = "hh.linkcode" // a card's "new link code"
+	actNoRecord    = "hh.norecord" // the households with no attendance recorded, for a decision
 )
 
 // Answer fields that are not questions.
 const (
 	ansID           = "_id"           // the household being updated
 	ansFixedVillage = "_fixedvillage" // the village is the enrolling sage's own
-	ansDo           = "_do"           // what an officer does by hand: select / remove
+	ansDo           = "_do"           // what an officer does by hand: select / remove / complete / drop
 )
 
 const (
@@ -39,10 +40,15 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterForm(e.householdForm(formEnrol))
 	e.RegisterForm(&Form{
 		Name:  formReason,
-		Title: T("household.reason.title"),
+		Title: T("household.reason.title.change"),
+		// The card says what will happen ("ยืนยันว่าจบหลักสูตร"), to which
+		// household, and what it becomes, above the reason.
+		TitleFor: func(_ *Ctx, a Answers) Msg { return byHandKey("household.reason.title", a) },
+		Facts:    byHandFacts,
 		Questions: []Question{{
-			Field: "reason", Ask: T("household.reason.ask"), Label: T("household.reason.label"),
-			Parse: textParser(200, "household.hint.reason"),
+			Field: "reason", Label: T("household.reason.label"),
+			Prompt: func(_ *Ctx, a Answers) Msg { return byHandKey("household.reason.ask", a) },
+			Parse:  textParser(200, "household.hint.reason"),
 		}},
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "household by hand") },
 		Save:  e.saveByHand,
@@ -54,6 +60,10 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterCommand(Command{Key: "household.cmd.select", In1to1: true, Run: func(c *Ctx) error { return e.selectStart(c, 0) }})
 	e.RegisterCommand(Command{Key: "household.cmd.list", In1to1: true, Run: func(c *Ctx) error { return e.listStart(c) }})
 	e.RegisterCommand(Command{In1to1: true, Claim: e.claimLinkCode})
+	// The end-of-week buttons' labels typed: the households waiting for
+	// that decision.
+	e.RegisterCommand(Command{Key: "household.btn.mark_completed", In1to1: true, Run: func(c *Ctx) error { return e.noRecordList(c, byHandComplete, 1) }})
+	e.RegisterCommand(Command{Key: "household.btn.mark_dropped", In1to1: true, Run: func(c *Ctx) error { return e.noRecordList(c, byHandDrop, 1) }})
 	e.RegisterAction("hh.update", e.actUpdate)
 	e.RegisterAction("hh.withdraw", e.actWithdraw)
 	e.RegisterAction("hh.withdraw.yes", e.actWithdrawYes)
@@ -66,6 +76,7 @@ func (e *Engine) registerHouseholds() {
 	e.RegisterAction("hh.list", e.actList)
 	e.RegisterAction("hh.card", e.actCard)
 	e.RegisterAction("hh.byhand", e.actByHand)
+	e.RegisterAction(actNoRecord, e.actNoRecord)
 	e.RegisterAction(actNewLinkCode, e.actNewLinkCode)
 }
 

@@ -68,3 +68,84 @@ func HouseholdName(h Household) any {
 	}
 	return h.HeadName
 }
+
+// wasSelected reports whether h took part in its village's week: selected,
+// or completed / dropped as an officer (or an erasure) stored it. These
+// are the households a week's counts are over.
+func wasSelected(h Household) bool {
+	switch h.Status {
+	case StatusSelected, StatusCompleted, StatusDropped:
+		return true
+	}
+	return false
+}
+
+// stateWord is a state's short word, the one every list, card and export
+// uses for it (household.status.short.*).
+func stateWord(h Household, state HouseholdStatus) Msg {
+	return T("household.status.short."+string(state), "Pos", h.WaitPos)
+}
+
+// staffStateText is the line under a household's name on its card, as an
+// officer or a sage reads it (the household reads household.status.*,
+// written to it): what the state is and, for the officer, what is theirs
+// to do about it.
+func staffStateText(tx Tx, h Household, state HouseholdStatus, officer bool) Msg {
+	switch {
+	case state == StatusCompleted && !attended(tx, h):
+		return T("household.card.completed_confirmed")
+	case state == StatusNoRecord && officer:
+		return T("household.card.norecord_officer")
+	}
+	return T("household.card."+string(state), "Pos", h.WaitPos)
+}
+
+// endDecision is how an officer may still say h's week ended: "complete"
+// and "drop" for a household with no attendance recorded; a decision
+// already stored may be turned the other way (a tap on the wrong button),
+// except that a household with a mark has completed by the rule.
+func endDecision(tx Tx, h Household, now time.Time, do string) bool {
+	if !villageFinished(tx, h.Village, now) {
+		return false
+	}
+	switch HouseholdState(tx, h, now) {
+	case StatusNoRecord:
+		return do == byHandComplete || do == byHandDrop
+	case StatusDropped:
+		return do == byHandComplete
+	case StatusCompleted:
+		return do == byHandDrop && h.Status == StatusCompleted && !attended(tx, h)
+	}
+	return false
+}
+
+// What an officer does by hand (the reason form's ansDo).
+const (
+	byHandSelect   = "select"
+	byHandRemove   = "remove"
+	byHandComplete = "complete"
+	byHandDrop     = "drop"
+)
+
+// byHandTo is the status an officer's change by hand leads to.
+func byHandTo(do string) HouseholdStatus {
+	switch do {
+	case byHandSelect:
+		return StatusSelected
+	case byHandRemove:
+		return StatusWithdrawn
+	case byHandComplete:
+		return StatusCompleted
+	}
+	return StatusDropped
+}
+
+// byHandKey is key's version for the change a reason form is for
+// (key + ".complete"), or key + ".change" for a change it does not know.
+func byHandKey(key string, a Answers) Msg {
+	switch do := a[ansDo]; do {
+	case byHandSelect, byHandRemove, byHandComplete, byHandDrop:
+		return T(key + "." + do)
+	}
+	return T(key + ".change")
+}

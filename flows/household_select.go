@@ -107,7 +107,7 @@ func (e *Engine) selectStart(c *Ctx, vid int) error {
 
 func incomeFigure(h Household) Msg {
 	if !h.IncomeKnown {
-		return T("household.income.unknown")
+		return T("household.income.per_member_unknown")
 	}
 	return T("household.income.per_member", "Baht", locales.Baht(h.PerMember()))
 }
@@ -174,8 +174,10 @@ func (e *Engine) actList(c *Ctx, p Postback) error {
 	return e.list(c, vid, max(p.Page, 1))
 }
 
-// list shows a village's households with their status, a page at a time;
-// each is a button opening its card.
+// list shows a village's households with their state, a page at a time;
+// each is a button opening its card. The state is HouseholdState's, as on
+// the card: after day 5 a selected household reads completed or "no
+// attendance recorded", and the header counts them so.
 func (e *Engine) list(c *Ctx, vid, page int) error {
 	_, seeIncome, err := listerVillage(c, vid)
 	if err != nil {
@@ -196,12 +198,18 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 		c.Say(Text(T("household.list.empty", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))))
 		return nil
 	}
+	states := make(map[string]HouseholdStatus, len(all))
+	counts := map[HouseholdStatus]int{}
+	for _, h := range all {
+		states[h.ID] = HouseholdState(c.Tx, h, c.Now)
+		counts[states[h.ID]]++
+	}
 	pages := (len(all) + listPage - 1) / listPage
 	page = min(page, pages)
 	items := all[(page-1)*listPage : min(page*listPage, len(all))]
 	rows := make([]Row, len(items))
 	for i, h := range items {
-		status := T("household.status.short."+string(h.Status), "Pos", h.WaitPos)
+		status := stateWord(h, states[h.ID])
 		detail := T("household.list.detail", "Status", status.Ref())
 		if seeIncome {
 			detail = T("household.list.detail_income", "Status", status.Ref(), "Income", incomeFigure(h).Ref())
@@ -216,16 +224,40 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 	if page > 1 {
 		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: Postback{Action: "hh.list", Village: vid, Page: page - 1}.Encode()})
 	}
-	counts := map[HouseholdStatus]int{}
-	for _, h := range all {
-		counts[h.Status]++
-	}
 	title := T("household.list.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 	c.Say(Reply{Style: StyleList, Title: &title,
-		Text: T("household.list.text", "Selected", counts[StatusSelected], "Waiting", counts[StatusWaitlisted],
-			"Applicants", counts[StatusApplicant], "Withdrawn", counts[StatusWithdrawn], "Page", page, "Pages", pages),
+		Text: T("household.list.text", "Counts", stateCounts(counts).Ref(), "Page", page, "Pages", pages),
 		Rows: rows, Quick: quick})
 	return nil
+}
+
+// listOrder is the order a list's header counts the states in: the week's
+// households first, then those waiting or out.
+var listOrder = []HouseholdStatus{StatusSelected, StatusCompleted, StatusNoRecord, StatusDropped,
+	StatusWaitlisted, StatusApplicant, StatusWithdrawn}
+
+// stateCounts is a list's header, "จบหลักสูตร 1 · ไม่มีบันทึกการเข้าร่วม 19 ·
+// สำรอง 4": each state that has households, with its number.
+func stateCounts(counts map[HouseholdStatus]int) Msg {
+	var parts []Msg
+	for _, s := range listOrder {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, T("household.list.count."+string(s), "N", n))
+		}
+	}
+	return joinDots(parts)
+}
+
+// joinDots joins messages with " · ", halving so that few Refs nest.
+func joinDots(parts []Msg) Msg {
+	switch len(parts) {
+	case 0:
+		return Raw("-")
+	case 1:
+		return parts[0]
+	}
+	mid := len(parts) / 2
+	return T("household.list.and", "A", joinDots(parts[:mid]).Ref(), "B", joinDots(parts[mid:]).Ref())
 }
 
 // actCard shows one household to an officer or a sage of its village.
@@ -260,25 +292,34 @@ func (e *Engine) actCard(c *Ctx, p Postback) error {
 		fields = append(fields, Field{Label: T("household.label.link_code"), Value: e.linkCodeState(c, h)})
 	}
 	if seeIncome {
+		perMember := incomeFigure(h)
+		if !h.IncomeKnown {
+			perMember = T("household.income.unknown") // beside its label: "ไม่ทราบ" says it
+		}
 		fields = append(fields, Field{Label: T("household.label.income"), Value: showIncome(c, incomeAnswer(h))},
-			Field{Label: T("household.label.per_member"), Value: incomeFigure(h)})
+			Field{Label: T("household.label.per_member"), Value: perMember})
 	}
-	var buttons []Action
 	state := HouseholdState(c.Tx, h, c.Now)
-	if officer && state == StatusNoRecord {
-		// The week is over with no mark: the officer says how it ended.
-		buttons = append(buttons,
-			Action{Label: T("household.btn.mark_completed"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "complete"}.Encode()},
-			Action{Label: T("household.btn.mark_dropped"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "drop"}.Encode()})
-	}
+	over := weekOver(c.Tx, h, c.Now)
+	var buttons []Action
 	if officer {
-		if h.Status != StatusSelected {
-			buttons = append(buttons, Action{Label: T("household.btn.select_by_hand"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "select"}.Encode()})
+		// After the week: how it ended, the officer's to say when no mark
+		// says it (or to turn back a wrong tap). Selecting or taking out
+		// means nothing any more.
+		for _, do := range []string{byHandComplete, byHandDrop} {
+			if endDecision(c.Tx, h, c.Now, do) {
+				buttons = append(buttons, byHandButton(h, do))
+			}
 		}
-		if h.Status != StatusWithdrawn {
-			buttons = append(buttons, Action{Label: T("household.btn.remove_by_hand"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: "remove"}.Encode()})
+		if !over && h.Status != StatusSelected {
+			buttons = append(buttons, byHandButton(h, byHandSelect))
 		}
-		buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: Postback{Action: actFix, Household: h.ID}.Encode()})
+		if !over && h.Status != StatusWithdrawn {
+			buttons = append(buttons, byHandButton(h, byHandRemove))
+		}
+		if !over || wasSelected(h) {
+			buttons = append(buttons, Action{Label: T("attendance.btn.fix"), Data: Postback{Action: actFix, Household: h.ID}.Encode()})
+		}
 	}
 	if h.UserID == "" && !h.Erased {
 		// The head has no LINE linked yet: a new code for them, in place
@@ -293,7 +334,7 @@ func (e *Engine) actCard(c *Ctx, p Postback) error {
 	}
 	fields, buttons = append(fields, fuFields...), append(fuButtons, buttons...)
 	title := T("conv.value", "V", HouseholdName(h))
-	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("household.status."+string(state), "Pos", h.WaitPos), Fields: fields, Buttons: buttons})
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: staffStateText(c.Tx, h, state, officer), Fields: fields, Buttons: buttons})
 	if h.Status == StatusSelected && h.UserID == "" {
 		// A household without LINE: its sage answers for it, on the card
 		// of its next programme day.
@@ -311,6 +352,27 @@ func (e *Engine) actCard(c *Ctx, p Postback) error {
 	return nil
 }
 
+// byHandButton is a card's button for an officer's change by hand. The
+// end-of-week ones say their label as the officer's words, and typed they
+// do the same (registerHouseholds: the households waiting for that
+// decision, to pick one).
+func byHandButton(h Household, do string) Action {
+	a := Action{Data: Postback{Action: "hh.byhand", Household: h.ID, Value: do}.Encode()}
+	switch do {
+	case byHandSelect:
+		a.Label = T("household.btn.select_by_hand")
+	case byHandRemove:
+		a.Label = T("household.btn.remove_by_hand")
+	case byHandComplete:
+		a.Label = T("household.btn.mark_completed")
+		a.Say = &a.Label
+	default:
+		a.Label = T("household.btn.mark_dropped")
+		a.Say = &a.Label
+	}
+	return a
+}
+
 func incomeAnswer(h Household) string {
 	if !h.IncomeKnown {
 		return incomeNone
@@ -319,20 +381,68 @@ func incomeAnswer(h Household) string {
 }
 
 // actByHand starts an officer's change by hand; the reason is asked first.
+// A change the household's state no longer allows (the week ended since
+// the card was sent, or another officer decided) is answered at once.
 func (e *Engine) actByHand(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "household by hand"); err != nil {
 		return err
 	}
 	do := p.Value
-	if do != "select" && do != "remove" && do != "complete" && do != "drop" {
+	if do != byHandSelect && do != byHandRemove && do != byHandComplete && do != byHandDrop {
 		return c.stale()
 	}
-	if _, ok, err := GetHousehold(c.Tx, p.Household); err != nil {
+	h, ok, err := GetHousehold(c.Tx, p.Household)
+	if err != nil {
 		return err
-	} else if !ok {
+	}
+	if !ok {
 		return NotFound("household by hand", "household.err.gone")
 	}
+	if e.byHandRefused(c, h, do) {
+		return nil
+	}
 	return c.StartForm(formReason, Answers{ansID: p.Household, ansDo: do})
+}
+
+// byHandRefused answers a change by hand that h's state does not allow
+// now, and reports whether it did.
+func (e *Engine) byHandRefused(c *Ctx, h Household, do string) bool {
+	state := HouseholdState(c.Tx, h, c.Now)
+	switch do {
+	case byHandSelect, byHandRemove:
+		if weekOver(c.Tx, h, c.Now) {
+			c.Say(Text(T("household.byhand.week_over", "Status", stateWord(h, state).Ref())))
+			return true
+		}
+	case byHandComplete, byHandDrop:
+		if !endDecision(c.Tx, h, c.Now, do) {
+			key := "household.byhand.decided"
+			if !weekOver(c.Tx, h, c.Now) {
+				key = "household.byhand.not_over"
+			}
+			c.Say(Text(T(key, "Name", headName(h), "Status", stateWord(h, state).Ref())))
+			return true
+		}
+	}
+	return false
+}
+
+// headName is a household as "คุณ…" names it: its head without a title.
+func headName(h Household) any {
+	if h.Erased {
+		return T("household.erased").Ref()
+	}
+	return locales.StripTitle(h.HeadName)
+}
+
+// byHandFacts are the reason form's card: the household, and what it
+// becomes.
+func byHandFacts(c *Ctx, a Answers) []Field {
+	h, _, _ := GetHousehold(c.Tx, a[ansID])
+	return []Field{
+		{Label: T("household.label.household"), Value: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo)},
+		{Label: T("household.label.becomes"), Value: stateWord(h, byHandTo(a[ansDo]))},
+	}
 }
 
 // saveByHand applies an officer's change by hand, keeping the reason.
@@ -344,9 +454,12 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 	if !ok {
 		return NotFound("household by hand", "household.err.gone")
 	}
+	if e.byHandRefused(c, h, a[ansDo]) {
+		return nil
+	}
 	reason := strings.TrimSpace(a["reason"])
-	switch a[ansDo] {
-	case "select":
+	switch do := a[ansDo]; do {
+	case byHandSelect:
 		if h.Status == StatusSelected {
 			c.Say(Text(T("household.byhand.already_selected")))
 			return nil
@@ -357,7 +470,7 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 		if err := renumberWaitlist(c.Tx, h.Village, c.Now); err != nil {
 			return err
 		}
-		c.Say(Text(T("household.byhand.selected", "Name", h.HeadName)))
+		c.Say(Text(T("household.byhand.selected", "Name", headName(h))))
 		selected, err := SelectedHouseholds(c.Tx, h.Village)
 		if err != nil {
 			return err
@@ -365,7 +478,7 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 		if v, _, err := GetVillage(c.Tx, h.Village); err == nil && len(selected) > v.Capacity && v.Capacity > 0 {
 			c.Say(Text(T("household.byhand.over_capacity", "Count", len(selected), "Capacity", v.Capacity)))
 		}
-	case "remove":
+	case byHandRemove:
 		if h.Status == StatusWithdrawn {
 			c.Say(Text(T("household.already_withdrawn")))
 			return nil
@@ -375,24 +488,72 @@ func (e *Engine) saveByHand(c *Ctx, a Answers) error {
 			return err
 		}
 		if promoted != nil {
-			c.Say(Text(T("household.byhand.removed_promoted", "Name", h.HeadName, "Next", promoted.HeadName)))
+			c.Say(Text(T("household.byhand.removed_promoted", "Name", headName(h), "Next", headName(*promoted))))
 		} else {
-			c.Say(Text(T("household.byhand.removed", "Name", h.HeadName)))
+			c.Say(Text(T("household.byhand.removed", "Name", headName(h))))
 		}
-	case "complete", "drop":
-		if HouseholdState(c.Tx, h, c.Now) != StatusNoRecord {
-			c.Say(Text(T("household.byhand.decided", "Name", h.HeadName,
-				"Status", T("household.status.short."+string(HouseholdState(c.Tx, h, c.Now)), "Pos", h.WaitPos).Ref())))
-			return nil
-		}
-		to := StatusCompleted
-		if a[ansDo] == "drop" {
-			to = StatusDropped
-		}
+	case byHandComplete, byHandDrop:
+		to := byHandTo(do)
 		if err := setStatus(c, &h, to, c.In.UserID, reason); err != nil {
 			return err
 		}
-		c.Say(Text(T("household.byhand.ended", "Name", h.HeadName, "Status", T("household.status.short."+string(to)).Ref())))
+		c.Say(Text(T("household.byhand.ended."+string(to), "Name", headName(h))))
 	}
 	return nil
+}
+
+// noRecordList is an end-of-week button's label typed: the households
+// waiting for that decision (no attendance recorded), a tap on one asks
+// the reason as the button on its card does.
+func (e *Engine) noRecordList(c *Ctx, do string, page int) error {
+	if err := requireOfficer(c, "no attendance recorded"); err != nil {
+		return err
+	}
+	vs, err := AllVillages(c.Tx)
+	if err != nil {
+		return err
+	}
+	var rows []Row
+	for _, v := range vs {
+		if !villageFinished(c.Tx, v.ID, c.Now) {
+			continue
+		}
+		hs, err := VillageHouseholds(c.Tx, v.ID)
+		if err != nil {
+			return err
+		}
+		for _, h := range hs {
+			if HouseholdState(c.Tx, h, c.Now) != StatusNoRecord {
+				continue
+			}
+			detail := T("household.village.label", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
+			rows = append(rows, Row{Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
+				Tap: &Action{Label: T("household.btn.open"), Data: Postback{Action: "hh.byhand", Household: h.ID, Value: do}.Encode()}})
+		}
+	}
+	if len(rows) == 0 {
+		c.Say(Text(T("household.norecord.none")))
+		return nil
+	}
+	pages := (len(rows) + listPage - 1) / listPage
+	page = min(max(page, 1), pages)
+	var quick []Action
+	if page < pages {
+		quick = append(quick, Action{Label: T("conv.btn.next_page"), Data: Postback{Action: actNoRecord, Value: do, Page: page + 1}.Encode()})
+	}
+	if page > 1 {
+		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: Postback{Action: actNoRecord, Value: do, Page: page - 1}.Encode()})
+	}
+	title := T("household.status.short.norecord")
+	c.Say(Reply{Style: StyleList, Title: &title,
+		Text: T("household.norecord.text."+do, "Count", len(rows), "Page", page, "Pages", pages),
+		Rows: rows[(page-1)*listPage : min(page*listPage, len(rows))], Quick: quick})
+	return nil
+}
+
+func (e *Engine) actNoRecord(c *Ctx, p Postback) error {
+	if p.Value != byHandComplete && p.Value != byHandDrop {
+		return c.stale()
+	}
+	return e.noRecordList(c, p.Value, p.Page)
 }

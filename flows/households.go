@@ -280,6 +280,10 @@ func statusNotice(h Household) Reply {
 		return Text(T("household.told.waitlisted", "Name", locales.FirstName(h.HeadName), "Pos", h.WaitPos))
 	case StatusWithdrawn:
 		return Text(T("household.told.withdrawn", "Name", locales.FirstName(h.HeadName)))
+	case StatusCompleted:
+		return Text(T("household.told.completed", "Name", locales.FirstName(h.HeadName)))
+	case StatusDropped:
+		return Text(T("household.told.dropped", "Name", locales.FirstName(h.HeadName)))
 	}
 	return Text(T("household.told.applicant", "Name", locales.FirstName(h.HeadName)))
 }

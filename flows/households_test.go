@@ -343,7 +343,7 @@ func TestOfficerByHandKeepsReason(t *testing.T) {
 	a := r.householdOf("Ua")
 	out = r.tap("Uofficer", "a=hh.card&id="+a.ID)
 	out = r.tap("Uofficer", button(t, out, "household.btn.remove_by_hand"))
-	wantSaid(t, out, "household.reason.ask")
+	wantSaid(t, out, "household.reason.ask.remove")
 	out = r.say("Uofficer", "ย้ายไปต่างจังหวัด")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
 	wantSaid(t, out, "household.byhand.removed_promoted")

@@ -180,7 +180,7 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 			if h.Status != StatusWithdrawn {
 				p.Applicants++
 			}
-			if h.Status == StatusSelected {
+			if wasSelected(h) { // completed or dropped after the week: still selected
 				p.Selected++
 			}
 			if h.Applied.After(dayAgo) && !h.Applied.After(now) {

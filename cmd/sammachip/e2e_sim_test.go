@@ -698,10 +698,11 @@ const (
 	// team.lead.replace_q and team.lead.named got vid), so หมู่ 1 ต.โนนทอง
 	// read "หมู่ 8", and without its ตำบล. Fixed: it names the village.
 	leadQuestionNamesItsVillage = true
-	// householdListShowsWeekEnd: the officer's household list shows the
+	// householdListShowsWeekEnd: the officer's household list showed the
 	// stored status ("คัดเลือกแล้ว") after day 5, not completed / "no
-	// attendance recorded" as the household's card does.
-	householdListShowsWeekEnd = false
+	// attendance recorded" as the household's card does. Fixed: the list
+	// and its header use HouseholdState.
+	householdListShowsWeekEnd = true
 )
 
 // known reports a failed check of a known product problem: an error once
@@ -940,18 +941,24 @@ func TestSimulatorDistrictJourneys(t *testing.T) {
 		completed, norecord := p.th("household.status.short.completed"), p.th("household.status.short.norecord")
 		known(t, householdListShowsWeekEnd, strings.Contains(list, completed) && strings.Contains(list, norecord),
 			"after day 5 the list does not show %q and %q:\n%s", completed, norecord, list)
+		if selected := p.th("household.status.short.selected"); strings.Contains(list, selected) {
+			t.Errorf("after day 5 the list still says %q:\n%s", selected, list)
+		}
+		removal := p.th("household.btn.remove_by_hand")
 
 		hh1, hh2 := flows.DemoPeople()[3].Name, flows.DemoPeople()[4].Name
 		p.tapRow(hh1)
-		done := p.say("household.status.completed")
+		done := p.say("household.card.completed")
 		p.sees(".msg:not(.mine)", done)
-		if card := p.lastBubble(done); strings.Contains(card, p.th("household.btn.mark_completed")) {
-			t.Errorf("a household with a mark is offered %q:\n%s", p.th("household.btn.mark_completed"), card)
+		for _, b := range []string{p.th("household.btn.mark_completed"), removal} {
+			if card := p.lastBubble(done); strings.Contains(card, b) {
+				t.Errorf("a household with a mark is offered %q:\n%s", b, card)
+			}
 		}
 		p.shot(shots, "c3-card-completed.png", done)
 
 		p.tapRow(hh2)
-		none := p.say("household.status.norecord")
+		none := p.say("household.card.norecord_officer")
 		p.sees(".msg:not(.mine)", none)
 		card := p.lastBubble(none)
 		for _, b := range []string{p.th("household.btn.mark_completed"), p.th("household.btn.mark_dropped")} {
@@ -959,17 +966,26 @@ func TestSimulatorDistrictJourneys(t *testing.T) {
 				t.Errorf("the no-record card has no %q button:\n%s", b, card)
 			}
 		}
+		if strings.Contains(card, removal) {
+			t.Errorf("the no-record card offers %q after the week:\n%s", removal, card)
+		}
 		p.shot(shots, "c4-card-no-record.png", none)
 
-		reason := p.botSays(p.th("household.reason.ask"))
+		reason := p.botSays(p.th("household.reason.ask.complete"))
 		p.tap(p.th("household.btn.mark_completed"))
 		reason()
 		p.shot(shots, "c5-reason-asked.png", "")
 		confirm := p.botSays(p.th("conv.confirm.title"))
 		p.typeText("มาอบรมครบทุกวัน ปราชญ์ยืนยัน")
 		confirm()
+		sure := p.lastBubble(p.th("conv.confirm.title"))
+		for _, want := range []string{p.th("household.reason.title.complete"), hh2, p.th("household.label.becomes"), completed} {
+			if !strings.Contains(sure, want) {
+				t.Errorf("the confirm card does not say %q:\n%s", want, sure)
+			}
+		}
 		p.shot(shots, "c6-reason-confirm.png", "")
-		ended := p.botSays(p.th("household.byhand.ended", "Name", hh2, "Status", completed))
+		ended := p.botSays(p.th("household.byhand.ended.completed", "Name", hh2))
 		p.tap(p.th("conv.btn.confirm"))
 		ended()
 		p.shot(shots, "c7-marked-completed.png", "")
@@ -994,7 +1010,9 @@ func TestSimulatorDistrictJourneys(t *testing.T) {
 		p.tap(next)
 		confirm()
 		plan := p.lastBubble(planned)
-		for _, want := range []string{next, "13", p.th("round.plan.running", "Running", 9)} {
+		// Still running: the four villages of the demo's second upcoming
+		// week (its past villages and the personas' week are over).
+		for _, want := range []string{next, "13", p.th("round.plan.running", "Running", 4)} {
 			if !strings.Contains(plan, want) {
 				t.Errorf("the plan card does not say %q:\n%s", want, plan)
 			}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +103,93 @@ func TestSimulatorTakesOnlyAnEmptyDatabaseAndARealChannelNeverServesIt(t *testin
 		"LINE_API_ENDPOINT": "http://127.0.0.1:9"}) // never called
 	if err := runErr(t, realEnv); err == nil || !strings.Contains(err.Error(), "made by the simulator") {
 		t.Errorf("a real channel on the simulator's database: Run returned %v, want a refusal", err)
+	}
+}
+
+// TestSimulatorDemoIndicators is issue 12's "done when": `sammachip
+// indicators --format json` on the simulator's freshly loaded demo
+// database lists all 13 villages, with real percentages where answers
+// exist (the villages whose weeks ended months ago and whose first
+// follow-up was answered), "not enough answers yet" (null beside the
+// counts) where fewer than half of the trained households answered, and
+// nothing yet for the upcoming villages.
+func TestSimulatorDemoIndicators(t *testing.T) {
+	db := filepath.Join(simDir(t), "sim.db")
+	env := map[string]string{"SAMMACHIP_DB": db, "SAMMACHIP_ADDR": "127.0.0.1:0"}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.Now = func() time.Time { return simStart }
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("simulator on a new database: %v", err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	res := cliRunEnv(t, db, nil, simStart.Add(time.Minute), "", "indicators", "--format", "json")
+	if res.exit != 0 {
+		t.Fatalf("indicators: exit %d, stderr %q", res.exit, res.stderr)
+	}
+	type figures struct {
+		Trained               int      `json:"trained"`
+		FollowedUp            int      `json:"followed_up"`
+		Practising            int      `json:"practising"`
+		PractisingPct         *float64 `json:"practising_pct"`
+		IncomeBeforeAvg       *float64 `json:"income_before_avg"`
+		IncomeAfterAvg        *float64 `json:"income_after_avg"`
+		IncomeChangePct       *float64 `json:"income_change_pct"`
+		MeetsPractisingTarget *bool    `json:"meets_practising_target"`
+		MeetsIncomeTarget     *bool    `json:"meets_income_target"`
+	}
+	var out struct {
+		District struct {
+			figures
+			Villages        int  `json:"villages"`
+			GroupsFormed    int  `json:"groups_formed"`
+			GroupsTargetMet bool `json:"groups_target_met"`
+		} `json:"district"`
+		Villages []struct {
+			figures
+			Moo    int    `json:"moo"`
+			Tambon string `json:"tambon"`
+		} `json:"villages"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
+		t.Fatalf("indicators JSON: %v\n%s", err, res.stdout)
+	}
+	if len(out.Villages) != 13 || out.District.Villages != 13 {
+		t.Fatalf("%d villages (district: %d), want the demo district's 13:\n%s", len(out.Villages), out.District.Villages, res.stdout)
+	}
+	var figured, tooFew, upcoming int
+	for _, v := range out.Villages {
+		f := v.figures
+		given := f.PractisingPct != nil && f.IncomeChangePct != nil && f.MeetsPractisingTarget != nil && f.MeetsIncomeTarget != nil
+		switch {
+		case f.FollowedUp > 0 && 2*f.FollowedUp >= f.Trained:
+			figured++
+			if !given || *f.PractisingPct != math.Round(float64(f.Practising)*1000/float64(f.FollowedUp))/10 {
+				t.Errorf("หมู่ %d ต.%s: %d of %d trained answered, practising %v, income change %v; want real percentages",
+					v.Moo, v.Tambon, f.FollowedUp, f.Trained, f.PractisingPct, f.IncomeChangePct)
+			}
+		case f.Trained > 0:
+			tooFew++
+			if f.PractisingPct != nil || f.IncomeChangePct != nil || f.MeetsPractisingTarget != nil {
+				t.Errorf("หมู่ %d ต.%s: %d of %d trained answered, yet practising %v, income change %v: want null (not enough answers yet)",
+					v.Moo, v.Tambon, f.FollowedUp, f.Trained, f.PractisingPct, f.IncomeChangePct)
+			}
+		default:
+			upcoming++
+		}
+	}
+	if figured < 3 || tooFew < 2 || upcoming != 8 {
+		t.Errorf("%d villages with figures, %d with too few answers, %d not trained yet; want at least 3 and 2, and the 8 upcoming:\n%s",
+			figured, tooFew, upcoming, res.stdout)
+	}
+	d := out.District
+	if d.PractisingPct == nil || d.IncomeChangePct == nil || d.GroupsFormed == 0 || !d.GroupsTargetMet {
+		t.Errorf("district %+v: want real figures and its occupation groups", d)
 	}
 }

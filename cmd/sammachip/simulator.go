@@ -70,8 +70,10 @@ func (m *Main) prepareSimulator(botCfg *bot.Config) error {
 	botCfg.APIEndpoint, botCfg.DataEndpoint = url, url
 
 	// The demo is made by the domain's own functions; an engine holds no
-	// state, so one just for this is the same as the bot's.
-	seeder := flows.NewEngine(flows.Config{Location: m.Config.Location})
+	// state, so one just for this, with the bot's configuration (its
+	// reminder times and follow-up days: the demo's past is played through
+	// with them), is the same as the bot's.
+	seeder := flows.NewEngine(m.Config.EngineConfig(nil))
 	now := clock.Now().In(m.Config.Location)
 	err := m.db.Update(func(tx flows.Tx) error {
 		var err error
