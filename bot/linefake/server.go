@@ -143,6 +143,10 @@ type Server struct {
 	defaultMenu  string
 	userMenus    map[string]string
 	ts           *httptest.Server
+	// loadSt holds rate limits and random faults (load.go), made on first
+	// use under loadOnce.
+	loadOnce sync.Once
+	loadSt   *loadState
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -301,7 +305,7 @@ func (s *Server) Rejected() []Rejection {
 }
 
 // Reset forgets recorded requests, rejections and pending faults (and
-// FailWhen). What LINE
+// FailWhen and SetRandomFaults; rate limits stay). What LINE
 // itself would remember stays: issued reply tokens, retry keys, quota usage,
 // rich menus, and the configured profiles, group sizes and quota.
 func (s *Server) Reset() {
@@ -311,6 +315,7 @@ func (s *Server) Reset() {
 	s.rejections = nil
 	s.faults = nil
 	s.failWhen = nil
+	s.load().resetRandom()
 }
 
 // Texts returns, in delivery order, the text of every text message and the
@@ -529,11 +534,11 @@ func (s *Server) serve(c *call) (answer, time.Duration) {
 
 	var hangAfter time.Duration
 	if rt.sending {
+		kind := strings.TrimPrefix(r.URL.Path, "/v2/bot/message/")
 		s.mu.Lock()
 		failWhen := s.failWhen
 		s.mu.Unlock()
 		if failWhen != nil {
-			kind := strings.TrimPrefix(r.URL.Path, "/v2/bot/message/")
 			if status := failWhen(kind, c.at); status != 0 {
 				// Kept for Rejected: a test can tell which send was refused.
 				c.body, _ = io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes))
@@ -558,6 +563,17 @@ func (s *Server) serve(c *call) (answer, time.Duration) {
 			case faultHangAfter:
 				hangAfter = f.d
 			}
+		} else {
+			// Rate limits and random faults (load.go) apply to calls that
+			// no queued fault took.
+			if a, refused := s.rateLimited(c, kind); refused {
+				return a, 0
+			}
+			a, hang, failed := s.randomFault(c, kind)
+			if failed {
+				return a, 0
+			}
+			hangAfter = hang
 		}
 	}
 
