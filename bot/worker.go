@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -70,12 +71,13 @@ type Worker struct {
 	afterCommit func(flows.Input, flows.Outcome)
 
 	mu sync.Mutex
-	// inbox is the inbox as this process has read it, each record decoded
-	// once; read is the last key read: a pass reads only newer keys (the
-	// inbox's keys only grow). The worker's own changes (handled, retried,
+	// chats is the inbox as this process has read it, each record decoded
+	// once, as a queue per chat; read is the last key read: a pass reads
+	// only newer keys (the inbox's keys only grow). The worker's own changes (handled, retried,
 	// given up) are applied to it as they commit. A stale entry is harmless:
 	// handle checks in its transaction that the event is still there.
-	inbox     map[string]InboxRecord
+	chats     map[string][]inboxItem // each chat's events, in order
+	where     map[string]string      // inbox key → its chat
 	read      string
 	busy      map[string]bool      // chats being handled
 	firstSeen map[string]time.Time // inbox key → when this process first saw it (monotonic)
@@ -145,7 +147,7 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 	return &Worker{
 		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
 		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep, fallback: cfg.ReplyFallback,
-		notify: make(chan struct{}, 1), inbox: map[string]InboxRecord{}, busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
+		notify: make(chan struct{}, 1), chats: map[string][]inboxItem{}, where: map[string]string{}, busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
 	}
 }
 
@@ -228,69 +230,49 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 	// mark only after committing, so what is read here never holds an event
 	// that an idle chat has already handled.
 	w.mu.Lock()
-	items, err := w.pending()
-	if err != nil {
+	if err := w.readNew(); err != nil {
 		w.mu.Unlock()
 		w.log.Error("worker: read inbox", "err", err)
 		return time.Second, 0
 	}
-	w.metrics.InboxDepth.Set(float64(len(items)))
+	w.metrics.InboxDepth.Set(float64(len(w.where)))
 	now := w.now()
 	next := time.Minute
-	byChat := map[string][]inboxItem{}
-	// stopped: a chat's later events wait behind one that is not due yet
-	// (a retry), to keep the chat in timestamp order; settling: the chat
-	// waits whole until its newest arrival has settled (it may sort first).
-	stopped, settling := map[string]bool{}, map[string]bool{}
 	mono := time.Now()
-	seen := make(map[string]bool, len(items))
-	for _, it := range items {
-		seen[it.key] = true
-		first, ok := w.firstSeen[it.key]
-		if !ok {
-			first = mono
-			w.firstSeen[it.key] = first
-		}
-		chat := it.rec.Chat
-		if w.busy[chat] || stopped[chat] {
-			continue
-		}
-		if until, ok := w.held[it.key]; ok {
-			if mono.Before(until) {
-				next = min(next, until.Sub(mono))
-				stopped[chat] = true
-				continue
-			}
-			delete(w.held, it.key)
-		}
-		if hold := w.reorder - mono.Sub(first); hold > 0 {
-			next = min(next, hold)
-			settling[chat], stopped[chat] = true, true
-			continue
-		}
-		if !it.rec.NotBefore.IsZero() && it.rec.NotBefore.After(now) {
-			next = min(next, it.rec.NotBefore.Sub(now))
-			stopped[chat] = true // earlier events (already listed) still go
-			continue
-		}
-		byChat[chat] = append(byChat[chat], it)
-	}
-	for chat := range settling {
-		delete(byChat, chat)
-	}
-	for k := range w.firstSeen {
-		if !seen[k] {
-			delete(w.firstSeen, k)
-		}
-	}
-	for k := range w.held {
-		if !seen[k] {
-			delete(w.held, k)
-		}
-	}
 	started := 0
-	for chat, list := range byChat {
-		if len(list) == 0 {
+	for chat, queue := range w.chats {
+		if w.busy[chat] || len(queue) == 0 {
+			continue
+		}
+		var list []inboxItem
+		settling := false
+		for _, it := range queue {
+			first, ok := w.firstSeen[it.key]
+			if !ok {
+				first = mono
+				w.firstSeen[it.key] = first
+			}
+			if until, ok := w.held[it.key]; ok {
+				if mono.Before(until) {
+					next = min(next, until.Sub(mono))
+					break // later events wait behind it, to keep the chat in order
+				}
+				delete(w.held, it.key)
+			}
+			if hold := w.reorder - mono.Sub(first); hold > 0 {
+				// The chat waits whole until its newest arrival has settled
+				// (it may sort first).
+				next = min(next, hold)
+				settling = true
+				break
+			}
+			if !it.rec.NotBefore.IsZero() && it.rec.NotBefore.After(now) {
+				next = min(next, it.rec.NotBefore.Sub(now))
+				break // a retry not due yet: earlier events (listed) still go
+			}
+			list = append(list, it)
+		}
+		if settling || len(list) == 0 {
 			continue
 		}
 		started++
@@ -311,10 +293,10 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 	return next, started
 }
 
-// pending reads what is new in the inbox and returns all of it, ordered
-// per chat by event time (then arrival). The caller holds w.mu.
-func (w *Worker) pending() ([]inboxItem, error) {
-	err := w.store.View(func(tx flows.Tx) error {
+// readNew reads what is new in the inbox into each chat's queue, ordered
+// by event time (then arrival). The caller holds w.mu.
+func (w *Worker) readNew() error {
+	return w.store.View(func(tx flows.Tx) error {
 		return tx.Inbox().After(w.read, func(key string, decode func(any) error) error {
 			w.read = key
 			var rec InboxRecord
@@ -323,21 +305,28 @@ func (w *Worker) pending() ([]inboxItem, error) {
 				w.log.Error("worker: an inbox record cannot be read", "err", err)
 				return nil
 			}
-			w.inbox[key] = rec
+			w.enqueue(inboxItem{key: key, rec: rec})
 			return nil
 		})
 	})
-	items := make([]inboxItem, 0, len(w.inbox))
-	for key, rec := range w.inbox {
-		items = append(items, inboxItem{key: key, rec: rec})
+}
+
+// enqueue puts an event in its chat's queue, in order (new events most
+// often go last). The caller holds w.mu.
+func (w *Worker) enqueue(it inboxItem) {
+	q := w.chats[it.rec.Chat]
+	i := sort.Search(len(q), func(i int) bool { return itemLess(it, q[i]) })
+	q = slices.Insert(q, i, it)
+	w.chats[it.rec.Chat] = q
+	w.where[it.key] = it.rec.Chat
+}
+
+// itemLess orders a chat's events by event time, then arrival.
+func itemLess(a, b inboxItem) bool {
+	if a.rec.Timestamp != b.rec.Timestamp {
+		return a.rec.Timestamp < b.rec.Timestamp
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].rec.Timestamp != items[j].rec.Timestamp {
-			return items[i].rec.Timestamp < items[j].rec.Timestamp
-		}
-		return items[i].key < items[j].key
-	})
-	return items, err
+	return a.key < b.key
 }
 
 // handleChat handles one chat's events in order. A failure stops the chat
@@ -547,11 +536,28 @@ func (w *Worker) fail(it inboxItem, cause error) {
 func (w *Worker) settled(key string, rec *InboxRecord) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if rec == nil {
-		delete(w.inbox, key)
-	} else {
-		w.inbox[key] = *rec
+	chat, ok := w.where[key]
+	if !ok {
+		return
 	}
+	q := w.chats[chat]
+	i := slices.IndexFunc(q, func(it inboxItem) bool { return it.key == key })
+	if i < 0 {
+		return
+	}
+	if rec != nil {
+		q[i].rec = *rec
+		return
+	}
+	q = slices.Delete(q, i, i+1)
+	if len(q) == 0 {
+		delete(w.chats, chat)
+	} else {
+		w.chats[chat] = q
+	}
+	delete(w.where, key)
+	delete(w.firstSeen, key)
+	delete(w.held, key)
 }
 
 // apologise answers an event given up on, in a 1:1 chat while its reply
