@@ -129,9 +129,9 @@ func (r *Renderer) message(lang locales.Lang, p piece, quick *messaging_api.Quic
 	}
 }
 
-// card renders a titled bubble: title, text, label/value rows, then the
-// buttons stacked in the footer (big targets for thumbs).
-func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *messaging_api.QuickReply) messaging_api.MessageInterface {
+// heading is the top of a bubble: its title (bold) and body text in
+// bodySize ("" for the default), with the alt text they make.
+func (r *Renderer) heading(lang locales.Lang, rep flows.Reply, body, bodySize string) ([]messaging_api.FlexComponentInterface, string) {
 	var contents []messaging_api.FlexComponentInterface
 	alt := body
 	if rep.Title != nil {
@@ -140,8 +140,15 @@ func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *
 		contents = append(contents, &messaging_api.FlexText{Text: title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
 	}
 	if body != "" {
-		contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md"})
+		contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md", Size: bodySize})
 	}
+	return contents, alt
+}
+
+// card renders a titled bubble: title, text, label/value rows, then the
+// buttons stacked in the footer (big targets for thumbs).
+func (r *Renderer) card(lang locales.Lang, rep flows.Reply, body string, quick *messaging_api.QuickReply) messaging_api.MessageInterface {
+	contents, alt := r.heading(lang, rep, body, "")
 	if len(rep.Fields) > 0 {
 		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"}, r.fields(lang, rep.Fields))
 	}
@@ -256,16 +263,7 @@ const (
 // its percentage) and its detail line. The flow pages bars, MaxBars at
 // most; more are left out.
 func (r *Renderer) bars(lang locales.Lang, rep flows.Reply, body string, quick *messaging_api.QuickReply) messaging_api.MessageInterface {
-	var contents []messaging_api.FlexComponentInterface
-	alt := body
-	if rep.Title != nil {
-		title := r.text(lang, *rep.Title)
-		alt = title + "\n" + body
-		contents = append(contents, &messaging_api.FlexText{Text: title, Weight: messaging_api.FlexTextWEIGHT_BOLD, Size: "lg", Wrap: true})
-	}
-	if body != "" {
-		contents = append(contents, &messaging_api.FlexText{Text: body, Wrap: true, Margin: "md", Size: "sm"})
-	}
+	contents, alt := r.heading(lang, rep, body, "sm")
 	if len(rep.Fields) > 0 {
 		contents = append(contents, &messaging_api.FlexSeparator{Margin: "md"}, r.fields(lang, rep.Fields))
 	}
