@@ -639,9 +639,12 @@ func TestSeedDemoDeterministic(t *testing.T) {
 }
 
 // TestSeedDemoIndicatorsInChat is the officer persona typing ตัวชี้วัด on
-// the simulator's first start: one card, a bar per village, with the
-// percentages the indicators give and the "not enough answers yet" where
-// they give none.
+// the simulator's first start: one card, a bar per village trained, with
+// the percentages the indicators give, "not enough answers yet" where they
+// give none, and for the village trained last month "not time for the
+// follow-up yet" with its date; the eight villages not trained yet in one
+// row with their weeks; every village named with its ตำบล (the district
+// has two).
 func TestSeedDemoIndicatorsInChat(t *testing.T) {
 	r := newRig(t, demoOpts)
 	ind := demoIndicators(r, demoNow)
@@ -651,33 +654,58 @@ func TestSeedDemoIndicatorsInChat(t *testing.T) {
 	}
 	checkRenders(t, locales.Thai, out.Replies)
 	card := out.Replies[0]
-	if len(card.Bars) != len(ind.Villages) || len(card.Fields) == 0 {
-		t.Fatalf("%d bars and %d rows, want the district's figures and %d villages", len(card.Bars), len(card.Fields), len(ind.Villages))
+	th := func(m flows.Msg) string { return catalog.MustText(locales.Thai, m.Key, m.Args) }
+	bars := map[string]flows.Bar{}
+	for _, b := range card.Bars {
+		bars[th(b.Label)] = b
 	}
-	for i, v := range ind.Villages {
-		b := card.Bars[i]
-		detail := b.Detail.Key
+	trained := 0
+	for _, v := range ind.Villages {
+		name := fmt.Sprintf("หมู่ %d %s ต.%s", v.Moo, v.Name, v.Tambon)
+		b, barred := bars[name]
+		if v.Trained == 0 {
+			if barred {
+				t.Errorf("%s, not trained yet, has a bar %+v", name, b)
+			}
+			continue
+		}
+		trained++
+		if !barred {
+			t.Errorf("%s has no bar among %v", name, slices.Sorted(maps.Keys(bars)))
+			continue
+		}
+		detail := th(*b.Detail)
 		switch {
 		case v.PractisingPct != nil:
-			if !b.Known || b.Percent != *v.PractisingPct || detail != "indicator.bar.with_groups" && detail != "indicator.bar.detail" {
-				t.Errorf("หมู่ %d ต.%s: bar %+v (%s), want %.1f%%", v.Moo, v.Tambon, b, detail, *v.PractisingPct)
+			if !b.Known || b.Percent != *v.PractisingPct || !strings.HasPrefix(detail, fmt.Sprintf("ยังทำอาชีพ %d/%d ", v.Practising, v.FollowedUp)) {
+				t.Errorf("%s: bar %+v %q, want %.1f%%", name, b, detail, *v.PractisingPct)
 			}
-		case v.Trained > 0:
-			if b.Known || detail != "indicator.bar.not_enough" {
-				t.Errorf("หมู่ %d ต.%s: bar %+v (%s), want not enough answers yet", v.Moo, v.Tambon, b, detail)
+		case v.Tambon == "โนนทอง" && v.Moo == 3:
+			// Trained the week of 16 February: its first follow-up is
+			// on Sunday 22 March (demoFollowUpAt), none asked yet.
+			if b.Known || detail != "ยังไม่ถึงรอบติดตามผล · ครั้งแรก อา. 22 มี.ค. 69" {
+				t.Errorf("%s: bar %+v %q, want its first follow-up's date", name, b, detail)
 			}
 		default:
-			if b.Known || detail != "indicator.bar.not_trained" {
-				t.Errorf("หมู่ %d ต.%s: bar %+v (%s), want not trained yet", v.Moo, v.Tambon, b, detail)
+			if b.Known || detail != fmt.Sprintf("ยังมีคำตอบไม่พอ · ตอบแล้ว %d จาก %d ครัวเรือน", v.FollowedUp, v.Trained) {
+				t.Errorf("%s: bar %+v %q, want not enough answers yet", name, b, detail)
 			}
 		}
+	}
+	if len(card.Bars) != trained || trained != 5 {
+		t.Errorf("%d bars, want the 5 villages trained", len(card.Bars))
 	}
 	text := otRender(out)
 	d := ind.District
 	for _, want := range []string{
-		fmt.Sprintf("อบรมครบ: %d ครัวเรือน", d.Trained),
-		fmt.Sprintf("ยังทำอาชีพ: %d จาก %d ครัวเรือน", d.Practising, d.FollowedUp),
-		"กลุ่มอาชีพ: 2 กลุ่ม ใน 2 จาก 13 หมู่บ้าน ✓",
+		"ณ อ. 10 มี.ค. 2569 · แถบสีคือร้อยละครัวเรือนที่ยังทำอาชีพ เส้นดำคือเป้า 85% · ✓/✗ รายได้เทียบเป้า +3%\n",
+		fmt.Sprintf("\nอบรมครบ: %d ครัวเรือน\n", d.Trained),
+		fmt.Sprintf("\nติดตามได้: %d จาก %d ครัวเรือน\n", d.FollowedUp, d.Trained),
+		fmt.Sprintf("\nยังทำอาชีพ: %d จาก %d ครัวเรือน", d.Practising, d.FollowedUp),
+		fmt.Sprintf("\nรายได้เฉลี่ยของครัวเรือนที่ยังทำอาชีพ (จาก %d ครัวเรือน): %s → ", d.IncomeCounted, locales.FormatNumber(int64(*d.IncomeBeforeAvg))),
+		"\nกลุ่มอาชีพ: 2 กลุ่ม ใน 2 จาก 13 หมู่บ้าน ✓",
+		// The weeks of the Monday after demoNow, and the one after.
+		"\nยังไม่ได้อบรม 8 หมู่บ้าน: หมู่ 1, 2, 3, 4 ต.หนองแวง · อบรม 16–20 มี.ค.; หมู่ 1, 4, 5, 6 ต.โนนทอง · อบรม 23–27 มี.ค.\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q:\n%s", want, text)

@@ -629,7 +629,7 @@ func (e *Engine) followUpList(c *Ctx, page int) error {
 	for _, o := range open[(page-1)*listPage : min(page*listPage, len(open))] {
 		detail := T("followup.list.detail", "Village", VillageShort(c.Tx, o.H.Village).Ref(),
 			"Date", locales.ShortDate(o.F.Asked.Add(e.cfg.FollowUps.Window).In(c.Location())))
-		rows = append(rows, Row{Title: T("household.list.row", "Name", HouseholdName(o.H), "House", o.H.HouseNo), Detail: &detail,
+		rows = append(rows, Row{Title: T("followup.list.row", "Name", HouseholdName(o.H), "House", o.H.HouseNo), Detail: &detail,
 			Tap: &Action{Label: T("followup.btn.answer"), Data: Postback{Action: actFollowUp, Household: o.H.ID}.Encode()}})
 	}
 	var quick []Action

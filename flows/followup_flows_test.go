@@ -211,6 +211,13 @@ func TestFollowUpCycle(t *testing.T) {
 	if len(out.Replies) != 1 || len(out.Replies[0].Rows) != 2 {
 		t.Fatalf("list %+v, want H000003 and H000006", out.Replies)
 	}
+	// Each row says the house number as such, not "บ้าน 4" (which reads
+	// as a village's name).
+	h3, _ := r.getHousehold("H000003")
+	row := out.Replies[0].Rows[0].Title
+	if got, want := catalog.MustText(locales.Thai, row.Key, row.Args), h3.HeadName+" · บ้านเลขที่ "+h3.HouseNo; got != want {
+		t.Errorf("list row %q, want %q", got, want)
+	}
 	// The button's label typed does the same.
 	if typed := r.say("Usage", "ดูรายชื่อ"); len(typed.Replies) != 1 || len(typed.Replies[0].Rows) != 2 {
 		t.Errorf("typed ดูรายชื่อ: %q, want the list", keys(typed))

@@ -79,6 +79,16 @@ type VillageFigures struct {
 	// Groups names them.
 	GroupsFormed int      `json:"groups_formed"`
 	Groups       []string `json:"groups"`
+
+	// What the officers' card says of a village without figures (not in
+	// the JSON): the dates of its five days ("2006-01-02", "" for a day
+	// not set), whether its week has begun and whether it has ended; and,
+	// while none of its follow-ups has fallen due yet, the date of the
+	// first (Engine.firstFollowUps fills it in; zero otherwise).
+	Week          [Days]string `json:"-"`
+	Started       bool         `json:"-"`
+	Finished      bool         `json:"-"`
+	FirstFollowUp time.Time    `json:"-"`
 }
 
 // OccupationFigures are the indicators of the villages trained in one
@@ -240,6 +250,9 @@ func RoundIndicators(tx Tx, r Round, now time.Time) (*Indicators, error) {
 		district.merge(t)
 		vf := VillageFigures{Village: v, ID: v.ID, Moo: v.Moo, Name: v.Name, Tambon: v.Tambon, Occupation: v.Occupation,
 			Figures: t.figures(), Groups: []string{}}
+		if err := vf.readWeek(tx, now); err != nil {
+			return nil, err
+		}
 		for _, g := range groups[v.ID] {
 			vf.Groups = append(vf.Groups, g.Name)
 		}
@@ -274,6 +287,24 @@ func RoundIndicators(tx Tx, r Round, now time.Time) (*Indicators, error) {
 		d.VillagesMeetingIncomeTargetPct = ptr(round1(float64(d.VillagesMeetingIncomeTarget) * 100 / float64(d.Villages)))
 	}
 	return ind, nil
+}
+
+// readWeek reads the village's days: their dates, and whether its week
+// has begun and has ended at now.
+func (vf *VillageFigures) readWeek(tx Tx, now time.Time) error {
+	s, err := GetSchedule(tx, vf.ID)
+	if err != nil {
+		return err
+	}
+	for i, d := range s {
+		if d != nil {
+			vf.Week[i] = d.Date
+		}
+	}
+	loc := now.Location()
+	vf.Started = s[0] != nil && !now.Before(s[0].StartsAt(loc))
+	vf.Finished = s[Days-1] != nil && !now.Before(s[Days-1].EndsAt(loc))
+	return nil
 }
 
 // villageTally counts village v's trained households and their latest

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -428,5 +429,133 @@ func inCheckBubble(t *testing.T, replies []flows.Reply) {
 				t.Errorf("%s: no bar drawn against the 85%% mark", lang)
 			}
 		}
+	}
+}
+
+// inWeek stores village vid's days on dates ("2006-01-02"), day 1 first;
+// "" leaves a day unset.
+func (r *rig) inWeek(vid int, dates ...string) {
+	r.t.Helper()
+	for i, d := range dates {
+		if d != "" {
+			r.putDay(flows.ProgrammeDay{Village: vid, Day: i + 1, Date: d, Start: "09:00", End: "16:00", Place: "ศาลาประชาคม"})
+		}
+	}
+}
+
+// inMoveTo moves village vid to ตำบล tambon.
+func (r *rig) inMoveTo(vid int, tambon string) {
+	r.t.Helper()
+	v := r.getVillage(vid)
+	v.Tambon = tambon
+	r.putVillage(v)
+}
+
+// inBarDetails are the card's bars as the officer reads them in Thai:
+// "name | figure | the line under the bar".
+func inBarDetails(card flows.Reply) []string {
+	th := func(m flows.Msg) string { return catalog.MustText(locales.Thai, m.Key, m.Args) }
+	var out []string
+	for _, b := range card.Bars {
+		out = append(out, th(b.Label)+" | "+th(b.Value)+" | "+th(*b.Detail))
+	}
+	return out
+}
+
+// TestIndicatorsCardReadsRight is the card as an officer reads it on 20
+// January 2027 in a district of two ตำบล: a village trained last week
+// whose first follow-up is not due yet says when it is (not that answers
+// are lacking); villages not trained yet get no bar, but one row with
+// their dates; the header says both targets; the income row says whose
+// income it is; the followed-up row says of how many; and every village
+// is named with its ตำบล.
+func TestIndicatorsCardReadsRight(t *testing.T) {
+	r := newRig(t, inOpts)
+	r.officer(inOfficer, "สมศรี ใจดี")
+	reg, not := flows.PracticeRegular, flows.PracticeNot
+	// หนองแวง: หมู่ 1 has figures; หมู่ 2 finished on Friday 15 January
+	// (its first follow-up is 30 days on, Sunday 14 February); หมู่ 3
+	// finished in November and its follow-up went unanswered; หมู่ 4 and
+	// 5 train next week.
+	r.inVillage(1, "ทำน้ำพริก", inTrained(4000, inAns(reg, 4400, 900)), inTrained(4000, inAns(not, 4000, -1)))
+	r.inVillage(2, "ทอผ้า", inTrained(4000), inTrained(4000))
+	r.inWeek(2, "2027-01-11", "2027-01-12", "2027-01-13", "2027-01-14", "2027-01-15")
+	r.inVillage(3, "ทำน้ำพริก", inTrained(4000, inUnanswered), inTrained(4000, inUnanswered))
+	r.inWeek(3, "2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20")
+	for _, id := range []int{4, 5} {
+		r.inVillage(id, "สานตะกร้า", inHH{status: flows.StatusSelected, before: 3000})
+		r.inWeek(id, "2027-01-25", "2027-01-26", "2027-01-27", "2027-01-28", "2027-01-29")
+	}
+	// โนนทอง: หมู่ 6 has no dates yet; หมู่ 7 (no other หมู่ 7 in the
+	// district) trains in February; หมู่ 8 is training this week; หมู่ 9
+	// has three days set, over two months; หมู่ 10 finished with no
+	// attendance recorded; หมู่ 11 finished last week too, but one of its
+	// households was already asked.
+	r.inVillage(6, "เลี้ยงไก่", inHH{status: flows.StatusSelected, before: 3000})
+	r.inVillage(7, "เลี้ยงไก่", inHH{status: flows.StatusSelected, before: 3000})
+	r.inWeek(7, "2027-02-01", "2027-02-02", "2027-02-03", "2027-02-04", "2027-02-05")
+	r.inVillage(8, "ปลูกผัก", inHH{status: flows.StatusSelected, before: 3000})
+	r.inWeek(8, "2027-01-18", "2027-01-19", "2027-01-20", "2027-01-21", "2027-01-22")
+	r.inVillage(9, "ปลูกผัก", inHH{status: flows.StatusSelected, before: 3000})
+	r.inWeek(9, "2027-01-29", "2027-02-01", "", "", "2027-02-02")
+	r.inVillage(10, "ทำขนม", inHH{status: flows.StatusSelected, before: 3000})
+	r.inWeek(10, "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10", "2026-12-11")
+	r.inVillage(11, "เพาะเห็ด", inTrained(4000, inUnanswered), inTrained(4000))
+	r.inWeek(11, "2027-01-11", "2027-01-12", "2027-01-13", "2027-01-14", "2027-01-15")
+	for id := 6; id <= 11; id++ {
+		r.inMoveTo(id, "โนนทอง")
+	}
+
+	out := r.say(inOfficer, "ตัวชี้วัด")
+	inCheckBubble(t, out.Replies)
+	card := out.Replies[0]
+	want := []string{
+		"หมู่ 1 บ้านทดสอบ1 ต.หนองแวง | 50% | ยังทำอาชีพ 1/2 ✗ · รายได้ +10% ✓",
+		"หมู่ 2 บ้านทดสอบ2 ต.หนองแวง | – | ยังไม่ถึงรอบติดตามผล · ครั้งแรก อา. 14 ก.พ. 70",
+		// Due and unanswered: the answers really are lacking.
+		"หมู่ 3 บ้านทดสอบ3 ต.หนองแวง | – | ยังมีคำตอบไม่พอ · ตอบแล้ว 0 จาก 2 ครัวเรือน",
+		"หมู่ 10 บ้านทดสอบ10 ต.โนนทอง | – | ยังไม่มีครัวเรือนที่อบรมครบ",
+		"หมู่ 11 บ้านทดสอบ11 ต.โนนทอง | – | ยังมีคำตอบไม่พอ · ตอบแล้ว 0 จาก 2 ครัวเรือน",
+	}
+	if got := inBarDetails(card); !slices.Equal(got, want) {
+		t.Errorf("bars:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	text := otRender(out)
+	for _, want := range []string{
+		"ณ พ. 20 ม.ค. 2570 · แถบสีคือร้อยละครัวเรือนที่ยังทำอาชีพ เส้นดำคือเป้า 85% · ✓/✗ รายได้เทียบเป้า +3%\n",
+		"\nติดตามได้: 2 จาก 8 ครัวเรือน\n",
+		"\nรายได้เฉลี่ยของครัวเรือนที่ยังทำอาชีพ: ยังมีคำตอบไม่พอ (มี 1 จาก 8 ครัวเรือน)\n",
+		"\nยังไม่ได้อบรม 6 หมู่บ้าน: หมู่ 8 ต.โนนทอง · กำลังอบรม 18–22 ม.ค.; หมู่ 4, 5 ต.หนองแวง · อบรม 25–29 ม.ค.; " +
+			"หมู่ 9 ต.โนนทอง · อบรม 29 ม.ค., 1–2 ก.พ. (ยังกำหนดไม่ครบ 5 วัน); หมู่ 7 ต.โนนทอง · อบรม 1–5 ก.พ.; " +
+			"หมู่ 6 ต.โนนทอง · ยังไม่กำหนดวันอบรม\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+
+	// By occupation: the types none of whose villages is trained yet are
+	// one row too; ทอผ้า's one village is not due for its follow-up.
+	out = r.tap(inOfficer, buttonKey(t, out, "indicator.btn.by_occupation"))
+	inCheckBubble(t, out.Replies)
+	want = []string{
+		"ทอผ้า | – | 1 หมู่บ้าน · ยังไม่ถึงรอบติดตามผล · ครั้งแรก อา. 14 ก.พ. 70",
+		"ทำขนม | – | 1 หมู่บ้าน · ยังไม่มีครัวเรือนที่อบรมครบ",
+		"ทำน้ำพริก | 50% | 2 หมู่บ้าน · ยังทำอาชีพ 1/2 ✗ · รายได้ ยังมีคำตอบไม่พอ",
+		"เพาะเห็ด | – | 1 หมู่บ้าน · ยังมีคำตอบไม่พอ · ตอบแล้ว 0 จาก 2 ครัวเรือน",
+	}
+	if got := inBarDetails(out.Replies[0]); !slices.Equal(got, want) {
+		t.Errorf("occupation bars:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if text := otRender(out); !strings.Contains(text, "\nยังไม่ได้อบรม 3 อาชีพ: ปลูกผัก; สานตะกร้า; เลี้ยงไก่\n") {
+		t.Errorf("occupation card lacks the types not trained yet:\n%s", text)
+	}
+
+	// In one ตำบล, a village is named without it (unless another shares
+	// its number).
+	one := newRig(t, inOpts)
+	one.inDistrict(2)
+	if got := inBarDetails(one.say(inOfficer, "ตัวชี้วัด").Replies[0]); len(got) != 2 || !strings.HasPrefix(got[0], "หมู่ 1 บ้านทดสอบ1 | ") {
+		t.Errorf("one ตำบล: %q, want หมู่ 1 บ้านทดสอบ1 without its ตำบล", got)
 	}
 }
