@@ -789,20 +789,30 @@ func amountAnswer(v string) (int64, bool) {
 	return n, err == nil && v != incomeNone
 }
 
+// followUpHousehold is the household a follow-up form answers for, when
+// the user may answer for it.
+func followUpHousehold(c *Ctx, a Answers) (Household, error) {
+	h, ok, err := GetHousehold(c.Tx, a[ansID])
+	if err != nil {
+		return h, err
+	}
+	if !ok || h.Erased {
+		return h, NotFound("follow-up", "household.err.gone")
+	}
+	if may, err := mayAnswerFollowUp(c, h); err != nil {
+		return h, err
+	} else if !may {
+		return h, Forbidden("follow-up", "followup.err.not_yours")
+	}
+	return h, nil
+}
+
 // beginFollowUp checks, when the form opens, that the user may answer for
 // the household and that its follow-up still waits for an answer.
 func (e *Engine) beginFollowUp(c *Ctx, a Answers) error {
-	h, ok, err := GetHousehold(c.Tx, a[ansID])
+	h, err := followUpHousehold(c, a)
 	if err != nil {
 		return err
-	}
-	if !ok || h.Erased {
-		return NotFound("follow-up", "household.err.gone")
-	}
-	if may, err := mayAnswerFollowUp(c, h); err != nil {
-		return err
-	} else if !may {
-		return Forbidden("follow-up", "followup.err.not_yours")
 	}
 	if a[ansFollowUpN] == "" {
 		f, ok, err := latestFollowUp(c.Tx, h.ID)
@@ -821,17 +831,9 @@ func (e *Engine) beginFollowUp(c *Ctx, a Answers) error {
 // answered it meanwhile, their answer stays. Every answer is thanked the
 // same way.
 func (e *Engine) saveFollowUp(c *Ctx, a Answers) error {
-	h, ok, err := GetHousehold(c.Tx, a[ansID])
+	h, err := followUpHousehold(c, a)
 	if err != nil {
 		return err
-	}
-	if !ok || h.Erased {
-		return NotFound("follow-up", "household.err.gone")
-	}
-	if may, err := mayAnswerFollowUp(c, h); err != nil {
-		return err
-	} else if !may {
-		return Forbidden("follow-up", "followup.err.not_yours")
 	}
 	ref := FollowUpRef{Household: h.ID, N: atoi(a[ansFollowUpN])}
 	f, ok, err := c.Tx.FollowUps().Get(ref)
