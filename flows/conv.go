@@ -3,10 +3,12 @@ package flows
 import (
 	"cmp"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -158,6 +160,7 @@ const (
 	cmdEditOne = "editf"
 	cmdYes     = "yes"
 	cmdNo      = "no"
+	cmdLang    = "lang"
 )
 
 // maxTries is how many wrong answers in a row before help or cancel is offered.
@@ -233,8 +236,14 @@ func (c *Ctx) StartForm(name string, prefill Answers) error {
 
 // ask saves the conversation with a fresh token and asks its current step.
 func (c *Ctx) ask(f *Form) error {
+	c.conv.Seq++
+	return c.reask(f)
+}
+
+// reask saves the conversation and asks its current step again with the
+// same token: the buttons already on screen keep working.
+func (c *Ctx) reask(f *Form) error {
 	conv := c.conv
-	conv.Seq++
 	conv.Updated = c.Now
 	if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
 		return err
@@ -443,11 +452,18 @@ func (c *Ctx) converseForm() error {
 		return c.formCommand(f, Postback{Cmd: cmdBack})
 	case c.eng.isCmd(text, "core.cmd.help"):
 		return c.formCommand(f, Postback{Cmd: cmdHelp})
-	case c.eng.isCmd(text, "core.cmd.menu"):
-		return c.formCommand(f, Postback{Cmd: cmdCancel})
 	}
 	switch conv.Step {
 	case stepConsent:
+		if c.eng.isCmd(text, "conv.btn.agree") {
+			return c.formCommand(f, Postback{Cmd: cmdYes})
+		}
+		if c.eng.isCmd(text, "conv.btn.disagree") {
+			return c.formCommand(f, Postback{Cmd: cmdNo})
+		}
+		if ok, err := c.commandInForm(f, text); ok {
+			return err
+		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
 	case stepSummary:
 		if c.eng.isCmd(text, "conv.btn.confirm") {
@@ -456,9 +472,98 @@ func (c *Ctx) converseForm() error {
 		if c.eng.isCmd(text, "conv.btn.edit") {
 			return c.formCommand(f, Postback{Cmd: cmdEdit})
 		}
+		if ok, err := c.commandInForm(f, text); ok {
+			return err
+		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
 	}
+	// A choice of the question wins over a command word of the same name.
+	if q := f.question(conv.Step); q != nil && q.Choices != nil {
+		if value, ok, err := c.typedChoice(q, Answers(conv.Answers), text); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			return c.answer(f, value, true)
+		}
+	}
+	if ok, err := c.commandInForm(f, text); ok {
+		return err
+	}
 	return c.answer(f, text, false)
+}
+
+// commandInForm runs a command word typed during a form: help promises
+// they work at any time. The form stays where it was (a command that
+// starts another form replaces it). "ภาษา" asks for the language and then
+// asks the question again in it. It reports false when text is no
+// command word.
+func (c *Ctx) commandInForm(f *Form, text string) (bool, error) {
+	if c.eng.isCmd(text, "core.cmd.language") {
+		c.Say(Text(T("conv.lang.choose"),
+			Action{Label: T("core.lang.th"), Data: c.cmdData(Postback{Cmd: cmdLang, Value: string(locales.Thai)})},
+			Action{Label: T("core.lang.en"), Data: c.cmdData(Postback{Cmd: cmdLang, Value: string(locales.English)})},
+		))
+		return true, nil
+	}
+	for _, cmd := range c.eng.commands {
+		if cmd.Key == "" || !cmd.In1to1 || !c.eng.isCmd(text, cmd.Key) {
+			continue
+		}
+		// The command runs as it would outside the form; the form is
+		// kept as saved, and a typed answer goes on with it.
+		conv := c.conv
+		c.conv = nil
+		err := cmd.Run(c)
+		if c.conv == nil {
+			c.conv = conv
+		}
+		return true, err
+	}
+	return false, nil
+}
+
+// setFormLang changes the user's language from a form and asks the
+// question again in it.
+func (c *Ctx) setFormLang(f *Form, value string) error {
+	lang := locales.ParseLang(value)
+	u, ok, err := getUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		u = User{ID: c.In.UserID, Active: true}
+	}
+	u.Lang, u.LangChosen = lang, true
+	if err := c.Tx.Users().Put(u.ID, u); err != nil {
+		return err
+	}
+	c.Lang, c.Out.Lang = lang, lang
+	c.Say(Text(T("conv.lang.set")))
+	return c.ask(f)
+}
+
+// nonText answers a sticker, photo, location or file. During a form the
+// question is asked again, with a note that the bot needs a typed answer
+// or a tap; otherwise the main menu.
+func (e *Engine) nonText(c *Ctx) error {
+	if c.In.InGroup() {
+		return nil
+	}
+	if c.In.UserID != "" {
+		conv, err := loadConv(c.Tx, c.In.UserID)
+		if err != nil {
+			return err
+		}
+		if conv != nil && conv.Done == nil && c.Now.Sub(conv.Updated) <= e.cfg.ConversationTimeout {
+			if f := e.forms[conv.Form]; f != nil {
+				c.conv = conv
+				c.Say(Text(T("conv.only_text")))
+				return c.reask(f)
+			}
+		}
+	}
+	c.Say(Text(T("core.only_text"), e.mainMenu(c)...))
+	return nil
 }
 
 func pickerValue(p map[string]string) string {
@@ -472,10 +577,15 @@ func pickerValue(p map[string]string) string {
 
 func (c *Ctx) formCommand(f *Form, p Postback) error {
 	conv, cmd := c.conv, p.Cmd
-	if t := p.Token; t != "" && t != conv.Token() && (cmd != cmdCancel || !conv.sameConversation(t)) {
+	// Cancel and a language change apply from any question of this
+	// conversation; the other commands only from the latest one.
+	anyStep := cmd == cmdCancel || cmd == cmdLang
+	if t := p.Token; t != "" && t != conv.Token() && (!anyStep || !conv.sameConversation(t)) {
 		return c.stale()
 	}
 	switch cmd {
+	case cmdLang:
+		return c.setFormLang(f, p.Value)
 	case cmdCancel:
 		return c.endConv(f, "conv.cancelled", true)
 	case cmdHelp:
@@ -640,19 +750,66 @@ func (f *Form) nextUnanswered(a Answers) string {
 	return ""
 }
 
+// typedChoice finds the choice of q that typed text names: its value, or
+// its label in either language (with or without ค่ะ/ครับ and spaces).
+func (c *Ctx) typedChoice(q *Question, a Answers, text string) (string, bool, error) {
+	choices, err := q.Choices(c, a)
+	if err != nil {
+		return "", false, err
+	}
+	typed := locales.MatchCommand(text)
+	if typed == "" {
+		return "", false, nil
+	}
+	for _, ch := range choices {
+		if typed == locales.MatchCommand(ch.Value) || c.eng.matchLabel(text, ch.Label) || c.labelIs(typed, ch.Label) {
+			return ch.Value, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// labelIs reports whether typed (after locales.MatchCommand) is label as
+// rendered in any language: labels with arguments (a village's name) are
+// not command words in the catalog.
+func (c *Ctx) labelIs(typed string, label Msg) bool {
+	cat := c.eng.cfg.Catalog
+	if cat == nil {
+		return false
+	}
+	for _, lang := range []locales.Lang{c.Lang, locales.Thai, locales.English} {
+		if text, err := cat.Text(lang, label.Key, label.Args); err == nil && locales.MatchCommand(text) == typed {
+			return true
+		}
+	}
+	return false
+}
+
+// tooLong reports whether typed text, cleaned as answers are, is longer
+// than max characters.
+func tooLong(s string, max int) bool {
+	v, ok := locales.NormalizeText(s, math.MaxInt)
+	return ok && utf8.RuneCountInString(v) > max
+}
+
+// maxTextRunes is the longest free-text answer of a question without a
+// parser.
+const maxTextRunes = 500
+
 func (c *Ctx) readAnswer(q *Question, a Answers, raw string, tapped bool) (string, *Msg, error) {
 	if q.Choices != nil {
-		choices, err := q.Choices(c, a)
-		if err != nil {
-			return "", nil, err
-		}
-		for _, ch := range choices {
-			if tapped && ch.Value == raw {
-				return ch.Value, nil, nil
+		if tapped {
+			choices, err := q.Choices(c, a)
+			if err != nil {
+				return "", nil, err
 			}
-			if !tapped && (locales.MatchCommand(raw) == locales.MatchCommand(ch.Value) || c.eng.matchLabel(raw, ch.Label)) {
-				return ch.Value, nil, nil
+			for _, ch := range choices {
+				if ch.Value == raw {
+					return ch.Value, nil, nil
+				}
 			}
+		} else if v, ok, err := c.typedChoice(q, a, raw); err != nil || ok {
+			return v, nil, err
 		}
 		if tapped || q.Parse == nil {
 			h := T("conv.hint.tap_button")
@@ -660,8 +817,12 @@ func (c *Ctx) readAnswer(q *Question, a Answers, raw string, tapped bool) (strin
 		}
 	}
 	if q.Parse == nil {
-		v, ok := locales.NormalizeText(raw, 500)
+		v, ok := locales.NormalizeText(raw, maxTextRunes)
 		if !ok {
+			if tooLong(raw, maxTextRunes) {
+				h := T("conv.hint.text_too_long", "Max", maxTextRunes)
+				return "", &h, nil
+			}
 			h := T("conv.hint.text")
 			return "", &h, nil
 		}

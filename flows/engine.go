@@ -196,9 +196,7 @@ func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 	case InputText, InputPostback:
 		err = e.converse(c)
 	default:
-		if !in.InGroup() {
-			c.Say(Text(T("core.only_text"), e.mainMenu(c)...))
-		}
+		err = e.nonText(c) // conv.go
 	}
 	if key := userKey(err); key != "" {
 		// A refusal or a clear "no": say it; nothing was written before it.

@@ -143,11 +143,16 @@ func (e *Engine) householdForm(name string) *Form {
 	return f
 }
 
+// nameParser reads a person's name (locales.NormalizeName). One refused is
+// told hint, or, when it is too long, how long it may be.
 func nameParser(hint string) func(*Ctx, Answers, string) (string, *Msg) {
 	return func(_ *Ctx, _ Answers, s string) (string, *Msg) {
 		v, ok := locales.NormalizeName(s)
 		if !ok {
 			h := T(hint)
+			if tooLong(s, locales.MaxNameRunes) {
+				h = T("conv.hint.name_too_long", "Max", locales.MaxNameRunes)
+			}
 			return "", &h
 		}
 		return v, nil

@@ -59,14 +59,7 @@ func (e *Engine) registerOfficers() {
 			Ask:   T("officer.name.ask"),
 			Help:  T("officer.name.help"),
 			Label: T("officer.name.label"),
-			Parse: func(_ *Ctx, _ Answers, text string) (string, *Msg) {
-				name, ok := locales.NormalizeName(text)
-				if !ok {
-					h := T("officer.name.hint")
-					return "", &h
-				}
-				return name, nil
-			},
+			Parse: nameParser("officer.name.hint"),
 		}},
 		Begin: func(c *Ctx, _ Answers) error { return officerOnly(c, "officer name") },
 		Save:  e.saveOfficerName,

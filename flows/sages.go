@@ -200,13 +200,7 @@ func (e *Engine) sageForm() *Form {
 		Questions: []Question{
 			{
 				Field: "name", Ask: T("sage.name.ask"), Help: T("sage.name.help"), Label: T("sage.name.label"),
-				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
-					v, ok := locales.NormalizeName(s)
-					if !ok {
-						return "", hint("sage.name.hint")
-					}
-					return v, nil
-				},
+				Parse: nameParser("sage.name.hint"),
 			},
 			{
 				Field: "phone", Ask: T("sage.phone.ask"), Help: T("sage.phone.help"), Label: T("sage.phone.label"),

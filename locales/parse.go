@@ -273,6 +273,9 @@ var titles = func() map[string]bool {
 	return m
 }()
 
+// MaxNameRunes is the longest name NormalizeName accepts, in characters.
+const MaxNameRunes = 100
+
 // NormalizeName cleans a typed person's name: trims, collapses inner
 // whitespace to single spaces, removes zero-width and other invisible
 // characters and puts Thai marks in canonical order (NFC). A title such as
@@ -281,7 +284,7 @@ var titles = func() map[string]bool {
 // more than a title alone.
 func NormalizeName(s string) (string, bool) {
 	s = normalizeSpaces(stripInvisible(s, false))
-	if n := utf8.RuneCountInString(s); n < 2 || n > 100 {
+	if n := utf8.RuneCountInString(s); n < 2 || n > MaxNameRunes {
 		return "", false
 	}
 	letter := false
