@@ -640,8 +640,11 @@ func (e *Engine) followUpList(c *Ctx, page int) error {
 		quick = append(quick, Action{Label: T("conv.btn.prev_page"), Data: Postback{Action: actFollowUpList, Page: page - 1}.Encode()})
 	}
 	title := T("followup.list.title")
-	c.Say(Reply{Style: StyleList, Title: &title, Text: T("followup.list.text", "Count", len(open), "Page", page, "Pages", pages),
-		Rows: rows, Quick: quick})
+	text := T("followup.list.text", "Count", len(open), "Page", page, "Pages", pages)
+	if pages == 1 {
+		text = T("followup.list.text_all", "Count", len(open))
+	}
+	c.Say(Reply{Style: StyleList, Title: &title, Text: text, Rows: rows, Quick: quick})
 	return nil
 }
 
@@ -705,7 +708,12 @@ func (e *Engine) followUpForm() *Form {
 		Name:  formFollowUp,
 		Title: T("followup.form.title"),
 		TitleFor: func(c *Ctx, a Answers) Msg {
+			// The head's own answers are "the follow-up"; a sage's or an
+			// officer's name whose they are.
 			h, _, _ := GetHousehold(c.Tx, a[ansID])
+			if h.UserID != "" && h.UserID == c.In.UserID {
+				return T("followup.form.title")
+			}
 			return T("followup.form.title_for", "Name", locales.FirstName(h.HeadName))
 		},
 		Begin:   e.beginFollowUp,
@@ -733,12 +741,12 @@ func (e *Engine) followUpForm() *Form {
 				},
 				Show: func(_ *Ctx, v string) Msg { return ReasonMsg(v) }},
 			{Field: fuIncome, Ask: T("followup.q.income"), Help: T("followup.help.income"), Label: T("followup.label.income"),
-				Choices: unknown, Parse: incomeParser, Show: showIncome},
+				Choices: unknown, Parse: e.parseFollowUpIncome, Show: showIncome},
 			{Field: fuOccIncome, Help: T("followup.help.occupation_income"), Label: T("followup.label.occupation_income"),
 				Prompt: func(c *Ctx, a Answers) Msg {
 					return T("followup.q.occupation_income", "Occupation", followUpOccupation(c, a))
 				},
-				When: practising, Choices: unknown, Parse: parseOccupationIncome, Show: showIncome},
+				When: practising, Choices: unknown, Parse: e.parseOccupationIncome, Show: showIncome},
 		},
 	}
 }
@@ -764,8 +772,8 @@ func practicePrompt(c *Ctx, a Answers) Msg {
 
 // parseOccupationIncome reads the part of the income from the occupation:
 // no more than the household's whole income, when that is known.
-func parseOccupationIncome(c *Ctx, a Answers, s string) (string, *Msg) {
-	v, hint := incomeParser(c, a, s)
+func (e *Engine) parseOccupationIncome(c *Ctx, a Answers, s string) (string, *Msg) {
+	v, hint := e.parseFollowUpIncome(c, a, s)
 	if hint != nil {
 		return "", hint
 	}
@@ -774,6 +782,28 @@ func parseOccupationIncome(c *Ctx, a Answers, s string) (string, *Msg) {
 		return "", &h
 	}
 	return v, nil
+}
+
+// unknownWords are the other ways people type "I don't know" to an
+// income question: ไม่ทราบ itself is its button's label, which typed
+// works as the button does.
+var unknownWords = []string{"followup.unknown.dont_know", "followup.unknown.not_sure", "followup.unknown.forgot"}
+
+// parseFollowUpIncome reads a follow-up's income answer: an amount as
+// incomeParser reads it, or "don't know" in any of its usual words. A
+// typed answer that is neither is told both ways to answer.
+func (e *Engine) parseFollowUpIncome(c *Ctx, a Answers, s string) (string, *Msg) {
+	for _, key := range unknownWords {
+		if e.isCmd(s, key) {
+			return incomeNone, nil
+		}
+	}
+	v, hint := incomeParser(c, a, s)
+	if hint != nil && hint.Key == "household.hint.income" {
+		h := T("followup.hint.income")
+		return "", &h
+	}
+	return v, hint
 }
 
 // overIncome reads a whole income and a part of it, when both are known.
@@ -874,10 +904,38 @@ func (e *Engine) saveFollowUp(c *Ctx, a Answers) error {
 		c.Say(Text(T("followup.saved.own")))
 		return nil
 	}
+	// A sage or officer answering for neighbours is told how many are
+	// left, and offered the list to go on while some are.
+	left, err := e.followUpsLeft(c)
+	if err != nil {
+		return err
+	}
+	name := locales.FirstName(h.HeadName)
+	if left == 0 {
+		c.Say(Text(T("followup.saved.for_last", "Name", name)))
+		return nil
+	}
 	label := T("followup.btn.list")
-	c.Say(Text(T("followup.saved.for", "Name", locales.FirstName(h.HeadName)),
+	c.Say(Text(T("followup.saved.for", "Name", name, "Count", left),
 		Action{Label: label, Data: Postback{Action: actFollowUpList}.Encode(), Say: &label}))
 	return nil
+}
+
+// followUpsLeft counts the households the user's list (followUpList)
+// still shows: an officer's of every village, a sage's of their teams'.
+func (e *Engine) followUpsLeft(c *Ctx) (int, error) {
+	var vids []int
+	officer, err := IsOfficer(c.Tx, c.In.UserID)
+	if err != nil {
+		return 0, err
+	}
+	if !officer {
+		if vids, err = sageVillages(c.Tx, c.In.UserID); err != nil || len(vids) == 0 {
+			return 0, err
+		}
+	}
+	open, err := e.openFollowUps(c.Tx, vids, c.Now)
+	return len(open), err
 }
 
 // The daily summary.

@@ -289,7 +289,7 @@ func TestFollowUpCycle(t *testing.T) {
 	r.tap("Uofficer", buttonKey(t, out, "followup.btn.not"))
 	r.say("Uofficer", "สุขภาพไม่ดี")
 	out = r.say("Uofficer", "ไม่ทราบ")
-	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "followup.saved.for")
+	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "followup.saved.for_last") // none left in the list
 	if f := r.fuOne("H000006", 1); f.Practice != flows.PracticeNot || f.Reason != "health" || f.IncomeKnown || f.AnsweredBy != "Uofficer" {
 		t.Errorf("officer's late answer %+v", f)
 	}
@@ -381,4 +381,78 @@ func TestFollowUpReplanAndSummary(t *testing.T) {
 	if d := digest(fuAt(2027, 1, 11, 18, 30)); d.FollowUpsAnswered != 0 {
 		t.Errorf("answered %d since the last summary, want 0", d.FollowUpsAnswered)
 	}
+}
+
+// People answer the income questions in their own words: "don't know" as
+// ไม่รู้, ไม่แน่ใจ or จำไม่ได้ (not only the button's ไม่ทราบ), amounts in
+// words and Thai digits; a wrong answer is told both ways to answer. A
+// sage answering for neighbours is told how many are left.
+func TestFollowUpTypedAnswers(t *testing.T) {
+	r := fuProgramme(t)
+	at := fuAt(2027, 1, 10, 10, 0)
+	got := r.fuRecord(at)
+	r.at(at.Add(5 * time.Minute))
+
+	wantSaid(t, r.say("Uh1", "ทำบ้างค่ะ"), "followup.q.income")
+	wantSaid(t, r.say("Uh1", "พอได้อยู่"), "hint:followup.hint.income", "followup.q.income")
+	wantSaid(t, r.say("Uh1", "ไม่รู้ค่ะ"), "followup.q.occupation_income")
+	out := r.say("Uh1", "ไม่แน่ใจ")
+	wantSaid(t, out, "conv.confirm.title")
+	// Her own answers are titled as the follow-up, not with her name.
+	if title := out.Replies[0].Title; title == nil || title.Key != "followup.form.title" {
+		t.Errorf("her confirm card is titled %+v, want followup.form.title", title)
+	}
+	wantSaid(t, r.tap("Uh1", button(t, out, "conv.btn.confirm")), "followup.saved.own")
+	if f := r.fuOne("H000001", 1); f.Practice != flows.PracticeSometimes || f.IncomeKnown || f.OccupationIncomeKnown {
+		t.Errorf("Uh1's answer %+v, want sometimes, both incomes unknown", f)
+	}
+
+	wantSaid(t, r.say("Uh2", "ยังไม่ได้ทำ"), "followup.q.reason")
+	wantSaid(t, r.say("Uh2", "ไม่มีเวลา"), "followup.q.income")
+	out = r.say("Uh2", "จำไม่ได้")
+	wantSaid(t, out, "conv.confirm.title")
+	wantSaid(t, r.tap("Uh2", button(t, out, "conv.btn.confirm")), "followup.saved.own")
+	if f := r.fuOne("H000002", 1); f.Practice != flows.PracticeNot || f.IncomeKnown {
+		t.Errorf("Uh2's answer %+v, want not practising, income unknown", f)
+	}
+
+	wantSaid(t, r.tap("Uh5", buttonKey(t, fuCard(t, got, "Uh5"), "followup.btn.regular")), "followup.q.income")
+	r.say("Uh5", "ห้าพัน")
+	out = r.say("Uh5", "๔๕๐๐")
+	wantSaid(t, out, "conv.confirm.title")
+	wantSaid(t, r.tap("Uh5", button(t, out, "conv.btn.confirm")), "followup.saved.own")
+	if f := r.fuOne("H000005", 1); f.Income != 5000 || f.OccupationIncome != 4500 || !f.OccupationIncomeKnown {
+		t.Errorf("Uh5's answer %+v, want 5,000 baht of which 4,500 from the occupation", f)
+	}
+
+	// The sage's list of the two households without LINE fits one page:
+	// no "page 1/1".
+	out = r.say("Usage", "ติดตามผล")
+	if len(out.Replies) != 1 || out.Replies[0].Text.Key != "followup.list.text_all" {
+		t.Fatalf("list %+v, want one page without a page number", out.Replies)
+	}
+	// After the first, one is left, and the list is offered; after the
+	// last, none is, and nothing more is offered.
+	answer := func(id, want string) flows.Outcome {
+		t.Helper()
+		out := r.tap("Usage", "a=fu&hh="+id)
+		wantSaid(t, out, "followup.q.practice_other")
+		r.tap("Usage", buttonKey(t, out, "followup.btn.not"))
+		r.say("Usage", "ไม่มีทุน")
+		out = r.say("Usage", "ไม่รู้")
+		if title := out.Replies[0].Title; title == nil || title.Key != "followup.form.title_for" {
+			t.Errorf("the sage's confirm card is titled %+v, want the household named", title)
+		}
+		out = r.tap("Usage", button(t, out, "conv.btn.confirm"))
+		wantSaid(t, out, want)
+		return out
+	}
+	out = answer("H000003", "followup.saved.for")
+	if n := out.Replies[0].Text.Args["Count"]; n != 1 || !hasButton(out, "followup.btn.list") {
+		t.Errorf("after the first: %+v, want 1 left and the list offered", out.Replies[0])
+	}
+	if out = answer("H000006", "followup.saved.for_last"); hasButton(out, "followup.btn.list") {
+		t.Errorf("after the last: %+v, want no list offered", out.Replies[0])
+	}
+	checkRenders(t, locales.Thai, out.Replies)
 }
