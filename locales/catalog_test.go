@@ -260,9 +260,9 @@ func TestText(t *testing.T) {
 		{Thai, "conv.page", map[string]any{"Page": 2, "Pages": Number(1500)}, "หน้า 2 จาก 1,500"},
 		{English, "conv.page", map[string]any{"Page": 2, "Pages": 3, "Extra": "ignored"}, "Page 2 of 3"},
 		{Thai, "conv.invalid_retry_hint", map[string]any{"Hint": Ref{Key: "core.cmd.cancel"}},
-			"ขออภัยค่ะ คำตอบนี้ยังไม่ถูกต้อง ยกเลิก"},
+			"ขอโทษค่ะ ยังอ่านคำตอบนี้ไม่ได้ ยกเลิก"},
 		{English, "conv.invalid_retry_hint", map[string]any{"Hint": &Ref{Key: "conv.page", Args: map[string]any{"Page": 1, "Pages": 2}}},
-			"Sorry, that doesn't look right: Page 1 of 2"},
+			"Sorry, I couldn't read that. Page 1 of 2"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.lang)+"/"+tt.key, func(t *testing.T) {
@@ -472,7 +472,7 @@ func TestTextRefMethod(t *testing.T) {
 	c := mustLoad(t)
 	hint := msgLike{key: "conv.page", args: map[string]any{"Page": 1, "Pages": Number(2000)}}
 	got, err := c.Text(Thai, "conv.invalid_retry_hint", map[string]any{"Hint": hint})
-	if want := "ขออภัยค่ะ คำตอบนี้ยังไม่ถูกต้อง หน้า 1 จาก 2,000"; err != nil || got != want {
+	if want := "ขอโทษค่ะ ยังอ่านคำตอบนี้ไม่ได้ หน้า 1 จาก 2,000"; err != nil || got != want {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
 }
