@@ -249,12 +249,14 @@ func (sc *Scheduler) tickReminders(ctx context.Context) (TickResult, error) {
 // tickBudget bounds how long one tick goes on queuing a burst.
 const tickBudget = 45 * time.Second
 
-// queueParallel is how many reminders are queued at once: each in its own
-// transaction function, sharing commits (Store.Batch).
+// queueParallel is how many bundles of reminders are queued at once: each
+// in its own transaction function, sharing commits (Store.Batch).
 const queueParallel = 32
 
-// queueAll queues reminders, many at once, and returns how many of them
-// it recorded (sent, skipped or nothing to send), with the first error.
+// queueAll queues reminders, many bundles at once (flows.BundleReminders:
+// the reminders due for the same person go together, in one push), and
+// returns how many reminders it recorded (sent, skipped or nothing to
+// send), with the first error.
 func (sc *Scheduler) queueAll(ctx context.Context, due []flows.Reminder, now time.Time, members map[string]int, res *TickResult) (int, error) {
 	var (
 		mu       sync.Mutex
@@ -262,18 +264,19 @@ func (sc *Scheduler) queueAll(ctx context.Context, due []flows.Reminder, now tim
 		done     int
 		wg       sync.WaitGroup
 	)
-	next := make(chan flows.Reminder)
-	for range min(queueParallel, len(due)) {
+	bundles := flows.BundleReminders(due)
+	next := make(chan []flows.Reminder)
+	for range min(queueParallel, len(bundles)) {
 		wg.Go(func() {
-			for r := range next {
+			for b := range next {
 				var one TickResult
-				err := sc.queue(r, now, members, &one)
+				err := sc.queue(b, now, members, &one)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
 				}
 				if err == nil {
-					done++
+					done += len(b)
 					res.Sent, res.Skipped, res.Nothing = res.Sent+one.Sent, res.Skipped+one.Skipped, res.Nothing+one.Nothing
 					res.Pushes, res.Recipients = res.Pushes+one.Pushes, res.Recipients+one.Recipients
 				}
@@ -281,11 +284,11 @@ func (sc *Scheduler) queueAll(ctx context.Context, due []flows.Reminder, now tim
 			}
 		})
 	}
-	for _, r := range due {
+	for _, b := range bundles {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- r
+		next <- b
 	}
 	close(next)
 	wg.Wait()
@@ -297,32 +300,57 @@ func (sc *Scheduler) queueAll(ctx context.Context, due []flows.Reminder, now tim
 
 func (sc *Scheduler) groupSize(groupID string) int { return sc.sender.groupSize(groupID) }
 
-// queue records one reminder and its pushes in one transaction.
-func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]int, res *TickResult) error {
-	var pushes, recipients int
+// queue records a bundle of reminders and their pushes in one transaction.
+// The sends of the reminders still pending are merged (flows.MergeSends):
+// each recipient gets one push request with all that is due for them, and
+// each reminder is recorded with the retry keys of the pushes that carried
+// its messages, so none is sent again.
+func (sc *Scheduler) queue(bundle []flows.Reminder, now time.Time, members map[string]int, res *TickResult) error {
+	var (
+		pushes, recipients int
+		recorded           []flows.Reminder // with what each was recorded as, below
+		status             []string
+	)
 	err := sc.store.Batch(func(tx flows.Tx) error {
-		pushes, recipients = 0, 0
-		if done, err := flows.Recorded(tx, r.Key); err != nil || done {
-			return err
+		pushes, recipients, recorded, status = 0, 0, nil, nil
+		var sending []flows.Reminder
+		for _, r := range bundle {
+			if done, err := flows.Recorded(tx, r.Key); err != nil {
+				return err
+			} else if done {
+				continue
+			}
+			if pending, err := flows.StillPlanned(tx, r); err != nil {
+				return err
+			} else if !pending {
+				continue // moved or cancelled since Due read the plan
+			}
+			switch {
+			case r.Skip || r.Obsolete:
+				if err := flows.RecordReminder(tx, r, flows.LedgerSkipped, nil, 0, now); err != nil {
+					return err
+				}
+				recorded, status = append(recorded, r), append(status, flows.LedgerSkipped)
+			case len(r.Sends) == 0:
+				if err := flows.RecordReminder(tx, r, flows.LedgerNothing, nil, 0, now); err != nil {
+					return err
+				}
+				recorded, status = append(recorded, r), append(status, flows.LedgerNothing)
+			default:
+				sending = append(sending, r)
+			}
 		}
-		if pending, err := flows.StillPlanned(tx, r); err != nil || !pending {
-			return err // moved or cancelled since Due read the plan
-		}
-		if r.Skip || r.Obsolete {
-			return flows.RecordReminder(tx, r, flows.LedgerSkipped, nil, 0, now)
-		}
-		if len(r.Sends) == 0 {
-			return flows.RecordReminder(tx, r, flows.LedgerNothing, nil, 0, now)
-		}
-		var keys []string
-		for _, send := range r.Sends {
+		keys := make([][]string, len(sending))
+		reached := make([]int, len(sending))
+		for _, send := range flows.MergeSends(sending) {
 			msgs, err := sc.render.Render(send.Lang, send.Replies)
 			if err != nil {
 				return err
 			}
+			chat := "multicast:" + sending[send.Carries[0]].Key
 			for start := 0; start < len(send.To); start += maxMulticast {
 				to := send.To[start:min(start+maxMulticast, len(send.To))]
-				rec := OutboxRecord{Kind: SendMulticast, Chat: "multicast:" + r.Key, To: to, Messages: msgs,
+				rec := OutboxRecord{Kind: SendMulticast, Chat: chat, To: to, Messages: msgs,
 					RetryKey: uuid.NewString(), Purpose: send.Purpose, Created: now}
 				switch {
 				case send.Group:
@@ -333,25 +361,36 @@ func (sc *Scheduler) queue(r flows.Reminder, now time.Time, members map[string]i
 				if err := QueuePush(tx, rec); err != nil {
 					return err
 				}
-				keys = append(keys, rec.RetryKey)
+				for _, ri := range send.Carries {
+					keys[ri] = append(keys[ri], rec.RetryKey)
+					reached[ri] += rec.recipients()
+				}
 				pushes++
 				recipients += rec.recipients()
 			}
 		}
-		return flows.RecordReminder(tx, r, flows.LedgerSent, keys, recipients, now)
+		for i, r := range sending {
+			if err := flows.RecordReminder(tx, r, flows.LedgerSent, keys[i], reached[i], now); err != nil {
+				return err
+			}
+			recorded, status = append(recorded, r), append(status, flows.LedgerSent)
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("bot: queue reminder %s: %w", r.Key, err)
+		return fmt.Errorf("bot: queue reminder %s: %w", bundle[0].Key, err)
 	}
-	switch {
-	case r.Obsolete:
-	case r.Skip:
-		res.Skipped++
-		sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Village, "day", r.Day)
-	case len(r.Sends) == 0:
-		res.Nothing++
-	default:
-		res.Sent++
+	for i, r := range recorded {
+		switch {
+		case r.Obsolete:
+		case status[i] == flows.LedgerSkipped:
+			res.Skipped++
+			sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Village, "day", r.Day)
+		case status[i] == flows.LedgerNothing:
+			res.Nothing++
+		default:
+			res.Sent++
+		}
 	}
 	res.Pushes += pushes
 	res.Recipients += recipients

@@ -582,3 +582,151 @@ func (t *teamIndex) members(vid int) ([]Sage, error) {
 	}
 	return t.byMoo[vid], nil
 }
+
+// MaxMessages is LINE's limit of message objects in one push or
+// multicast (they count as one message per recipient).
+const MaxMessages = 5
+
+// MergedSend is one push request's worth: the messages of one or more
+// reminders for recipients who all get the same list. Carries indexes the
+// reminders (in the slice given to MergeSends) whose messages it holds.
+type MergedSend struct {
+	Send
+	Carries []int
+}
+
+// sendPart is one reminder's send (rs[ri].Sends[si]) as one recipient gets it.
+type sendPart struct{ ri, si int }
+
+// recipientKey is who a send goes to: a user (or a group) in a language.
+type recipientKey struct {
+	to    string
+	group bool
+	lang  locales.Lang
+}
+
+// sendParts lists, for each recipient of rs' sends (in first-seen order),
+// the sends that go to them. Skipped and obsolete reminders send nothing.
+func sendParts(rs []Reminder) ([]recipientKey, map[recipientKey][]sendPart) {
+	var order []recipientKey
+	parts := map[recipientKey][]sendPart{}
+	for ri, r := range rs {
+		if r.Skip || r.Obsolete {
+			continue
+		}
+		for si, s := range r.Sends {
+			for _, to := range s.To {
+				k := recipientKey{to: to, group: s.Group, lang: s.Lang}
+				if _, ok := parts[k]; !ok {
+					order = append(order, k)
+				}
+				parts[k] = append(parts[k], sendPart{ri, si})
+			}
+		}
+	}
+	return order, parts
+}
+
+// MergeSends merges the sends of reminders due in the same tick so that
+// each person gets one push request however many of them are due for
+// them ("at most one push per person per evening"): a recipient's messages
+// from every reminder go in one send, and recipients whose merged lists
+// are identical share it (a multicast). A group gets its own send.
+//
+// Messages keep the reminders' order (Due's: earliest due first, then the
+// summary and the quota warning), except that a message with quick-reply
+// chips goes last, since LINE shows only the last message's chips. At most
+// MaxMessages message objects go in one request: a recipient's sends past
+// that are dropped for them, the later (less important) reminders' first,
+// though those reminders are still recorded as sent. Today's kinds never
+// come near it (a household's card and headcount, a sage's brief).
+func MergeSends(rs []Reminder) []MergedSend {
+	order, parts := sendParts(rs)
+	var out []MergedSend
+	bySig := map[string]int{} // signature → index in out
+	for _, k := range order {
+		var kept []sendPart
+		n := 0
+		for _, p := range parts[k] {
+			m := len(rs[p.ri].Sends[p.si].Replies)
+			if n+m > MaxMessages {
+				continue // dropped for this recipient: see above
+			}
+			kept = append(kept, p)
+			n += m
+		}
+		if len(kept) == 0 {
+			continue
+		}
+		sig := fmt.Sprintf("%s|%v|%v", k.lang, k.group, kept)
+		if k.group {
+			sig += "|" + k.to // never multicast to groups
+		}
+		if i, ok := bySig[sig]; ok {
+			out[i].To = append(out[i].To, k.to)
+			continue
+		}
+		var plain, quick []Reply
+		var carries []int
+		for _, p := range kept {
+			for _, rep := range rs[p.ri].Sends[p.si].Replies {
+				if len(rep.Quick) > 0 {
+					quick = append(quick, rep)
+				} else {
+					plain = append(plain, rep)
+				}
+			}
+			if !slices.Contains(carries, p.ri) {
+				carries = append(carries, p.ri)
+			}
+		}
+		first := rs[kept[0].ri].Sends[kept[0].si]
+		bySig[sig] = len(out)
+		out = append(out, MergedSend{Send: Send{To: []string{k.to}, Group: k.group, Lang: k.lang,
+			Replies: append(plain, quick...), Purpose: first.Purpose}, Carries: carries})
+	}
+	for i := range out {
+		slices.Sort(out[i].To)
+	}
+	return out
+}
+
+// BundleReminders splits reminders due in the same tick into bundles that
+// share no recipient: the reminders of a bundle are merged (MergeSends)
+// and recorded together, in one transaction; bundles are independent. A
+// reminder with nothing to send is a bundle of its own. Order is kept.
+func BundleReminders(rs []Reminder) [][]Reminder {
+	parent := make([]int, len(rs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if parent[i] != i {
+			parent[i] = find(parent[i])
+		}
+		return parent[i]
+	}
+	order, parts := sendParts(rs)
+	for _, k := range order {
+		ps := parts[k]
+		for _, p := range ps[1:] {
+			if a, b := find(ps[0].ri), find(p.ri); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	var out [][]Reminder
+	at := map[int]int{} // root → index in out
+	for i, r := range rs {
+		root := find(i)
+		j, ok := at[root]
+		if !ok {
+			j = len(out)
+			at[root] = j
+			out = append(out, nil)
+		}
+		out[j] = append(out[j], r)
+	}
+	return out
+}

@@ -196,6 +196,9 @@ func TestDistrictRunMinuteByMinute(t *testing.T) {
 		ledgerKeys[i] = strings.ToLower(ledgerKeys[i])
 	}
 	slices.Sort(ledgerKeys)
+	// Reminders due for the same people in one tick share a push (and its
+	// retry key) in their ledger entries.
+	ledgerKeys = slices.Compact(ledgerKeys)
 	if !slices.Equal(accepted, ledgerKeys) {
 		t.Errorf("accepted %d pushes, the ledger queued %d: a push was lost or sent unrecorded", len(accepted), len(ledgerKeys))
 	}
