@@ -525,19 +525,9 @@ func (c *Ctx) commandInForm(f *Form, text string) (bool, error) {
 // setFormLang changes the user's language from a form and asks the
 // question again in it.
 func (c *Ctx) setFormLang(f *Form, value string) error {
-	lang := locales.ParseLang(value)
-	u, ok, err := getUser(c.Tx, c.In.UserID)
-	if err != nil {
+	if err := c.saveLang(value); err != nil {
 		return err
 	}
-	if !ok {
-		u = User{ID: c.In.UserID, Active: true}
-	}
-	u.Lang, u.LangChosen = lang, true
-	if err := c.Tx.Users().Put(u.ID, u); err != nil {
-		return err
-	}
-	c.Lang, c.Out.Lang = lang, lang
 	c.Say(Text(T("conv.lang.set")))
 	return c.ask(f)
 }

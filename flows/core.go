@@ -40,7 +40,17 @@ func (e *Engine) chooseLanguage(c *Ctx) error {
 }
 
 func (e *Engine) setLanguage(c *Ctx, p Postback) error {
-	lang := locales.ParseLang(p.Value)
+	if err := c.saveLang(p.Value); err != nil {
+		return err
+	}
+	c.Say(Text(T("conv.lang.set"), e.mainMenu(c)...))
+	return nil
+}
+
+// saveLang makes the language the user chose (a button's value) theirs,
+// from now on and for this answer.
+func (c *Ctx) saveLang(value string) error {
+	lang := locales.ParseLang(value)
 	u, ok, err := getUser(c.Tx, c.In.UserID)
 	if err != nil {
 		return err
@@ -53,7 +63,6 @@ func (e *Engine) setLanguage(c *Ctx, p Postback) error {
 		return err
 	}
 	c.Lang, c.Out.Lang = lang, lang
-	c.Say(Text(T("conv.lang.set"), e.mainMenu(c)...))
 	return nil
 }
 
