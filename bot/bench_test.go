@@ -182,19 +182,32 @@ func benchTransport() *http.Transport {
 // runAckBench posts the bodies round-robin from concurrent senders and
 // reports throughput and latency percentiles.
 func runAckBench(b *testing.B, url string, bodies []signedBody) {
+	b.ReportAllocs()
+	all, elapsed := postParallel(b, url, benchSenders, func(i int64) (signedBody, bool) {
+		return bodies[int(i)%len(bodies)], true
+	})
+	reportAcks(b, all, elapsed)
+}
+
+// postParallel posts the bodies body(1), body(2), … from parallelism ×
+// GOMAXPROCS goroutines until b.N are done, and returns each post's
+// acknowledgement time and how long it all took.
+func postParallel(b *testing.B, url string, parallelism int, body func(i int64) (signedBody, bool)) ([]time.Duration, time.Duration) {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}
 	b.Cleanup(client.CloseIdleConnections)
 	var next atomic.Int64
 	var mu sync.Mutex
 	var all []time.Duration
-	b.SetParallelism(benchSenders)
-	b.ReportAllocs()
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		lat := make([]time.Duration, 0, 1024)
 		for pb.Next() {
-			sb := bodies[int(next.Add(1))%len(bodies)]
+			sb, ok := body(next.Add(1))
+			if !ok {
+				return
+			}
 			d, ok := postTimed(b, client, url, sb)
 			if !ok {
 				return
@@ -207,15 +220,17 @@ func runAckBench(b *testing.B, url string, bodies []signedBody) {
 	})
 	elapsed := time.Since(start)
 	b.StopTimer()
+	return all, elapsed
+}
+
+// reportAcks reports acknowledged req/s and the p50 and p99 of all.
+func reportAcks(b *testing.B, all []time.Duration, elapsed time.Duration) {
 	if len(all) == 0 {
 		return
 	}
 	slices.Sort(all)
-	pct := func(p float64) float64 {
-		i := int(p * float64(len(all)-1))
-		return float64(all[i]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
@@ -411,44 +426,18 @@ func startEndToEnd(b *testing.B, fake *linefake.Server) (url string, drained fun
 // runEndToEnd posts fresh single-event webhooks (each with a reply token
 // the fake issued) from senders concurrent goroutines.
 func runEndToEnd(b *testing.B, url string, fake *linefake.Server, senders int, drained func()) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: benchTransport()}
-	b.Cleanup(client.CloseIdleConnections)
 	ev, wh := fake.Events(), linefake.Webhook{}
-	var next atomic.Int64
-	var mu sync.Mutex
-	var all []time.Duration
-	b.SetParallelism(max(1, senders/runtime.GOMAXPROCS(0)))
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		lat := make([]time.Duration, 0, 1024)
-		for pb.Next() {
-			i := next.Add(1)
-			body, err := wh.Payload(ev.TextEvent(linefake.User(fmt.Sprintf("U%032x", i%500+1)), "เมนู", time.Now()))
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			d, ok := postTimed(b, client, url, signedBody{body: body, sig: linefake.Sign(testSecret, body)})
-			if !ok {
-				return
-			}
-			lat = append(lat, d)
+	all, elapsed := postParallel(b, url, max(1, senders/runtime.GOMAXPROCS(0)), func(i int64) (signedBody, bool) {
+		body, err := wh.Payload(ev.TextEvent(linefake.User(fmt.Sprintf("U%032x", i%500+1)), "เมนู", time.Now()))
+		if err != nil {
+			b.Error(err)
+			return signedBody{}, false
 		}
-		mu.Lock()
-		all = append(all, lat...)
-		mu.Unlock()
+		return signedBody{body: body, sig: linefake.Sign(testSecret, body)}, true
 	})
-	elapsed := time.Since(start)
-	b.StopTimer()
 	drained()
-	if len(all) == 0 {
-		return
+	reportAcks(b, all, elapsed)
+	if len(all) > 0 {
+		b.ReportMetric(100*float64(len(fake.Sent(linefake.KindReply)))/float64(len(all)), "%answered")
 	}
-	slices.Sort(all)
-	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))]) / float64(time.Millisecond) }
-	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
-	b.ReportMetric(100*float64(len(fake.Sent(linefake.KindReply)))/float64(len(all)), "%answered")
 }
