@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -285,5 +286,45 @@ func TestNewerSchemaRefusedUntouched(t *testing.T) {
 	}
 	if after := rawRecords(t, path); !reflect.DeepEqual(before, after) {
 		t.Errorf("the newer file was changed: storage.Buckets %v", slices.Collect(maps.Keys(after)))
+	}
+}
+
+// A database of the previous release has no follow-ups or occupation
+// groups: once opened it reads as a round with trained households and
+// nothing followed up yet, not as an error.
+func TestMigratedDatabaseHasFollowUpStores(t *testing.T) {
+	db := open(t, copyOld(t))
+	err := db.View(func(tx flows.Tx) error {
+		r, err := flows.CurrentRound(tx)
+		if err != nil {
+			return err
+		}
+		s, err := flows.GetSchedule(tx, 1)
+		if err != nil {
+			return err
+		}
+		if s[flows.Days-1] == nil {
+			t.Fatal("village 1 has no day 5 in the old database")
+		}
+		day5, err := time.Parse("2006-01-02", s[flows.Days-1].Date)
+		if err != nil {
+			return err
+		}
+		ind, err := flows.RoundIndicators(tx, r, day5.AddDate(0, 2, 0))
+		if err != nil {
+			return err
+		}
+		if len(ind.Villages) != 13 || ind.District.Trained == 0 || ind.District.FollowedUp != 0 {
+			t.Errorf("indicators of the migrated round: %d villages, %d trained, %d followed up; want 13, some, none",
+				len(ind.Villages), ind.District.Trained, ind.District.FollowedUp)
+		}
+		groups, err := flows.VillageGroups(tx, 1)
+		if err != nil || len(groups) != 0 {
+			t.Errorf("village 1's groups: %v, %v; want none", groups, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
