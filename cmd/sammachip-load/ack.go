@@ -13,6 +13,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
 	"github.com/sammachip/sammachip/bot/linefake"
+	"github.com/sammachip/sammachip/locales"
 )
 
 // ackFigures is one system's run of the webhook load.
@@ -134,7 +135,7 @@ func (r *runner) loadFake(token string) (*fakeLINE, error) {
 		return nil, err
 	}
 	for i := range r.opt.users {
-		fake.SetProfile(userID(i), fmt.Sprintf("ผู้ใช้ %d", i+1), "th")
+		fake.SetProfile(userID(i), fmt.Sprintf("User %d", i+1), "th")
 	}
 	return fake, nil
 }
@@ -291,6 +292,8 @@ func (r *runner) startBaseline(secret, token, lineURL string, senders int) (stri
 	if err != nil {
 		return "", err
 	}
+	// A reply of the size the bot's own first answer has, from its catalog.
+	reply := locales.MustLoad().MustText(locales.Thai, "core.menu.prompt", nil)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		cb, err := webhook.ParseRequest(secret, req)
 		if err != nil {
@@ -301,7 +304,7 @@ func (r *runner) startBaseline(secret, token, lineURL string, senders int) (stri
 			if e, ok := ev.(webhook.MessageEvent); ok {
 				res, _, err := api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
 					ReplyToken: e.ReplyToken,
-					Messages:   []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: "รับทราบค่ะ"}},
+					Messages:   []messaging_api.MessageInterface{&messaging_api.TextMessage{Text: reply}},
 				})
 				if res != nil && res.Body != nil {
 					_ = res.Body.Close()

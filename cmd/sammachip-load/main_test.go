@@ -114,13 +114,16 @@ func TestAckOneSecond(t *testing.T) {
 }
 
 func TestBaselineOneSecond(t *testing.T) {
-	code, line, stderr := runTool(t, "baseline", "--senders", "2", "--duration", "1s", "--users", "20", "--line-limits")
+	// Without LINE's limits: on an idle machine the baseline alone passes
+	// 2,000 replies a second, and would then measure the limit (the fake's
+	// limits are tested in bot/linefake).
+	code, line, stderr := runTool(t, "baseline", "--senders", "2", "--duration", "1s", "--users", "20")
 	if code != 0 || !strings.HasPrefix(line, "baseline: OK ") {
 		t.Fatalf("exit %d, line %q\n%s", code, line, stderr)
 	}
 	answeredAll(t, line)
-	if !strings.Contains(line, "fake_rate_limits=LINE's") {
-		t.Errorf("line does not say the fake enforced LINE's limits: %q", line)
+	if !strings.Contains(line, "fake_rate_limits=off") {
+		t.Errorf("line does not say the fake's limits were off: %q", line)
 	}
 }
 
