@@ -75,6 +75,12 @@ func DayCard(c *Ctx, d ProgrammeDay, h Household) Reply {
 		fields = append(fields, studyVisitFields(c, d)...)
 	}
 	will, cannot := dayButton(actIntent, d, h.ID), dayButton(actIntent, d, h.ID)
+	// The study visit's card often comes with the next day's card in one
+	// push: its buttons say what they answer, so the two pairs differ.
+	willKey, cannotKey := "attendance.btn.will", "attendance.btn.cannot"
+	if d.Day == StudyVisit {
+		willKey, cannotKey = "attendance.btn.will_visit", "attendance.btn.cannot_visit"
+	}
 	will.Value, cannot.Value = "yes", "no"
 	var buttons []Action
 	if c.today() == d.Date {
@@ -86,8 +92,8 @@ func DayCard(c *Ctx, d ProgrammeDay, h Household) Reply {
 		}
 	} else if c.today() < d.Date {
 		buttons = append(buttons,
-			Action{Label: T("attendance.btn.will"), Data: will.Encode()},
-			Action{Label: T("attendance.btn.cannot"), Data: cannot.Encode()})
+			Action{Label: T(willKey), Data: will.Encode()},
+			Action{Label: T(cannotKey), Data: cannot.Encode()})
 	} else if d.Day == HomeDay {
 		buttons = append(buttons, Action{Label: T("attendance.btn.practised"), Data: dayButton(actPractised, d, h.ID).Encode()})
 	}
@@ -215,7 +221,11 @@ func (e *Engine) actIntent(c *Ctx, p Postback) error {
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
-		c.Say(Text(T("attendance.done.will", "Day", dayMsg(c, d).Ref())))
+		done := "attendance.done.will"
+		if d.Day == StudyVisit {
+			done = "attendance.done.will_visit"
+		}
+		c.Say(Text(T(done, "Day", dayMsg(c, d).Ref())))
 		return nil
 	})
 }
