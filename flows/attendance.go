@@ -27,10 +27,24 @@ const (
 	PresenceAbsent  Presence = "absent"
 )
 
-// Mark is one recorded fact with who recorded it and when.
+// Source says who recorded a mark. Their order is their authority: an
+// officer's correction outranks a sage's roll call, which outranks the
+// household's own tap.
+type Source string
+
+// Sources, weakest first. A record written before sources were kept has
+// none: it reads as the household's own tap.
+const (
+	SourceHousehold Source = "household" // the household's own tap
+	SourceRollCall  Source = "rollcall"  // a sage (or officer) taking the roll
+	SourceOfficer   Source = "officer"   // an officer's correction
+)
+
+// Mark is one recorded fact with who recorded it, when, and in what capacity.
 type Mark struct {
-	At time.Time `json:"at"`
-	By string    `json:"by"` // LINE user id of who recorded it
+	At     time.Time `json:"at"`
+	By     string    `json:"by"` // LINE user id of who recorded it
+	Source Source    `json:"source,omitempty"`
 }
 
 // Attendance is one household's record for one programme day.
@@ -49,6 +63,10 @@ type Attendance struct {
 	// Practised is day 5's "practised at home".
 	Practised     bool  `json:"practised,omitempty"`
 	PractisedMark *Mark `json:"practisedMark,omitempty"`
+
+	// Seats is how many people of the household go on the study visit
+	// (day 4), for the bus; 0 with IntentYes means not said.
+	Seats int `json:"seats,omitempty"`
 
 	Corrections []Correction `json:"corrections,omitempty"`
 	// PastIntents keeps answers cleared when the day moved.
@@ -185,6 +203,14 @@ type DayCounts struct {
 	Absent     int
 	NotChecked int // no presence recorded
 	Practised  int
+	// Seats is the study visit's people going (day 4), for the bus.
+	Seats int
+	// Marked counts households with any mark on the day itself (presence
+	// or practised), whoever recorded it.
+	Marked int
+	// RollCalled says a sage or an officer recorded someone's presence:
+	// the roll was taken.
+	RollCalled bool
 }
 
 // Counts totals a day over the selected households (those an officer
@@ -215,6 +241,15 @@ func (m Matrix) Counts(day int) DayCounts {
 		}
 		if a.Practised {
 			c.Practised++
+		}
+		if a.Presence != PresenceUnknown || a.Practised {
+			c.Marked++
+		}
+		if m := a.PresenceMark; m != nil && (m.Source == SourceRollCall || m.Source == SourceOfficer) {
+			c.RollCalled = true
+		}
+		if a.Intent == IntentYes {
+			c.Seats += max(a.Seats, 1)
 		}
 	}
 	return c
