@@ -25,9 +25,15 @@ func toInput(ev webhook.EventInterface, loc *time.Location) decoded {
 	switch e := ev.(type) {
 	case webhook.MessageEvent:
 		src, ts, d.replyToken = e.Source, e.Timestamp, e.ReplyToken
-		if t, ok := e.Message.(webhook.TextMessageContent); ok {
+		switch m := e.Message.(type) {
+		case webhook.TextMessageContent:
 			d.in.Kind = flows.InputText
-			d.in.Text = t.Text
+			d.in.Text = m.Text
+		case webhook.FileMessageContent:
+			// A file (an officer's import): its content is fetched by the
+			// worker, outside the transaction, when flows.WantsFile says so.
+			d.in.Kind = flows.InputFile
+			d.in.File = &flows.FileIn{MessageID: m.Id, Name: m.FileName, Size: int64(m.FileSize)}
 		}
 	case webhook.PostbackEvent:
 		src, ts, d.replyToken = e.Source, e.Timestamp, e.ReplyToken

@@ -45,12 +45,17 @@ func (d *downloads) serve(c echo.Context) error {
 	h.Set("X-Robots-Tag", "noindex")
 	now := d.s.now().In(d.s.cfg.Location)
 	var (
-		link flows.Download
-		rep  *report.Report
+		link   flows.Download
+		rep    *report.Report
+		sheets *report.Signin // a DownloadSignin link's sheets to print
 	)
 	err := d.s.store.Update(func(tx flows.Tx) error {
 		var err error
 		if link, err = flows.RedeemDownload(tx, c.Param("token"), now); err != nil {
+			return err
+		}
+		if link.Kind == flows.DownloadSignin {
+			sheets, err = report.BuildSignin(tx, report.SigninOptions{Lang: link.Lang, Catalog: d.cat, Office: d.eng.Office(), Now: now})
 			return err
 		}
 		rep, err = report.Build(tx, report.Options{Lang: link.Lang, Catalog: d.cat, Engine: d.eng, Now: now})
@@ -61,17 +66,25 @@ func (d *downloads) serve(c echo.Context) error {
 		return d.page(c, http.StatusNotFound, locales.Thai, "report.page.unknown")
 	case errors.Is(err, flows.ErrDownloadGone):
 		return d.page(c, http.StatusGone, link.Lang, "report.page.gone")
+	case errors.Is(err, report.ErrNoSheets): // nothing committed: the link still works
+		return d.page(c, http.StatusConflict, link.Lang, "report.signin.page.none")
 	case err != nil:
 		// Nothing was committed: the link still works for a retry.
 		d.s.log.Error("report download", "err", err)
 		return d.page(c, http.StatusInternalServerError, link.Lang, "report.page.error")
 	}
 	var buf bytes.Buffer
-	if err := rep.WriteXLSX(&buf); err != nil {
+	write, name := rep.WriteXLSX, func() (string, string) {
+		return rep.FileName(d.text(link.Lang, "report.file.base"), report.XLSX)
+	}
+	if sheets != nil {
+		write, name = sheets.WriteXLSX, func() (string, string) { return sheets.FileName(d.text(link.Lang, "report.signin.file.base")) }
+	}
+	if err := write(&buf); err != nil {
 		d.s.log.Error("report download: write", "err", err, "user", HashID(link.Officer))
 		return d.page(c, http.StatusInternalServerError, link.Lang, "report.page.error")
 	}
-	ascii, local := rep.FileName(d.text(link.Lang, "report.file.base"), report.XLSX)
+	ascii, local := name()
 	h.Set("Content-Disposition", ContentDisposition(ascii, local))
 	d.s.log.Info("report downloaded", "user", HashID(link.Officer), "bytes", buf.Len())
 	return c.Blob(http.StatusOK, report.XLSX.ContentType(), buf.Bytes())

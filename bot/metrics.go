@@ -28,6 +28,29 @@ type Metrics struct {
 	// invite, link, unknown) and result (ok, wrong, limited, expired);
 	// never a code or who typed it.
 	CodeAttempts *prometheus.CounterVec
+
+	// What an operator watches in the evening (see deploy/README.md).
+
+	// Reminders counts reminders recorded by the scheduler, by result:
+	// queued (their pushes are in the outbox), skipped (their moment
+	// passed while the bot was down), nothing (a summary with nothing to
+	// report).
+	Reminders *prometheus.CounterVec
+	// PushQuotaUsed and PushQuotaLimit are this month's pushes as LINE
+	// counts them and the plan's limit (0: no limit), read every hour.
+	PushQuotaUsed  prometheus.Gauge
+	PushQuotaLimit prometheus.Gauge
+	// SchedulerLastTick is when the last scheduler tick ended (Unix
+	// seconds, programme clock); SchedulerTickSeconds how long it took.
+	SchedulerLastTick    prometheus.Gauge
+	SchedulerTickSeconds prometheus.Gauge
+	// RichMenuFailures counts switches of a user's rich menu that failed
+	// (each is tried again later).
+	RichMenuFailures prometheus.Counter
+	// OutboxOldestAge is the age of the oldest message waiting in the
+	// outbox (0 when it is empty), as of the sender's last look (at least
+	// once a minute).
+	OutboxOldestAge prometheus.Gauge
 }
 
 // NewMetrics creates and registers the metrics.
@@ -82,7 +105,33 @@ func NewMetrics() *Metrics {
 		CodeAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sammachip_code_attempts_total", Help: "Codes typed (officer, invite, household link), by kind and result: ok, wrong, limited (refused during a cool-off), expired.",
 		}, []string{"kind", "result"}),
+		Reminders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sammachip_reminders_total", Help: "Reminders the scheduler recorded, by result: queued (pushes in the outbox), skipped (their moment passed while the bot was down), nothing (a summary with nothing to report).",
+		}, []string{"result"}),
+		PushQuotaUsed: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_push_quota_used", Help: "Pushes LINE counted this month (read from LINE every hour).",
+		}),
+		PushQuotaLimit: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_push_quota_limit", Help: "The LINE plan's monthly push limit; 0 means no limit.",
+		}),
+		SchedulerLastTick: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_scheduler_last_tick_timestamp_seconds", Help: "When the last scheduler tick ended (Unix time); ticks come every minute.",
+		}),
+		SchedulerTickSeconds: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_scheduler_last_tick_duration_seconds", Help: "How long the last scheduler tick took.",
+		}),
+		RichMenuFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sammachip_richmenu_sync_failures_total", Help: "Switches of a user's rich menu that failed (tried again later).",
+		}),
+		OutboxOldestAge: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sammachip_outbox_oldest_age_seconds", Help: "Age of the oldest message waiting in the outbox; 0 when empty.",
+		}),
 	}
+	for _, result := range []string{"queued", "skipped", "nothing"} {
+		m.Reminders.WithLabelValues(result) // present at 0 from the start
+	}
+	r.MustRegister(m.Reminders, m.PushQuotaUsed, m.PushQuotaLimit, m.SchedulerLastTick, m.SchedulerTickSeconds,
+		m.RichMenuFailures, m.OutboxOldestAge)
 	r.MustRegister(m.EventsReceived, m.EventsProcessed, m.EventsDeduplicated, m.EventsFailed,
 		m.EventsMalformed, m.EventsRetried, m.WebhookRejected, m.WebhookLatency, m.InboxDepth,
 		m.OutboxDepth, m.Sends, m.PushRecipients, m.ReplyFallbacks, m.RepliesLost, m.CodeAttempts,

@@ -190,8 +190,11 @@ type TickResult struct {
 func (sc *Scheduler) Tick(ctx context.Context) (TickResult, error) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	start := time.Now()
 	res, err := sc.tickReminders(ctx)
 	res.Daily = sc.runDaily(ctx, sc.now())
+	sc.metrics.SchedulerTickSeconds.Set(time.Since(start).Seconds())
+	sc.metrics.SchedulerLastTick.Set(float64(sc.now().UnixMilli()) / 1000)
 	return res, err
 }
 
@@ -385,11 +388,14 @@ func (sc *Scheduler) queue(bundle []flows.Reminder, now time.Time, members map[s
 		case r.Obsolete:
 		case status[i] == flows.LedgerSkipped:
 			res.Skipped++
+			sc.metrics.Reminders.WithLabelValues("skipped").Inc()
 			sc.log.Warn("scheduler: reminder skipped, its moment passed while the bot was down", "kind", r.Kind, "moo", r.Village, "day", r.Day)
 		case status[i] == flows.LedgerNothing:
 			res.Nothing++
+			sc.metrics.Reminders.WithLabelValues("nothing").Inc()
 		default:
 			res.Sent++
+			sc.metrics.Reminders.WithLabelValues("queued").Inc()
 		}
 	}
 	res.Pushes += pushes
@@ -415,5 +421,11 @@ func (sc *Scheduler) RefreshQuota() error {
 		return err
 	}
 	snap := flows.QuotaSnapshot{Limited: q.Type == messaging_api.QuotaType_LIMITED, Limit: q.Value, Used: used.TotalUsage, At: sc.now()}
+	sc.metrics.PushQuotaUsed.Set(float64(snap.Used))
+	if snap.Limited {
+		sc.metrics.PushQuotaLimit.Set(float64(snap.Limit))
+	} else {
+		sc.metrics.PushQuotaLimit.Set(0)
+	}
 	return sc.store.Update(func(tx flows.Tx) error { return flows.SaveQuota(tx, snap) })
 }

@@ -346,6 +346,17 @@ func (s *Sender) dispatch() (time.Duration, int) {
 	}
 	s.metrics.OutboxDepth.Set(float64(len(items)))
 	now := s.now()
+	var oldest time.Time
+	for _, it := range items {
+		if oldest.IsZero() || it.rec.Created.Before(oldest) {
+			oldest = it.rec.Created
+		}
+	}
+	if oldest.IsZero() {
+		s.metrics.OutboxOldestAge.Set(0)
+	} else {
+		s.metrics.OutboxOldestAge.Set(max(0, now.Sub(oldest).Seconds()))
+	}
 	next := time.Minute
 	first := map[string]bool{}
 	started := 0

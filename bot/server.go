@@ -100,6 +100,7 @@ func New(cfg Config, st Store, h Handler, cat *locales.Catalog, log *slog.Logger
 	s := &Server{cfg: cfg, store: st, api: api, metrics: m, log: log, now: now}
 	s.sender = newSender(st, api, m, log, now, cfg.Sender)
 	s.worker = newWorker(st, h, NewRenderer(cat), s.sender, s.sender, m, log, now, cfg.Location, cfg.Worker)
+	s.worker.content = NewContentFetcher(cfg.AccessToken, cfg.DataEndpoint, 0) // content.go
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

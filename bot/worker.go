@@ -54,6 +54,10 @@ type Worker struct {
 	now      func() time.Time
 	loc      *time.Location
 
+	// content fetches a file an officer sent (content.go); nil: files are
+	// answered as not fetched.
+	content ContentFetcher
+
 	// MaxAttempts is how many times an event is tried before it goes to
 	// the dead letters.
 	maxAttempts int
@@ -188,7 +192,12 @@ func (w *Worker) Run(ctx context.Context) {
 	sem := make(chan struct{}, w.parallel)
 	prune := time.NewTicker(time.Hour)
 	defer prune.Stop()
+	// Files waiting for an officer's confirmation hold personal data: they
+	// go within minutes of their hour (flows.ImportPendingTTL).
+	pruneFiles := time.NewTicker(pruneImportsEvery)
+	defer pruneFiles.Stop()
 	w.pruneProcessed()
+	w.PruneImports()
 	for {
 		wait, _ := w.dispatch(ctx, sem)
 		timer := time.NewTimer(wait)
@@ -201,6 +210,8 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-timer.C:
 		case <-prune.C:
 			w.pruneProcessed()
+		case <-pruneFiles.C:
+			w.PruneImports()
 		}
 		timer.Stop()
 	}
@@ -372,6 +383,15 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 			d.in.ProfileLang = lang
 		}
 	}
+	if d.in.Kind == flows.InputFile {
+		// Also outside the transaction, and only for a file the domain
+		// wants (an officer's import): the content stays in memory for
+		// this attempt (never in the inbox, never logged); a retry fetches
+		// it again.
+		if err := w.fetchFile(ctx, &d.in); err != nil {
+			return err
+		}
+	}
 	var dup, gone bool
 	var queued int
 	var handled flows.Outcome
@@ -443,6 +463,56 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 		w.runAfterCommit(d.in, handled)
 	}
 	return nil
+}
+
+// pruneImportsEvery is how often files past their wait are deleted.
+const pruneImportsEvery = 5 * time.Minute
+
+// fetchFile fetches a file message's content into in.File when the domain
+// wants it (flows.WantsFile: an importable file from an officer, so a
+// non-officer's file is never fetched). A failed fetch is not the event's
+// failure: in.File.Failed makes the answer "send the file again". Only a
+// failing database is an error.
+func (w *Worker) fetchFile(ctx context.Context, in *flows.Input) error {
+	var want bool
+	if err := w.store.View(func(tx flows.Tx) error {
+		var err error
+		want, err = flows.WantsFile(tx, *in)
+		return err
+	}); err != nil {
+		return err
+	}
+	if !want {
+		return nil
+	}
+	if w.content == nil {
+		in.File.Failed = true
+		return nil
+	}
+	data, err := w.content.Fetch(ctx, in.File.MessageID, flows.MaxImportSize)
+	switch {
+	case errors.Is(err, ErrContentTooLarge):
+		in.File.Size = flows.MaxImportSize + 1
+	case err != nil:
+		in.File.Failed = true
+		w.log.Warn("worker: file not fetched", "err", err)
+	default:
+		in.File.Data = data
+	}
+	return nil
+}
+
+// PruneImports deletes the files that waited for an officer's
+// confirmation longer than flows.ImportPendingTTL. Run calls it every few
+// minutes; tests and the simulator may call it between Drains.
+func (w *Worker) PruneImports() {
+	err := w.store.Update(func(tx flows.Tx) error {
+		_, err := flows.PruneImports(tx, w.now())
+		return err
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		w.log.Error("worker: prune waiting files", "err", err)
+	}
 }
 
 // pushChat is the ordering key of pushes to a chat: apart from its replies,

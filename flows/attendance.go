@@ -67,6 +67,16 @@ type Attendance struct {
 	// Seats is how many people of the household go on the study visit
 	// (day 4), for the bus; 0 with IntentYes means not said.
 	Seats int `json:"seats,omitempty"`
+	// SeatsAsked is when the household was last asked how many people
+	// go: a number typed soon after answers it.
+	SeatsAsked *time.Time `json:"seatsAsked,omitempty"`
+
+	// AllPresent says the presence came from a roll call's "all present":
+	// a tap on that household's row is then an exception (absent).
+	AllPresent bool `json:"allPresent,omitempty"`
+	// Conflicts keeps marks that came after a stronger one and were not
+	// applied (a household's tap after the officer's correction…).
+	Conflicts []MarkConflict `json:"conflicts,omitempty"`
 
 	Corrections []Correction `json:"corrections,omitempty"`
 	// PastIntents keeps answers cleared when the day moved.
@@ -177,7 +187,7 @@ func clearDay(tx Tx, vid, day int, now time.Time) error {
 		if a.Practised {
 			a.Cleared = append(a.Cleared, ClearedMark{Field: "practised", Value: "true", Mark: a.PractisedMark, Cleared: now})
 		}
-		a.Presence, a.PresenceMark, a.Practised, a.PractisedMark = PresenceUnknown, nil, false, nil
+		a.Presence, a.PresenceMark, a.Practised, a.PractisedMark, a.AllPresent = PresenceUnknown, nil, false, nil, false
 		if err := putAttendance(tx, a); err != nil {
 			return err
 		}
@@ -215,6 +225,10 @@ type DayCounts struct {
 
 // Counts totals a day over the selected households (those an officer
 // has since marked completed or dropped too: they were in the week).
+// Day 5 is practice at home: nobody is "present" that day; Practised counts
+// the households that practised (a presence recorded on day 5 before the
+// rule was kept counts as practice), Absent those recorded as not having
+// practised, NotChecked the rest.
 func (m Matrix) Counts(day int) DayCounts {
 	var c DayCounts
 	for _, h := range m.Households {
@@ -223,6 +237,10 @@ func (m Matrix) Counts(day int) DayCounts {
 		}
 		c.Selected++
 		a := m.Cell(h.ID, day)
+		if day == HomeDay {
+			c.countHome(a, h)
+			continue
+		}
 		switch a.Intent {
 		case IntentYes:
 			c.WillAttend++
@@ -245,14 +263,46 @@ func (m Matrix) Counts(day int) DayCounts {
 		if a.Presence != PresenceUnknown || a.Practised {
 			c.Marked++
 		}
-		if m := a.PresenceMark; m != nil && (m.Source == SourceRollCall || m.Source == SourceOfficer) {
+		if a.Presence != PresenceUnknown && MarkSource(a.PresenceMark, h.UserID).rank() > SourceHousehold.rank() {
 			c.RollCalled = true
 		}
-		if a.Intent == IntentYes {
+		if a.Intent == IntentYes && day == StudyVisit {
+			// A household that said it goes without saying how many
+			// takes one seat.
 			c.Seats += max(a.Seats, 1)
 		}
 	}
 	return c
+}
+
+// countHome counts one household's day 5.
+func (c *DayCounts) countHome(a Attendance, h Household) {
+	switch a.Intent {
+	case IntentYes:
+		c.WillAttend++
+	case IntentNo:
+		c.CannotCome++
+	default:
+		c.NoAnswer++
+	}
+	value, mark := a.dayValue(fieldPractised)
+	if value == "" && a.Presence == PresenceHere {
+		value, mark = "true", a.PresenceMark
+	}
+	switch value {
+	case "true":
+		c.Practised++
+	case "false":
+		c.Absent++
+	default:
+		c.NotChecked++
+	}
+	if value != "" {
+		c.Marked++
+		if MarkSource(mark, h.UserID).rank() > SourceHousehold.rank() {
+			c.RollCalled = true
+		}
+	}
 }
 
 // AttendanceMatrix reads a village's matrix. The summary and the exports

@@ -3,6 +3,7 @@ package flows
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -10,13 +11,15 @@ import (
 
 // Action names of attendance buttons.
 const (
-	actIntent    = "att.i"    // will attend / cannot attend
-	actReason    = "att.r"    // why not
-	actHere      = "att.here" // I am here (on the day)
-	actPractised = "att.done" // practised at home (day 5)
-	actRollCall  = "rc"       // open a roll call
-	actRollTap   = "rc.t"     // toggle one household in a roll call
-	actFix       = "att.fix"  // an officer corrects a record
+	actIntent    = "att.i"     // will attend / cannot attend
+	actReason    = "att.r"     // why not
+	actHere      = "att.here"  // I am here (on the day)
+	actPractised = "att.done"  // practised at home (day 5)
+	actRollCall  = "rc"        // open a roll call
+	actRollTap   = "rc.t"      // toggle one household in a roll call
+	actFix       = "att.fix"   // an officer corrects a record
+	actRollAll   = "rc.all"    // a roll call's "all present"
+	actSeats     = "att.seats" // how many people go on the study visit
 	formAttFix   = "attendance.fix"
 )
 
@@ -28,7 +31,13 @@ func (e *Engine) registerAttendance() {
 	e.RegisterAction(actRollCall, e.actRollCall)
 	e.RegisterAction(actRollTap, e.actRollTap)
 	e.RegisterAction(actFix, e.actFix)
+	e.RegisterAction(actRollAll, e.actRollAll)
+	e.RegisterAction(actSeats, e.actSeats)
 	e.RegisterCommand(Command{Key: "attendance.cmd.rollcall", In1to1: true, Run: func(c *Ctx) error { return e.actRollCall(c, Postback{}) }})
+	// The buttons' words typed do what the buttons do.
+	e.RegisterCommand(Command{Key: "attendance.btn.here", In1to1: true, Run: e.hereToday})
+	e.RegisterCommand(Command{Key: "attendance.btn.practised", In1to1: true, Run: e.practisedToday})
+	e.RegisterCommand(Command{In1to1: true, Claim: e.claimSeats})
 	e.RegisterForm(&Form{
 		Name:  formAttFix,
 		Title: T("attendance.fix.title"),
@@ -113,7 +122,8 @@ func studyVisitFields(c *Ctx, d ProgrammeDay) []Field {
 // tapTarget loads what an attendance button is about and checks that the
 // tapper may answer for it: the household's head, or — while the head has
 // not linked LINE — a sage of its village. The day must still be the one
-// the card was made for.
+// the card was made for: a card from before a change answers with the day
+// as it is now, and its current card.
 func (e *Engine) tapTarget(c *Ctx, p Postback) (Household, ProgrammeDay, error) {
 	var h Household
 	var ok bool
@@ -151,10 +161,22 @@ func (e *Engine) tapTarget(c *Ctx, p Postback) (Household, ProgrammeDay, error) 
 		return h, d, NotFound("attendance", "attendance.err.no_day")
 	}
 	if d.Rev != p.Rev {
-		c.Say(Text(T("attendance.err.moved", "Day", d.Day, "Date", locales.Date(c.dayTime(d)))), DayCard(c, d, h))
+		c.Say(Text(dayChanged(c, d)), DayCard(c, d, h))
 		return h, d, errHandled
 	}
 	return h, d, nil
+}
+
+// dayChanged says a card is older than its day, and what the day is now:
+// its date, time and place (the card may be from before a change of any
+// of them, or of none that it showed).
+func dayChanged(c *Ctx, d ProgrammeDay) Msg {
+	start := d.StartsAt(c.Location())
+	if d.Day == StudyVisit {
+		start = d.DepartsAt(c.Location())
+	}
+	return T("attendance.err.changed", "Day", d.Day, "Date", locales.Date(c.dayTime(d)),
+		"Start", locales.Clock(start), "End", locales.Clock(d.EndsAt(c.Location())), "Place", d.Place)
 }
 
 // tooLate answers "will / cannot attend" tapped on or after the day: on
@@ -181,8 +203,6 @@ func (e *Engine) tapped(c *Ctx, p Postback, fn func(h Household, d ProgrammeDay)
 	}
 	return fn(h, d)
 }
-
-func (c *Ctx) mark() *Mark { return &Mark{At: c.Now, By: c.In.UserID} }
 
 func (c *Ctx) sayAlready(key string, m *Mark) {
 	at := c.Now
@@ -213,21 +233,114 @@ func (e *Engine) actIntent(c *Ctx, p Postback) error {
 			c.Say(Text(T("attendance.ask.reason"), quick...))
 			return nil
 		}
+		if d.Day == StudyVisit {
+			return e.willVisit(c, h, d, a)
+		}
 		if a.Intent == IntentYes {
 			c.sayAlready("attendance.already.will", a.IntentMark)
 			return nil
 		}
-		a.Intent, a.IntentReason, a.IntentMark = IntentYes, "", c.mark()
+		a.Intent, a.IntentReason, a.IntentMark = IntentYes, "", c.markAs(c.tapSource(h))
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
-		done := "attendance.done.will"
-		if d.Day == StudyVisit {
-			done = "attendance.done.will_visit"
-		}
-		c.Say(Text(T(done, "Day", dayMsg(c, d).Ref())))
+		c.Say(Text(T("attendance.done.will", "Day", dayMsg(c, d).Ref())))
 		return nil
 	})
+}
+
+// MaxSeats is the most people one household may book on the study visit's
+// bus by typing; the buttons offer 0–9.
+const MaxSeats = 20
+
+// willVisit records "🚌 going" on the study visit (one seat until said
+// otherwise) and asks how many people go, with buttons 0–9; a number typed
+// soon after answers too (claimSeats).
+func (e *Engine) willVisit(c *Ctx, h Household, d ProgrammeDay, a Attendance) error {
+	if a.Intent != IntentYes {
+		a.Intent, a.IntentReason, a.IntentMark = IntentYes, "", c.markAs(c.tapSource(h))
+		c.Say(Text(T("attendance.done.will_visit", "Day", dayMsg(c, d).Ref())))
+	}
+	now := c.Now
+	a.SeatsAsked = &now
+	if err := putAttendance(c.Tx, a); err != nil {
+		return err
+	}
+	quick := make([]Action, 0, 10)
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 0} {
+		label := T("attendance.seats.btn", "N", n)
+		if n == 0 {
+			label = T("attendance.seats.btn_none")
+		}
+		pb := dayButton(actSeats, d, h.ID)
+		pb.Value = strconv.Itoa(n)
+		quick = append(quick, Action{Label: label, Data: pb.Encode(), Say: &label})
+	}
+	c.Say(Text(T("attendance.seats.ask"), quick...))
+	return nil
+}
+
+// actSeats records how many people of a household go on the study visit.
+func (e *Engine) actSeats(c *Ctx, p Postback) error {
+	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
+		n, err := strconv.Atoi(p.Value)
+		if err != nil || n < 0 || n > MaxSeats || d.Day != StudyVisit {
+			return c.stale()
+		}
+		return e.saveSeats(c, h, d, n)
+	})
+}
+
+// saveSeats records n people going (0: not going).
+func (e *Engine) saveSeats(c *Ctx, h Household, d ProgrammeDay, n int) error {
+	if c.today() >= d.Date {
+		return e.tooLate(c, d, h)
+	}
+	a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
+	if err != nil {
+		return err
+	}
+	a.SeatsAsked = nil
+	if n == 0 {
+		a.Intent, a.IntentReason, a.Seats, a.IntentMark = IntentNo, "", 0, c.markAs(c.tapSource(h))
+		if err := putAttendance(c.Tx, a); err != nil {
+			return err
+		}
+		c.Say(Text(T("attendance.seats.none", "Day", dayMsg(c, d).Ref())))
+		return nil
+	}
+	a.Intent, a.IntentReason, a.Seats, a.IntentMark = IntentYes, "", n, c.markAs(c.tapSource(h))
+	if err := putAttendance(c.Tx, a); err != nil {
+		return err
+	}
+	c.Say(Text(T("attendance.seats.done", "N", n, "Day", dayMsg(c, d).Ref())))
+	return nil
+}
+
+// claimSeats reads a number typed by a household just asked how many
+// people go on the study visit ("3", "๓ คน", "สามคน").
+func (e *Engine) claimSeats(c *Ctx) (bool, error) {
+	n, ok := locales.ParseCount(c.In.Text)
+	if !ok {
+		return false, nil
+	}
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil || !ok || h.Status != StatusSelected {
+		return false, err
+	}
+	d, ok, err := GetDay(c.Tx, h.Village, StudyVisit)
+	if err != nil || !ok {
+		return false, err
+	}
+	a, err := GetAttendance(c.Tx, h.Village, StudyVisit, h.ID)
+	if err != nil || a.SeatsAsked == nil || c.Now.Sub(*a.SeatsAsked) > e.cfg.ConversationTimeout {
+		return false, err
+	}
+	if n > MaxSeats {
+		c.Say(Text(T("attendance.seats.too_many", "Max", MaxSeats)))
+		return true, nil
+	}
+	return true, e.saveSeats(c, h, d, n)
 }
 
 func (e *Engine) actReason(c *Ctx, p Postback) error {
@@ -247,7 +360,7 @@ func (e *Engine) actReason(c *Ctx, p Postback) error {
 			c.sayAlready("attendance.already.cannot", a.IntentMark)
 			return nil
 		}
-		a.Intent, a.IntentReason, a.IntentMark = IntentNo, reason, c.mark()
+		a.Intent, a.IntentReason, a.IntentMark, a.Seats, a.SeatsAsked = IntentNo, reason, c.markAs(c.tapSource(h)), 0, nil
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
@@ -256,10 +369,15 @@ func (e *Engine) actReason(c *Ctx, p Postback) error {
 	})
 }
 
+// actHere is "I am here" from every path (the day's card, the rich menu,
+// the typed word): accepted from CheckInEarly before the day's start until
+// its end; on day 5 (practice at home) it records practice instead.
 func (e *Engine) actHere(c *Ctx, p Postback) error {
 	return e.tapped(c, p, func(h Household, d ProgrammeDay) error {
-		if c.today() != d.Date {
-			c.Say(Text(T("attendance.err.not_today", "Date", locales.Date(c.dayTime(d)))))
+		if d.Day == HomeDay {
+			return e.recordPractised(c, h, d)
+		}
+		if e.checkInRefused(c, d) {
 			return nil
 		}
 		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
@@ -270,7 +388,14 @@ func (e *Engine) actHere(c *Ctx, p Postback) error {
 			c.sayAlready("attendance.already.here", a.PresenceMark)
 			return nil
 		}
-		a.Presence, a.PresenceMark = PresenceHere, c.mark()
+		if !a.applyMark(fieldPresence, string(PresenceHere), c.markAs(c.tapSource(h)), h.UserID) {
+			// A stronger mark stays; the tap is kept for the officer.
+			if err := putAttendance(c.Tx, a); err != nil {
+				return err
+			}
+			c.sayHeld(fieldPresence, string(a.Presence), a.PresenceMark, MarkSource(a.PresenceMark, h.UserID))
+			return nil
+		}
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
@@ -284,41 +409,74 @@ func (e *Engine) actPractised(c *Ctx, p Postback) error {
 		if d.Day != HomeDay {
 			return c.stale()
 		}
-		if c.today() < d.Date {
-			c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
-			return nil
-		}
-		a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
-		if err != nil {
-			return err
-		}
-		if a.Practised {
-			c.sayAlready("attendance.already.practised", a.PractisedMark)
-			return nil
-		}
-		a.Practised, a.PractisedMark = true, c.mark()
-		if err := putAttendance(c.Tx, a); err != nil {
-			return err
-		}
-		c.Say(Text(T("attendance.done.practised")))
-		return nil
+		return e.recordPractised(c, h, d)
 	})
 }
 
+// recordPractised records day 5's practice at home, from the day on.
+func (e *Engine) recordPractised(c *Ctx, h Household, d ProgrammeDay) error {
+	if c.today() < d.Date {
+		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
+		return nil
+	}
+	a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
+	if err != nil {
+		return err
+	}
+	if a.Practised {
+		c.sayAlready("attendance.already.practised", a.PractisedMark)
+		return nil
+	}
+	if !a.applyMark(fieldPractised, "true", c.markAs(c.tapSource(h)), h.UserID) {
+		if err := putAttendance(c.Tx, a); err != nil {
+			return err
+		}
+		c.sayHeld(fieldPractised, "false", a.PractisedMark, MarkSource(a.PractisedMark, h.UserID))
+		return nil
+	}
+	if err := putAttendance(c.Tx, a); err != nil {
+		return err
+	}
+	c.Say(Text(T("attendance.done.practised")))
+	return nil
+}
+
+// practisedToday is "ฝึกแล้ว" typed: day 5 of the user's household.
+func (e *Engine) practisedToday(c *Ctx) error {
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	if !ok || h.Status != StatusSelected {
+		return e.hereToday(c) // says what a user without a selected household gets
+	}
+	d, ok, err := GetDay(c.Tx, h.Village, HomeDay)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return NotFound("practised", "attendance.err.no_day")
+	}
+	return e.recordPractised(c, h, d)
+}
+
 // rollCaller says which village the user may take the roll of: a sage of
-// its team, or an officer (any village).
-func rollCaller(c *Ctx, vid int) (int, error) {
+// its team, or an officer (any village), and whether the user is an officer.
+func rollCaller(c *Ctx, vid int) (int, bool, error) {
 	a, err := actorOf(c)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return a.villageFor("roll call", vid, false, "attendance.err.rollcall_forbidden")
+	vid, err = a.villageFor("roll call", vid, false, "attendance.err.rollcall_forbidden")
+	return vid, a.Officer, err
 }
 
 // actRollCall opens a roll call: the village (officers choose), then the
-// day (today's, when the village has a day today), then the list.
+// day (today's, when the village has a day today), then the card. A day's
+// roll call is open for RollCallDays days; after that an officer's card
+// corrects (with a reason) and a sage is sent to the officer.
 func (e *Engine) actRollCall(c *Ctx, p Postback) error {
-	vid, err := rollCaller(c, p.Village)
+	vid, officer, err := rollCaller(c, p.Village)
 	if err != nil {
 		return err
 	}
@@ -337,139 +495,329 @@ func (e *Engine) actRollCall(c *Ctx, p Postback) error {
 	}
 	if day < 1 || day > Days || s[day-1] == nil {
 		var acts []Action
+		past := false
 		for _, d := range s {
-			if d != nil && d.Date <= c.today() {
+			if d == nil || d.Date > c.today() {
+				continue
+			}
+			past = true
+			if officer || c.rollOpen(*d) {
 				acts = append(acts, Action{Label: T("attendance.rollcall.day_button", "Day", d.Day, "Date", locales.ShortDate(c.dayTime(*d))),
 					Data: Postback{Action: actRollCall, Village: vid, Day: d.Day}.Encode()})
 			}
 		}
-		if len(acts) == 0 {
+		switch {
+		case len(acts) > 0:
+			c.Say(Reply{Style: StyleList, Text: T("attendance.rollcall.which_day"), Buttons: acts})
+		case past:
+			c.Say(Text(T("attendance.rollcall.closed", "Days", RollCallDays)))
+		default:
 			c.Say(Text(T("attendance.rollcall.no_day")))
-			return nil
 		}
-		c.Say(Reply{Style: StyleList, Text: T("attendance.rollcall.which_day"), Buttons: acts})
 		return nil
 	}
-	return e.rollList(c, *s[day-1])
-}
-
-// rollList shows the selected households of a day with their presence;
-// tapping a row toggles it.
-func (e *Engine) rollList(c *Ctx, d ProgrammeDay) error {
+	d := *s[day-1]
 	if c.today() < d.Date {
 		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
 		return nil
 	}
+	if !officer && !c.rollOpen(d) {
+		c.Say(Text(T("attendance.rollcall.closed", "Days", RollCallDays)))
+		return nil
+	}
+	return e.rollList(c, d, officer)
+}
+
+// rollEntry is one household's line in a roll call.
+type rollEntry struct {
+	h Household
+	a Attendance
+}
+
+// rollEntries are a day's selected households with their records, and how
+// many are marked on (present; practised on day 5).
+func rollEntries(c *Ctx, d ProgrammeDay) ([]rollEntry, int, error) {
 	hs, err := SelectedHouseholds(c.Tx, d.Village)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	recs, err := DayAttendance(c.Tx, d.Village, d.Day)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	rows := make([]Row, 0, len(hs))
-	here := 0
+	out := make([]rollEntry, 0, len(hs))
+	on := 0
 	for _, h := range hs {
-		a := recs[h.ID]
-		state := "attendance.roll.unknown"
-		switch a.Presence {
-		case PresenceHere:
-			state = "attendance.roll.here"
-			here++
-		case PresenceAbsent:
-			state = "attendance.roll.absent"
+		a, ok := recs[h.ID]
+		if !ok {
+			a = Attendance{Village: d.Village, Day: d.Day, Household: h.ID}
 		}
-		detail := T(state)
-		// The row carries what a tap makes it, so a second tap on the same
-		// (old) list changes nothing.
-		to := PresenceHere
-		if a.Presence == PresenceHere {
-			to = PresenceAbsent
+		if v, _ := a.dayValue(dayField(d.Day)); v == onValue(d.Day) {
+			on++
 		}
-		rows = append(rows, Row{
-			Title: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo), Detail: &detail,
-			Tap: &Action{Label: T("attendance.btn.toggle"), Data: rollTap(d, h.ID, to)},
-		})
+		out = append(out, rollEntry{h, a})
 	}
-	title := T("attendance.rollcall.title", "Day", dayMsg(c, d).Ref())
-	c.Say(Reply{Style: StyleList, Title: &title, Text: T("attendance.rollcall.text", "Here", here, "Total", len(hs)), Rows: rows})
-	return nil
+	return out, on, nil
 }
 
-// actRollTap toggles one household: not checked → present → absent → present.
-// rollTap is the postback of a roll-call row: set the household to "to".
-func rollTap(d ProgrammeDay, household string, to Presence) string {
-	p := dayButton(actRollTap, d, household)
-	p.Value = string(to)
-	return p.Encode()
+// onValue and offValue are a day's two roll-call values: present / absent,
+// practised / not practised on day 5.
+func onValue(day int) string {
+	if day == HomeDay {
+		return "true"
+	}
+	return string(PresenceHere)
 }
 
-func (e *Engine) actRollTap(c *Ctx, p Postback) error {
-	if _, err := rollCaller(c, p.Village); err != nil {
-		return err
+func offValue(day int) string {
+	if day == HomeDay {
+		return "false"
 	}
-	h, ok, err := GetHousehold(c.Tx, p.Household)
+	return string(PresenceAbsent)
+}
+
+// rollWire turns a day value into a roll-call button's value (present,
+// absent or "") and back: the buttons say present/absent on every day.
+func rollWire(day int, value string) string {
+	switch value {
+	case onValue(day):
+		return string(PresenceHere)
+	case offValue(day):
+		return string(PresenceAbsent)
+	}
+	return ""
+}
+
+func fromWire(day int, wire string) string {
+	switch Presence(wire) {
+	case PresenceHere:
+		return onValue(day)
+	case PresenceAbsent:
+		return offValue(day)
+	}
+	return ""
+}
+
+// rollList shows a village-day's selected households in one card with
+// their marks. A sage's tap on a row marks it (a short answer, not the card
+// again); "all present" marks everyone not yet marked by a sage or an
+// officer. An officer's tap on a row opens its correction (the new value,
+// then the reason).
+func (e *Engine) rollList(c *Ctx, d ProgrammeDay, officer bool) error {
+	entries, on, err := rollEntries(c, d)
 	if err != nil {
 		return err
 	}
-	if !ok || h.Village != p.Village {
+	field := dayField(d.Day)
+	open := c.rollOpen(d)
+	rows := make([]Row, 0, len(entries))
+	for _, en := range entries {
+		v, _ := en.a.dayValue(field)
+		detail := stateMsg(field, v)
+		if len(en.a.Conflicts) > 0 && officer {
+			detail = T("attendance.roll.conflict", "State", detail.Ref())
+		}
+		var tap *Action
+		if officer {
+			tap = &Action{Label: T("attendance.btn.fix"), Data: Postback{Action: actFix, Household: en.h.ID, Day: d.Day}.Encode()}
+		} else if open {
+			tap = &Action{Label: T("attendance.btn.toggle"), Data: rollTap(d, en.h.ID, v)}
+		}
+		rows = append(rows, Row{Title: T("household.list.row", "Name", HouseholdName(en.h), "House", en.h.HouseNo), Detail: &detail, Tap: tap})
+	}
+	title := T("attendance.rollcall.title", "Day", dayMsg(c, d).Ref())
+	textKey := "attendance.rollcall.text"
+	if d.Day == HomeDay {
+		textKey = "attendance.rollcall.text_home"
+	}
+	text := T(textKey, "Here", on, "Total", len(entries))
+	if officer {
+		text = T("attendance.rollcall.text_officer", "Counts", text.Ref())
+	}
+	var buttons []Action
+	if open && len(entries) > 0 {
+		all := dayButton(actRollAll, d, "")
+		label := "attendance.btn.all_present"
+		if d.Day == HomeDay {
+			label = "attendance.btn.all_practised"
+		}
+		buttons = append(buttons, Action{Label: T(label), Data: all.Encode()})
+	}
+	c.Say(Reply{Style: StyleList, Title: &title, Text: text, Rows: rows, Buttons: buttons})
+	return nil
+}
+
+// rollTap is the postback of a roll-call row showing the day value shown:
+// a tap sets the other value (present when nothing is shown). It carries
+// what it showed ("to~from"), so that a tap on a row that changed since
+// the card was drawn is recognised.
+func rollTap(d ProgrammeDay, household, shown string) string {
+	to := onValue(d.Day)
+	if shown == onValue(d.Day) {
+		to = offValue(d.Day)
+	}
+	p := dayButton(actRollTap, d, household)
+	p.Value = rollWire(d.Day, to) + "~" + rollWire(d.Day, shown)
+	return p.Encode()
+}
+
+// rollDay loads and checks the household and day of a roll-call button.
+func (e *Engine) rollDay(c *Ctx, p Postback) (ProgrammeDay, bool, error) {
+	_, officer, err := rollCaller(c, p.Village)
+	if err != nil {
+		return ProgrammeDay{}, false, err
+	}
+	d, ok, err := GetDay(c.Tx, p.Village, p.Day)
+	if err != nil {
+		return d, false, err
+	}
+	if !ok {
+		return d, false, NotFound("roll call", "attendance.err.no_day")
+	}
+	if d.Rev != p.Rev {
+		c.Say(Text(dayChanged(c, d)))
+		return d, false, e.rollList(c, d, officer)
+	}
+	if c.today() < d.Date {
+		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
+		return d, false, nil
+	}
+	if !c.rollOpen(d) {
+		c.Say(Text(T("attendance.rollcall.closed", "Days", RollCallDays)))
+		return d, false, nil
+	}
+	return d, true, nil
+}
+
+// actRollTap marks one household from a roll-call row and answers with
+// one short line: the name and the day's new count.
+func (e *Engine) actRollTap(c *Ctx, p Postback) error {
+	d, ok, err := e.rollDay(c, p)
+	if err != nil || !ok {
+		return err
+	}
+	h, found, err := GetHousehold(c.Tx, p.Household)
+	if err != nil {
+		return err
+	}
+	if !found || h.Village != p.Village {
 		return NotFound("roll call", "attendance.err.not_your_village")
 	}
 	if h.Status != StatusSelected {
 		return Invalid("roll call", "attendance.err.not_selected")
 	}
-	d, ok, err := GetDay(c.Tx, h.Village, p.Day)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return NotFound("roll call", "attendance.err.no_day")
-	}
-	if d.Rev != p.Rev {
-		c.Say(Text(T("attendance.err.moved", "Day", d.Day, "Date", locales.Date(c.dayTime(d)))))
-		return e.rollList(c, d)
-	}
-	if c.today() < d.Date {
-		c.Say(Text(T("attendance.err.not_yet", "Date", locales.Date(c.dayTime(d)))))
-		return nil
-	}
 	a, err := GetAttendance(c.Tx, h.Village, d.Day, h.ID)
 	if err != nil {
 		return err
 	}
-	to := Presence(p.Value)
-	if to != PresenceHere && to != PresenceAbsent {
+	field := dayField(d.Day)
+	wireTo, wireFrom, fresh := strings.Cut(p.Value, "~")
+	to, from := fromWire(d.Day, wireTo), fromWire(d.Day, wireFrom)
+	if to == "" {
 		return c.stale()
 	}
-	if a.Presence == to {
-		c.Say(Text(T("attendance.roll.already", "Name", h.HeadName, "State", T("attendance.roll."+rollState(to)).Ref())))
-		return e.rollList(c, d)
+	cur, _ := a.dayValue(field)
+	switch {
+	case fresh && cur != from && a.AllPresent && cur == onValue(d.Day) && from == "":
+		// After "all present", a row drawn before it: the tap is an
+		// exception.
+		to = offValue(d.Day)
+	case fresh && cur != from, !fresh && cur == to:
+		// The row changed since the card was drawn (a second tap, or
+		// someone else's mark): say what it is now.
+		return e.sayRoll(c, d, h, cur, "attendance.roll.now")
 	}
-	a.Presence = to
-	a.PresenceMark = c.mark()
+	if !a.applyMark(field, to, c.markAs(SourceRollCall), h.UserID) {
+		if err := putAttendance(c.Tx, a); err != nil {
+			return err
+		}
+		held, m := a.dayValue(field)
+		c.sayHeld(field, held, m, MarkSource(m, h.UserID))
+		return nil
+	}
 	if err := putAttendance(c.Tx, a); err != nil {
 		return err
 	}
-	return e.rollList(c, d)
+	return e.sayRoll(c, d, h, to, "attendance.roll.tapped")
 }
 
-func rollState(p Presence) string {
-	if p == PresenceHere {
-		return "here"
+// sayRoll answers a roll-call tap in one line ("✓ มาลี · มา 12/20"), with
+// chips to change it back and to see the card again.
+func (e *Engine) sayRoll(c *Ctx, d ProgrammeDay, h Household, value, key string) error {
+	entries, on, err := rollEntries(c, d)
+	if err != nil {
+		return err
 	}
-	return "absent"
+	field := dayField(d.Day)
+	mark := "✓"
+	if value != onValue(d.Day) {
+		mark = "✗"
+	}
+	counts := "attendance.roll.count"
+	if d.Day == HomeDay {
+		counts = "attendance.roll.count_home"
+	}
+	other := onValue(d.Day)
+	if value == onValue(d.Day) {
+		other = offValue(d.Day)
+	}
+	back := T("attendance.btn.set." + other)
+	card := T("attendance.cmd.rollcall")
+	c.Say(Text(T(key, "Mark", mark, "Name", locales.FirstName(h.HeadName), "State", stateMsg(field, value).Ref(),
+		"Counts", T(counts, "Here", on, "Total", len(entries)).Ref()),
+		Action{Label: back, Data: rollTap(d, h.ID, value)},
+		Action{Label: card, Data: Postback{Action: actRollCall, Village: d.Village, Day: d.Day}.Encode(), Say: &card}))
+	return nil
+}
+
+// actRollAll marks every household of the day present (practised on day
+// 5) that no sage or officer has marked yet; exceptions are then tapped.
+func (e *Engine) actRollAll(c *Ctx, p Postback) error {
+	d, ok, err := e.rollDay(c, p)
+	if err != nil || !ok {
+		return err
+	}
+	entries, _, err := rollEntries(c, d)
+	if err != nil {
+		return err
+	}
+	field, on := dayField(d.Day), onValue(d.Day)
+	for _, en := range entries {
+		a := en.a
+		cur, m := a.dayValue(field)
+		if cur == on || cur != "" && MarkSource(m, en.h.UserID).rank() >= SourceRollCall.rank() {
+			continue // already on, or marked by a sage or an officer: kept
+		}
+		a.setDayValue(field, on, c.markAs(SourceRollCall))
+		a.AllPresent = true
+		if err := putAttendance(c.Tx, a); err != nil {
+			return err
+		}
+	}
+	_, n, err := rollEntries(c, d)
+	if err != nil {
+		return err
+	}
+	key := "attendance.roll.all_done"
+	if d.Day == HomeDay {
+		key = "attendance.roll.all_done_home"
+	}
+	card := T("attendance.cmd.rollcall")
+	c.Say(Text(T(key, "Here", n, "Total", len(entries)),
+		Action{Label: card, Data: Postback{Action: actRollCall, Village: d.Village, Day: d.Day}.Encode(), Say: &card}))
+	return nil
 }
 
 // Corrections an officer can make, as field=value.
 var fixChoices = []struct{ field, value string }{
 	{"presence", string(PresenceHere)}, {"presence", string(PresenceAbsent)}, {"presence", ""},
-	{"intent", string(IntentYes)}, {"intent", string(IntentNo)}, {"intent", ""},
 	{"practised", "yes"}, {"practised", "no"},
+	{"intent", string(IntentYes)}, {"intent", string(IntentNo)}, {"intent", ""},
 }
 
 // actFix walks an officer to a correction: pick the day, then the new
-// value, then the reason (a form).
+// value, then the reason (a form). From a roll-call row or a household's
+// day the day is known: the household, the value, the reason.
 func (e *Engine) actFix(c *Ctx, p Postback) error {
 	if err := requireOfficer(c, "correct attendance"); err != nil {
 		return err
@@ -503,9 +851,14 @@ func (e *Engine) actFix(c *Ctx, p Postback) error {
 	field, value := p.Fix, p.Value
 	valid := slices.ContainsFunc(fixChoices, func(fc struct{ field, value string }) bool { return fc.field == field && fc.value == value })
 	if !valid {
+		a, err := GetAttendance(c.Tx, h.Village, day, h.ID)
+		if err != nil {
+			return err
+		}
+		c.sayRecord(a, h)
 		var acts []Action
 		for _, fc := range fixChoices {
-			if fc.field == "practised" && day != HomeDay {
+			if fc.field == "practised" && day != HomeDay || fc.field == "presence" && day == HomeDay {
 				continue
 			}
 			acts = append(acts, Action{Label: T("attendance.fix.choice." + fc.field + "." + cmpOr(fc.value, "none")),
@@ -517,6 +870,28 @@ func (e *Engine) actFix(c *Ctx, p Postback) error {
 	return c.StartForm(formAttFix, Answers{ansID: h.ID, "_day": itoa(day), "_field": field, "_value": value})
 }
 
+// sayRecord shows an officer what a household's day records now, who
+// recorded it, and the latest mark that was not applied because a
+// stronger one held (a conflict), if any.
+func (c *Ctx) sayRecord(a Attendance, h Household) {
+	field := dayField(a.Day)
+	v, m := a.dayValue(field)
+	if m != nil {
+		at := m.At.In(c.Location())
+		c.Say(Text(T("attendance.fix.now", "State", stateMsg(field, v).Ref(), "By", T("attendance.source."+string(MarkSource(m, h.UserID))).Ref(),
+			"Date", locales.ShortDate(at), "Time", locales.Clock(at))))
+	} else {
+		c.Say(Text(T("attendance.fix.now_none", "State", stateMsg(field, v).Ref())))
+	}
+	if n := len(a.Conflicts); n > 0 {
+		last := a.Conflicts[n-1]
+		at := last.Mark.At.In(c.Location())
+		c.Say(Text(T("attendance.fix.conflict", "N", n, "Who", T("attendance.source."+string(MarkSource(&last.Mark, h.UserID))).Ref(),
+			"Value", stateMsg(last.Field, last.Value).Ref(), "Date", locales.ShortDate(at), "Time", locales.Clock(at),
+			"Held", stateMsg(last.Field, last.Held).Ref(), "HeldBy", T("attendance.source."+string(last.HeldBy)).Ref())))
+	}
+}
+
 func cmpOr(a, b string) string {
 	if a == "" {
 		return b
@@ -525,6 +900,7 @@ func cmpOr(a, b string) string {
 }
 
 // saveFix applies an officer's correction and keeps it with its reason.
+// An officer's mark outranks every other.
 func (e *Engine) saveFix(c *Ctx, ans Answers) error {
 	h, ok, err := GetHousehold(c.Tx, ans[ansID])
 	if err != nil {
@@ -539,20 +915,21 @@ func (e *Engine) saveFix(c *Ctx, ans Answers) error {
 		return err
 	}
 	field, value := ans["_field"], ans["_value"]
+	m := c.markAs(SourceOfficer)
 	var from string
 	switch field {
 	case "presence":
 		from = string(a.Presence)
-		a.Presence, a.PresenceMark = Presence(value), c.mark()
+		a.setDayValue(fieldPresence, value, m)
 	case "intent":
 		from = string(a.Intent)
-		a.Intent, a.IntentMark = Intent(value), c.mark()
+		a.Intent, a.IntentMark = Intent(value), m
 		if value != string(IntentNo) {
 			a.IntentReason = ""
 		}
 	case "practised":
 		from = strconv.FormatBool(a.Practised)
-		a.Practised, a.PractisedMark = value == "yes", c.mark()
+		a.setDayValue(fieldPractised, strconv.FormatBool(value == "yes"), m)
 		value = strconv.FormatBool(a.Practised)
 	default:
 		return c.stale()

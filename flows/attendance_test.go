@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
 )
 
 // programme sets up village 5 with n selected households (users Uh1…Un,
 // all linked), a lead sage, an officer, and five days starting on start.
-func programme(t *testing.T, n int, start time.Time) *rig {
+func programme(t *testing.T, n int, start time.Time, opts ...rigOption) *rig {
 	t.Helper()
-	r := newRig(t, hhOpts)
+	r := newRig(t, append([]rigOption{hhOpts}, opts...)...)
 	r.hhVillage(5, 20, "ทำน้ำพริก")
 	r.hhVillage(6, 20, "สานตะกร้า")
 	r.officer("Uofficer", "")
@@ -121,7 +122,9 @@ func TestWillAttendCannotAttendAndDoubleTap(t *testing.T) {
 	wantSaid(t, r.tap("Uh1", other), "attendance.err.not_your_village")
 }
 
-func TestIAmHereOnlyOnTheDayAcrossMidnightBangkok(t *testing.T) {
+// "I am here" opens an hour before the start (by default) and closes at
+// the day's end, in Bangkok time whatever the server's zone.
+func TestIAmHereFromAnHourBeforeTheStartUntilTheEnd(t *testing.T) {
 	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
 	r := programme(t, 1, day1)
 	here := "a=att.here&moo=5&day=1&rev=0&h=H000001"
@@ -130,12 +133,17 @@ func TestIAmHereOnlyOnTheDayAcrossMidnightBangkok(t *testing.T) {
 		at   time.Time
 		want string
 	}{
-		// 23:58 on the 6th in Bangkok is 16:58 UTC on the 6th: not yet.
-		{"a minute before midnight", time.Date(2026, 12, 6, 23, 59, 0, 0, bangkok), "attendance.err.not_today"},
-		// 00:00 on the 7th in Bangkok is still the 6th in UTC: it is the day.
-		{"just after midnight", time.Date(2026, 12, 7, 0, 0, 30, 0, bangkok), "attendance.done.here"},
+		// 23:59 on the 6th in Bangkok is 16:59 UTC on the 6th: another day.
+		{"a minute before midnight", time.Date(2026, 12, 6, 23, 59, 0, 0, bangkok), "attendance.err.opens_on"},
+		// 00:00 on the 7th in Bangkok is still the 6th in UTC: the day, but
+		// long before 09.00.
+		{"just after midnight", time.Date(2026, 12, 7, 0, 0, 30, 0, bangkok), "attendance.err.opens_at"},
+		{"05:30", time.Date(2026, 12, 7, 5, 30, 0, 0, bangkok), "attendance.err.opens_at"},
+		{"07:59", time.Date(2026, 12, 7, 7, 59, 0, 0, bangkok), "attendance.err.opens_at"},
+		{"08:00, an hour before", time.Date(2026, 12, 7, 8, 0, 0, 0, bangkok), "attendance.done.here"},
 		{"second tap", time.Date(2026, 12, 7, 9, 0, 0, 0, bangkok), "attendance.already.here"},
-		{"the next day", time.Date(2026, 12, 8, 0, 1, 0, 0, bangkok), "attendance.err.not_today"},
+		{"16:01, after the end", time.Date(2026, 12, 7, 16, 1, 0, 0, bangkok), "attendance.err.day_ended"},
+		{"the next day", time.Date(2026, 12, 8, 0, 1, 0, 0, bangkok), "attendance.err.day_ended"},
 	}
 	for _, tt := range tests {
 		r.at(tt.at)
@@ -143,10 +151,15 @@ func TestIAmHereOnlyOnTheDayAcrossMidnightBangkok(t *testing.T) {
 		if got := keys(out); len(got) == 0 || got[0] != tt.want {
 			t.Errorf("%s (%s UTC): said %q, want %q", tt.name, tt.at.UTC().Format("Jan 2 15:04"), got, tt.want)
 		}
+		if tt.want == "attendance.err.opens_at" {
+			if got := locales.FormatClock(locales.Thai, time.Time(out.Replies[0].Text.Args["Time"].(locales.Clock))); got != "08.00 น." {
+				t.Errorf("%s: opens at %s, want 08:00", tt.name, got)
+			}
+		}
 	}
-	if a := r.attendance(1, "H000001"); a.Presence != flows.PresenceHere || a.PresenceMark.At.UTC().Format("2006-01-02") != "2026-12-06" {
-		// The mark's time is when it was tapped: 00:01 Bangkok = the 6th in UTC.
-		t.Errorf("presence %+v", a)
+	a := r.attendance(1, "H000001")
+	if a.Presence != flows.PresenceHere || a.PresenceMark.Source != flows.SourceHousehold || a.PresenceMark.At.In(bangkok).Format("15:04") != "08:00" {
+		t.Errorf("presence %+v, want here at 08:00 by the household", a.PresenceMark)
 	}
 }
 
@@ -185,24 +198,26 @@ func TestRollCallTwentyHouseholds(t *testing.T) {
 	if list.Style != flows.StyleList || len(list.Rows) != 20 {
 		t.Fatalf("roll call shows %d rows (style %v), want 20", len(list.Rows), list.Style)
 	}
-	// Tap households 1 and 3 present, then 3 again (absent).
-	tapRow := func(out flows.Outcome, i int) flows.Outcome {
-		return r.tap("Ulead", out.Replies[0].Rows[i].Tap.Data)
+	card := out
+	tapRow := func(i int) flows.Outcome {
+		return r.tap("Ulead", card.Replies[0].Rows[i].Tap.Data)
 	}
-	out = tapRow(out, 0)
-	stale := out
-	out = tapRow(out, 2)
-	// The same row of an older list, tapped again: already recorded.
-	wantSaid(t, r.tap("Ulead", stale.Replies[0].Rows[2].Tap.Data), "attendance.roll.already", "attendance.rollcall.text")
-	out = tapRow(out, 2)
-	if got := out.Replies[0].Text.Args["Here"]; got != 1 {
-		t.Errorf("count after taps = %v, want 1", got)
+	// A tap answers with one short line: the name and the new count.
+	out = tapRow(0)
+	wantSaid(t, out, "attendance.roll.tapped")
+	if c := out.Replies[0].Text.Args["Counts"].(locales.Ref); c.Args["Here"] != 1 || c.Args["Total"] != 20 {
+		t.Errorf("count after one tap = %v", c.Args)
 	}
-	if a := r.attendance(1, "H000003"); a.Presence != flows.PresenceAbsent || a.PresenceMark.By != "Ulead" {
-		t.Errorf("household 3 %+v, want absent by the lead", a)
+	// The same row again (a double tap): it says what is recorded.
+	wantSaid(t, tapRow(0), "attendance.roll.now")
+	// Its chip changes it back.
+	out = r.tap("Ulead", buttonKey(t, tapRow(0), "attendance.btn.set.absent"))
+	wantSaid(t, out, "attendance.roll.tapped")
+	if a := r.attendance(1, "H000001"); a.Presence != flows.PresenceAbsent || a.PresenceMark.By != "Ulead" || a.PresenceMark.Source != flows.SourceRollCall {
+		t.Errorf("household 1 %+v, want absent by the lead's roll call", a.PresenceMark)
 	}
 	// Another village's lead cannot take this roll.
-	wantSaid(t, r.tap("Ulead6", out.Replies[0].Rows[0].Tap.Data), "household.err.other_village")
+	wantSaid(t, r.tap("Ulead6", card.Replies[0].Rows[0].Tap.Data), "household.err.other_village")
 	// A household cannot take a roll call.
 	wantSaid(t, r.say("Uh1", "เช็คชื่อ"), "attendance.err.rollcall_forbidden")
 }
@@ -332,7 +347,7 @@ func TestMovingADayClearsAnswersAndOldCardsAreRecognised(t *testing.T) {
 	}
 	// The old card's button now says the day moved and shows the new card.
 	out = r.tap("Uh1", will)
-	wantSaid(t, out, "attendance.err.moved", "attendance.card.text")
+	wantSaid(t, out, "attendance.err.changed", "attendance.card.text")
 	// Moving day 1 after day 2 is refused.
 	out = r.tap("Uofficer", "a=sch.set&moo=5&day=1")
 	out = r.tap("Uofficer", button(t, out, "conv.btn.edit"))

@@ -4,22 +4,40 @@ import (
 	"github.com/sammachip/sammachip/locales"
 )
 
-// sageBrief tells a village's sages about tomorrow: when, where, and who
-// said they will come so far.
+// sageBrief tells a village's sages about tomorrow: when, where, who said
+// they will come so far, and the households without LINE (📵), with house
+// number and phone, since only a call or a visit reaches them. A household
+// without LINE that has not answered is listed there, not under "no
+// answer": it was never asked. For the study visit it gives the seats the
+// bus needs, counted as the officers' summary counts them.
+//
+// The card fits a small phone: the three answer lists are one line of
+// names each, and each household without LINE is one row (a village has
+// 20 households: well inside a bubble's size).
 func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Reply, error) {
 	recs, err := DayAttendance(c.Tx, d.Village, d.Day)
 	if err != nil {
 		return Reply{}, err
 	}
 	var will, cannot, none []string
+	var offline []Field
 	for _, h := range households {
-		switch recs[h.ID].Intent {
+		a := recs[h.ID]
+		if h.Erased {
+			continue // an anonymous tally: nobody to name or call
+		}
+		switch a.Intent {
 		case IntentYes:
 			will = append(will, h.HeadName)
 		case IntentNo:
 			cannot = append(cannot, h.HeadName)
 		default:
-			none = append(none, h.HeadName)
+			if h.UserID != "" {
+				none = append(none, h.HeadName)
+			}
+		}
+		if h.UserID == "" {
+			offline = append(offline, offlineRow(h, a.Intent))
 		}
 	}
 	join := func(names []string) Msg {
@@ -30,15 +48,50 @@ func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Repl
 	}
 	start := d.StartsAt(c.Location())
 	title := T("reminder.brief.title", "Day", dayMsg(c, d).Ref())
-	return Reply{Style: StyleCard, Title: &title,
-		Text: T("reminder.brief.text", "Time", locales.Clock(start), "Place", d.Place, "Will", len(will), "Total", len(households)),
-		Fields: []Field{
-			{Label: T("reminder.brief.will", "N", len(will)), Value: join(will)},
-			{Label: T("reminder.brief.cannot", "N", len(cannot)), Value: join(cannot)},
-			{Label: T("reminder.brief.none", "N", len(none)), Value: join(none)},
-		},
+	text := T("reminder.brief.text", "Time", locales.Clock(start), "Place", d.Place, "Will", len(will), "Total", len(households))
+	if d.Day == StudyVisit {
+		m, err := AttendanceMatrix(c.Tx, d.Village)
+		if err != nil {
+			return Reply{}, err
+		}
+		text = T("reminder.brief.text_visit", "Text", text.Ref(), "Seats", m.Counts(d.Day).Seats)
+	}
+	fields := []Field{{Label: T("reminder.brief.will", "N", len(will)), Value: join(will)}}
+	if len(cannot) > 0 {
+		fields = append(fields, Field{Label: T("reminder.brief.cannot", "N", len(cannot)), Value: join(cannot)})
+	}
+	if len(none) > 0 {
+		fields = append(fields, Field{Label: T("reminder.brief.none", "N", len(none)), Value: join(none)})
+	}
+	if len(offline) > 0 {
+		fields = append(fields, Field{Label: T("reminder.brief.offline", "N", len(offline)), Value: T("reminder.brief.offline_hint")})
+		fields = append(fields, offline...)
+	}
+	return Reply{Style: StyleCard, Title: &title, Text: text, Fields: fields,
 		Buttons: []Action{{Label: T("reminder.brief.rollcall"), Data: Postback{Action: actRollCall, Village: d.Village, Day: d.Day}.Encode()}},
 	}, nil
+}
+
+// offlineRow is one household without LINE in the brief: its house
+// number beside its head's name, phone and answer (if a sage or an officer
+// recorded one).
+func offlineRow(h Household, intent Intent) Field {
+	house := T("reminder.brief.house", "No", h.HouseNo)
+	if h.HouseNo == "" {
+		house = T("reminder.brief.house_none")
+	}
+	phone := T("reminder.brief.phone", "Phone", locales.FormatPhone(h.Phone))
+	if h.Phone == "" || h.Phone == phoneNone {
+		phone = T("reminder.brief.phone_none")
+	}
+	key := "reminder.brief.offline_row"
+	switch intent {
+	case IntentYes:
+		key = "reminder.brief.offline_row_yes"
+	case IntentNo:
+		key = "reminder.brief.offline_row_no"
+	}
+	return Field{Label: house, Value: T(key, "Name", h.HeadName, "Phone", phone.Ref())}
 }
 
 func joinNames(names []string) string {

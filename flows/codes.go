@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
+
+	"github.com/sammachip/sammachip/locales"
 )
 
 // Codes people type (officer codes, team invite codes, household link
@@ -183,6 +185,50 @@ func (c *Ctx) codeFailed(kind CodeKind, result CodeResult, refusal error) error 
 	return refusal
 }
 
+// errUsedLinkCode marks the refusal of a used link code, said with who
+// to ask (usedLinkCode).
+var errUsedLinkCode = Conflict("redeem code", "household.link.used")
+
+// usedLinkCode answers a household's link code typed after the household
+// was linked with it: used, and who to ask for a new one, the sage who
+// enrolled the household by name (not "an officer": a sage gave it). It
+// counts as a wrong code. It reports false when the code was never a
+// link code.
+func (c *Ctx) usedLinkCode() (bool, error) {
+	code, ok := NormalizeCode(c.In.Text)
+	if !ok {
+		return false, nil
+	}
+	var h Household
+	found := false
+	if err := c.Tx.Households().Each(func(_ string, x Household) error {
+		if !found && x.LinkedWith == code {
+			h, found = x, true
+		}
+		return nil
+	}); err != nil || !found {
+		return false, err
+	}
+	if ok, err := c.admitCode(CodeLink); !ok || err != nil {
+		return true, err
+	}
+	msg := T("household.link.used_ask")
+	if h.UserID == c.In.UserID {
+		msg = T("household.link.has_line", "Name", locales.FirstName(h.HeadName))
+	} else if h.EnrolledBy != "" {
+		if s, ok, err := GetSage(c.Tx, h.EnrolledBy); err != nil {
+			return true, err
+		} else if ok {
+			msg = T("household.link.used_ask_sage", "Name", locales.FirstName(s.Name))
+		}
+	}
+	if err := c.codeFailed(CodeLink, CodeWrong, errUsedLinkCode); err != errUsedLinkCode {
+		return true, err // the wrong-code limit was reached: said
+	}
+	c.Say(Text(msg))
+	return true, nil
+}
+
 // countGlobalWrong adds one to everyone's wrong codes, starting the global
 // cool-off at the limit. A new window also clears out the users' records
 // that no longer hold anything (at most once a window).
@@ -231,6 +277,9 @@ func pruneCodeAttempts(tx Tx, now time.Time, lim CodeLimits) error {
 func (c *Ctx) wrongCode() error {
 	if c.In.UserID == "" {
 		return Invalid("redeem code", "officer.code.unknown") // no one to count it against
+	}
+	if ok, err := c.usedLinkCode(); ok || err != nil {
+		return err
 	}
 	if ok, err := c.admitCode(CodeUnknown); !ok || err != nil {
 		return err

@@ -35,6 +35,14 @@ type Conversation struct {
 	// Done, when set, marks a finished conversation kept only so that a
 	// second tap on its last buttons gets the right answer.
 	Done *Finished `json:"done,omitempty"`
+	// Offer is what the latest answer offered to tap, so that its labels
+	// also work typed (offer.go). A user with no form in progress has a
+	// closed record (Done set) holding just this.
+	Offer *Offer `json:"offer,omitempty"`
+	// Left is a form the user left unfinished (for a button outside it,
+	// or by waiting too long), kept so that they may go back to it
+	// (conv_resume.go); at most AnswersKept.
+	Left *Conversation `json:"left,omitempty"`
 }
 
 // Finished remembers how a conversation ended.
@@ -224,6 +232,9 @@ func (c *Ctx) StartForm(name string, prefill Answers) error {
 		}
 	}
 	conv := &Conversation{Form: name, Answers: a, Started: c.Now, Updated: c.Now}
+	if c.conv != nil && c.conv.Done != nil {
+		conv.Left = c.conv.Left // a form left before stays to go back to
+	}
 	// Prefilled answers (an update) go straight to the first question
 	// without one, or to the summary.
 	conv.Step = cmp.Or(f.nextUnanswered(a), stepSummary)
@@ -278,7 +289,7 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 		ask = q.Prompt(c, Answers(conv.Answers))
 	}
 	if hint != nil {
-		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+		c.Say(Text(c.retryHint(*hint)))
 	}
 	if q.Picker != "" {
 		c.Say(Reply{Text: ask, Buttons: []Action{{
@@ -476,6 +487,15 @@ func (c *Ctx) converseForm() error {
 			return err
 		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
+	}
+	// A button of the latest answer outside this form (a list shown by a
+	// command typed mid-form), its label typed: what its tap does, which
+	// leaves the form as a tap does (offer.go). The latest answer wins
+	// over the older question's choices; a command word still runs.
+	if !c.eng.isCommandWord(text) {
+		if ok, err := c.eng.typedOutsideOffer(c); ok || err != nil {
+			return err
+		}
 	}
 	// A choice of the question wins over a command word of the same name.
 	if q := f.question(conv.Step); q != nil && q.Choices != nil {
@@ -828,7 +848,7 @@ func (c *Ctx) retry(f *Form, q *Question, hint Msg) error {
 	conv := c.conv
 	conv.Tries++
 	if conv.Tries >= maxTries {
-		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+		c.Say(Text(c.retryHint(hint)))
 		conv.Updated = c.Now
 		if err := saveConv(c.Tx, c.In.UserID, conv); err != nil {
 			return err
@@ -837,7 +857,7 @@ func (c *Ctx) retry(f *Form, q *Question, hint Msg) error {
 		return nil
 	}
 	if q == nil {
-		c.Say(Text(T("conv.invalid_retry_hint", "Hint", hint.Ref())))
+		c.Say(Text(c.retryHint(hint)))
 		return c.ask(f)
 	}
 	conv.Seq++
@@ -846,6 +866,16 @@ func (c *Ctx) retry(f *Form, q *Question, hint Msg) error {
 		return err
 	}
 	return c.askQuestion(f, q, &hint)
+}
+
+// retryHint says what a question expects after a wrong answer: kindly,
+// and in other words the second time, so that the same refusal is not
+// repeated word for word.
+func (c *Ctx) retryHint(hint Msg) Msg {
+	if c.conv != nil && c.conv.Tries == 2 {
+		return T("conv.invalid_retry_again", "Hint", hint.Ref())
+	}
+	return T("conv.invalid_retry_hint", "Hint", hint.Ref())
 }
 
 // stale answers a tap on a button that no longer applies. A second tap on

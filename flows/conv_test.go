@@ -269,7 +269,8 @@ func TestFormExpiresAfterIdleTimeout(t *testing.T) {
 	r.tap(button(t, r.start(), "conv.btn.agree"))
 	r.now = r.now.Add(31 * time.Minute)
 	out := r.say("สมศรี มีสุข")
-	wantSaid(t, out, "conv.expired")
+	// Its answers (the consent) are kept: the user may go on (issue 14).
+	wantSaid(t, out, "conv.expired_resume")
 	if got := out.Replies[0].Text.Args["Minutes"]; got != 30 {
 		t.Errorf("expired message says %v minutes, want 30", got)
 	}
@@ -390,5 +391,5 @@ func TestAfterExpiryAMenuTapStillWorks(t *testing.T) {
 	r := newConvRig(t)
 	r.tap(button(t, r.start(), "conv.btn.agree"))
 	r.now = r.now.Add(2 * time.Hour)
-	wantSaid(t, r.tap("menu=help"), "conv.expired", "core.help")
+	wantSaid(t, r.tap("menu=help"), "conv.expired_resume", "core.help")
 }

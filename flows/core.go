@@ -26,10 +26,8 @@ func (e *Engine) registerCore() {
 	}
 }
 
-func (e *Engine) help(c *Ctx) error {
-	c.Say(Text(T("core.help"), e.mainMenu(c)...))
-	return nil
-}
+// help follows the user's roles (roles_menu.go).
+func (e *Engine) help(c *Ctx) error { return e.roleHelp(c) }
 
 func (e *Engine) chooseLanguage(c *Ctx) error {
 	c.Say(Text(T("conv.lang.choose"),
@@ -134,8 +132,18 @@ func (e *Engine) leave(c *Ctx) error {
 	return c.Tx.Groups().Put(g.ID, g)
 }
 
-// mainMenu is the quick-reply menu shown in a 1:1 chat.
+// mainMenu is the quick-reply menu shown in a 1:1 chat: what the user's
+// roles do next (roles_menu.go), a villager's menu when unsure.
 func (e *Engine) mainMenu(c *Ctx) []Action {
+	r, err := RolesOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return e.villagerMenu(c)
+	}
+	return e.roleMenu(c, r)
+}
+
+// villagerMenu is the main menu of someone with no role yet.
+func (e *Engine) villagerMenu(c *Ctx) []Action {
 	item := func(key, name string) Action {
 		label := T(key)
 		return Action{Label: label, Data: Postback{Menu: name}.Encode(), Say: &label}

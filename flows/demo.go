@@ -736,10 +736,12 @@ func (d *demoSeeder) rollCall(v demoVillage, n int) error {
 		if err != nil {
 			return err
 		}
-		a.Presence, a.PresenceMark = PresenceHere, &Mark{At: d.now, By: by}
+		// Day 5's roll call marks practice at home (attendance_rules.go).
+		value := onValue(n)
 		if d.rnd.intn(14) == 0 {
-			a.Presence = PresenceAbsent
+			value = offValue(n)
 		}
+		a.setDayValue(dayField(n), value, &Mark{At: d.now, By: by, Source: SourceRollCall})
 		if err := putAttendance(d.tx, a); err != nil {
 			return err
 		}

@@ -46,7 +46,29 @@ type Config struct {
 	// FollowUps says when households that completed the programme are
 	// followed up (followups.go).
 	FollowUps FollowUpConfig
+	// OfficePhone is the district office's phone number, digits only
+	// (SAMMACHIP_OFFICE_PHONE), named in help so that a villager can call
+	// a person; "" leaves it out.
+	OfficePhone string
+	// CheckInEarly is how long before a day's start (the study visit's
+	// departure) "I am here" is accepted; it is accepted until the day's
+	// end (attendance_rules.go). Nil: DefaultCheckInEarly, 60 minutes.
+	CheckInEarly *time.Duration
+	// Office names the district office the bot serves
+	// (SAMMACHIP_DISTRICT, SAMMACHIP_PROVINCE): the exports' title blocks
+	// and the daily summary's title show it. Empty when not configured.
+	Office Office
 }
+
+// Office is the district and province of the office the bot serves, as
+// names without the อำเภอ / จังหวัด prefix ("เมืองขอนแก่น", "ขอนแก่น").
+type Office struct {
+	District string
+	Province string
+}
+
+// Office is the district office the bot serves (Config.Office).
+func (e *Engine) Office() Office { return e.cfg.Office }
 
 // Engine turns inputs into state changes and replies. It holds no state of
 // its own: everything lives in the Tx it is given, so it is safe for
@@ -124,6 +146,10 @@ func NewEngine(cfg Config) *Engine {
 	e.registerRolesMenu()
 	e.registerGroups()     // groups.go
 	e.registerIndicators() // indicators_card.go
+	// Files in through the chat, and the consent of households imported
+	// from a list (import_chat.go, import_households.go).
+	e.registerImportChat()
+	e.registerLinkConsent()
 	return e
 }
 
@@ -195,6 +221,8 @@ func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 		err = e.leave(c)
 	case InputText, InputPostback:
 		err = e.converse(c)
+	case InputFile:
+		err = e.fileIn(c) // import_chat.go
 	default:
 		err = e.nonText(c) // conv.go
 	}
@@ -204,6 +232,9 @@ func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 		err = nil
 	}
 	if err != nil {
+		return Outcome{}, err
+	}
+	if err := e.rememberOffer(tx, in, out); err != nil { // offer.go
 		return Outcome{}, err
 	}
 	return out, nil
@@ -235,34 +266,60 @@ func (e *Engine) converse(c *Ctx) error {
 		return err
 	}
 	c.conv = conv
+	if in.Kind == InputPostback && isResume(in.Data) {
+		return e.postbackAction(c) // conv_resume.go: it keeps both forms
+	}
 	if conv != nil && conv.Done == nil && c.Now.Sub(conv.Updated) > e.cfg.ConversationTimeout {
 		// Told once: the expired conversation is closed now. A menu tap or
 		// a command still does what it says; an answer to the old form
 		// only learns that the form expired.
+		// The answers so far are kept (for at most AnswersKept) so that
+		// the user may go on where they were.
 		c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.stale_button"}, Started: conv.Started, Updated: c.Now}
+		if c.Now.Sub(conv.Updated) <= AnswersKept {
+			c.conv.Left = conv.paused()
+		}
 		if err := saveConv(c.Tx, in.UserID, c.conv); err != nil {
 			return err
 		}
-		expired := T("conv.expired", "Minutes", int(e.cfg.ConversationTimeout/time.Minute))
+		expired := Text(T("conv.expired", "Minutes", int(e.cfg.ConversationTimeout/time.Minute)))
+		if c.conv.Left != nil {
+			expired = Text(T("conv.expired_resume", "Minutes", int(e.cfg.ConversationTimeout/time.Minute), "Form", e.formTitle(conv).Ref(), "Days", int(AnswersKept/(24*time.Hour))),
+				resumeButton())
+		}
 		if in.Kind == InputPostback && outsideForm(in.Data) || in.Kind == InputText && e.isCommandWord(in.Text) {
-			c.Say(Text(expired))
+			c.Say(expired)
 			if in.Kind == InputPostback {
 				return e.postbackAction(c)
 			}
 			return e.command(c, false)
 		}
-		c.Say(Text(expired, e.mainMenu(c)...))
+		expired.Quick = append(expired.Quick, e.mainMenu(c)...)
+		c.Say(expired)
 		return nil
 	}
 	if conv != nil && conv.Done == nil {
 		if in.Kind == InputPostback && outsideForm(in.Data) {
 			// A menu or card button outside the form: the form is left
-			// (closed, so that its old buttons say so).
-			c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.already_cancelled"}, Started: conv.Started, Updated: c.Now}
+			// (closed, so that its old buttons say so), and the user is
+			// told, with a button to go back to it: an old button must not
+			// drop a form silently (issue 14).
+			c.conv = &Conversation{Done: &Finished{Token: conv.Token(), Key: "conv.already_cancelled"}, Started: conv.Started, Updated: c.Now, Left: conv.paused()}
 			if err := saveConv(c.Tx, in.UserID, c.conv); err != nil {
 				return err
 			}
-			return e.postbackAction(c)
+			before := len(c.Out.Replies)
+			err := e.postbackAction(c)
+			if key := userKey(err); key != "" {
+				// A refusal (the button is not for them) still left the
+				// form: say both.
+				c.Say(Text(T(key)))
+				err = nil
+			}
+			if err != nil {
+				return err
+			}
+			return e.sayLeft(c, conv, before)
 		}
 		return c.converseForm()
 	}
@@ -323,6 +380,16 @@ func (e *Engine) command(c *Ctx, group bool) error {
 		}
 		if cmd.Key != "" && e.isCmd(c.In.Text, cmd.Key) {
 			return cmd.Run(c)
+		}
+	}
+	if !group {
+		// A label of the latest answer's buttons, typed (offer.go): what
+		// is on screen wins over a claim's guess. A command word wins
+		// over a button of the same label: typing a command never
+		// presses a button of an older card by surprise (the typed-label
+		// test finds such pairs; their labels are made distinct).
+		if ok, err := e.typedOffer(c); ok || err != nil {
+			return err
 		}
 	}
 	for _, cmd := range e.commands {

@@ -42,7 +42,19 @@ type Download struct {
 	Expires time.Time    `json:"expires"`
 	// UsedAt is when the report was downloaded; zero while unused.
 	UsedAt time.Time `json:"usedAt,omitzero"`
+	// Kind is what the link downloads: DownloadReport (a link made before
+	// kinds were kept) or DownloadSignin.
+	Kind DownloadKind `json:"kind,omitempty"`
 }
+
+// DownloadKind is what a download link gives.
+type DownloadKind string
+
+// Download kinds.
+const (
+	DownloadReport DownloadKind = ""       // the district report (ส่งออก)
+	DownloadSignin DownloadKind = "signin" // the sheets to print (ใบลงชื่อ)
+)
 
 // Errors of RedeemDownload. The edge answers ErrDownloadUnknown with 404
 // and ErrDownloadGone with 410.
@@ -101,18 +113,113 @@ func RedeemDownload(tx Tx, token string, now time.Time) (Download, error) {
 
 func (e *Engine) registerExport() {
 	e.RegisterCommand(Command{Key: "report.cmd.export", In1to1: true, InGroup: true, Run: e.exportLink})
+	e.RegisterCommand(Command{Key: signinCommandKey, In1to1: true, InGroup: true, Run: e.signinLink})
+	e.RegisterAction(actSignin, func(c *Ctx, _ Postback) error { return e.signinLink(c) })
 }
 
+// actSignin is the export card's sign-in sheets button: it does what
+// typing its label does.
+const actSignin = "report.signin"
+
+// signinCommandKey is the word of the officers' sign-in sheets command.
+const signinCommandKey = "report.cmd.signin"
+
 // exportLink answers ส่งออก / export: an officer in a 1:1 chat gets a card
-// with a button that downloads the XLSX report. In a group the link would
-// be everyone's, so officers are asked to ask in private.
+// with a button that downloads the XLSX report, and one that asks for the
+// sign-in sheets to print. In a group the link would be everyone's, so
+// officers are asked to ask in private.
 func (e *Engine) exportLink(c *Ctx) error {
-	if err := officerOnlyKey(c, "export", "report.err.officers_only"); err != nil {
+	link, ok, err := e.newDownload(c, DownloadReport, "report.link.private_only")
+	if err != nil || !ok {
 		return err
 	}
+	title := T("report.link.title")
+	signin := T("report.btn.signin")
+	c.Say(Reply{
+		Style: StyleCard,
+		Title: &title,
+		Text: T("report.link.text", "Minutes", int(DownloadTTL/time.Minute),
+			"Time", locales.Clock(link.Expires.In(c.Location()))),
+		Buttons: []Action{{Label: T("report.btn.download"), URI: link.URL},
+			{Label: signin, Data: Postback{Action: actSignin}.Encode(), Say: &signin}},
+	})
+	return nil
+}
+
+// signinLink answers ใบลงชื่อ / sign-in sheets: an officer in a 1:1 chat
+// gets a card with a button that downloads the round's sheets to print
+// (bot/report: the sign-in and speakers' sheets of every village-day
+// with a date, and each begun village's attendance record). One workbook
+// rather than a choice of village and day: an officer prints at the
+// office, where picking sheets in Excel is easier than tapping through
+// 13 villages × 5 days on a phone; sammachip export --format signin
+// narrows it to a village or a day.
+func (e *Engine) signinLink(c *Ctx) error {
+	if err := officerOnlyKey(c, "signin", "report.err.officers_only"); err != nil {
+		return err
+	}
+	if !c.In.InGroup() {
+		dated, err := anyDayDated(c.Tx)
+		if err != nil {
+			return err
+		}
+		if !dated {
+			c.Say(Text(T("report.signin.none")))
+			return nil
+		}
+	}
+	link, ok, err := e.newDownload(c, DownloadSignin, "report.signin.link.private_only")
+	if err != nil || !ok {
+		return err
+	}
+	title := T("report.signin.link.title")
+	c.Say(Reply{
+		Style: StyleCard,
+		Title: &title,
+		Text: T("report.signin.link.text", "Minutes", int(DownloadTTL/time.Minute),
+			"Time", locales.Clock(link.Expires.In(c.Location()))),
+		Buttons: []Action{{Label: T("report.btn.download"), URI: link.URL}},
+	})
+	return nil
+}
+
+// anyDayDated reports whether a village of the current round has a
+// programme day with a date: without one there is no sheet to print.
+func anyDayDated(tx Tx) (bool, error) {
+	vs, err := ListVillages(tx)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range vs {
+		s, err := GetSchedule(tx, v.ID)
+		if err != nil {
+			return false, err
+		}
+		for _, d := range s {
+			if d != nil && d.Date != "" {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// madeLink is a download link handed out: its address and when it ends.
+type madeLink struct {
+	URL     string
+	Expires time.Time
+}
+
+// newDownload makes and stores a single-use link of kind for the officer
+// in a 1:1 chat. It says why not and reports false when it cannot: not an
+// officer (an error), a group chat (privateKey), or links not configured.
+func (e *Engine) newDownload(c *Ctx, kind DownloadKind, privateKey string) (madeLink, bool, error) {
+	if err := officerOnlyKey(c, "export", "report.err.officers_only"); err != nil {
+		return madeLink{}, false, err
+	}
 	if c.In.InGroup() {
-		c.Say(Text(T("report.link.private_only")))
-		return nil
+		c.Say(Text(T(privateKey)))
+		return madeLink{}, false, nil
 	}
 	token := e.cfg.NewToken()
 	link := ""
@@ -121,24 +228,16 @@ func (e *Engine) exportLink(c *Ctx) error {
 	}
 	if link == "" {
 		c.Say(Text(T("report.link.not_configured")))
-		return nil
+		return madeLink{}, false, nil
 	}
 	if err := pruneDownloads(c.Tx, c.Now); err != nil {
-		return err
+		return madeLink{}, false, err
 	}
-	d := Download{Officer: c.In.UserID, Lang: c.Lang, Created: c.Now, Expires: c.Now.Add(DownloadTTL)}
+	d := Download{Officer: c.In.UserID, Lang: c.Lang, Created: c.Now, Expires: c.Now.Add(DownloadTTL), Kind: kind}
 	if err := c.Tx.Downloads().Put(DownloadKey(token), d); err != nil {
-		return err
+		return madeLink{}, false, err
 	}
-	title := T("report.link.title")
-	c.Say(Reply{
-		Style: StyleCard,
-		Title: &title,
-		Text: T("report.link.text", "Minutes", int(DownloadTTL/time.Minute),
-			"Time", locales.Clock(d.Expires.In(c.Location()))),
-		Buttons: []Action{{Label: T("report.btn.download"), URI: link}},
-	})
-	return nil
+	return madeLink{URL: link, Expires: d.Expires}, true, nil
 }
 
 // pruneDownloads forgets links that ended more than downloadKeep ago.

@@ -71,8 +71,11 @@ func TestExportLinkForAnOfficer(t *testing.T) {
 				t.Fatalf("answer keys %q, want the link card", got)
 			}
 			card := out.Replies[0]
-			if card.Style != flows.StyleCard || len(card.Buttons) != 1 {
-				t.Fatalf("got style %v with %d buttons, want a card with one button", card.Style, len(card.Buttons))
+			if card.Style != flows.StyleCard || len(card.Buttons) != 2 {
+				t.Fatalf("got style %v with %d buttons, want a card with the download and sign-in sheets buttons", card.Style, len(card.Buttons))
+			}
+			if got := card.Buttons[1].Label.Key; got != "report.btn.signin" || card.Buttons[1].URI != "" {
+				t.Errorf("second button %q (uri %q), want the sign-in sheets one", got, card.Buttons[1].URI)
 			}
 			if got, want := card.Buttons[0].URI, exBase+"/download/tok-1"; got != want {
 				t.Errorf("button opens %q, want %q", got, want)
@@ -286,6 +289,30 @@ func TestWhoIsNamesPeopleNotIDs(t *testing.T) {
 			}
 			if en := catalog.MustText(locales.English, m.Key, m.Args); en != tt.en {
 				t.Errorf("English: got %q, want %q", en, tt.en)
+			}
+		})
+	}
+}
+
+// TestSigninLinkRefusals: ใบลงชื่อ is an officer's, in private, and only
+// once a day has a date (the end-to-end test downloads it).
+func TestSigninLinkRefusals(t *testing.T) {
+	tests := []struct {
+		name, user, group, wantKey string
+	}{
+		{"villager", "Uvillager", "", "report.err.officers_only"},
+		{"officer in a group", "Uofficer", "Cgroup", "report.signin.link.private_only"},
+		{"nothing dated yet", "Uofficer", "", "report.signin.none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, exOpts(exLinks))
+			out := r.send(flows.Input{Kind: flows.InputText, UserID: tt.user, GroupID: tt.group, Text: "ใบลงชื่อ"})
+			if got := replyKeys(out); !slices.Equal(got, []string{tt.wantKey}) {
+				t.Errorf("answer keys %q, want %q", got, tt.wantKey)
+			}
+			if n := r.links(); n != 0 {
+				t.Errorf("%d links stored, want none", n)
 			}
 		})
 	}

@@ -318,6 +318,10 @@ func (e *Engine) showStatus(c *Ctx, h Household) error {
 	}
 	state := HouseholdState(c.Tx, h, c.Now)
 	status := T("household.status."+string(state), "Pos", h.WaitPos)
+	if state == StatusApplicant && !h.Interested {
+		// It answered ไม่สนใจ: it waits for no selection (issue 14).
+		status = T("household.status.not_interested", "Occupation", v.Occupation)
+	}
 	update, withdrawLabel := T("household.btn.update"), T("household.btn.withdraw")
 	buttons := []Action{{Label: update, Data: Postback{Action: "hh.update", Household: h.ID}.Encode(), Say: &update}}
 	if h.Status != StatusWithdrawn && !weekOver(c.Tx, h, c.Now) {
@@ -601,8 +605,14 @@ func (e *Engine) claimLinkCode(c *Ctx) (bool, error) {
 		c.Say(Text(T("household.link.already_linked")))
 		return true, nil
 	}
+	if h.Basis != "" && h.Consent.At.IsZero() {
+		// Imported from the office's list: the notice and consent first
+		// (import_households.go).
+		return true, e.askLinkConsent(c, h, code)
+	}
 	// Clearing the code retires it: the store drops its index entry.
 	h.UserID, h.LinkCode, h.LinkCodeIssued, h.Updated = c.In.UserID, "", time.Time{}, c.Now
+	h.LinkedWith = code
 	if err := PutHousehold(c.Tx, h); err != nil {
 		return true, err
 	}

@@ -97,6 +97,9 @@ func staffStateText(tx Tx, h Household, state HouseholdStatus, officer bool) Msg
 	case state == StatusNoRecord && officer:
 		return T("household.card.norecord_officer")
 	}
+	if state == StatusApplicant && !h.Interested {
+		return T("household.card.not_interested")
+	}
 	return T("household.card."+string(state), "Pos", h.WaitPos)
 }
 

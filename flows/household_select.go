@@ -129,6 +129,7 @@ func (e *Engine) actSelectConfirm(c *Ctx, p Postback) error {
 		c.Say(Text(T("household.select.changed")))
 		return e.selectStart(c, vid)
 	}
+	changed, pushes := selectionChanges(plan), len(c.Out.Pushes)
 	added, err := applySelection(c, plan, c.In.UserID)
 	if err != nil {
 		return err
@@ -137,8 +138,45 @@ func (e *Engine) actSelectConfirm(c *Ctx, p Postback) error {
 		c.Say(Text(T("household.select.already", "Count", len(plan.Selected))))
 		return nil
 	}
-	c.Say(Text(T("household.select.saved", "Count", len(plan.Selected), "Added", added, "Waiting", len(plan.Waitlist))))
+	told := len(c.Out.Pushes) - pushes
+	c.Say(Text(T("household.select.saved", "Count", len(plan.Selected), "Added", added, "Waiting", len(plan.Waitlist),
+		"Told", toldMsg(told, changed, officer).Ref())))
 	return nil
+}
+
+// selectionChanges counts the households whose status a selection
+// changes: each of them is told, when its head has LINE.
+func selectionChanges(plan SelectionPlan) int {
+	n := 0
+	for _, h := range plan.Selected {
+		if h.Status != StatusSelected {
+			n++
+		}
+	}
+	for i, h := range plan.Waitlist {
+		if h.Status != StatusWaitlisted || h.WaitPos != i+1 {
+			n++
+		}
+	}
+	return n
+}
+
+// toldMsg says truly who was told on LINE: all of the households whose
+// status changed, some (the others have no LINE, and the sage tells
+// them), or none. An officer is asked to have the village's sage tell
+// them; a sage is asked to tell them.
+func toldMsg(told, changed int, officer bool) Msg {
+	who := "sage"
+	if officer {
+		who = "officer"
+	}
+	switch {
+	case told >= changed:
+		return T("household.select.told.all")
+	case told == 0:
+		return T("household.select.told.none_"+who, "Count", changed)
+	}
+	return T("household.select.told.some_"+who, "Told", told, "Others", changed-told)
 }
 
 // listerVillage says which village's households the user may list and
@@ -252,7 +290,7 @@ func stateCounts(counts map[HouseholdStatus]int) Msg {
 func joinDots(parts []Msg) Msg {
 	switch len(parts) {
 	case 0:
-		return Raw("-")
+		return T("household.list.count.none") // no stray "-" line
 	case 1:
 		return parts[0]
 	}

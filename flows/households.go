@@ -41,11 +41,15 @@ type Household struct {
 	// who enrolled the household on its behalf, who confirms for it until
 	// the head links their own account with LinkCode, issued at
 	// LinkCodeIssued (see LinkCodeExpires).
-	UserID         string          `json:"userId,omitempty"`
-	EnrolledBy     string          `json:"enrolledBy,omitempty"`
-	LinkCode       string          `json:"linkCode,omitempty"`
-	LinkCodeIssued time.Time       `json:"linkCodeIssued,omitzero"`
-	Status         HouseholdStatus `json:"status"`
+	UserID         string    `json:"userId,omitempty"`
+	EnrolledBy     string    `json:"enrolledBy,omitempty"`
+	LinkCode       string    `json:"linkCode,omitempty"`
+	LinkCodeIssued time.Time `json:"linkCodeIssued,omitzero"`
+	// LinkedWith is the link code the head used, kept so that the code
+	// typed again is answered as used (and who to ask for a new one)
+	// rather than unknown.
+	LinkedWith string          `json:"linkedWith,omitempty"`
+	Status     HouseholdStatus `json:"status"`
 	// WaitPos is the place on the waitlist (1 = next in line).
 	WaitPos   int            `json:"waitPos,omitempty"`
 	Consent   Consent        `json:"consent"`
@@ -57,6 +61,15 @@ type Household struct {
 	// week had begun: an anonymous tally that keeps the round's figures
 	// whole, without a name, house, phone, income or LINE account.
 	Erased bool `json:"erased,omitempty"`
+
+	// LinkCodeUntil, when set, is when LinkCode stops working instead of
+	// the TTL (a household imported from a list: until the round ends).
+	LinkCodeUntil time.Time `json:"linkCodeUntil,omitzero"`
+	// Basis, when set, is what the record is held on instead of a consent
+	// (BasisOfficeSurvey: the office's own survey, for its public task);
+	// Consent stays empty until the head links LINE and agrees
+	// (import_households.go).
+	Basis string `json:"basis,omitempty"`
 }
 
 // Consent records a PDPA consent: when, and to which notice.
@@ -92,6 +105,9 @@ const DefaultLinkCodeTTL = 30 * 24 * time.Hour
 // issued. A code stored before issue times were kept counts from the
 // household's enrolment.
 func (h Household) LinkCodeExpires(ttl time.Duration) time.Time {
+	if !h.LinkCodeUntil.IsZero() {
+		return h.LinkCodeUntil
+	}
 	if h.LinkCodeIssued.IsZero() {
 		return h.Applied.Add(ttl)
 	}
@@ -284,6 +300,9 @@ func statusNotice(h Household) Reply {
 		return Text(T("household.told.completed", "Name", locales.FirstName(h.HeadName)))
 	case StatusDropped:
 		return Text(T("household.told.dropped", "Name", locales.FirstName(h.HeadName)))
+	}
+	if !h.Interested {
+		return Text(T("household.told.not_interested", "Name", locales.FirstName(h.HeadName)))
 	}
 	return Text(T("household.told.applicant", "Name", locales.FirstName(h.HeadName)))
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sammachip/sammachip/flows"
+	"github.com/sammachip/sammachip/locales"
 )
 
 // hhOpts set the rig up for the household, attendance and reminder tests:
@@ -193,9 +194,16 @@ func TestEnrolOnBehalfAndLink(t *testing.T) {
 	if h := r.householdOf("Uyai"); h.ID != hs[0].ID || h.LinkCode != "" {
 		t.Errorf("linked household %+v", h)
 	}
-	// The code is single-use.
+	// The code is single-use; typed again it is told as used, with the
+	// sage who gave it to ask (not "an officer"), and the head who used it
+	// is told the household is linked already.
 	r.user("Ustranger")
-	wantSaid(t, r.say("Ustranger", code), "officer.code.unknown")
+	out = r.say("Ustranger", "รหัส "+code+" ค่ะ")
+	wantSaid(t, out, "household.link.used_ask_sage")
+	if th := catalog.MustText(locales.Thai, out.Replies[0].Text.Key, out.Replies[0].Text.Args); strings.Contains(th, "เจ้าหน้าที่") {
+		t.Errorf("a used link code a sage gave says %q: ask an officer", th)
+	}
+	wantSaid(t, r.say("Uyai", code), "household.link.has_line")
 
 	// A villager who is no sage cannot enrol others.
 	wantSaid(t, r.say("Ustranger", "ลงทะเบียนแทน"), "household.err.enrol_forbidden")

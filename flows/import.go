@@ -14,7 +14,9 @@ import (
 	"github.com/sammachip/sammachip/locales"
 )
 
-// Imports read a CSV file that officers keep in a spreadsheet: a header
+// Imports read a table that officers keep in a spreadsheet (CSV in any
+// encoding Thai offices produce, or an .xlsx workbook: import_decode.go),
+// sent to the command line or in the chat (import_chat.go): a header
 // row naming the columns (in any order, English or Thai names), then one
 // row per record. Every row is checked before anything is written: one bad
 // row means nothing is imported, and every problem is reported with its
@@ -34,6 +36,10 @@ type ImportReport struct {
 	AddedNames     []locales.Ref `json:"addedNames,omitempty"`
 	UpdatedNames   []locales.Ref `json:"updatedNames,omitempty"`
 	UnchangedNames []locales.Ref `json:"unchangedNames,omitempty"`
+	// InUse names what an update changes that people have already met (a
+	// village with a team, households or days): an import changes them
+	// only when told to (--update, นำเข้าและแก้ไข).
+	InUse []locales.Ref `json:"inUse,omitempty"`
 }
 
 // Msg is the report for people: "N added, M updated, K unchanged", with
@@ -112,8 +118,9 @@ type importRow struct {
 	Values map[string]string
 }
 
-// readImport reads a CSV file with a header row into rows by column name.
-// It accepts UTF-8 with or without a byte-order mark, and a comma, semicolon
+// readImport reads a CSV file or a workbook with a header row into rows
+// by column name. It accepts UTF-8 with or without a byte-order mark,
+// Windows-874, UTF-16 and .xlsx (normalizeImport), and a comma, semicolon
 // or tab between fields (whatever the header row uses). Blank rows are
 // skipped. Problems of the file or its header come back as LineErrors.
 func readImport(r io.Reader, cols importColumns) ([]importRow, []LineError, error) {
@@ -124,10 +131,9 @@ func readImport(r io.Reader, cols importColumns) ([]importRow, []LineError, erro
 	if len(data) > MaxImportSize {
 		return nil, []LineError{{Problem: T("import.err.too_big", "MiB", MaxImportSize>>20)}}, nil
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
-		return nil, []LineError{{Line: line, Problem: T("import.err.not_utf8")}}, nil
+	data, bad := normalizeImport(data) // import_decode.go
+	if bad != nil {
+		return nil, []LineError{*bad}, nil
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		return nil, []LineError{{Line: 1, Problem: T("import.err.empty")}}, nil
@@ -316,6 +322,13 @@ var villageColumns = importColumns{
 // *ImportError listing every problem by line. Other errors are the
 // reader's or the store's.
 func ImportVillages(tx Tx, r io.Reader, now time.Time, by string, update bool) (ImportReport, error) {
+	return importVillages(tx, r, now, by, update, false)
+}
+
+// importVillages is ImportVillages, or with dry set what it would do
+// without writing anything (a preview). With update, the villages in use
+// it changes are named in the report's InUse.
+func importVillages(tx Tx, r io.Reader, now time.Time, by string, update, dry bool) (ImportReport, error) {
 	rows, problems, err := readImport(r, villageColumns)
 	if err != nil {
 		return ImportReport{}, err
@@ -365,14 +378,17 @@ func ImportVillages(tx Tx, r io.Reader, now time.Time, by string, update bool) (
 			rep.UnchangedNames = append(rep.UnchangedNames, importName(old))
 			continue
 		}
-		if !update {
-			if used, err := villageInUse(tx, old.ID); err != nil {
-				return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
-			} else if used {
-				problems = append(problems, LineError{Line: r.line, Problem: T("village.import.err.in_use",
-					"Village", T("village.import.name", "Moo", old.Moo, "Name", old.Name, "Tambon", old.Tambon).Ref(), "New", v.Name)})
-				continue
-			}
+		used, err := villageInUse(tx, old.ID)
+		if err != nil {
+			return ImportReport{}, fmt.Errorf("flows: import villages: %w", err)
+		}
+		if used && !update {
+			problems = append(problems, LineError{Line: r.line, Problem: T("village.import.err.in_use",
+				"Village", T("village.import.name", "Moo", old.Moo, "Name", old.Name, "Tambon", old.Tambon).Ref(), "New", v.Name)})
+			continue
+		}
+		if used {
+			rep.InUse = append(rep.InUse, T("import.chat.in_use_item", "Village", importName(old), "New", v.Name).Ref())
 		}
 		old.Name, old.Occupation, old.Capacity = v.Name, v.Occupation, v.Capacity
 		old.Updated = now
@@ -382,6 +398,9 @@ func ImportVillages(tx Tx, r io.Reader, now time.Time, by string, update bool) (
 	}
 	if len(problems) > 0 {
 		return ImportReport{}, &ImportError{Lines: problems}
+	}
+	if dry {
+		return rep, nil
 	}
 	if len(writes) > 0 {
 		if _, err := ensureRound(tx, now, by); err != nil {

@@ -5,7 +5,7 @@ import "time"
 // InputKind says what happened in LINE.
 type InputKind int
 
-// Input kinds. Other covers images, stickers, locations, files and event
+// Input kinds. Other covers images, stickers, locations and event
 // types the bot does not act on.
 const (
 	InputOther InputKind = iota
@@ -15,6 +15,9 @@ const (
 	InputUnfollow
 	InputJoin
 	InputLeave
+	// InputFile is a file sent in a chat (File says which, and holds its
+	// content when the edge fetched it).
+	InputFile
 )
 
 // Input is one LINE event, reduced to what the domain needs.
@@ -35,6 +38,19 @@ type Input struct {
 	ProfileLang string
 	// At is when the event happened, in the programme's time zone.
 	At time.Time
+	// File is a file message's name, size and content (InputFile).
+	File *FileIn
+}
+
+// FileIn is a file sent in a chat. The edge fetches Data before the
+// event's transaction, only when WantsFile says so; Failed says it tried
+// and could not. Its content is never logged.
+type FileIn struct {
+	MessageID string
+	Name      string
+	Size      int64
+	Data      []byte
+	Failed    bool
 }
 
 // ChatID is where answers to this input go: the group, or the user.

@@ -64,8 +64,9 @@ func (e *Engine) showMyData(c *Ctx) error {
 	}
 	if conv, err := loadConv(c.Tx, c.In.UserID); err != nil {
 		return err
-	} else if conv != nil && conv.Done == nil && len(conv.Answers) > 0 {
-		// Answers typed into a form not yet saved are personal data too.
+	} else if conv != nil && (conv.Done == nil && len(conv.Answers) > 0 || conv.Left != nil) {
+		// Answers typed into a form not yet saved are personal data too,
+		// and so are those of a form left to go back to (conv_resume.go).
 		replies = append(replies, Text(T("mydata.draft")))
 	}
 	if len(replies) == 0 {
@@ -111,7 +112,7 @@ func (e *Engine) deleteMyData(c *Ctx, confirmed bool) error {
 	if conv, err := loadConv(c.Tx, me); err != nil {
 		return err
 	} else if conv != nil {
-		erased = erased || conv.Done == nil
+		erased = erased || conv.Done == nil || conv.Left != nil
 		if err := c.Tx.Conversations().Delete(me); err != nil {
 			return err
 		}

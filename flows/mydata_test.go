@@ -143,12 +143,20 @@ func TestMyDataDeleteOldCardTellsOfficer(t *testing.T) {
 
 // Leaving a half-filled form for the menu discards its answers: "my info"
 // then has nothing of the user's to show or delete.
-func TestLeavingAFormDiscardsItsDraft(t *testing.T) {
+// A form left for a button outside it is kept to go back to (issue 14):
+// my info shows its answers as a draft, and deleting my data deletes them.
+func TestLeavingAFormKeepsItsDraftToGoBackTo(t *testing.T) {
 	r := newRig(t, stOpts)
 	out := r.tap("Ume", "menu=sage")
 	r.tap("Ume", buttonKey(r.t, out, "conv.btn.agree"))
 	r.say("Ume", "สมชาย ใจดี")
-	stWant(t, r.tap("Ume", "menu=myinfo"), "mydata.none")
-	// The old form's buttons say it was left.
+	out = r.tap("Ume", "menu=myinfo")
+	stWant(t, out, "conv.left_form")
+	stWant(t, out, "mydata.draft")
+	// Typed text is no answer to the form left.
 	stWant(t, r.say("Ume", "0812345678"), "core.menu.prompt")
+	r.tap("Ume", buttonKey(t, r.say("Ume", "ลบข้อมูลของฉัน"), "mydata.btn.delete_yes"))
+	if c, ok := get(r, flows.Tx.Conversations, "Ume"); ok && c.Left != nil {
+		t.Errorf("the draft is kept after deleting my data: %+v", c.Left)
+	}
 }

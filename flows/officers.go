@@ -108,9 +108,27 @@ func randomCode() string {
 // and a polite particle around it, Thai digits. It returns the code in
 // capitals and reports whether the text has the shape of a code
 // (CodeLength letters and digits); whether such a code exists is for the
+// codeWords are the words people type before a code ("รหัส ABCD2345"),
+// longest first.
+var codeWords = []string{"รหัสเชื่อมไลน์", "รหัสเจ้าหน้าที่", "รหัสเข้าทีม", "รหัสชวน", "รหัส", "code"}
+
 // caller to look up.
 func NormalizeCode(s string) (string, bool) {
 	s = locales.MatchCommand(s)
+	if code, ok := codeOf(s); ok {
+		return code, true
+	}
+	// "รหัส 7DM5RYD8 ค่ะ": the word for code before it (issue 14).
+	for _, p := range codeWords {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			return codeOf(strings.TrimLeft(rest, " :"))
+		}
+	}
+	return "", false
+}
+
+// codeOf reads s (after locales.MatchCommand) as a code.
+func codeOf(s string) (string, bool) {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -215,9 +233,16 @@ func (e *Engine) redeemOfficerCode(c *Ctx, oc OfficerCode) error {
 		u = User{ID: c.In.UserID, Lang: c.Lang, Active: true}
 	}
 	switch {
-	case u.Officer && (oc.UsedBy == "" || oc.UsedBy == u.ID):
-		c.codeOK(CodeOfficer) // a code of their own, or one they could hand on
+	case u.Officer && oc.UsedBy == u.ID:
+		c.codeOK(CodeOfficer) // the code that made them an officer: spent
+		return Conflict(op, "officer.code.already_used_yours")
+	case u.Officer && oc.UsedBy == "" && c.Now.Before(oc.Expires):
+		c.codeOK(CodeOfficer) // one they could hand on
 		return Conflict(op, "officer.code.already_officer")
+	case u.Officer:
+		// Spent by someone else, or expired: nothing to keep; an officer
+		// makes a new one.
+		return c.codeFailed(CodeOfficer, CodeWrong, Conflict(op, "officer.code.spent_officer"))
 	case oc.UsedBy != "":
 		return c.codeFailed(CodeOfficer, CodeWrong, Conflict(op, "officer.code.used"))
 	case !c.Now.Before(oc.Expires):

@@ -70,6 +70,9 @@ const (
 	// without LINE.
 	RemindFollowUp      = "followup"
 	RemindFollowUpSages = "followup_sages"
+	// RemindNotice tells a village's households and sages what changed in
+	// its schedule (notices.go).
+	RemindNotice = "notice"
 )
 
 // Reminder is something due to be pushed now. Skip means its moment has
@@ -228,6 +231,14 @@ func (e *Engine) afterQuiet(t time.Time) time.Time {
 	return end
 }
 
+// eveningStart is when the evening's pushes begin on t's day: 17:00, or
+// the evening reminders' time when earlier. From then until quiet hours a
+// person gets at most one push (Due, noticeDue).
+func (e *Engine) eveningStart(t time.Time) time.Time {
+	rc := e.cfg.Reminders
+	return clockOn(t, min(eveningFrom, rc.EveningBefore, rc.Headcount))
+}
+
 // candidate is a reminder a day could have: when it falls due and the
 // moment after which it is pointless.
 type candidate struct {
@@ -300,6 +311,9 @@ type PlanEntry struct {
 	Before  time.Time `json:"before"`
 	// N is a follow-up's number (RemindFollowUp).
 	N int `json:"n,omitempty"`
+	// Changed holds, for a change notice (RemindNotice), each day that
+	// changed as it was before its first change (notices.go).
+	Changed []DaySnapshot `json:"changed,omitempty"`
 }
 
 // planDay replaces a day's plan entries: old (the stored version, or nil)
@@ -341,8 +355,24 @@ func (e *Engine) planDay(tx Tx, old, d *ProgrammeDay, now time.Time) error {
 // scheduler runs it at start, so a change of reminder times takes effect
 // and days written by any means are planned.
 func (e *Engine) Replan(tx Tx, now time.Time) error {
+	// Change notices are not derived from the days: they are kept as they
+	// are (a sent one has left the plan, so none is sent twice).
+	var notices []PlanEntry
+	if err := tx.Plan().Each(func(pe PlanEntry) error {
+		if pe.Kind == RemindNotice {
+			notices = append(notices, pe)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	if err := tx.Plan().Clear(); err != nil {
 		return err
+	}
+	for _, pe := range notices {
+		if err := tx.Plan().Put(pe); err != nil {
+			return err
+		}
 	}
 	err := tx.Days().Each(func(_ DayRef, d ProgrammeDay) error {
 		// Reminders of a day are planned as they were when it was last set:
@@ -359,7 +389,9 @@ func (e *Engine) Replan(tx Tx, now time.Time) error {
 // reminders (at most MaxPerTick, earliest first), the daily summary and
 // the quota warning. It reads only; the edge sends each reminder and
 // records it (which takes it off the plan) in one transaction. Nothing is
-// due in quiet hours: what falls due then waits for the morning.
+// due in quiet hours: what falls due then waits for the morning. In an
+// evening, what a village's people have due later that evening comes with
+// what they have due now, so that they get one push.
 func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 	now = now.In(e.cfg.Location)
 	if e.Quiet(now) {
@@ -369,14 +401,15 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 	c := &Ctx{Tx: tx, Now: now, Lang: locales.Thai, Out: &Outcome{}, eng: e}
 	teams := &teamIndex{tx: tx}
 	pushed := map[string]bool{} // follow-ups: one push per person per tick
-	err := tx.Plan().Until(now, func(pe PlanEntry) error {
-		if len(out) >= MaxPerTick {
-			return ErrStop
-		}
-		if now.Before(e.afterQuiet(pe.Due)) {
-			return nil // fell due in quiet hours: waits for the morning
-		}
+	take := func(pe PlanEntry) error {
 		r := Reminder{Key: pe.Key, Planned: true, Kind: pe.Kind, Village: pe.Village, Day: pe.Day, Rev: pe.Rev, DueAt: pe.Due}
+		if pe.Kind == RemindNotice {
+			if err := e.noticeReminder(c, pe, &r); err != nil {
+				return tx.Skip(err)
+			}
+			out = append(out, r)
+			return nil
+		}
 		if pe.Kind == RemindFollowUpSages {
 			if err := e.sageWeek(c, pe, &r, pushed); err != nil {
 				return tx.Skip(err)
@@ -410,9 +443,46 @@ func (e *Engine) Due(tx Tx, now time.Time) ([]Reminder, error) {
 		}
 		out = append(out, r)
 		return nil
+	}
+	err := tx.Plan().Until(now, func(pe PlanEntry) error {
+		if len(out) >= MaxPerTick {
+			return ErrStop
+		}
+		if now.Before(e.afterQuiet(pe.Due)) {
+			return nil // fell due in quiet hours: waits for the morning
+		}
+		return take(pe)
 	})
 	if err != nil {
 		return nil, err
+	}
+	// At most one push per person an evening: what falls due later this
+	// evening for a village that has something to send now comes now,
+	// in the same push (everything due for one person between the
+	// evening's start and quiet hours goes at the earliest due time among
+	// it). A village's households and sages get only its reminders, so
+	// the village stands for its people.
+	if from, end := e.eveningStart(now), clockOn(now, e.cfg.Reminders.QuietStart); !now.Before(from) && now.Before(end) && len(out) < MaxPerTick {
+		villages := map[int]bool{}
+		for _, r := range out {
+			if r.Village != 0 && r.Kind != RemindFollowUpSages && !r.Skip && !r.Obsolete && len(r.Sends) > 0 {
+				villages[r.Village] = true
+			}
+		}
+		if len(villages) > 0 {
+			err = tx.Plan().Until(end.Add(-time.Minute), func(pe PlanEntry) error {
+				if len(out) >= MaxPerTick {
+					return ErrStop
+				}
+				if !pe.Due.After(now) || !villages[pe.Village] || pe.Kind == RemindFollowUpSages {
+					return nil
+				}
+				return take(pe)
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	if r, ok, err := e.dueSummary(c); err != nil {
 		return nil, err

@@ -283,16 +283,17 @@ func TestCancelledDayLosesItsRemindersAndPeopleAreTold(t *testing.T) {
 	yes := button(t, out, "conv.btn.yes")
 	out = r.tap("Uofficer", yes)
 	wantSaid(t, out, "schedule.cancel.done", "schedule.text")
-	var told []string
-	for _, p := range out.Pushes {
-		if p.Replies[0].Text.Key == "schedule.cancel.notice" {
-			told = append(told, p.To)
-		}
-	}
-	slices.Sort(told)
-	if !slices.Equal(told, []string{"Uh1", "Uh2", "Ulead"}) {
+	// They are told in the village's change notice, ten minutes on (a new
+	// date set by then would go in the same notice).
+	told := r.last.Add(10 * time.Minute)
+	rem, text := r.oneNotice(told)
+	if told := noticeTo(rem); !slices.Equal(told, []string{"Uh1", "Uh2", "Ulead"}) {
 		t.Errorf("told %v, want both households and the lead", told)
 	}
+	if !strings.Contains(text, "ยกเลิกวันที่ 1") {
+		t.Errorf("notice %q, want day 1 cancelled", text)
+	}
+	r.record(r.due(told), told)
 	// A second tap on the same yes: the day is gone.
 	wantSaid(t, r.tap("Uofficer", yes), "attendance.err.no_day")
 	// Day 1's reminder is off the plan; day 2's still comes.
@@ -344,5 +345,36 @@ func TestDayCancelledAndSetAgainGetsItsReminder(t *testing.T) {
 	imp(eve.Add(90 * time.Minute))
 	if k := kinds(r.due(eve.Add(2 * time.Hour))); !slices.Equal(k, []string{"evening/1"}) {
 		t.Errorf("after cancelling and setting day 1 again: %v, want its evening reminder again", k)
+	}
+}
+
+// At most one push per person an evening: with the headcount at 19:30 and
+// the evening card at 18:00, the headcount comes at 18:00 with the card.
+func TestEveningRemindersComeTogetherAtTheEarliest(t *testing.T) {
+	day1 := time.Date(2026, 12, 7, 0, 0, 0, 0, bangkok)
+	r := programme(t, 2, day1)
+	r.configure(func(c *flows.Config) { c.Reminders = flows.ReminderConfig{Headcount: "19:30"} })
+	r.replan()
+	// Day 4 is the 10th: its headcount is due on the 8th at 19:30, day 3's
+	// card at 18:00.
+	eve := time.Date(2026, 12, 8, 18, 0, 0, 0, bangkok)
+	all := r.due(eve)
+	got := slices.DeleteFunc(slices.Clone(all), func(rem flows.Reminder) bool { return rem.Skip }) // days 1–2 passed unsent
+	if k := kinds(got); !slices.Equal(k, []string{"evening/3", "headcount/4"}) {
+		t.Fatalf("at 18:00: %v, want the card and the 19:30 headcount together", k)
+	}
+	for _, m := range flows.MergeSends(got) {
+		if slices.Contains(m.To, "Uh1") && len(m.Replies) != 2 {
+			t.Errorf("Uh1 gets %d messages in its push, want 2", len(m.Replies))
+		}
+	}
+	r.record(all, eve)
+	if k := kinds(r.due(time.Date(2026, 12, 8, 19, 30, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("at 19:30: %v, want nothing (it came at 18:00)", k)
+	}
+	// In the daytime nothing is brought forward: day 1's card (the 6th at
+	// 18:00) is not due at noon with anything.
+	if k := kinds(r.due(time.Date(2026, 12, 6, 12, 0, 0, 0, bangkok))); len(k) != 0 {
+		t.Errorf("at noon: %v", k)
 	}
 }

@@ -120,6 +120,10 @@ type Reply struct {
 	Buttons []Action
 	// Quick are quick-reply chips shown under the message (at most 13).
 	Quick []Action
+	// Other, when set on the last reply of an answer, is the postback
+	// that free text typed next stands for: the reply asked a question
+	// that any words answer (why one cannot attend), not only its chips.
+	Other string
 }
 
 // Push is a message the bot sends on its own (not as an answer). Pushes

@@ -509,7 +509,7 @@ func msgString(m flows.Msg) string {
 	if m.Key == "conv.value" {
 		return m.Args["V"].(string)
 	}
-	if m.Key == "conv.invalid_retry_hint" {
+	if m.Key == "conv.invalid_retry_hint" || m.Key == "conv.invalid_retry_again" {
 		ref := m.Args["Hint"].(locales.Ref)
 		return "hint:" + msgString(flows.Msg{Key: ref.Key, Args: ref.Args})
 	}

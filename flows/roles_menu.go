@@ -2,6 +2,8 @@ package flows
 
 import (
 	"slices"
+
+	"github.com/sammachip/sammachip/locales"
 )
 
 // Role is what a LINE user is in the programme, as far as the rich menu
@@ -17,20 +19,20 @@ const (
 	RoleVillager  Role = "villager"  // everyone else
 )
 
-// MenuName names one of the rich menus. Households and villagers share
-// one: what a household needs (its schedule, I am here) answers a
-// villager helpfully too.
+// MenuName names one of the rich menus, one per role: a household's
+// (its schedule, I am here, its status) no longer offers to apply.
 type MenuName string
 
 // The rich menus.
 const (
-	MenuVillager MenuName = "villager"
-	MenuSage     MenuName = "sage"
-	MenuOfficer  MenuName = "officer"
+	MenuVillager  MenuName = "villager"
+	MenuHousehold MenuName = "household"
+	MenuSage      MenuName = "sage"
+	MenuOfficer   MenuName = "officer"
 )
 
 // Menus lists the rich menus; the villager's, shown by default, first.
-func Menus() []MenuName { return []MenuName{MenuVillager, MenuSage, MenuOfficer} }
+func Menus() []MenuName { return []MenuName{MenuVillager, MenuHousehold, MenuSage, MenuOfficer} }
 
 // Menu is the rich menu a user of role r sees.
 func (r Role) Menu() MenuName {
@@ -39,6 +41,8 @@ func (r Role) Menu() MenuName {
 		return MenuOfficer
 	case RoleSage:
 		return MenuSage
+	case RoleHousehold:
+		return MenuHousehold
 	}
 	return MenuVillager
 }
@@ -98,6 +102,7 @@ type MenuItem string
 // Rich menu items.
 const (
 	ItemApply       MenuItem = "apply"       // apply as a household, or see the application
+	ItemStatus      MenuItem = "status"      // a household's application and where it stands
 	ItemSchedule    MenuItem = "schedule"    // my village's five days
 	ItemHere        MenuItem = "here"        // I am here, for today's day of my household
 	ItemMyInfo      MenuItem = "myinfo"      // see and delete my data
@@ -115,7 +120,7 @@ const (
 
 // MenuItems lists every item the engine understands.
 func MenuItems() []MenuItem {
-	return []MenuItem{ItemApply, ItemSchedule, ItemHere, ItemMyInfo, ItemHelp, ItemLanguage,
+	return []MenuItem{ItemApply, ItemStatus, ItemSchedule, ItemHere, ItemMyInfo, ItemHelp, ItemLanguage,
 		ItemRollCall, ItemTeam, ItemEnrol, ItemSummary, ItemPending, ItemSetSchedule, ItemSelect, ItemExport}
 }
 
@@ -136,6 +141,169 @@ func (i MenuItem) Data() string {
 
 func (e *Engine) registerRolesMenu() {
 	e.RegisterAction(actRichMenu, e.richMenuTap)
+	e.RegisterAction(actOfficerMenu, func(c *Ctx, _ Postback) error { return e.officerMenu(c) })
+	e.registerResume() // conv_resume.go
+	// A menu cell's label typed does what the tap does ("มาแล้ว",
+	// "ตารางอบรม"), as do the short words people use for them ("ทีม").
+	e.RegisterCommand(Command{In1to1: true, Claim: func(c *Ctx) (bool, error) {
+		for _, item := range MenuItems() {
+			if e.isCmd(c.In.Text, menuLabelKey(item)) || slices.ContainsFunc(menuAliases[item], func(k string) bool { return e.isCmd(c.In.Text, k) }) {
+				if item == ItemSetSchedule {
+					// "ตารางอบรม" from anyone but an officer asks to see the
+					// training days, not to set them.
+					if officer, err := IsOfficer(c.Tx, c.In.UserID); err != nil {
+						return true, err
+					} else if !officer {
+						item = ItemSchedule
+					}
+				}
+				return true, e.richMenuTap(c, Postback{Action: actRichMenu, Item: string(item)})
+			}
+		}
+		return e.typedDayAnswer(c)
+	}})
+}
+
+// typedDayAnswer takes a day card's answer typed ("เข้าร่วม", "ไม่สะดวก")
+// by a selected household as the answer for its next training day: the
+// card usually comes as an evening push, whose buttons no answer offered
+// (offer.go), and it asks about the next day.
+func (e *Engine) typedDayAnswer(c *Ctx) (bool, error) {
+	value := ""
+	switch text := c.In.Text; {
+	case e.isCmd(text, "attendance.btn.will") || e.isCmd(text, "attendance.btn.will_visit"):
+		value = "yes"
+	case e.isCmd(text, "attendance.btn.cannot") || e.isCmd(text, "attendance.btn.cannot_visit"):
+		value = "no"
+	default:
+		return false, nil
+	}
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil || !ok || h.Status != StatusSelected {
+		return false, err
+	}
+	s, err := GetSchedule(c.Tx, h.Village)
+	if err != nil {
+		return false, err
+	}
+	today := c.today()
+	var next *ProgrammeDay
+	for _, d := range s {
+		if d != nil && d.Date > today && (next == nil || d.Date < next.Date) {
+			next = d
+		}
+	}
+	if next == nil {
+		return false, nil
+	}
+	p := dayButton(actIntent, *next, h.ID)
+	p.Value = value
+	return true, e.actIntent(c, p)
+}
+
+// menuAliases are other words for a menu cell, by catalog key: the short
+// word people type, and a button's label that texts name even when the
+// button is not on screen ("กด “ดูทีมของฉัน”").
+var menuAliases = map[MenuItem][]string{
+	ItemTeam: {"richmenu.alias.team", "team.btn.view"},
+}
+
+// actOfficerMenu shows the officers' list of commands (เมนูเจ้าหน้าที่).
+const actOfficerMenu = "om"
+
+// menuLabelKey is the catalog key of a menu item's label (the same key
+// bot/richmenu draws).
+func menuLabelKey(item MenuItem) string { return "richmenu.item." + string(item) + ".label" }
+
+// menuChip is a chip that does what the menu cell item does.
+func menuChip(item MenuItem) Action {
+	label := T(menuLabelKey(item))
+	return Action{Label: label, Data: item.Data(), Say: &label}
+}
+
+// roleMenu is the chips under the bot's answers (help, the fallback, after
+// a cancel) for the user's roles: what each role does next. A villager
+// gets the main menu; someone with two roles gets both sets, the
+// officer's first, each chip once.
+func (e *Engine) roleMenu(c *Ctx, r Roles) []Action {
+	if r.Villager() {
+		return e.villagerMenu(c)
+	}
+	var acts []Action
+	add := func(a ...Action) {
+		for _, x := range a {
+			if !slices.ContainsFunc(acts, func(y Action) bool { return y.Data == x.Data || y.Label.Key == x.Label.Key }) {
+				acts = append(acts, x)
+			}
+		}
+	}
+	if r.Officer {
+		label := T("officer.cmd.menu")
+		add(menuChip(ItemSummary), menuChip(ItemPending), menuChip(ItemSetSchedule), menuChip(ItemSelect),
+			menuChip(ItemExport), Action{Label: label, Data: Postback{Action: actOfficerMenu}.Encode(), Say: &label})
+	}
+	if r.Sage {
+		if r.Village != 0 {
+			add(menuChip(ItemRollCall), menuChip(ItemTeam), menuChip(ItemEnrol), menuChip(ItemSchedule))
+		} else {
+			add(menuChip(ItemTeam))
+		}
+	}
+	switch r.Household {
+	case "":
+	case StatusSelected:
+		add(menuChip(ItemHere), menuChip(ItemSchedule))
+	default:
+		label := T("household.cmd.status")
+		add(Action{Label: label, Data: Postback{Menu: "apply"}.Encode(), Say: &label}, menuChip(ItemSchedule))
+	}
+	common := []Action{menuChip(ItemMyInfo), menuChip(ItemLanguage), menuChip(ItemHelp)}
+	if n := maxMenuChips - len(common); len(acts) > n {
+		acts = acts[:n] // two roles: the first role's chips first
+	}
+	add(common...)
+	return acts
+}
+
+// maxMenuChips is how many chips the menu takes: LINE shows 13 under one
+// message, and some answers add their own to the menu (my info's delete).
+const maxMenuChips = 11
+
+// roleHelp is ช่วยเหลือ for the user's roles: a villager's help, or the
+// help of each role they have, and the office's phone number when it is
+// configured, with the chips of their roles.
+func (e *Engine) roleHelp(c *Ctx) error {
+	r, err := RolesOf(c.Tx, c.In.UserID)
+	if err != nil {
+		return err
+	}
+	help := T("core.help")
+	if sections := r.helpSections(); len(sections) > 0 {
+		// The roles' parts, then how to answer and change the language.
+		parts := T(sections[len(sections)-1], "Village", villageRef(c, r.Village))
+		for i := len(sections) - 2; i >= 0; i-- {
+			parts = T("core.rolehelp.join", "A", T(sections[i], "Village", villageRef(c, r.Village)).Ref(), "B", parts.Ref())
+		}
+		help = T("core.rolehelp.roles", "Parts", parts.Ref())
+	}
+	if phone := e.cfg.OfficePhone; phone != "" {
+		help = T("core.rolehelp.with_phone", "Help", help.Ref(), "Phone", locales.FormatPhone(phone))
+	}
+	c.Say(Text(help, e.roleMenu(c, r)...))
+	return nil
+}
+
+// villageRef names the village of a sage's team ("หมู่ 5 บ้านโนนสูง"), or
+// the programme's words for one when there is none.
+func villageRef(c *Ctx, vid int) any {
+	if vid == 0 {
+		return T("core.rolehelp.your_village").Ref()
+	}
+	v, ok, err := GetVillage(c.Tx, vid)
+	if err != nil || !ok {
+		return T("core.rolehelp.your_village").Ref()
+	}
+	return T("household.village.label", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v)).Ref()
 }
 
 // richMenuTap runs a rich menu item. Each item does exactly what the same
@@ -147,7 +315,7 @@ func (e *Engine) richMenuTap(c *Ctx, p Postback) error {
 		return c.stale()
 	}
 	switch MenuItem(p.Item) {
-	case ItemApply:
+	case ItemApply, ItemStatus:
 		return e.runMenu(c, "apply")
 	case ItemSchedule:
 		return e.thenFollowUps(c, e.runMenu(c, "schedule"))

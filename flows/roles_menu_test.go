@@ -88,11 +88,11 @@ func TestRoleOf(t *testing.T) {
 		{"lead sage", func(*rig) string { return flows.DemoLeadSageID }, flows.RoleSage, flows.MenuSage},
 		{"team sage", func(*rig) string { return flows.DemoTeamSageID }, flows.RoleSage, flows.MenuSage},
 		{"sage waiting for approval", pendingSage, flows.RoleVillager, flows.MenuVillager},
-		{"selected household", func(*rig) string { return flows.DemoHousehold1ID }, flows.RoleHousehold, flows.MenuVillager},
+		{"selected household", func(*rig) string { return flows.DemoHousehold1ID }, flows.RoleHousehold, flows.MenuHousehold},
 		{"applicant household", func(r *rig) string {
 			r.setStatus(flows.DemoHousehold2ID, flows.StatusApplicant)
 			return flows.DemoHousehold2ID
-		}, flows.RoleHousehold, flows.MenuVillager},
+		}, flows.RoleHousehold, flows.MenuHousehold},
 		{"withdrawn household", func(r *rig) string {
 			r.setStatus(flows.DemoHousehold2ID, flows.StatusWithdrawn)
 			return flows.DemoHousehold2ID

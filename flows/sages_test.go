@@ -216,7 +216,7 @@ func TestSageRegistrationExpires(t *testing.T) {
 		wantKey string
 	}{
 		{29 * time.Minute, "sage.phone.ask"},
-		{31 * time.Minute, "conv.expired"},
+		{31 * time.Minute, "conv.expired_resume"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.idle.String(), func(t *testing.T) {
@@ -225,7 +225,7 @@ func TestSageRegistrationExpires(t *testing.T) {
 			r.reach(u, 1)
 			r.now = r.now.Add(tt.idle)
 			stWant(t, r.say(u, "สมชาย ใจดี"), tt.wantKey)
-			if tt.wantKey == "conv.expired" {
+			if tt.wantKey == "conv.expired_resume" {
 				stWant(t, r.say(u, "0812345678"), "core.menu.prompt") // told once, then back to normal
 			}
 		})

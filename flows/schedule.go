@@ -182,7 +182,9 @@ func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPa
 }
 
 // storeDay writes a checked day, giving it a new revision when it changed
-// and clearing its households' answers about coming when it moved.
+// and clearing its households' answers about coming when it moved. Every
+// way a day is written comes through here, so this is where a change is
+// noted for its village's change notice (notices.go).
 func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (moved bool, err error) {
 	old, existed, err := GetDay(tx, d.Village, d.Day)
 	if err != nil {
@@ -215,6 +217,14 @@ func (e *Engine) storeDay(tx Tx, d ProgrammeDay, now time.Time, by string) (move
 	}
 	if err := e.planDay(tx, prev, &d, now); err != nil {
 		return false, err
+	}
+	// People hear of the change (notices.go): of a day that was set, or
+	// of a cancelled day set again (its revisions were counted); a day
+	// set for the first time is news for nobody yet.
+	if existed || last.N > 0 {
+		if err := e.noteChange(tx, d.Village, d.Day, prev, now); err != nil {
+			return false, err
+		}
 	}
 	if moved {
 		if err := clearIntents(tx, d.Village, d.Day, now); err != nil {
@@ -251,6 +261,12 @@ var scheduleColumns = importColumns{
 // "2026-12-07" or Thai "7/12/2569". A date in the past is refused unless
 // allowPast (an officer correcting the record).
 func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast bool) (ImportReport, error) {
+	return e.importSchedule(tx, r, now, by, allowPast, false)
+}
+
+// importSchedule is ImportSchedule, or with dry set what it would do
+// without writing anything (the chat's preview, import_chat.go).
+func (e *Engine) importSchedule(tx Tx, r io.Reader, now time.Time, by string, allowPast, dry bool) (ImportReport, error) {
 	rows, problems, err := readImport(r, scheduleColumns)
 	if err != nil {
 		return ImportReport{}, err
@@ -380,6 +396,9 @@ func (e *Engine) ImportSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 			rep.Updated++
 		default:
 			rep.Added++
+		}
+		if dry {
+			continue
 		}
 		if _, err := e.storeDay(tx, p.day, now, by); err != nil {
 			return rep, fmt.Errorf("flows: import schedule line %d: %w", p.line, err)

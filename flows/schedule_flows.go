@@ -231,12 +231,18 @@ func (e *Engine) actCancelDay(c *Ctx, p Postback) error {
 	if err := e.cancelDay(c, d); err != nil {
 		return err
 	}
-	c.Say(Text(T("schedule.cancel.done", "Day", dayMsg(c, d).Ref())))
+	notice, err := e.noticeForecast(c, vid)
+	if err != nil {
+		return err
+	}
+	c.Say(Text(T("schedule.cancel.done", "Day", dayMsg(c, d).Ref(), "Notice", notice.Ref())))
 	return e.showSchedule(c, vid, true)
 }
 
-// cancelDay removes a day and its plan, keeps its answers in history, and
-// tells the village's selected households and its sages.
+// cancelDay removes a day and its plan and keeps its answers in history.
+// The village's selected households and its sages hear of it in the
+// village's change notice (notices.go): a cancellation followed by a new
+// date within a few minutes is one notice, saying where the day went.
 func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 	if err := clearDay(c.Tx, d.Village, d.Day, c.Now); err != nil {
 		return err
@@ -247,33 +253,19 @@ func (e *Engine) cancelDay(c *Ctx, d ProgrammeDay) error {
 	if err := e.planDay(c.Tx, &d, nil, c.Now); err != nil {
 		return err
 	}
-	if d.Date < c.today() {
-		return nil // a correction of the past: nobody to warn
-	}
-	notice := Text(T("schedule.cancel.notice", "Day", dayMsg(c, d).Ref()))
-	households, err := SelectedHouseholds(c.Tx, d.Village)
+	// The revision count marks the day as once set: when it is set again,
+	// that is news (storeDay).
+	ref := DayRef{d.Village, d.Day}
+	last, _, err := c.Tx.DayRevisions().Get(ref)
 	if err != nil {
 		return err
 	}
-	for _, h := range households {
-		if h.UserID != "" {
-			if err := c.pushTo(h.UserID, "schedule", notice); err != nil {
-				return err
-			}
+	if n := max(last.N, int64(d.Rev), 1); n != last.N {
+		if err := c.Tx.DayRevisions().Put(ref, PushCount{N: n}); err != nil {
+			return err
 		}
 	}
-	team, err := TeamMembers(c.Tx, d.Village)
-	if err != nil {
-		return err
-	}
-	for _, sg := range team {
-		if sg.UserID != "" && sg.UserID != c.In.UserID {
-			if err := c.pushTo(sg.UserID, "schedule", notice); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return e.noteChange(c.Tx, d.Village, d.Day, &d, c.Now)
 }
 
 func (e *Engine) actScheduleVillage(c *Ctx, p Postback) error {
@@ -332,6 +324,10 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 	if moved {
 		key = "schedule.saved_moved"
 	}
-	c.Say(Text(T(key, "Day", d.Day)))
+	notice, err := e.noticeForecast(c, d.Village)
+	if err != nil {
+		return err
+	}
+	c.Say(Text(T(key, "Day", d.Day, "Notice", notice.Ref())))
 	return e.showSchedule(c, d.Village, true)
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/sammachip/sammachip/locales"
@@ -56,6 +57,16 @@ type VillageToday struct {
 	TodayCounts DayCounts
 	TomorrowCnt DayCounts
 	VisitCounts DayCounts
+	// NoLine counts the village's selected households without LINE: a
+	// sage tells them and takes their roll.
+	NoLine int
+}
+
+// UnmarkedDay is a programme day that has ended with no roll call and no
+// mark at all: its attendance is unknown, and the officers are told.
+type UnmarkedDay struct {
+	Village Village
+	Day     ProgrammeDay
 }
 
 // VillageProgress is a village's enrolment so far.
@@ -65,6 +76,15 @@ type VillageProgress struct {
 	Team       int // on its team (5 at most)
 	Applicants int // households applied, not withdrawn
 	Selected   int
+	// Changed says a household or a sage of the village changed since the
+	// last summary sent: the summary repeats only what changed.
+	Changed bool
+}
+
+// Finished reports whether the village's enrolment is done: its team is
+// whole and its households are all selected.
+func (p VillageProgress) Finished() bool {
+	return p.Team >= 5 && p.Selected >= cmp.Or(p.Village.Capacity, DefaultCapacity)
 }
 
 // Digest is what the officers' daily summary reports.
@@ -88,11 +108,16 @@ type Digest struct {
 	// last summary sent (or the last day): said, not news of its own.
 	FollowUpsAnswered int
 	Quota             QuotaSnapshot
+	// Unmarked are the days that ended with nobody marked: today's that
+	// ended before At, and earlier ones that ended after the last summary
+	// sent (their own summary was missed).
+	Unmarked []UnmarkedDay
 }
 
 // HasNews reports whether there is something worth a push to a group.
 func (d Digest) HasNews() bool {
-	return len(d.Active) > 0 || d.Pending > 0 || d.NewApplications > 0 || d.NewRegistrations > 0 || d.Skipped > 0
+	return len(d.Active) > 0 || d.Pending > 0 || d.NewApplications > 0 || d.NewRegistrations > 0 || d.Skipped > 0 ||
+		len(d.Unmarked) > 0
 }
 
 // Digest gathers the figures of the daily summary at now, for the current
@@ -126,13 +151,36 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 		return d, err
 	}
 	dayAgo := now.Add(-24 * time.Hour)
+	var lastSummary time.Time
+	err = tx.Ledger().Each(func(key string, le LedgerEntry) error {
+		if le.Status == LedgerSkipped && !le.Reported {
+			d.Skipped++
+			d.SkippedKeys = append(d.SkippedKeys, key)
+		}
+		if le.Kind == RemindSummary && le.Status == LedgerSent && le.At.After(lastSummary) && le.At.Before(now) {
+			lastSummary = le.At
+		}
+		return nil
+	})
+	if err != nil {
+		return d, err
+	}
+	if lastSummary.IsZero() {
+		lastSummary = dayAgo
+	}
 	approved, team := map[int]int{}, map[int]int{}
+	changed := map[int]bool{}
+	since := func(t time.Time) bool { return t.After(lastSummary) && !t.After(now) }
 	for _, s := range sages {
-		if s.Status == SageApproved {
-			for _, v := range villages {
-				if v.SamePlace(s.Moo, s.Tambon) {
-					approved[v.ID]++
-				}
+		for _, v := range villages {
+			if !v.SamePlace(s.Moo, s.Tambon) && s.TeamVillage != v.ID {
+				continue
+			}
+			if s.Status == SageApproved && v.SamePlace(s.Moo, s.Tambon) {
+				approved[v.ID]++
+			}
+			if since(s.Updated) || since(s.Registered) {
+				changed[v.ID] = true
 			}
 		}
 		if s.TeamVillage != 0 {
@@ -151,6 +199,11 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 			return d, err
 		}
 		vt := VillageToday{Village: v}
+		for _, h := range m.Households {
+			if wasSelected(h) && h.UserID == "" {
+				vt.NoLine++
+			}
+		}
 		for _, day := range m.Schedule {
 			if day == nil {
 				continue
@@ -161,8 +214,13 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 			case tomorrow:
 				vt.Tomorrow, vt.TomorrowCnt = day, m.Counts(day.Day)
 			}
-			if day.Day == StudyVisit && day.Date >= today && day.Date <= soon {
+			// The visit's headcount matters until it has left; after,
+			// the day's own row tells who went.
+			if day.Day == StudyVisit && day.Date >= today && day.Date <= soon && now.Before(day.StartsAt(e.cfg.Location)) {
 				vt.Visit, vt.VisitCounts = day, m.Counts(day.Day)
+			}
+			if unmarked(*day, m, now, lastSummary, e.cfg.Location) {
+				d.Unmarked = append(d.Unmarked, UnmarkedDay{Village: v, Day: *day})
 			}
 		}
 		if vt.Today != nil || vt.Tomorrow != nil {
@@ -186,25 +244,12 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 			if h.Applied.After(dayAgo) && !h.Applied.After(now) {
 				d.NewApplications++
 			}
+			if since(h.Updated) || since(h.Applied) {
+				p.Changed = true
+			}
 		}
+		p.Changed = p.Changed || changed[v.ID]
 		d.Progress = append(d.Progress, p)
-	}
-	var lastSummary time.Time
-	err = tx.Ledger().Each(func(key string, le LedgerEntry) error {
-		if le.Status == LedgerSkipped && !le.Reported {
-			d.Skipped++
-			d.SkippedKeys = append(d.SkippedKeys, key)
-		}
-		if le.Kind == RemindSummary && le.Status == LedgerSent && le.At.After(lastSummary) && le.At.Before(now) {
-			lastSummary = le.At
-		}
-		return nil
-	})
-	if err != nil {
-		return d, err
-	}
-	if lastSummary.IsZero() {
-		lastSummary = dayAgo
 	}
 	if d.FollowUpsAnswered, err = followUpsAnsweredSince(tx, lastSummary, now); err != nil {
 		return d, err
@@ -213,32 +258,56 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 	return d, err
 }
 
+// unmarked reports whether day has ended by now with no roll call and no
+// mark on anyone, and is news for this summary: it is today's, or it ended
+// after the last summary sent (whose time was before its end).
+func unmarked(day ProgrammeDay, m Matrix, now, lastSummary time.Time, loc *time.Location) bool {
+	end := day.EndsAt(loc)
+	if end.IsZero() || end.After(now) {
+		return false
+	}
+	if day.Date != now.Format("2006-01-02") && !end.After(lastSummary) {
+		return false
+	}
+	c := m.Counts(day.Day)
+	return c.Selected > 0 && c.Marked == 0 && !c.RollCalled
+}
+
 // SummaryReplies renders a digest: a card for today and tomorrow, and a
 // card of enrolment progress and the quota. Both go in one push (LINE
 // counts a push once per recipient, whatever its number of messages).
 func SummaryReplies(d Digest) []Reply {
 	date := locales.DateYear(d.At)
 	var active []Field
+	for _, u := range d.Unmarked {
+		key := "summary.flag.rollcall"
+		if u.Day.Day == HomeDay {
+			key = "summary.flag.home"
+		}
+		name := T("summary.village", "Moo", u.Village.Moo, "Name", nameAmong(u.Village, d.Villages))
+		active = append(active, Field{Label: T("summary.flag.label"), Value: T(key, "Village", name.Ref(), "Day", u.Day.Day)})
+	}
 	for _, v := range d.Active {
 		name := T("summary.village", "Moo", v.Village.Moo, "Name", nameAmong(v.Village, d.Villages))
+		noLine := T("summary.noline", "N", v.NoLine)
 		if v.Today != nil {
-			c := v.TodayCounts
 			active = append(active, Field{
 				Label: T("summary.today.row", "Village", name.Ref(), "Day", v.Today.Day),
-				Value: T("summary.today.value", "Present", c.Present, "Absent", c.Absent, "Unknown", c.NotChecked, "Total", c.Selected),
+				Value: todayValue(v.Today.Day, v.TodayCounts, noLine),
 			})
 		}
 		if v.Tomorrow != nil {
 			c := v.TomorrowCnt
-			active = append(active, Field{
-				Label: T("summary.tomorrow.row", "Village", name.Ref(), "Day", v.Tomorrow.Day),
-				Value: T("summary.tomorrow.value", "Will", c.WillAttend, "Cannot", c.CannotCome, "None", c.NoAnswer, "Total", c.Selected),
-			})
+			value := T("summary.tomorrow.value", "Will", c.WillAttend, "Cannot", c.CannotCome, "None", c.NoAnswer, "Total", c.Selected)
+			if v.Today == nil {
+				value = T("summary.lines", "A", value.Ref(), "B", noLine.Ref())
+			}
+			active = append(active, Field{Label: T("summary.tomorrow.row", "Village", name.Ref(), "Day", v.Tomorrow.Day), Value: value})
 		}
 		if v.Visit != nil {
 			active = append(active, Field{
 				Label: T("summary.visit.row", "Village", name.Ref()),
-				Value: T("summary.visit.value", "Will", v.VisitCounts.WillAttend, "Total", v.VisitCounts.Selected),
+				Value: T("summary.visit.value", "Will", v.VisitCounts.WillAttend, "Total", v.VisitCounts.Selected, "Seats", v.VisitCounts.Seats),
 			})
 		}
 	}
@@ -251,13 +320,22 @@ func SummaryReplies(d Digest) []Reply {
 			"Regs", d.NewRegistrations, "Skipped", d.Skipped),
 		Fields: active,
 	}
+	// Enrolment progress: only villages whose figures changed since the
+	// last summary, and not those done.
 	var progress []Field
 	for _, p := range d.Progress {
+		if !p.Changed || p.Finished() {
+			continue
+		}
+		capacity := cmp.Or(p.Village.Capacity, DefaultCapacity)
 		progress = append(progress, Field{
 			Label: T("summary.village", "Moo", p.Village.Moo, "Name", nameAmong(p.Village, d.Villages)),
 			Value: T("summary.progress.value", "Sages", p.Sages, "Team", p.Team, "Apps", p.Applicants,
-				"Selected", p.Selected, "Capacity", p.Village.Capacity),
+				"Selected", p.Selected, "Capacity", capacity, "Percent", p.Selected*100/max(capacity, 1)),
 		})
+	}
+	if len(progress) == 0 && len(d.Progress) > 0 {
+		progress = append(progress, Field{Label: T("summary.progress.all"), Value: T("summary.progress.unchanged")})
 	}
 	quota := T("summary.quota.unlimited", "Used", locales.Number(d.Quota.Used))
 	if d.Quota.Limited {
@@ -278,6 +356,25 @@ func SummaryReplies(d Digest) []Reply {
 	title2 := T("summary.progress.title")
 	second := Reply{Style: StyleCard, Title: &title2, Text: T("summary.progress.text"), Fields: progress}
 	return []Reply{first, second}
+}
+
+// todayValue is a village's figures for today: on day 5 (practice at
+// home) who practised; on other days who came and whether the roll was
+// taken; then how many households have no LINE.
+func todayValue(day int, c DayCounts, noLine Msg) Msg {
+	if day == HomeDay {
+		counts := T("summary.today.practised", "Practised", c.Practised, "None", c.NotChecked, "Total", c.Selected)
+		if c.Absent > 0 { // an officer or a sage recorded "did not practise"
+			counts = T("summary.today.practised_not", "Practised", c.Practised, "Not", c.Absent, "None", c.NotChecked, "Total", c.Selected)
+		}
+		return T("summary.lines", "A", counts.Ref(), "B", noLine.Ref())
+	}
+	counts := T("summary.today.value", "Present", c.Present, "Absent", c.Absent, "Unknown", c.NotChecked, "Total", c.Selected)
+	roll := T("summary.rollcall.none")
+	if c.RollCalled {
+		roll = T("summary.rollcall.done")
+	}
+	return T("summary.today.detail", "Counts", counts.Ref(), "RollCall", roll.Ref(), "NoLine", noLine.Ref())
 }
 
 // dueSummary is the daily summary for every officers' group, at its time,

@@ -599,7 +599,11 @@ func (e *Engine) makeInvite(c *Ctx) error {
 		return err
 	}
 	places := TeamSize - len(members) - len(open) - 1
-	c.Say(Text(T("team.invite.made", "Code", code, "Date", locales.DateYear(inv.Expires.In(c.Location())), "Left", locales.Number(places))),
+	left := T("team.invite.left", "N", locales.Number(places))
+	if places <= 0 {
+		left = T("team.invite.left_none") // not "ยังชวนได้อีก 0 คน"
+	}
+	c.Say(Text(T("team.invite.made", "Code", code, "Date", locales.DateYear(inv.Expires.In(c.Location())), "Left", left.Ref())),
 		Text(T("team.invite.forward", "Code", code, "Village", VillageName(c.Tx, v).Ref())))
 	return nil
 }

@@ -139,8 +139,12 @@ func TestTeamOfFiveAndTheSixthRefused(t *testing.T) {
 		out := r.say("Ulead", "ชวนสมาชิก")
 		made := stMsg(t, out, "team.invite.made")
 		codes = append(codes, made.Args["Code"].(string))
-		if got, want := made.Args["Left"], locales.Number(3-i); got != want {
-			t.Errorf("invite %d: places left %v, want %v", i+1, got, want)
+		left := made.Args["Left"].(locales.Ref)
+		if i < 3 && (left.Key != "team.invite.left" || left.Args["N"] != locales.Number(3-i)) {
+			t.Errorf("invite %d: places left %v, want %v", i+1, left, 3-i)
+		}
+		if i == 3 && left.Key != "team.invite.left_none" {
+			t.Errorf("last invite says %v, want the last place named (not \"0 more\")", left)
 		}
 		stWant(t, out, "team.invite.forward")
 	}

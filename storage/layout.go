@@ -27,7 +27,7 @@ const (
 	bucketGroups        = "groups"        // flows.Group by LINE group id
 	bucketConversations = "conversations" // flows.Conversation by LINE user id
 	bucketOfficerCodes  = "officercodes"  // flows.OfficerCode by its code
-	bucketPending       = "pending"       // flows.Answers by "hh/" + LINE user id
+	bucketPending       = "pending"       // flows.Answers by "hh/" + LINE user id (or "import:"/"link:" + id, flows/import_chat.go)
 	bucketRounds        = "rounds"        // flows.Round by roundKey; "current" → the current round's id
 	bucketVillages      = "villages"      // flows.Village by villageKey (its id)
 	bucketSages         = "sages"         // flows.Sage by LINE user id

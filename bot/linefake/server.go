@@ -142,6 +142,8 @@ type Server struct {
 	aliases      map[string]string
 	defaultMenu  string
 	userMenus    map[string]string
+	contents     map[string][]byte // message content by message id (content.go)
+	contentAsked map[string]int
 	ts           *httptest.Server
 	// loadSt holds rate limits and random faults (load.go), made on first
 	// use under loadOnce.
@@ -455,6 +457,7 @@ var routes = []route{
 	mkroute("GET /v2/bot/profile/{userId}", plain, (*Server).handleProfile),
 	mkroute("GET /v2/bot/group/{groupId}/member/{userId}", plain, (*Server).handleGroupMember),
 	mkroute("GET /v2/bot/group/{groupId}/members/count", plain, (*Server).handleGroupMemberCount),
+	mkroute("GET /v2/bot/message/{messageId}/content", plain, (*Server).handleContent), // content.go
 
 	mkroute("POST /v2/bot/richmenu", jsonBody, (*Server).handleCreateRichMenu),
 	mkroute("POST /v2/bot/richmenu/validate", jsonBody, (*Server).handleValidateRichMenu),

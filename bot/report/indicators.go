@@ -24,7 +24,7 @@ func (b *builder) indicators() (Table, error) {
 		"report.col.ind.income_after", "report.col.ind.income_change", "report.col.ind.meets_income",
 		"report.col.ind.occupation_counted", "report.col.ind.occupation_income", "report.col.ind.groups",
 		"report.col.ind.villages_income", "report.col.ind.villages_group", "report.col.ind.groups_target",
-	), Notes: b.notes("report.ind.notes", "Days", b.windowDays())}
+	), KeyCols: 2, Notes: b.notes("report.ind.notes", "Days", b.windowDays())}
 	ind, err := flows.RoundIndicators(b.tx, b.round, b.o.Now)
 	if err != nil {
 		return t, err
@@ -87,7 +87,7 @@ func (b *builder) followUps() (Table, error) {
 		"report.col.fu.n", "report.col.fu.kind", "report.col.fu.due", "report.col.fu.asked", "report.col.fu.status",
 		"report.col.fu.answered", "report.col.fu.answered_by", "report.col.fu.practice", "report.col.fu.reason",
 		"report.col.fu.income", "report.col.fu.occupation_income",
-	), Notes: b.notes("report.fu.notes", "Days", b.windowDays())}
+	), KeyCols: 1, Notes: b.notes("report.fu.notes", "Days", b.windowDays())}
 	for _, v := range b.villages {
 		hs, err := flows.VillageHouseholds(b.tx, v.ID)
 		if err != nil {
@@ -115,7 +115,7 @@ func (b *builder) followUpRow(v flows.Village, h flows.Household, f flows.Follow
 	if f.Kind == flows.FollowUpAfterDays {
 		kind = b.text("report.fu.kind.days", "Days", f.Days)
 	}
-	due := f.Due
+	var due any = f.Due
 	if d, err := time.ParseInLocation("2006-01-02", f.Due, b.loc); err == nil {
 		due = b.date(d)
 	}

@@ -117,16 +117,16 @@ func TestIndicatorsAndFollowUpSheets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1+len(ind.Rows)+1+len(ind.Notes) || len(rows[len(ind.Rows)+1]) != 0 || rows[len(ind.Rows)+2][0] != ind.Notes[0] {
-		t.Errorf("sheet rows %q: want the header, %d rows, an empty row, then the notes", rows, len(ind.Rows))
+	if len(rows) != 5+len(ind.Rows)+1+len(ind.Notes) || len(rows[5+len(ind.Rows)]) != 0 || rows[5+len(ind.Rows)+1][0] != ind.Notes[0] {
+		t.Errorf("sheet rows %q: want the title block, the header, %d rows, an empty row, then the notes", rows, len(ind.Rows))
 	}
-	if v, _ := f.GetCellValue("ตัวชี้วัด", "H2"); v != "100" {
+	if v, _ := f.GetCellValue("ตัวชี้วัด", "H6"); v != "100" {
 		t.Errorf("practising %% cell %q, want 100", v)
 	}
-	if typ, _ := f.GetCellType("ตัวชี้วัด", "M2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	if typ, _ := f.GetCellType("ตัวชี้วัด", "M6"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("income change cell of type %v, want a number", typ)
 	}
-	if fuRows, _ := f.GetRows("การติดตามผล"); len(fuRows) < 3 || fuRows[1][1] != "H000001" {
+	if fuRows, _ := f.GetRows("การติดตามผล"); len(fuRows) < 7 || fuRows[5][1] != "H000001" {
 		t.Errorf("follow-up sheet %q", fuRows)
 	}
 }

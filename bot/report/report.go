@@ -8,11 +8,18 @@
 // as plain tables).
 //
 // Column headers and values are in the reader's language (Thai by default,
-// from the report.* catalog keys); dates are text in the Buddhist Era as
-// the bot writes them in chat ("จ. 7 ธ.ค. 2569"), in both XLSX and CSV, so
-// that every spreadsheet program shows the same thing. Counts and money
-// are numbers. People are named (officers by User.Name, sages and heads of
-// households by name, see flows.WhoIs), never by LINE id.
+// from the report.* catalog keys). Dates are Date values: in a workbook,
+// date cells shown in the Buddhist Era for Thai by their number format (so
+// they sort and filter); in CSV, text as the bot writes them in chat
+// ("จ. 7 ธ.ค. 2569"). Counts and money are numbers. People are named
+// (officers by User.Name, sages and heads of households by name, see
+// flows.WhoIs), never by LINE id.
+//
+// A workbook is ready to print and hand on (print.go): each sheet opens
+// with a title block naming the project, the district office, the round
+// and when the data was read; a totals row where columns add up; a filter
+// on the header; and a page setup that fits the width of an A4 page and
+// repeats the header and the village column on every page.
 package report
 
 import (
@@ -81,9 +88,17 @@ type Table struct {
 	// Title is the sheet's name in the reader's language (≤ 31 characters).
 	Title  string
 	Header []string
-	// Rows hold string, int64 and float64 values, one per header column:
-	// a number is written as a number, a string as text.
+	// Rows hold string, int64, float64 and Date values, one per header
+	// column: a number is written as a number, a Date as a date, a string
+	// as text.
 	Rows [][]any
+	// Totals are the columns (0-based) that add up: a workbook ends the
+	// table with a totals row summing them; CSV files leave it out.
+	Totals []int
+	// KeyCols is how many columns on the left name a row (the village,
+	// the household): a wide sheet keeps them in view when scrolled and
+	// prints them on every page.
+	KeyCols int
 	// Notes are lines written under the table in a workbook (what its
 	// figures mean); CSV files leave them out.
 	Notes []string
@@ -98,8 +113,25 @@ type Report struct {
 	// names it in the report's language.
 	Round     flows.Round
 	RoundName string
-	Tables    []Table
+	// Office is the district and province the report is of
+	// (flows.Config.Office); empty parts when not configured.
+	Office flows.Office
+	Tables []Table
+	// cat writes the workbook's title blocks and page headers.
+	cat *locales.Catalog
 }
+
+// Date is a date, or a date and time (Clock), as a table value, in the
+// programme's time zone. Text is how CSV files and sentences write it, in
+// the report's language.
+type Date struct {
+	Time  time.Time
+	Clock bool
+	Text  string
+}
+
+// String is the date's text.
+func (d Date) String() string { return d.Text }
 
 // Table returns the table called name, or nil.
 func (r *Report) Table(name string) *Table {
@@ -152,7 +184,7 @@ func Build(tx flows.Tx, o Options) (*Report, error) {
 		return nil, fmt.Errorf("report: villages: %w", err)
 	}
 	b.round = round
-	r := &Report{Lang: b.lang, At: o.Now, Round: round}
+	r := &Report{Lang: b.lang, At: o.Now, Round: round, Office: o.Engine.Office(), cat: o.Catalog}
 	name := flows.RoundName(round)
 	r.RoundName = o.Catalog.MustText(b.lang, name.Key, name.Args)
 	for _, build := range []func() (Table, error){b.sages, b.households, b.attendance, b.progress, b.indicators, b.followUps} {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -294,13 +295,68 @@ func compareRows(t *testing.T, got, want [][]any) {
 		t.Errorf("got %d rows, want %d", len(got), len(want))
 	}
 	for i := range min(len(got), len(want)) {
-		if !reflect.DeepEqual(got[i], want[i]) {
+		if !reflect.DeepEqual(datesAsText(got[i]), want[i]) {
 			t.Errorf("row %d:\ngot  %#v\nwant %#v", i+1, got[i], want[i])
 		}
 	}
 }
 
 // asText is a row as a spreadsheet shows it.
+// datesAsText writes a row's dates as their text, as CSV files show them
+// (and the tables above are written).
+func datesAsText(row []any) []any {
+	out := make([]any, len(row))
+	for i, v := range row {
+		if d, ok := v.(report.Date); ok {
+			v = d.Text
+		}
+		out[i] = v
+	}
+	return out
+}
+
+// rawText is how a workbook stores a table value: a date as Excel's
+// serial number (days since 30 December 1899, the time of day as the
+// fraction), a number as its digits, text as itself.
+func rawText(v any) string {
+	switch v := v.(type) {
+	case report.Date:
+		y, m, d := v.Time.Date()
+		days := float64(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Sub(time.Date(1899, 12, 30, 12, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+		if v.Clock {
+			days += float64(v.Time.Hour()*60+v.Time.Minute()) / (24 * 60)
+		}
+		return strconv.FormatFloat(days, 'g', 15, 64) // Excel keeps 15 digits
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// sameCells compares a row read back with the one written: numbers to
+// within a tenth of a second of a day's fraction (Excel keeps 15 digits,
+// and readers round or cut the last one), anything else exactly.
+func sameCells(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		g, gerr := strconv.ParseFloat(got[i], 64)
+		w, werr := strconv.ParseFloat(want[i], 64)
+		switch {
+		case gerr == nil && werr == nil:
+			if math.Abs(g-w) > 1e-6 {
+				return false
+			}
+		case got[i] != want[i]:
+			return false
+		}
+	}
+	return true
+}
+
 func asText(row []any) []string {
 	out := make([]string, len(row))
 	for i, v := range row {
@@ -331,34 +387,47 @@ func TestXLSXReadsBack(t *testing.T) {
 		t.Fatalf("sheets: got %q, want %q", got, wantSheets)
 	}
 	// The indicators and follow-ups sheets are checked in indicators_test.go.
+	// Under the title block (rows 1–4), the header on row 5, then the rows
+	// as stored: dates as date serial numbers, numbers as numbers.
 	for i, sheet := range wantSheets[:4] {
 		table := r.Tables[i]
 		t.Run(table.Name, func(t *testing.T) {
-			rows, err := f.GetRows(sheet)
+			rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want := wantThai[table.Name]
-			if len(rows) != len(want.Rows)+1 {
-				t.Fatalf("got %d rows, want a header and %d", len(rows), len(want.Rows))
+			totals := 0
+			if len(table.Totals) > 0 {
+				totals = 1
 			}
-			if !reflect.DeepEqual(rows[0], want.Header) {
-				t.Errorf("header:\ngot  %q\nwant %q", rows[0], want.Header)
+			if len(rows) != 5+len(want.Rows)+totals {
+				t.Fatalf("got %d rows, want 4 of title block, a header, %d rows and %d totals", len(rows), len(want.Rows), totals)
 			}
-			for j, row := range want.Rows {
-				if got := rows[j+1]; !reflect.DeepEqual(got, asText(row)) {
-					t.Errorf("row %d:\ngot  %q\nwant %q", j+1, got, asText(row))
+			if !reflect.DeepEqual(rows[4], want.Header) {
+				t.Errorf("header:\ngot  %q\nwant %q", rows[4], want.Header)
+			}
+			for j, row := range table.Rows {
+				wantRow := make([]string, len(row))
+				for k, v := range row {
+					wantRow[k] = rawText(v)
+				}
+				if got := rows[5+j]; !sameCells(got, wantRow) {
+					t.Errorf("row %d:\ngot  %q\nwant %q", j+1, got, wantRow)
+				}
+				if got, want := datesAsText(row), want.Rows[j]; !reflect.DeepEqual(got, want) {
+					t.Errorf("row %d of the table:\ngot  %q\nwant %q", j+1, got, want)
 				}
 			}
 			panes, err := f.GetPanes(sheet)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 0 {
-				t.Errorf("panes: got freeze %v at row %d col %d, want the header row frozen", panes.Freeze, panes.YSplit, panes.XSplit)
+			if !panes.Freeze || panes.YSplit != 5 {
+				t.Errorf("panes: got freeze %v at row %d, want the title block and header (5 rows) frozen", panes.Freeze, panes.YSplit)
 			}
 			for col := 1; col <= len(want.Header); col++ {
-				cell, _ := excelize.CoordinatesToCellName(col, 1)
+				cell, _ := excelize.CoordinatesToCellName(col, 5)
 				id, err := f.GetCellStyle(sheet, cell)
 				if err != nil {
 					t.Fatal(err)
@@ -381,16 +450,16 @@ func TestXLSXReadsBack(t *testing.T) {
 			}
 		})
 	}
-	// Numbers are numbers (they add up in a spreadsheet), dates are Thai text.
-	typ, err := f.GetCellType("ครัวเรือน", "G2")
+	// Numbers are numbers (they add up in a spreadsheet); text is text.
+	typ, err := f.GetCellType("ครัวเรือน", "G6")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := f.GetCellValue("ครัวเรือน", "G2"); v != "1000" || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
+	if v, _ := f.GetCellValue("ครัวเรือน", "G6"); v != "1000" || (typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset) {
 		t.Errorf("income cell: got %q of type %v, want the number 1000", v, typ)
 	}
-	if typ, _ := f.GetCellType("ครัวเรือน", "N2"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
-		t.Errorf("date cell: got type %v, want text", typ)
+	if typ, _ := f.GetCellType("ครัวเรือน", "D6"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("name cell: got type %v, want text", typ)
 	}
 }
 
@@ -484,7 +553,7 @@ func TestEnglishReport(t *testing.T) {
 			if col < 0 {
 				t.Fatalf("no column %q in %q", tt.col, tab.Header)
 			}
-			if got := tab.Rows[tt.row][col]; got != tt.want {
+			if got := datesAsText(tab.Rows[tt.row])[col]; got != tt.want {
 				t.Errorf("row %d: got %#v, want %#v", tt.row+1, got, tt.want)
 			}
 		})

@@ -44,16 +44,28 @@ func (b *builder) yesNo(v bool) string {
 	return b.text("report.no")
 }
 
-// date writes a date in the Buddhist Era for Thai: "จ. 7 ธ.ค. 2569".
-func (b *builder) date(t time.Time) string {
+// date is a day as a table value: a Date (a date cell in a workbook, its
+// text "จ. 7 ธ.ค. 2569" in CSV), or "-" when there is none.
+func (b *builder) date(t time.Time) any {
 	if t.IsZero() {
 		return b.na()
 	}
-	return locales.FormatDateYear(b.lang, t.In(b.loc))
+	t = t.In(b.loc)
+	return Date{Time: t, Text: locales.FormatDateYear(b.lang, t)}
 }
 
-// at writes a date and time: "จ. 7 ธ.ค. 2569 18.00 น.".
-func (b *builder) at(t time.Time) string {
+// at is a date and time as a table value: a Date with its clock
+// ("จ. 7 ธ.ค. 2569 18.00 น." in CSV), or "-" when there is none.
+func (b *builder) at(t time.Time) any {
+	if t.IsZero() {
+		return b.na()
+	}
+	t = t.In(b.loc)
+	return Date{Time: t, Clock: true, Text: b.atText(t)}
+}
+
+// atText writes a date and time inside a sentence: "จ. 7 ธ.ค. 2569 18.00 น.".
+func (b *builder) atText(t time.Time) string {
 	if t.IsZero() {
 		return b.na()
 	}
@@ -61,8 +73,8 @@ func (b *builder) at(t time.Time) string {
 	return b.text("report.at", "Date", locales.DateYear(t), "Time", locales.Clock(t))
 }
 
-// dayDate writes a programme day's date, "-" when it is not set.
-func (b *builder) dayDate(d *flows.ProgrammeDay) string {
+// dayDate is a programme day's date, "-" when it is not set.
+func (b *builder) dayDate(d *flows.ProgrammeDay) any {
 	if d == nil {
 		return b.na()
 	}
@@ -133,7 +145,7 @@ func (b *builder) whoName(userID string) (string, error) {
 }
 
 // mark writes who recorded a fact and when ("-", "-" when nobody did).
-func (b *builder) mark(m *flows.Mark) (by, at string, err error) {
+func (b *builder) mark(m *flows.Mark) (by string, at any, err error) {
 	if m == nil {
 		return b.na(), b.na(), nil
 	}
@@ -168,13 +180,13 @@ func (b *builder) sages() (Table, error) {
 		"report.col.sage.category", "report.col.sage.skill", "report.col.sage.years", "report.col.sage.status",
 		"report.col.sage.decided_by", "report.col.sage.decided_at", "report.col.sage.registered",
 		"report.col.sage.team", "report.col.sage.lead",
-	)}
+	), KeyCols: 2}
 	all, err := flows.ListSages(b.tx)
 	if err != nil {
 		return t, err
 	}
 	for _, s := range all {
-		decidedBy, decidedAt := b.na(), b.na()
+		var decidedBy, decidedAt any = b.na(), b.na()
 		if s.Decision != nil {
 			if decidedBy, err = b.whoName(s.Decision.By); err != nil {
 				return t, err
@@ -208,7 +220,7 @@ func (b *builder) households() (Table, error) {
 		"report.col.hh.members", "report.col.hh.occupation", "report.col.hh.income", "report.col.hh.per_member",
 		"report.col.hh.interested", "report.col.hh.rank", "report.col.hh.status", "report.col.hh.wait_pos",
 		"report.col.hh.linked", "report.col.hh.applied", "report.col.hh.enrolled_by",
-	)}
+	), KeyCols: 1, Totals: []int{4}} // the members: the people the round reaches
 	for _, v := range b.villages {
 		all, err := flows.VillageHouseholds(b.tx, v.ID)
 		if err != nil {
@@ -260,7 +272,7 @@ func (b *builder) attendance() (Table, error) {
 		"report.col.att.presence", "report.col.att.presence_by", "report.col.att.presence_at",
 		"report.col.att.practised", "report.col.att.practised_by", "report.col.att.practised_at",
 		"report.col.att.corrections",
-	)}
+	), KeyCols: 1}
 	for _, v := range b.villages {
 		m, err := b.matrix(v.ID)
 		if err != nil {
@@ -296,7 +308,8 @@ func (b *builder) attendanceRow(v flows.Village, h flows.Household, day int, d *
 	if err != nil {
 		return nil, err
 	}
-	practised, practisedBy, practisedAt := b.na(), b.na(), b.na()
+	practised, practisedBy := b.na(), b.na()
+	var practisedAt any = b.na()
 	if day == flows.HomeDay {
 		practised = b.practisedText(a.Practised)
 		if practisedBy, practisedAt, err = b.mark(a.PractisedMark); err != nil {
@@ -313,7 +326,7 @@ func (b *builder) attendanceRow(v flows.Village, h flows.Household, day int, d *
 		if err != nil {
 			return nil, err
 		}
-		fixes = append(fixes, b.text("report.correction", "At", b.at(c.At), "Who", who,
+		fixes = append(fixes, b.text("report.correction", "At", b.atText(c.At), "Who", who,
 			"Field", b.fieldText(c.Field), "From", b.valueText(c.Field, c.From), "To", b.valueText(c.Field, c.To),
 			"Reason", cmp.Or(c.Reason, b.na())))
 	}
@@ -394,13 +407,19 @@ func (b *builder) progress() (Table, error) {
 		"report.col.prog.sages", "report.col.prog.team", "report.col.prog.applicants",
 		"report.col.prog.selected", "report.col.prog.capacity",
 	}
-	t := Table{Name: TableProgress, Title: b.text("report.sheet.progress"), Header: b.headers(keys...)}
+	// Every count adds up over the villages; the names and dates do not.
+	t := Table{Name: TableProgress, Title: b.text("report.sheet.progress"), Header: b.headers(keys...),
+		KeyCols: 1, Totals: []int{3, 4, 5, 6, 7}}
 	for day := 1; day <= flows.Days; day++ {
-		t.Header = append(t.Header,
-			b.text("report.col.prog.day_date", "N", day), b.text("report.col.prog.day_will", "N", day),
+		t.Header = append(t.Header, b.text("report.col.prog.day_date", "N", day))
+		counts := len(t.Header)
+		t.Header = append(t.Header, b.text("report.col.prog.day_will", "N", day),
 			b.text("report.col.prog.day_present", "N", day), b.text("report.col.prog.day_absent", "N", day))
 		if day == flows.HomeDay {
 			t.Header = append(t.Header, b.text("report.col.prog.day_practised", "N", day))
+		}
+		for c := counts; c < len(t.Header); c++ {
+			t.Totals = append(t.Totals, c)
 		}
 	}
 	d, err := b.o.Engine.DigestRound(b.tx, b.o.Now, b.round)

@@ -195,14 +195,14 @@ func (r *rig) callLog() []string {
 }
 
 // TestApplyPassesTheStrictFake applies the menus to a district in progress:
-// three menus with their images, their aliases, the villagers' as the
-// default, and every officer and sage linked to their own.
+// the role menus with their images, their aliases, the villagers' as the
+// default, and every officer, sage and household linked to their own.
 func TestApplyPassesTheStrictFake(t *testing.T) {
 	r := newRig(t)
 	rep := r.apply()
 
-	if got := r.fake.RichMenuIDs(); len(got) != 3 {
-		t.Fatalf("LINE has %d rich menus, want 3", len(got))
+	if got := r.fake.RichMenuIDs(); len(got) != len(richmenu.Menus()) {
+		t.Fatalf("LINE has %d rich menus, want %d", len(got), len(richmenu.Menus()))
 	}
 	for _, m := range richmenu.Menus() {
 		id := rep.Menus[m.Name]
@@ -228,7 +228,7 @@ func TestApplyPassesTheStrictFake(t *testing.T) {
 			uploads++
 		}
 	}
-	if uploads != 3 {
+	if uploads != len(richmenu.Menus()) {
 		t.Errorf("%d image uploads, want one per menu", uploads)
 	}
 
@@ -238,14 +238,14 @@ func TestApplyPassesTheStrictFake(t *testing.T) {
 			t.Errorf("user %s sees the %q menu, want %q", user, got, want)
 		}
 		if linked := r.fake.LinkedRichMenu(user); (linked != "") != (want != flows.MenuVillager) {
-			t.Errorf("user %s linked to %q: only officers and sages are linked, the rest see the default", user, linked)
+			t.Errorf("user %s linked to %q: only officers, sages and households are linked, villagers see the default", user, linked)
 		}
 		if want != flows.MenuVillager {
 			linked++
 		}
 	}
 	if rep.Sync.Linked != linked || linked < 20 {
-		t.Errorf("report says %d linked, the district has %d officers and sages", rep.Sync.Linked, linked)
+		t.Errorf("report says %d linked, the district has %d officers, sages and households", rep.Sync.Linked, linked)
 	}
 	for _, c := range []struct {
 		user string
@@ -254,7 +254,7 @@ func TestApplyPassesTheStrictFake(t *testing.T) {
 		{flows.DemoOfficerID, flows.MenuOfficer},
 		{flows.DemoLeadSageID, flows.MenuSage},
 		{flows.DemoTeamSageID, flows.MenuSage},
-		{flows.DemoHousehold1ID, flows.MenuVillager},
+		{flows.DemoHousehold1ID, flows.MenuHousehold},
 		{flows.DemoVillagerID, flows.MenuVillager},
 	} {
 		if got := r.menuOf(rep, c.user); got != c.want {
@@ -302,12 +302,15 @@ func TestReapplyReplacesCleanly(t *testing.T) {
 		}
 	}
 	got := r.fake.RichMenuIDs()
-	want := []string{other.RichMenuId, second.Menus[flows.MenuVillager], second.Menus[flows.MenuSage], second.Menus[flows.MenuOfficer]}
-	if !slices.Equal(got, want) {
-		t.Errorf("LINE has menus %q, want the other tool's and the three new ones %q", got, want)
+	want := []string{other.RichMenuId}
+	for _, m := range richmenu.Menus() {
+		want = append(want, second.Menus[m.Name])
 	}
-	if second.Deleted != 3 {
-		t.Errorf("report says %d old menus deleted, want 3", second.Deleted)
+	if !slices.Equal(got, want) {
+		t.Errorf("LINE has menus %q, want the other tool's and the new ones %q", got, want)
+	}
+	if second.Deleted != len(richmenu.Menus()) {
+		t.Errorf("report says %d old menus deleted, want %d", second.Deleted, len(richmenu.Menus()))
 	}
 	for _, m := range richmenu.Menus() {
 		if got := r.fake.RichMenuAlias(m.Alias()); got != second.Menus[m.Name] {
@@ -430,8 +433,8 @@ func TestFailedLinkIsRetried(t *testing.T) {
 	if res := r.syncPending(); res.Failed != 1 || res.Linked != 0 {
 		t.Errorf("with LINE failing: %+v, want one failure", res)
 	}
-	if got := r.menuOf(rep, flows.DemoHousehold1ID); got != flows.MenuVillager {
-		t.Errorf("with LINE failing the user sees %q, want still the villagers'", got)
+	if got := r.menuOf(rep, flows.DemoHousehold1ID); got != flows.MenuHousehold {
+		t.Errorf("with LINE failing the user sees %q, want still the households'", got)
 	}
 	if n := r.rm.Pending(); n != 1 {
 		t.Errorf("%d users waiting for a retry, want 1", n)

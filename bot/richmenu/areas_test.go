@@ -38,11 +38,12 @@ func TestEveryAreaReachesItsFlow(t *testing.T) {
 	}
 	at := time.Date(2026, 11, 30, 9, 30, 0, 0, bangkok) // village 1, day 1
 
-	// Who taps each menu. The villagers' menu serves households too.
+	// Who taps each menu.
 	users := map[flows.MenuName][]string{
-		flows.MenuVillager: {flows.DemoVillagerID, flows.DemoHousehold1ID},
-		flows.MenuSage:     {flows.DemoLeadSageID, flows.DemoTeamSageID},
-		flows.MenuOfficer:  {flows.DemoOfficerID},
+		flows.MenuVillager:  {flows.DemoVillagerID},
+		flows.MenuHousehold: {flows.DemoHousehold1ID},
+		flows.MenuSage:      {flows.DemoLeadSageID, flows.DemoTeamSageID},
+		flows.MenuOfficer:   {flows.DemoOfficerID},
 	}
 	persona := map[string]string{
 		flows.DemoVillagerID: "villager", flows.DemoHousehold1ID: "household",

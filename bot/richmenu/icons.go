@@ -169,7 +169,7 @@ func iconLayers(item flows.MenuItem, fs faces) []layer {
 		}),
 	}
 	switch item {
-	case flows.ItemApply: // a house
+	case flows.ItemApply, flows.ItemStatus: // a house
 		return []layer{
 			solid(func(p pen) {
 				p.poly(50, 16, 86, 48, 78, 48, 78, 82, 22, 82, 22, 48, 14, 48)

@@ -105,7 +105,7 @@ func TestImagesShowTheirMenu(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range m.Items {
-			a := Area(i)
+			a := m.Area(i)
 			disc := img.At(a.Min.X+a.Dx()/2-iconDiameter/2+12, a.Min.Y+iconCentreY)
 			if r, g, b, _ := disc.RGBA(); r>>8 != uint32(m.Accent.R) || g>>8 != uint32(m.Accent.G) || b>>8 != uint32(m.Accent.B) {
 				t.Errorf("%s cell %d: icon disc colour %v, want %v", m.Name, i, disc, m.Accent)
@@ -134,8 +134,8 @@ func TestLabelsFitTheirCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	card := Area(0).Inset(cellInset)
 	for _, m := range Menus() {
+		card := m.Area(0).Inset(cellInset)
 		ls, err := m.shapeLabels(testCatalog, fs)
 		if err != nil {
 			t.Fatalf("%s: %v", m.Name, err)
@@ -149,8 +149,8 @@ func TestLabelsFitTheirCells(t *testing.T) {
 			}{{"th", ls.thai[i], thaiMinPx, thaiBaseline}, {"en", ls.en[i], enMinPx, enBaseline}} {
 				name := string(m.Name) + "/" + string(item) + "/" + c.lang
 				lo, hi := c.l.inkBounds()
-				if w := hi - lo; w > maxLabelWidth() {
-					t.Errorf("%s: ink %.0f px wide, want at most %.0f", name, w, maxLabelWidth())
+				if w := hi - lo; w > m.maxLabelWidth() {
+					t.Errorf("%s: ink %.0f px wide, want at most %.0f", name, w, m.maxLabelWidth())
 				}
 				if c.l.Width() > float64(card.Dx()) {
 					t.Errorf("%s: advance %.0f px, wider than the %d-px cell", name, c.l.Width(), card.Dx())
@@ -182,12 +182,12 @@ func TestTooWideLabelIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := fitLine(fs.thaiScript(), strings.Repeat("ลงทะเบียน", 4), thaiMaxPx, thaiMinPx, maxLabelWidth()); ok {
+	if _, ok := fitLine(fs.thaiScript(), strings.Repeat("ลงทะเบียน", 4), thaiMaxPx, thaiMinPx, Menus()[0].maxLabelWidth()); ok {
 		t.Error("fitLine fitted a label four times too long")
 	}
 }
 
-// TestRequestsFollowLINERules checks each menu's definition: six areas
+// TestRequestsFollowLINERules checks each menu's definition: its areas (six, or eight on a four-column menu)
 // tiling the image exactly, postbacks within LINE's limits, a chat-bar
 // text of at most 14 characters.
 func TestRequestsFollowLINERules(t *testing.T) {
@@ -202,8 +202,8 @@ func TestRequestsFollowLINERules(t *testing.T) {
 		if !strings.HasPrefix(req.Name, aliasPrefix) || !aliasOK(m.Alias()) {
 			t.Errorf("%s: name %q / alias %q, want %s… matching ^[a-z0-9_-]{1,32}$", m.Name, req.Name, m.Alias(), aliasPrefix)
 		}
-		if len(req.Areas) != Cols*Rows || len(m.Items) != Cols*Rows {
-			t.Fatalf("%s: %d areas, %d items, want %d", m.Name, len(req.Areas), len(m.Items), Cols*Rows)
+		if n := m.Columns() * Rows; len(req.Areas) != n || len(m.Items) != n {
+			t.Fatalf("%s: %d areas, %d items, want %d", m.Name, len(req.Areas), len(m.Items), n)
 		}
 		covered := 0
 		for i, a := range req.Areas {

@@ -50,6 +50,9 @@ type Config struct {
 	// catch role changes no event pointed at (default 15 minutes).
 	RetryEvery time.Duration
 	SweepEvery time.Duration
+	// OnFailure, when set, is called once for each switch of a user's menu
+	// that failed (the bot counts them in /metrics).
+	OnFailure func()
 }
 
 // Manager applies the rich menus and keeps every user linked to their
@@ -257,6 +260,9 @@ func (m *Manager) sync(ctx context.Context, ids []string) (SyncResult, error) {
 		if err != nil {
 			res.Failed++
 			m.cfg.Log.Warn("richmenu: switch a user's menu failed", "menu", string(c.menu), "err", err)
+			if m.cfg.OnFailure != nil {
+				m.cfg.OnFailure()
+			}
 			if retryable(err) {
 				retry = append(retry, c.user)
 			}

@@ -26,7 +26,8 @@ import (
 )
 
 // Image size and grid. 2500×1686 is LINE's large full-width menu; the
-// grid is 3 columns by 2 rows, and each cell is one tap area.
+// grid is Cols columns (3 unless a menu says more) by 2 rows, and each
+// cell is one tap area.
 const (
 	Width  = 2500
 	Height = 1686
@@ -34,29 +35,49 @@ const (
 	Rows   = 2
 )
 
-// Menu is one rich menu: the role's menu name and its six items in reading
-// order (left to right, then the next row).
+// Menu is one rich menu: the role's menu name and its items in reading
+// order (left to right, then the next row), Columns()×Rows of them.
 type Menu struct {
 	Name  flows.MenuName
 	Items []flows.MenuItem
+	// Cols, when set, is the menu's number of columns instead of Cols:
+	// the officer's menu has eight cells.
+	Cols int
 	// Accent colours the icons' discs; Tint is the background between the
 	// cells. Each role has its own, so that a user sees their menu change.
 	Accent, Tint color.RGBA
 }
 
-// Menus are the three menus, the villagers' (LINE's default) first.
+// Menus are the role menus, the villagers' (LINE's default) first. Each
+// offers what its role does next: a villager applies; a household (which
+// no longer needs to apply) checks its days, says it is here and sees its
+// status; a sage takes the roll call, sees the team and enrols households
+// without LINE; an officer follows the programme. Everyone has their data,
+// help, and the language (a sage's from help's chips: six cells).
 func Menus() []Menu {
 	return []Menu{
 		{Name: flows.MenuVillager,
 			Items:  []flows.MenuItem{flows.ItemApply, flows.ItemSchedule, flows.ItemHere, flows.ItemMyInfo, flows.ItemHelp, flows.ItemLanguage},
 			Accent: color.RGBA{0x2e, 0x7d, 0x32, 0xff}, Tint: color.RGBA{0xdc, 0xee, 0xdd, 0xff}},
+		{Name: flows.MenuHousehold,
+			Items:  []flows.MenuItem{flows.ItemSchedule, flows.ItemHere, flows.ItemStatus, flows.ItemMyInfo, flows.ItemHelp, flows.ItemLanguage},
+			Accent: color.RGBA{0x00, 0x69, 0x5c, 0xff}, Tint: color.RGBA{0xd5, 0xec, 0xe9, 0xff}},
 		{Name: flows.MenuSage,
-			Items:  []flows.MenuItem{flows.ItemSchedule, flows.ItemRollCall, flows.ItemTeam, flows.ItemEnrol, flows.ItemHelp, flows.ItemLanguage},
+			Items:  []flows.MenuItem{flows.ItemSchedule, flows.ItemRollCall, flows.ItemTeam, flows.ItemEnrol, flows.ItemMyInfo, flows.ItemHelp},
 			Accent: color.RGBA{0xb4, 0x53, 0x09, 0xff}, Tint: color.RGBA{0xf8, 0xe6, 0xd4, 0xff}},
-		{Name: flows.MenuOfficer,
-			Items:  []flows.MenuItem{flows.ItemSummary, flows.ItemPending, flows.ItemSetSchedule, flows.ItemSelect, flows.ItemExport, flows.ItemHelp},
+		{Name: flows.MenuOfficer, Cols: 4,
+			Items: []flows.MenuItem{flows.ItemSummary, flows.ItemPending, flows.ItemSetSchedule, flows.ItemSelect,
+				flows.ItemExport, flows.ItemMyInfo, flows.ItemHelp, flows.ItemLanguage},
 			Accent: color.RGBA{0x1f, 0x4e, 0x99, 0xff}, Tint: color.RGBA{0xdb, 0xe4, 0xf3, 0xff}},
 	}
+}
+
+// Columns is the menu's number of columns.
+func (m Menu) Columns() int {
+	if m.Cols > 0 {
+		return m.Cols
+	}
+	return Cols
 }
 
 // MenuNamed returns the menu called name.
@@ -76,10 +97,11 @@ const aliasPrefix = "sammachip-"
 // Alias is the menu's rich menu alias (and name) at LINE.
 func (m Menu) Alias() string { return aliasPrefix + string(m.Name) }
 
-// Area is the tap area of the i-th item.
-func Area(i int) image.Rectangle {
-	col, row := i%Cols, i/Cols
-	return image.Rect(col*Width/Cols, row*Height/Rows, (col+1)*Width/Cols, (row+1)*Height/Rows)
+// Area is the tap area of the menu's i-th item.
+func (m Menu) Area(i int) image.Rectangle {
+	cols := m.Columns()
+	col, row := i%cols, i/cols
+	return image.Rect(col*Width/cols, row*Height/Rows, (col+1)*Width/cols, (row+1)*Height/Rows)
 }
 
 // LabelKey is the catalog key of an item's label.
@@ -107,7 +129,7 @@ func (m Menu) Request(cat *locales.Catalog) (*messaging_api.RichMenuRequest, err
 		if err != nil {
 			return nil, err
 		}
-		a := Area(i)
+		a := m.Area(i)
 		req.Areas = append(req.Areas, messaging_api.RichMenuArea{
 			Bounds: &messaging_api.RichMenuBounds{X: int64(a.Min.X), Y: int64(a.Min.Y), Width: int64(a.Dx()), Height: int64(a.Dy())},
 			Action: &messaging_api.PostbackAction{Label: label, Data: item.Data(), DisplayText: label},
@@ -144,9 +166,10 @@ type labels struct {
 	thai, en []line
 }
 
-// maxLabelWidth is the widest a label may be drawn in a cell.
-func maxLabelWidth() float64 {
-	return float64(Area(0).Dx() - 2*cellInset - 2*textMargin)
+// maxLabelWidth is the widest a label may be drawn in one of the menu's
+// cells.
+func (m Menu) maxLabelWidth() float64 {
+	return float64(m.Area(0).Dx() - 2*cellInset - 2*textMargin)
 }
 
 // shapeLabels shapes the menu's labels. It fails when a label does not
@@ -167,7 +190,7 @@ func (m Menu) shapeLabels(cat *locales.Catalog, fs faces) (labels, error) {
 	shapeAll := func(s script, texts []string, maxPx, minPx float64) ([]line, error) {
 		px := maxPx
 		for _, t := range texts {
-			l, ok := fitLine(s, t, px, minPx, maxLabelWidth())
+			l, ok := fitLine(s, t, px, minPx, m.maxLabelWidth())
 			if !ok {
 				return nil, fmt.Errorf("richmenu: label %q of the %s menu is too wide for its cell", t, m.Name)
 			}
@@ -202,7 +225,7 @@ func (m Menu) Image(cat *locales.Catalog) ([]byte, error) {
 	img := image.NewRGBA(image.Rect(0, 0, Width, Height))
 	draw.Draw(img, img.Bounds(), image.NewUniform(m.Tint), image.Point{}, draw.Src)
 	for i, item := range m.Items {
-		a := Area(i)
+		a := m.Area(i)
 		card := a.Inset(cellInset)
 		var r vector.Rasterizer
 		r.Reset(card.Dx(), card.Dy())

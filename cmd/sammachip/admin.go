@@ -89,6 +89,8 @@ var adminCommands = map[string]adminFunc{
 	"indicators":      adminIndicators,     // admin_indicators.go
 	"richmenu/apply":  adminRichMenuApply,
 	"compact":         adminCompact, // admin_compact.go
+
+	"import/households": adminImportHouseholds, // admin_import_households.go
 }
 
 // maxAdminBody bounds a request body (an imported file and some room).

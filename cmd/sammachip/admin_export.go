@@ -29,10 +29,14 @@ import (
 // since it holds personal data.
 
 // exportUsage is the export command's line in `sammachip help`.
-const exportUsage = "export --out FILE [--format xlsx|csv] [--lang th|en] [--round NAME]\n" +
+const exportUsage = "export --out FILE [--format xlsx|csv|signin] [--village TAMBON/MOO] [--day N] [--lang th|en] [--round NAME]\n" +
 	"                             write the district report: an XLSX workbook (default),\n" +
-	"                             or with --format csv a ZIP of a CSV file per table; of the current\n" +
-	"                             round, or of an earlier one (--round 2570)"
+	"                             or with --format csv a ZIP of a CSV file per table (FILE ends in\n" +
+	"                             .zip: x.csv is written as x.zip); of the current\n" +
+	"                             round, or of an earlier one (--round 2570); --format signin writes\n" +
+	"                             the sheets to print (XLSX): a sign-in and a speakers' sheet per\n" +
+	"                             village-day with a date, each begun village's attendance record;\n" +
+	"                             --village (e.g. โนนสูง/5) and --day (1-5) narrow it"
 
 // adminExport makes the report in the format the request body names
 // ("format=xlsx" or "format=csv") and returns it as File, with one line
@@ -41,6 +45,9 @@ func adminExport(_ context.Context, env adminEnv, req adminRequest) (adminResult
 	q, err := url.ParseQuery(string(req.Body))
 	if err != nil {
 		return adminResult{Stderr: "sammachip: export: bad request\n", Exit: 2}, nil
+	}
+	if q.Get("format") == signinFormat {
+		return adminSignin(env, req, q)
 	}
 	name := cmp.Or(q.Get("format"), string(report.XLSX))
 	format, ok := report.ParseFormat(name)
@@ -88,9 +95,10 @@ func adminExport(_ context.Context, env adminEnv, req adminRequest) (adminResult
 func runExport(args []string, env cliEnv) int {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	format := fs.String("format", string(report.XLSX), "xlsx, or csv for a ZIP of a CSV file per table")
+	format := fs.String("format", string(report.XLSX), "xlsx, csv for a ZIP of a CSV file per table, or signin for the sheets to print")
 	out := fs.String("out", "", "the file to write (required); - writes to standard output")
 	round := fs.String("round", "", "the round to report on, e.g. 2570 (default: the current round)")
+	village, day := signinFlags(fs)
 	langFlag := fs.String("lang", "", "th or en: the language of headers and values (default: SAMMACHIP_LANG, LANG, else th)")
 	fs.Usage = func() { fmt.Fprintln(env.stderr, "usage: sammachip "+exportUsage) }
 	if err := fs.Parse(args); err != nil {
@@ -110,7 +118,15 @@ func runExport(args []string, env cliEnv) int {
 		fmt.Fprintln(env.stderr, "sammachip:", err)
 		return 1
 	}
+	signin := isSignin(*format)
 	f, ok := report.ParseFormat(*format)
+	if signin {
+		f, ok = report.XLSX, true
+	}
+	if !signin && (*village != "" || *day != "") {
+		fmt.Fprintln(env.stderr, "sammachip: "+cat.MustText(lang, "report.signin.cli.only_signin", nil))
+		return 2
+	}
 	if !ok {
 		fmt.Fprintln(env.stderr, "sammachip: "+cat.MustText(lang, "report.cli.bad_format", map[string]any{"Value": *format}))
 		return 2
@@ -120,12 +136,29 @@ func runExport(args []string, env cliEnv) int {
 		fs.Usage()
 		return 2
 	}
+	if f == report.CSV && *out != "-" {
+		name, ok := zipName(*out)
+		if !ok {
+			fmt.Fprintln(env.stderr, "sammachip: "+cat.MustText(lang, "report.cli.zip_ext", map[string]any{"File": *out}))
+			return 2
+		}
+		if name != *out {
+			fmt.Fprintln(env.stderr, cat.MustText(lang, "report.cli.zip_renamed", map[string]any{"File": *out, "Zip": name}))
+			*out = name
+		}
+	}
 	cfg, err := LoadConfig(env.getenv)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "sammachip:", err)
 		return 2
 	}
-	req := adminRequest{Lang: lang, Body: []byte(url.Values{"format": {string(f)}, "round": {*round}}.Encode())}
+	body := url.Values{"format": {string(f)}, "round": {*round}}
+	if signin {
+		body.Set("format", signinFormat)
+		body.Set("village", *village)
+		body.Set("day", *day)
+	}
+	req := adminRequest{Lang: lang, Body: []byte(body.Encode())}
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
 	res, err := callAdmin(ctx, adminSocketPath(cfg.DB), "export", req)
@@ -157,6 +190,24 @@ func runExport(args []string, env cliEnv) int {
 	fmt.Fprintln(env.stderr, cat.MustText(lang, "report.cli.written", map[string]any{"Format": strings.ToUpper(string(f)), "File": *out}))
 	fmt.Fprint(env.stderr, res.Stderr)
 	return 0
+}
+
+// zipName is the file --format csv writes for --out name: a ZIP, so its
+// name ends in .zip. "x.csv" (what people type, expecting a CSV file)
+// becomes "x.zip" and a name without an extension gets one; any other
+// extension is refused (false), since the file would open as something
+// it is not.
+func zipName(name string) (string, bool) {
+	ext := filepath.Ext(name)
+	switch strings.ToLower(ext) {
+	case ".zip":
+		return name, true
+	case ".csv":
+		return strings.TrimSuffix(name, ext) + ".zip", true
+	case "":
+		return name + ".zip", true
+	}
+	return name, false
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

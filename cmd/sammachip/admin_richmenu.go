@@ -25,7 +25,7 @@ const richMenuApplyUsage = "richmenu apply             draw the rich menus (vill
 // stderr (the server retries them).
 func adminRichMenuApply(ctx context.Context, env adminEnv, req adminRequest) (adminResult, error) {
 	if env.RichMenus == nil {
-		return adminResult{Stderr: env.text(req.Lang, flows.T("richmenu.cli.no_channel")) + "\n", Exit: 1}, nil
+		return adminResult{Stderr: env.text(req.Lang, flows.T("cli.richmenu.no_token")) + "\n", Exit: 1}, nil
 	}
 	rep, err := env.RichMenus.Apply(ctx)
 	if ae, ok := errors.AsType[*richmenu.APIError](err); ok {
@@ -48,8 +48,9 @@ func adminRichMenuApply(ctx context.Context, env adminEnv, req adminRequest) (ad
 
 // newRichMenus returns the rich menu manager for a LINE channel, or nil
 // without one (simulator mode with no server running: its fake LINE lives
-// in the server process). log may be nil (nothing logged).
-func newRichMenus(token, apiEndpoint, dataEndpoint string, st flows.Store, cat *locales.Catalog, now func() time.Time, log *slog.Logger) (*richmenu.Manager, error) {
+// in the server process). log may be nil (nothing logged); onFailure, when
+// not nil, is called for each failed switch of a user's menu.
+func newRichMenus(token, apiEndpoint, dataEndpoint string, st flows.Store, cat *locales.Catalog, now func() time.Time, log *slog.Logger, onFailure func()) (*richmenu.Manager, error) {
 	if token == "" {
 		return nil, nil
 	}
@@ -57,14 +58,15 @@ func newRichMenus(token, apiEndpoint, dataEndpoint string, st flows.Store, cat *
 	if err != nil {
 		return nil, err
 	}
-	return richmenu.NewManager(richmenu.Config{Client: cl, Store: st, Catalog: cat, Now: now, Log: log}), nil
+	return richmenu.NewManager(richmenu.Config{Client: cl, Store: st, Catalog: cat, Now: now, Log: log, OnFailure: onFailure}), nil
 }
 
 // startRichMenus builds the server's rich menu manager and hooks it to the
 // worker: after each event, the users whose role it may have changed are
 // switched to their role's menu, in the background and best effort.
 func (m *Main) startRichMenus(botCfg bot.Config, cat *locales.Catalog, now func() time.Time) error {
-	rm, err := newRichMenus(botCfg.AccessToken, botCfg.APIEndpoint, botCfg.DataEndpoint, m.db, cat, now, m.Log)
+	rm, err := newRichMenus(botCfg.AccessToken, botCfg.APIEndpoint, botCfg.DataEndpoint, m.db, cat, now, m.Log,
+		m.srv.Metrics().RichMenuFailures.Inc)
 	if err != nil || rm == nil {
 		return err
 	}

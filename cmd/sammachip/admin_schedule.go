@@ -27,9 +27,18 @@ const remindersUsage = "reminders --at \"2026-12-07 18:00\"\n" +
 
 // adminImportSchedule imports a schedule: all rows or none.
 func adminImportSchedule(_ context.Context, env adminEnv, req adminRequest) (adminResult, error) {
-	return runImport(env, req, func(tx flows.Tx) (flows.ImportReport, error) {
-		return env.Engine.ImportSchedule(tx, bytes.NewReader(req.Body), env.Now(), "", req.Args.Get("past") == "1")
+	var notices []flows.Msg // who hears of the changes, and when (flows/notices.go)
+	res, err := runImport(env, req, func(tx flows.Tx) (flows.ImportReport, error) {
+		rep, err := env.Engine.ImportSchedule(tx, bytes.NewReader(req.Body), env.Now(), "", req.Args.Get("past") == "1")
+		if err == nil {
+			notices, err = env.Engine.NoticeForecasts(tx, env.Now())
+		}
+		return rep, err
 	})
+	for _, m := range notices {
+		res.Stdout += env.text(req.Lang, m) + "\n"
+	}
+	return res, err
 }
 
 // runImport runs one import in one transaction and answers with its
@@ -166,28 +175,43 @@ func adminReminders(_ context.Context, env adminEnv, req adminRequest) (adminRes
 		if err != nil {
 			return err
 		}
-		b.WriteString(t("cli.reminders.head", "Time", locales.DateYear(at), "Clock", locales.Clock(at), "Count", len(due)) + "\n")
+		// Only what would be sent is counted and listed first; what the
+		// tick would record without sending (skipped, nothing to report)
+		// follows under its own heading.
+		var sending, unsent []flows.Reminder
 		for _, r := range due {
-			what := t("cli.reminders.kind."+r.Kind, "Village", flows.VillageShort(tx, r.Village).Ref(), "Day", r.Day)
 			switch {
 			case r.Obsolete:
-				continue
-			case r.Skip:
-				b.WriteString("  • " + what + " — " + t("cli.reminders.skip") + "\n")
-				continue
-			case len(r.Sends) == 0:
-				b.WriteString("  • " + what + " — " + t("cli.reminders.nothing") + "\n")
-				continue
+			case r.Skip || len(r.Sends) == 0:
+				unsent = append(unsent, r)
+			default:
+				sending = append(sending, r)
 			}
-			b.WriteString("  • " + what + "\n")
+		}
+		what := func(r flows.Reminder) string {
+			return t("cli.reminders.kind."+r.Kind, "Village", flows.VillageShort(tx, r.Village).Ref(), "Day", r.Day)
+		}
+		head := "cli.reminders.head"
+		switch len(sending) {
+		case 0:
+			head = "cli.reminders.none"
+		case 1:
+			head = "cli.reminders.head_one"
+		}
+		b.WriteString(t(head, "Time", locales.DateYear(at), "Clock", locales.Clock(at), "Count", len(sending)) + "\n")
+		for _, r := range sending {
+			b.WriteString("  • " + what(r) + "\n")
 			for _, s := range r.Sends {
 				var names []string
 				for _, id := range s.To {
 					names = append(names, flows.DisplayName(tx, id))
 				}
 				how := "cli.reminders.multicast"
-				if s.Group {
+				switch {
+				case s.Group:
 					how = "cli.reminders.group"
+				case len(s.To) == 1:
+					how = "cli.reminders.multicast_one"
 				}
 				b.WriteString("      " + t(how, "Count", len(s.To), "Lang", string(s.Lang)) + ": " + strings.Join(names, ", ") + "\n")
 				if len(s.Replies) > 0 {
@@ -199,6 +223,16 @@ func adminReminders(_ context.Context, env adminEnv, req adminRequest) (adminRes
 					b.WriteString("      “" + strings.ReplaceAll(line, "\n", " ") + "”\n")
 				}
 			}
+		}
+		if len(unsent) > 0 {
+			b.WriteString(t("cli.reminders.unsent") + "\n")
+		}
+		for _, r := range unsent {
+			why := "cli.reminders.nothing"
+			if r.Skip {
+				why = "cli.reminders.skip"
+			}
+			b.WriteString("  • " + what(r) + " — " + t(why) + "\n")
 		}
 		return nil
 	})

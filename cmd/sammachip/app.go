@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/sammachip/sammachip/bot"
@@ -71,9 +72,23 @@ func (m *Main) Server() *bot.Server { return m.srv }
 func (m *Main) DB() *storage.DB { return m.db }
 
 // Run opens everything and starts serving in the background. It returns
-// once the server accepts connections, or with the first error.
-func (m *Main) Run(ctx context.Context) error {
+// once the server accepts connections, or with the first error. It takes
+// the listening address first, so that a start that fails (the port in
+// use) creates nothing on disk; if it fails later, it closes what it
+// opened and removes the database files this start created (abandonStart).
+func (m *Main) Run(ctx context.Context) (err error) {
 	cfg := m.Config
+	m.served = nil // set once serving: Close then leaves the listener to the server
+	created := startFiles(cfg.DB)
+	defer func() {
+		if err != nil {
+			m.abandonStart(created)
+		}
+	}()
+	m.listener, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
 	cat, err := locales.Load()
 	if err != nil {
 		return err
@@ -132,20 +147,30 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		m.Log.Warn("admin socket not available: command-line tools cannot reach this server", "err", err)
 	}
-	m.listener, err = net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
 	if cfg.Simulator() {
 		m.startSimulator() // mounts /sim before serving; logs the mode and URL
 	}
 	m.scheduler = m.srv.Scheduler(engine)
+	// The answers of forms left unfinished are personal data: kept for
+	// flows.AnswersKept at most (flows/conv_resume.go), forgotten nightly
+	// just before the compaction, so that their bytes leave the file too.
+	forget := func() error {
+		return m.db.Update(func(tx flows.Tx) error { _, err := engine.ForgetOldAnswers(tx, now()); return err })
+	}
 	if cfg.CompactAt != "" {
 		// Deleted records' bytes leave the file within a day (admin_compact.go).
-		err := m.scheduler.Daily("compact", cfg.CompactAt, func(context.Context) error { _, err := compact(); return err })
+		err := m.scheduler.Daily("compact", cfg.CompactAt, func(context.Context) error {
+			if err := forget(); err != nil {
+				return err
+			}
+			_, err := compact()
+			return err
+		})
 		if err != nil {
 			return err
 		}
+	} else if err := m.scheduler.Daily("forget-answers", "03:30", func(context.Context) error { return forget() }); err != nil {
+		return err
 	}
 	if !m.NoLoops {
 		m.srv.StartLoops()
@@ -163,10 +188,40 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
+// startFiles lists the database files (the file and its lock file) that do
+// not exist yet: the ones a start would create.
+func startFiles(db string) []string {
+	var missing []string
+	for _, p := range []string{db, storage.LockPath(db)} {
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			missing = append(missing, p)
+		}
+	}
+	return missing
+}
+
+// abandonStart undoes a failed Run: it closes what Run opened and removes
+// the files in created (startFiles before Run), so that a failed first start
+// leaves no empty database behind to be mistaken for a real one later.
+func (m *Main) abandonStart(created []string) {
+	if err := m.Close(); err != nil {
+		m.Log.Warn("closing after a failed start", "err", err)
+	}
+	for _, p := range created {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			m.Log.Warn("removing a file this failed start created", "file", p, "err", err)
+		}
+	}
+}
+
 // Close stops in order: HTTP first (finishing requests in flight), then the
 // worker and sender, then the database.
 func (m *Main) Close() error {
 	var errs []error
+	if m.listener != nil && m.served == nil {
+		// Run failed before serving: the listener is still only ours.
+		_ = m.listener.Close()
+	}
 	if m.admin != nil {
 		if err := m.admin.Close(); err != nil {
 			errs = append(errs, err)

@@ -29,7 +29,9 @@ type cliCommand struct {
 	// File, when set, takes one FILE argument ("-" for standard input) sent
 	// as the request body.
 	File bool
-	// Usage is its line in `sammachip help`.
+	// Usage is its syntax and, after a run of spaces, its description in
+	// English, for its own usage errors; `sammachip help` takes the syntax
+	// from it and the description from the catalog (help.go: helpKey).
 	Usage string
 	// Run, when set, runs a command that reads its own arguments (flags)
 	// instead of the generic FILE handling; it still calls Route through
@@ -53,6 +55,8 @@ var cliCommands = []cliCommand{
 	{Words: []string{"indicators"}, Route: "indicators", Run: runIndicators, Usage: indicatorsUsage},                      // admin_indicators.go
 	{Words: []string{"richmenu", "apply"}, Route: "richmenu/apply", Usage: richMenuApplyUsage},
 	{Words: []string{"compact"}, Route: "compact", Usage: compactUsage}, // admin_compact.go
+	{Words: []string{"import", "households"}, Route: "import/households", Run: runImportHouseholds,
+		Usage: importHouseholdsUsage}, // admin_import_households.go
 }
 
 // CLI timeouts: connecting to a running server must be quick (a server
@@ -76,13 +80,6 @@ func isCLICommand(word string) bool {
 	return false
 }
 
-// cliUsage lists cliCommands for `sammachip help`.
-func cliUsage(w io.Writer) {
-	for _, c := range cliCommands {
-		fmt.Fprintln(w, "  "+c.Usage)
-	}
-}
-
 // cliEnv is what a CLI run depends on; tests replace parts of it.
 type cliEnv struct {
 	getenv         func(string) string
@@ -99,7 +96,7 @@ func runCLI(args []string, env cliEnv) int {
 	cmd, rest, ok := findCLICommand(args)
 	if !ok {
 		fmt.Fprintf(env.stderr, "sammachip: unknown command %q\n\n", strings.Join(args, " "))
-		usage(env.stderr)
+		usage(env.stderr, env.getenv)
 		return 2
 	}
 	if cmd.Run != nil {
@@ -272,7 +269,7 @@ func runDirect(ctx context.Context, cfg Config, route string, req adminRequest, 
 		Now:     func() time.Time { return now().In(cfg.Location) },
 		Compact: db.Compact,
 	}
-	if env.RichMenus, err = newRichMenus(cfg.AccessToken, cfg.APIEndpoint, cfg.DataEndpoint, db, cat, env.Now, nil); err != nil {
+	if env.RichMenus, err = newRichMenus(cfg.AccessToken, cfg.APIEndpoint, cfg.DataEndpoint, db, cat, env.Now, nil, nil); err != nil {
 		return adminResult{}, err
 	}
 	return fn(ctx, env, req)

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sammachip/sammachip/bot"
 	"github.com/sammachip/sammachip/flows"
@@ -56,6 +58,17 @@ type Config struct {
 	// followed up (SAMMACHIP_FOLLOWUP_DAYS) and the day of the sages'
 	// weekly list (SAMMACHIP_FOLLOWUP_WEEKDAY).
 	FollowUps flows.FollowUpConfig
+	// OfficePhone is the district office's phone number, named in help
+	// (SAMMACHIP_OFFICE_PHONE, optional): digits only, "" when unset.
+	OfficePhone string
+	// Office is the district and province the bot serves
+	// (SAMMACHIP_DISTRICT, SAMMACHIP_PROVINCE), shown in the exports and
+	// the daily summary's title; empty when not set.
+	Office flows.Office
+	// CheckInEarly is how long before a day's start "I am here" is
+	// accepted (SAMMACHIP_CHECKIN_EARLY_MINUTES, default 60); nil: the
+	// domain's default.
+	CheckInEarly *time.Duration
 }
 
 // EngineConfig is the domain's configuration: the same for the server and
@@ -70,6 +83,9 @@ func (c Config) EngineConfig(cat *locales.Catalog) flows.Config {
 		CodeLimits:                 c.CodeLimits,
 		LinkCodeTTL:                c.LinkCodeTTL,
 		FollowUps:                  c.FollowUps,
+		OfficePhone:                c.OfficePhone,
+		Office:                     c.Office,
+		CheckInEarly:               c.CheckInEarly,
 	}
 }
 
@@ -179,6 +195,21 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.FollowUps.SageWeekday = &day
 	}
+	if v := get("SAMMACHIP_OFFICE_PHONE", ""); v != "" {
+		phone, ok := locales.ParsePhone(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_OFFICE_PHONE=%q: expected a Thai phone number, e.g. 043-123456 or 081-234-5678, or unset", v))
+		}
+		c.OfficePhone = phone
+	}
+	if v := get("SAMMACHIP_CHECKIN_EARLY_MINUTES", "60"); v != "" {
+		m, err := strconv.Atoi(locales.NormalizeDigits(v))
+		if err != nil || m < 0 || m > 240 {
+			errs = append(errs, fmt.Errorf("SAMMACHIP_CHECKIN_EARLY_MINUTES=%q: expected whole minutes from 0 to 240 before a day's start, when \"I am here\" opens, e.g. 60", v))
+		}
+		early := time.Duration(m) * time.Minute
+		c.CheckInEarly = &early
+	}
 	clock := func(name, def string, dst *string) {
 		v := get(name, def)
 		if _, err := time.Parse("15:04", v); err != nil {
@@ -228,6 +259,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		default:
 			c.BaseURL = strings.TrimRight(v, "/")
 		}
+	}
+	for _, e := range []struct {
+		name, prefix string
+		dst          *string
+	}{{"SAMMACHIP_DISTRICT", "อำเภอ", &c.Office.District}, {"SAMMACHIP_PROVINCE", "จังหวัด", &c.Office.Province}} {
+		v, err := parsePlaceName(getenv(e.name), e.prefix)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", e.name, getenv(e.name), err))
+		}
+		*e.dst = v
 	}
 	errs = append(errs, c.loadUpkeep(get)...)
 	if c.DB == "" {
@@ -288,4 +329,36 @@ func parseWeekday(v string) (time.Weekday, bool) {
 		}
 	}
 	return time.Monday, false
+}
+
+// maxPlaceName bounds SAMMACHIP_DISTRICT and SAMMACHIP_PROVINCE, in
+// characters: Thailand's longest district name is under 30.
+const maxPlaceName = 40
+
+// parsePlaceName reads SAMMACHIP_DISTRICT or SAMMACHIP_PROVINCE: a name,
+// written with or without its prefix ("อำเภอเมืองขอนแก่น", "อ.เมือง
+// ขอนแก่น" or "เมืองขอนแก่น"), which the reports add back. Unset is
+// fine (the reports say the office is not named); set but blank, a
+// line break, or over-long is a mistake worth stopping for.
+func parsePlaceName(raw, prefix string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	v := strings.TrimSpace(raw)
+	short := string([]rune(prefix)[:1]) + "." // อ. or จ.
+	for _, p := range []string{prefix, short} {
+		if rest, ok := strings.CutPrefix(v, p); ok {
+			v = strings.TrimSpace(rest)
+			break
+		}
+	}
+	switch {
+	case v == "":
+		return "", errors.New("expected a name, e.g. เมืองขอนแก่น; it is blank or only the prefix (unset it to leave the office unnamed)")
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return "", errors.New("expected a name on one line, without tabs or line breaks")
+	case utf8.RuneCountInString(v) > maxPlaceName:
+		return "", fmt.Errorf("expected a name of at most %d characters, without the อำเภอ/จังหวัด prefix, e.g. เมืองขอนแก่น", maxPlaceName)
+	}
+	return strings.Join(strings.Fields(v), " "), nil
 }

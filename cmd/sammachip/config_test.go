@@ -208,3 +208,48 @@ func TestLoadConfigFollowUps(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadConfigOffice(t *testing.T) {
+	tests := []struct {
+		name               string
+		district, province string
+		wantDistrict       string
+		wantProvince       string
+		wantErr            []string // phrases the error must contain; none when fine
+	}{
+		{"unset", "", "", "", "", nil},
+		{"plain names", "เมืองขอนแก่น", "ขอนแก่น", "เมืองขอนแก่น", "ขอนแก่น", nil},
+		{"with prefixes and spaces", "  อำเภอ เมืองขอนแก่น ", "จ.ขอนแก่น", "เมืองขอนแก่น", "ขอนแก่น", nil},
+		{"abbreviated district", "อ.บ้านไผ่", "จังหวัดขอนแก่น", "บ้านไผ่", "ขอนแก่น", nil},
+		{"inner spaces collapse", "Ban  Phai", "Khon Kaen", "Ban Phai", "Khon Kaen", nil},
+		{"blank", "   ", "ขอนแก่น", "", "", []string{`SAMMACHIP_DISTRICT="   "`, "blank"}},
+		{"only the prefix", "", "จังหวัด", "", "", []string{`SAMMACHIP_PROVINCE="จังหวัด"`}},
+		{"two lines", "เมือง\nขอนแก่น", "", "", "", []string{"SAMMACHIP_DISTRICT", "one line"}},
+		{"over-long", strings.Repeat("ก", 41), "", "", "", []string{"SAMMACHIP_DISTRICT", "at most 40 characters"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig(env("SAMMACHIP_DISTRICT", tt.district, "SAMMACHIP_PROVINCE", tt.province))
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("no error, want one naming %q", tt.wantErr)
+				}
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q, want %q in it", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Office.District != tt.wantDistrict || c.Office.Province != tt.wantProvince {
+				t.Errorf("office %+v, want %q, %q", c.Office, tt.wantDistrict, tt.wantProvince)
+			}
+			if got := c.EngineConfig(nil).Office; got != c.Office {
+				t.Errorf("engine's office %+v, want %+v: the summary and exports would not show it", got, c.Office)
+			}
+		})
+	}
+}

@@ -337,7 +337,7 @@ func TestEveryWebhookEventType(t *testing.T) {
 			"type": "video", "duration": 60000, "contentProvider": contentLine, "quoteToken": "q1"}), want: onlyText},
 		{name: "audio message", event: withMessage(ev.ImageEvent(user(), now), map[string]any{
 			"type": "audio", "duration": 12000, "contentProvider": contentLine}), want: onlyText},
-		{name: "file message", event: ev.FileEvent(user(), "รายชื่อครัวเรือน.xlsx", 20480, now), want: onlyText},
+		{name: "file message", event: ev.FileEvent(user(), "รายชื่อครัวเรือน.xlsx", 20480, now), want: []string{h.Text("import.chat.officers_only")}},
 		{name: "location message", event: ev.LocationEvent(user(), "ศาลาประชาคม", "หมู่ 5 ตำบลโนนสูง", 15.12, 102.11, now), want: onlyText},
 		{name: "sticker message", event: ev.StickerEvent(user(), "446", "1988", now), want: onlyText},
 		{name: "follow", event: ev.FollowEvent(user(), now), want: []string{h.Text("core.welcome"), h.Text("core.menu.prompt")}},

@@ -29,6 +29,11 @@ func main() {
 }
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	getenv, err := withEnvFile(getenv) // envfile.go
+	if err != nil {
+		fmt.Fprintln(stderr, "sammachip:", err)
+		return 2
+	}
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -40,31 +45,16 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stdout, "sammachip", buildVersion())
 		return 0
 	case "help", "-h", "-help", "--help":
-		usage(stdout)
+		usage(stdout, getenv)
 		return 0
 	default:
 		if isCLICommand(cmd) {
 			return runCLI(append([]string{cmd}, args...), cliEnv{getenv: getenv, stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now})
 		}
 		fmt.Fprintf(stderr, "sammachip: unknown command %q\n\n", cmd)
-		usage(stderr)
+		usage(stderr, getenv)
 		return 2
 	}
-}
-
-func usage(w io.Writer) {
-	fmt.Fprint(w, `usage: sammachip [command]
-
-commands:
-  serve     start the bot (default). With LINE_CHANNEL_SECRET and
-            LINE_CHANNEL_ACCESS_TOKEN set it serves LINE's webhook; without
-            them it runs the built-in LINE simulator.
-  version   print the version
-
-officers' tools (they reach a running server through <SAMMACHIP_DB>.sock,
-or open the database themselves when no server runs):
-`)
-	cliUsage(w)
 }
 
 func buildVersion() string {
@@ -95,18 +85,28 @@ func serve(getenv func(string) string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return serveUntil(ctx, NewMain(cfg, newLogger(cfg, stderr)), stderr)
+}
 
-	m := NewMain(cfg, newLogger(cfg, stderr))
+// serveUntil runs m until ctx is done (SIGTERM or Ctrl-C), then shuts it
+// down, saying so in the log: the start of the shutdown, and its end once
+// Close has drained what it can (requests in flight, the events being
+// handled, and the replies they queued; see bot.Server.Shutdown).
+func serveUntil(ctx context.Context, m *Main, stderr io.Writer) int {
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(stderr, "sammachip:", err)
 		_ = m.Close()
 		return 1
 	}
 	<-ctx.Done()
+	start := time.Now()
+	m.Log.Info("shutting down: no new webhooks; finishing the events in hand and sending their replies")
 	if err := m.Close(); err != nil && !errors.Is(err, context.Canceled) {
+		m.Log.Error("shutdown did not finish cleanly", "err", err, "took", time.Since(start).Round(time.Millisecond).String())
 		fmt.Fprintln(stderr, "sammachip: shutdown:", err)
 		return 1
 	}
+	m.Log.Info("stopped", "took", time.Since(start).Round(time.Millisecond).String())
 	return 0
 }
 
