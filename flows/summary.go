@@ -94,6 +94,8 @@ type Digest struct {
 	// one another: two หมู่ 1 are told apart by their ตำบล).
 	Round    Round
 	Villages []Village
+	// Office is the district the bot serves (Config.Office), in the title.
+	Office Office
 	// Unreadable counts stored records left out because they could not be
 	// read (a damaged file): the officers are told, so they can act.
 	Unreadable       int
@@ -137,7 +139,7 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 	skipped := tx.Skipped()
 	defer func() { d.Unreadable = tx.Skipped() - skipped }()
 	now = now.In(e.cfg.Location)
-	d = Digest{At: now, Round: r}
+	d = Digest{At: now, Round: r, Office: e.cfg.Office}
 	today := now.Format("2006-01-02")
 	tomorrow := now.AddDate(0, 0, 1).Format("2006-01-02")
 	soon := now.AddDate(0, 0, e.cfg.Reminders.HeadcountDays).Format("2006-01-02")
@@ -315,6 +317,9 @@ func SummaryReplies(d Digest) []Reply {
 		active = append(active, Field{Label: T("summary.no_days"), Value: T("summary.dash")})
 	}
 	title := T("summary.title", "Date", date)
+	if d.Office.District != "" {
+		title = T("summary.title_office", "Date", date, "District", d.Office.District)
+	}
 	first := Reply{Style: StyleCard, Title: &title,
 		Text: T("summary.text", "Active", len(d.Active), "Pending", d.Pending, "Apps", d.NewApplications,
 			"Regs", d.NewRegistrations, "Skipped", d.Skipped),

@@ -461,3 +461,17 @@ func TestSummaryProgressOnlyWhatChanged(t *testing.T) {
 		t.Errorf("day 3 repeats progress %q, though nothing changed", got)
 	}
 }
+
+// The summary names the district when the office is configured, so an
+// officer in two districts' groups can tell them apart.
+func TestSummaryTitleNamesTheDistrict(t *testing.T) {
+	r := sumWeek(t)
+	at := sumWeekStart.Add(18*time.Hour + 30*time.Minute)
+	if got := r.summaryOf(at); strings.Contains(got, "อ.") && strings.Contains(got, "เมืองขอนแก่น") {
+		t.Fatalf("no office configured, yet the summary names one:\n%s", got)
+	}
+	r.configure(func(c *flows.Config) { c.Office = flows.Office{District: "เมืองขอนแก่น", Province: "ขอนแก่น"} })
+	if got := r.summaryOf(at.AddDate(0, 0, 1)); !strings.Contains(got, "สรุปประจำวัน อ.เมืองขอนแก่น ") {
+		t.Errorf("the summary's title does not name the district:\n%s", got)
+	}
+}
