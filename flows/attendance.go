@@ -241,14 +241,7 @@ func (m Matrix) Counts(day int) DayCounts {
 			c.countHome(a, h)
 			continue
 		}
-		switch a.Intent {
-		case IntentYes:
-			c.WillAttend++
-		case IntentNo:
-			c.CannotCome++
-		default:
-			c.NoAnswer++
-		}
+		c.countIntent(a)
 		switch a.Presence {
 		case PresenceHere:
 			c.Present++
@@ -275,8 +268,8 @@ func (m Matrix) Counts(day int) DayCounts {
 	return c
 }
 
-// countHome counts one household's day 5.
-func (c *DayCounts) countHome(a Attendance, h Household) {
+// countIntent counts one household's answer about coming.
+func (c *DayCounts) countIntent(a Attendance) {
 	switch a.Intent {
 	case IntentYes:
 		c.WillAttend++
@@ -285,6 +278,11 @@ func (c *DayCounts) countHome(a Attendance, h Household) {
 	default:
 		c.NoAnswer++
 	}
+}
+
+// countHome counts one household's day 5.
+func (c *DayCounts) countHome(a Attendance, h Household) {
+	c.countIntent(a)
 	value, mark := a.dayValue(fieldPractised)
 	if value == "" && a.Presence == PresenceHere {
 		value, mark = "true", a.PresenceMark

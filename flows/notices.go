@@ -186,12 +186,7 @@ func noticeRecipients(tx Tx, vid int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var users []string
-	for _, h := range households {
-		if h.UserID != "" {
-			users = append(users, h.UserID)
-		}
-	}
+	users := lineUsers(households)
 	team, err := TeamMembers(tx, vid)
 	if err != nil {
 		return nil, err

@@ -505,12 +505,7 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	if err != nil {
 		return nil, err
 	}
-	var users []string
-	for _, h := range households {
-		if h.UserID != "" {
-			users = append(users, h.UserID)
-		}
-	}
+	users := lineUsers(households)
 	var card Reply
 	switch kind {
 	case RemindEvening:
@@ -543,6 +538,17 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	}
 	more, err := e.sendsTo(c, sages, "reminder", brief)
 	return append(sends, more...), err
+}
+
+// lineUsers lists the LINE users of households (those on LINE).
+func lineUsers(households []Household) []string {
+	var users []string
+	for _, h := range households {
+		if h.UserID != "" {
+			users = append(users, h.UserID)
+		}
+	}
+	return users
 }
 
 // sendsTo groups active users by language, one Send per language.
