@@ -104,6 +104,10 @@ func DemoOfficersGroup() DemoGroup {
 	return DemoGroup{ID: DemoGroupID, Name: demoData.OfficersGroup, Role: "officers"}
 }
 
+// DemoOffice is the demo district's office, named in the simulator's
+// summaries and exports when SAMMACHIP_DISTRICT is not set.
+func DemoOffice() Office { return demoData.Office }
+
 // demoVillage is one village of the demo district and how far along it is.
 type demoVillage struct {
 	Moo        int    `json:"moo"`
@@ -165,6 +169,7 @@ var demoJSON []byte
 var demoData = func() (d struct {
 	People        map[string]string `json:"people"`
 	OfficersGroup string            `json:"officersGroup"`
+	Office        Office            `json:"office"`
 	Villages      []demoVillage     `json:"villages"`
 	FirstNames    []string          `json:"firstNames"`
 	Surnames      []string          `json:"surnames"`

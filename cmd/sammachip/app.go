@@ -114,6 +114,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if err := m.prepareSimulator(&botCfg); err != nil {
 			return err
 		}
+		if cfg.Office == (flows.Office{}) {
+			cfg.Office = flows.DemoOffice() // the demo district's, in its summaries and exports
+		}
 	} else if sim, err := m.db.MadeBySimulator(); err != nil || sim {
 		if err == nil {
 			err = fmt.Errorf("%s was made by the simulator: its demo data and demo officer must never reach a real "+

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sammachip/sammachip/bot/sim"
 	"github.com/sammachip/sammachip/flows"
 	"github.com/sammachip/sammachip/storage"
 )
@@ -192,4 +193,44 @@ func TestSimulatorDemoIndicators(t *testing.T) {
 	if d.PractisingPct == nil || d.IncomeChangePct == nil || d.GroupsFormed == 0 || !d.GroupsTargetMet {
 		t.Errorf("district %+v: want real figures and its occupation groups", d)
 	}
+}
+
+// The simulator names its demo district's office where a real one names
+// SAMMACHIP_DISTRICT's: the summary's title (and the exports).
+func TestSimulatorSummaryNamesTheDemoOffice(t *testing.T) {
+	db := filepath.Join(simDir(t), "sim.db")
+	env := map[string]string{"SAMMACHIP_DB": db, "SAMMACHIP_ADDR": "127.0.0.1:0"}
+	cfg, err := LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.Now = func() time.Time { return simStart }
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("simulator on a new database: %v", err)
+	}
+	defer func() {
+		if err := m.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	s := m.Simulator()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.Open(ctx, flows.DemoOfficerID, flows.DemoOfficerID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(ctx, sim.Send{Chat: flows.DemoOfficerID, As: flows.DemoOfficerID, Type: "text", Text: "สรุป"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "สรุปประจำวัน อ." + flows.DemoOffice().District
+	for ctx.Err() == nil {
+		for _, e := range s.History(flows.DemoOfficerID) {
+			if e.From == "bot" && strings.Contains(string(e.Message), want) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the officer's สรุป in the simulator never said %q", want)
 }
