@@ -45,9 +45,45 @@ func (e *Engine) registerAttendance() {
 			Field: "reason", Ask: T("attendance.fix.reason"), Label: T("household.reason.label"),
 			Parse: textParser(200, "household.hint.reason"),
 		}},
+		Facts: fixFacts,
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "correct attendance") },
 		Save:  e.saveFix,
 	})
+}
+
+// fixFacts tell the officer, on the correction's confirm card, what is
+// being corrected: the household, the day, and the record old → new.
+func fixFacts(c *Ctx, a Answers) []Field {
+	h, ok, err := GetHousehold(c.Tx, a[ansID])
+	if err != nil || !ok {
+		return nil
+	}
+	day := atoi(a["_day"])
+	rec, err := GetAttendance(c.Tx, h.Village, day, h.ID)
+	if err != nil {
+		return nil
+	}
+	field := a["_field"]
+	var from string
+	switch field {
+	case "presence":
+		from = string(rec.Presence)
+	case "intent":
+		from = string(rec.Intent)
+	case "practised":
+		from = "no"
+		if rec.Practised {
+			from = "yes"
+		}
+	default:
+		return nil
+	}
+	choice := func(v string) Msg { return T("attendance.fix.choice." + field + "." + cmpOr(v, "none")) }
+	return []Field{
+		{Label: T("attendance.fix.fact.household"), Value: T("household.list.row", "Name", HouseholdName(h), "House", h.HouseNo)},
+		{Label: T("attendance.fix.fact.day"), Value: T("attendance.fix.fact.day_value", "Day", day)},
+		{Label: T("attendance.fix.fact.change"), Value: T("attendance.fix.fact.change_value", "From", choice(from).Ref(), "To", choice(a["_value"]).Ref())},
+	}
 }
 
 // dayButton is the postback of an attendance button: every one carries
@@ -222,15 +258,30 @@ func (e *Engine) actIntent(c *Ctx, p Postback) error {
 			return err
 		}
 		if p.Value == "no" {
-			// Ask why; the answer is recorded with the reason.
+			// Recorded at once (a household that never picks a reason
+			// still cannot come, and the summary says so), then asked why.
+			if a.Intent != IntentNo {
+				a.Intent, a.IntentReason, a.IntentMark = IntentNo, "", c.markAs(c.tapSource(h))
+				if err := putAttendance(c.Tx, a); err != nil {
+					return err
+				}
+			}
 			var quick []Action
+			other := ""
 			for _, r := range absenceReasons {
 				label := T("attendance.reason." + r)
 				why := dayButton(actReason, d, h.ID)
 				why.Reason = r
 				quick = append(quick, Action{Label: label, Data: why.Encode(), Say: &label})
+				if r == "misc" {
+					other = why.Encode()
+				}
 			}
-			c.Say(Text(T("attendance.ask.reason"), quick...))
+			// Any words typed in answer ("ต้องพาแม่ไปหาหมอ") are a reason:
+			// another one.
+			ask := Text(T("attendance.ask.reason"), quick...)
+			ask.Other = other
+			c.Say(ask)
 			return nil
 		}
 		if d.Day == StudyVisit {
@@ -244,7 +295,11 @@ func (e *Engine) actIntent(c *Ctx, p Postback) error {
 		if err := putAttendance(c.Tx, a); err != nil {
 			return err
 		}
-		c.Say(Text(T("attendance.done.will", "Day", dayMsg(c, d).Ref())))
+		key := "attendance.done.will"
+		if d.Day == HomeDay {
+			key = "attendance.done.will_home" // nobody arrives: practice at home
+		}
+		c.Say(Text(T(key, "Day", dayMsg(c, d).Ref())))
 		return nil
 	})
 }
@@ -319,8 +374,14 @@ func (e *Engine) saveSeats(c *Ctx, h Household, d ProgrammeDay, n int) error {
 
 // claimSeats reads a number typed by a household just asked how many
 // people go on the study visit ("3", "๓ คน", "สามคน").
+//
+// "ไปสองคน" ("two of us go") says it is about the study visit, so it
+// answers the study visit's card too, from the evening it comes (two days
+// ahead, headcountLead) until the day, before "ไปด้วย" was tapped: the
+// card usually comes as an evening push whose buttons no answer offered.
 func (e *Engine) claimSeats(c *Ctx) (bool, error) {
-	n, ok := locales.ParseCount(c.In.Text)
+	text, going := cutGoing(c.In.Text)
+	n, ok := locales.ParseCount(text)
 	if !ok {
 		return false, nil
 	}
@@ -333,14 +394,39 @@ func (e *Engine) claimSeats(c *Ctx) (bool, error) {
 		return false, err
 	}
 	a, err := GetAttendance(c.Tx, h.Village, StudyVisit, h.ID)
-	if err != nil || a.SeatsAsked == nil || c.Now.Sub(*a.SeatsAsked) > e.cfg.ConversationTimeout {
+	if err != nil {
 		return false, err
+	}
+	asked := a.SeatsAsked != nil && c.Now.Sub(*a.SeatsAsked) <= e.cfg.ConversationTimeout
+	ahead := c.today() < d.Date && c.dayTime(d).Sub(c.dayTime(ProgrammeDay{Date: c.today()})) <= headcountLead
+	if !asked && !(going && ahead) {
+		return false, nil
 	}
 	if n > MaxSeats {
 		c.Say(Text(T("attendance.seats.too_many", "Max", MaxSeats)))
 		return true, nil
 	}
 	return true, e.saveSeats(c, h, d, n)
+}
+
+// headcountLead is how far ahead of the study visit a household may
+// answer its headcount in words ("ไปสองคน") without tapping first: the
+// question comes two days before (the evening before day 3).
+const headcountLead = 3 * 24 * time.Hour
+
+// goingWords start a typed headcount: "ไปด้วย 2 คน", "ไปสองคน", "go 3".
+var goingWords = []string{"ไปด้วย", "ไป", "going", "go"}
+
+// cutGoing removes a leading "ไป" ("go") from a typed headcount and says
+// whether there was one.
+func cutGoing(s string) (string, bool) {
+	t := strings.TrimSpace(locales.NormalizeDigits(s))
+	for _, w := range goingWords {
+		if rest, ok := strings.CutPrefix(strings.ToLower(t), w); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return s, false
 }
 
 func (e *Engine) actReason(c *Ctx, p Postback) error {

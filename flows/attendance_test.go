@@ -104,6 +104,11 @@ func TestWillAttendCannotAttendAndDoubleTap(t *testing.T) {
 	cannot := button(t, flows.Outcome{Replies: []flows.Reply{card}}, "attendance.btn.cannot")
 	out = r.tap("Uh1", cannot)
 	wantSaid(t, out, "attendance.ask.reason")
+	// Recorded at once: a household that never picks a reason is not
+	// left as "no answer".
+	if a := r.attendance(1, "H000001"); a.Intent != flows.IntentNo || a.IntentReason != "" {
+		t.Errorf("after ไม่สะดวก, before a reason: record %+v, want cannot come", a)
+	}
 	sick := button(t, out, "attendance.reason.sick")
 	wantSaid(t, r.tap("Uh1", sick), "attendance.done.cannot")
 	wantSaid(t, r.tap("Uh1", sick), "attendance.already.cannot")
@@ -231,6 +236,10 @@ func TestOfficerCorrectionKeepsReason(t *testing.T) {
 	out = r.tap("Uofficer", button(t, out, "attendance.fix.choice.presence.present"))
 	wantSaid(t, out, "attendance.fix.reason")
 	out = r.say("Uofficer", "มาสาย ลืมเช็คชื่อ")
+	// The confirm card says what is corrected: whose, which day, old → new.
+	if got := renderCards(out.Replies); !strings.Contains(got, "วันอบรมที่ 1") || !strings.Contains(got, "ยังไม่เช็ค → มา") {
+		t.Errorf("the correction's confirm card does not say what changes:\n%s", got)
+	}
 	wantSaid(t, r.tap("Uofficer", button(t, out, "conv.btn.confirm")), "attendance.fix.saved")
 	a := r.attendance(1, "H000001")
 	if a.Presence != flows.PresenceHere || len(a.Corrections) != 1 || a.Corrections[0].Reason != "มาสาย ลืมเช็คชื่อ" || a.Corrections[0].By != "Uofficer" {

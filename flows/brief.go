@@ -49,6 +49,9 @@ func (e *Engine) sageBrief(c *Ctx, d ProgrammeDay, households []Household) (Repl
 	start := d.StartsAt(c.Location())
 	title := T("reminder.brief.title", "Day", dayMsg(c, d).Ref())
 	text := T("reminder.brief.text", "Time", locales.Clock(start), "Place", d.Place, "Will", len(will), "Total", len(households))
+	if len(offline) > 0 {
+		text = T("reminder.brief.text_offline", "Text", text.Ref(), "Offline", len(offline))
+	}
 	if d.Day == StudyVisit {
 		m, err := AttendanceMatrix(c.Tx, d.Village)
 		if err != nil {
@@ -80,18 +83,19 @@ func offlineRow(h Household, intent Intent) Field {
 	if h.HouseNo == "" {
 		house = T("reminder.brief.house_none")
 	}
-	phone := T("reminder.brief.phone", "Phone", locales.FormatPhone(h.Phone))
-	if h.Phone == "" || h.Phone == phoneNone {
-		phone = T("reminder.brief.phone_none")
+	// The heading above says they have no LINE; a missing phone is left
+	// out rather than said twenty times.
+	row := Raw(h.HeadName)
+	if h.Phone != "" && h.Phone != phoneNone {
+		row = T("reminder.brief.offline_row_phone", "Name", h.HeadName, "Phone", locales.FormatPhone(h.Phone))
 	}
-	key := "reminder.brief.offline_row"
 	switch intent {
 	case IntentYes:
-		key = "reminder.brief.offline_row_yes"
+		row = T("reminder.brief.offline_row_yes", "Row", row.Ref())
 	case IntentNo:
-		key = "reminder.brief.offline_row_no"
+		row = T("reminder.brief.offline_row_no", "Row", row.Ref())
 	}
-	return Field{Label: house, Value: T(key, "Name", h.HeadName, "Phone", phone.Ref())}
+	return Field{Label: house, Value: row}
 }
 
 func joinNames(names []string) string {

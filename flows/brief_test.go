@@ -60,9 +60,9 @@ func TestSageBriefListsHouseholdsWithoutLine(t *testing.T) {
 		t.Errorf("no 📵 heading for 12 households; rows %q", f)
 	}
 	for label, want := range map[string]string{
-		"บ้าน 9/5":  "📵 หัวหน้า5ก9 · โทร 081-234-5609 · ✅ จะมา",
-		"บ้าน 12/5": "📵 หัวหน้า5ก12 · โทร 081-234-5612",
-		"บ้าน 19/5": "📵 หัวหน้า5ก19 · ไม่มีเบอร์",
+		"บ้าน 9/5":  "หัวหน้า5ก9 · โทร 081-234-5609 · ✅ จะมา",
+		"บ้าน 12/5": "หัวหน้า5ก12 · โทร 081-234-5612",
+		"บ้าน 19/5": "หัวหน้า5ก19",
 	} {
 		if f[label] != want {
 			t.Errorf("row %q: %q, want %q", label, f[label], want)
@@ -74,7 +74,7 @@ func TestSageBriefListsHouseholdsWithoutLine(t *testing.T) {
 	if got := f["ยังไม่ตอบทางไลน์ (8)"]; strings.Count(got, ",") != 7 || strings.Contains(got, "หัวหน้า5ก9") {
 		t.Errorf("no answer on LINE: %q, want households 1–8 only (rows %q)", got, f)
 	}
-	if got := f["บ้าน 9/5"]; got != "📵 หัวหน้า5ก9 · โทร 081-234-5609" {
+	if got := f["บ้าน 9/5"]; got != "หัวหน้า5ก9 · โทร 081-234-5609" {
 		t.Errorf("day 2, house 9/5: %q", got)
 	}
 }

@@ -292,9 +292,15 @@ func (c *Ctx) askQuestion(f *Form, q *Question, hint *Msg) error {
 		c.Say(Text(c.retryHint(*hint)))
 	}
 	if q.Picker != "" {
-		c.Say(Reply{Text: ask, Buttons: []Action{{
+		// Choices (e.g. "the next weekday") come before the calendar.
+		acts := make([]Action, 0, len(choices)+1)
+		for _, ch := range choices {
+			label := ch.Label
+			acts = append(acts, Action{Label: label, Data: c.answerData(f, q, ch.Value), Say: &label})
+		}
+		c.Say(Reply{Text: ask, Buttons: append(acts, Action{
 			Label: T("conv.btn.pick_" + q.Picker), Data: c.answerData(f, q, ""), Picker: q.Picker,
-		}}, Quick: c.navQuick(len(conv.History) > 0)})
+		}), Quick: c.navQuick(len(conv.History) > 0)})
 		return nil
 	}
 	c.offer(f, q, ask, choices)

@@ -178,7 +178,7 @@ func (e *Engine) signinLink(c *Ctx) error {
 		Title: &title,
 		Text: T("report.signin.link.text", "Minutes", int(DownloadTTL/time.Minute),
 			"Time", locales.Clock(link.Expires.In(c.Location()))),
-		Buttons: []Action{{Label: T("report.btn.download"), URI: link.URL}},
+		Buttons: []Action{{Label: T("report.signin.btn.download"), URI: link.URL}},
 	})
 	return nil
 }

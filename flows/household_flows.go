@@ -118,7 +118,7 @@ func (e *Engine) householdForm(name string) *Form {
 		{Field: "occupation", Ask: T("household.q.occupation"), Label: T("household.label.occupation"),
 			Parse: textParser(100, "household.hint.occupation")},
 		{Field: "income", Ask: T("household.q.income"), Help: T("household.help.income"), Label: T("household.label.income"),
-			Parse: incomeParser, Show: showIncome},
+			Choices: incomeChoices, Parse: applyIncomeParser, Which: incomeCheck, Show: showIncome},
 		{Field: "interest", Label: T("household.label.interest"),
 			Prompt: func(c *Ctx, a Answers) Msg {
 				v, _, _ := GetVillage(c.Tx, villageID(a["village"]))
@@ -132,10 +132,7 @@ func (e *Engine) householdForm(name string) *Form {
 			Parse: phoneParser, Show: showPhone},
 	}
 	if onBehalf {
-		// The sage may not know the income or have a phone number for the head.
-		f.Questions[5].Choices = func(*Ctx, Answers) ([]Choice, error) {
-			return []Choice{{Value: incomeNone, Label: T("household.income.unknown")}}, nil
-		}
+		// The sage may not have a phone number for the head.
 		f.Questions[7].Choices = func(*Ctx, Answers) ([]Choice, error) {
 			return []Choice{{Value: phoneNone, Label: T("household.phone.none")}}, nil
 		}
@@ -170,14 +167,16 @@ func textParser(max int, hint string) func(*Ctx, Answers, string) (string, *Msg)
 	}
 }
 
+// intParser reads a count as people type it ("4", "สี่คน", "ยี่สิบห้า",
+// "ประมาณยี่สิบปี": locales.ParseCount) between lo and hi.
 func intParser(lo, hi int64, hint string) func(*Ctx, Answers, string) (string, *Msg) {
 	return func(_ *Ctx, _ Answers, s string) (string, *Msg) {
-		n, ok := locales.ParseInt(s)
-		if !ok || n < lo || n > hi {
+		n, ok := locales.ParseCount(s)
+		if !ok || int64(n) < lo || int64(n) > hi {
 			h := T(hint, "Min", lo, "Max", hi)
 			return "", &h
 		}
-		return strconv.FormatInt(n, 10), nil
+		return strconv.Itoa(n), nil
 	}
 }
 
@@ -192,11 +191,61 @@ func parseHouseNo(_ *Ctx, _ Answers, s string) (string, *Msg) {
 	return v, nil
 }
 
+// plausibleIncome is the highest monthly household income taken without
+// a second look; 0 is asked about too (incomeCheck).
+const plausibleIncome = 200_000
+
+// ansIncomeCheck keeps an implausible income asked back, so that the tap
+// confirming it is checked against it.
+const ansIncomeCheck = "_income_check"
+
+// incomeChoices: "ไม่ทราบ" (whoever answers may not know), and the yes to
+// an implausible amount asked back.
+func incomeChoices(_ *Ctx, a Answers) ([]Choice, error) {
+	out := []Choice{{Value: incomeNone, Label: T("household.income.unknown")}}
+	if v := a[ansIncomeCheck]; v != "" {
+		out = append(out, Choice{Value: v, Label: T("household.income.confirm")})
+	}
+	return out, nil
+}
+
+// incomeCheck asks back an amount outside what a month's income usually
+// is (0, or over plausibleIncome) instead of storing it silently: a yes
+// keeps it, another amount typed replaces it.
+func incomeCheck(_ *Ctx, a Answers, s string) (Msg, []Choice) {
+	amt, ok := locales.ParseAmount(s)
+	if !ok || amt.Baht() > maxIncome || (amt.Baht() > 0 && amt.Baht() <= plausibleIncome) {
+		return Msg{}, nil
+	}
+	v := strconv.FormatInt(amt.Baht(), 10)
+	a[ansIncomeCheck] = v
+	q := T("household.q.income_check", "Baht", locales.Baht(amt.Baht()))
+	if amt.Baht() == 0 {
+		q = T("household.q.income_zero")
+	}
+	return q, []Choice{{Value: v, Label: T("household.income.confirm")}, {Value: incomeNone, Label: T("household.income.unknown")}}
+}
+
+// applyIncomeParser reads an applying household's monthly income
+// (incomeParser); an amount outside what a month's income usually is, is
+// refused here and asked back (incomeCheck).
+func applyIncomeParser(c *Ctx, a Answers, s string) (string, *Msg) {
+	if amt, ok := locales.ParseAmount(s); ok && amt.Baht() <= maxIncome && (amt.Baht() == 0 || amt.Baht() > plausibleIncome) {
+		h := T("household.hint.income")
+		return "", &h
+	}
+	v, h := incomeParser(c, a, s)
+	if h == nil {
+		delete(a, ansIncomeCheck)
+	}
+	return v, h
+}
+
 // incomeParser reads the monthly income as people type it ("ประมาณ 4500
 // บาท", "ห้าพัน", "1.5 หมื่น", "5000-6000": see locales.ParseAmount) and
 // keeps it in whole baht, satang rounded.
 func incomeParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
-	a, ok := locales.ParseAmount(s)
+	amt, ok := locales.ParseAmount(s)
 	switch {
 	case !ok && locales.IsNegativeAmount(s):
 		h := T("household.hint.income_negative")
@@ -204,11 +253,11 @@ func incomeParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
 	case !ok:
 		h := T("household.hint.income")
 		return "", &h
-	case a.Baht() > maxIncome:
+	case amt.Baht() > maxIncome:
 		h := T("household.hint.income_large", "Max", locales.Baht(maxIncome))
 		return "", &h
 	}
-	return strconv.FormatInt(a.Baht(), 10), nil
+	return strconv.FormatInt(amt.Baht(), 10), nil
 }
 
 func showIncome(_ *Ctx, v string) Msg {

@@ -228,6 +228,12 @@ func (e *Engine) list(c *Ctx, vid, page int) error {
 	if !ok {
 		return NotFound("list households", "household.err.no_village")
 	}
+	if page == 1 {
+		// A lead hears what changed since they last looked (lead_news.go).
+		if err := e.sayLeadNews(c, vid); err != nil {
+			return err
+		}
+	}
 	all, err := VillageHouseholds(c.Tx, vid)
 	if err != nil {
 		return err

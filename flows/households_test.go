@@ -109,11 +109,10 @@ func TestApplyInvalidAnswers(t *testing.T) {
 	wantSaid(t, r.say(u, "หมู่ 9"), "hint:village.hint.pick", "household.q.moo")
 	r.say(u, "ม.๕")
 	wantSaid(t, r.say(u, "0"), "hint:household.hint.members", "household.q.members")
-	wantSaid(t, r.say(u, "สี่คน"), "hint:household.hint.members", "household.q.members")
-	r.say(u, "๔")
+	wantSaid(t, r.say(u, "สี่คน"), "household.q.occupation") // a count in words
 	r.say(u, "รับจ้าง")
 	wantSaid(t, r.say(u, "-500"), "hint:household.hint.income_negative", "household.q.income")
-	wantSaid(t, r.say(u, "ไม่ทราบ"), "hint:household.hint.income", "household.q.income")
+	wantSaid(t, r.say(u, "ไม่รู้เลย"), "hint:household.hint.income", "household.q.income")
 	wantSaid(t, r.say(u, "๕,๕๐๐"), "household.q.interest")
 	r.say(u, "สนใจ")
 	wantSaid(t, r.say(u, "12345"), "hint:household.hint.phone", "household.q.phone")
@@ -589,4 +588,50 @@ func TestDeletionDuringTheWeekLeavesNoCopyAndKeepsTheCounts(t *testing.T) {
 type hhCopy struct {
 	put func(tx flows.Tx, note string) error
 	has func(tx flows.Tx) (bool, error)
+}
+
+// An applicant may not know the income, as a sage enrolling them may not;
+// an amount outside what a month's income usually is, is asked back, not
+// stored silently: a yes keeps it, another amount replaces it.
+func TestApplyIncomeUnknownAndImplausible(t *testing.T) {
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	u := "Uh3"
+	r.user(u)
+	out := r.say(u, "สมัครครัวเรือน")
+	r.tap(u, button(t, out, "conv.btn.agree"))
+	for _, a := range []string{"สมศรี ใจดี", "7", "ม.5", "สี่คน", "รับจ้าง"} {
+		out = r.say(u, a)
+	}
+	wantSaid(t, out, "household.q.income")
+	if !hasButton(out, "household.income.unknown") {
+		t.Fatalf("no ไม่ทราบ for a self-applicant: %q", keys(out))
+	}
+	out = r.say(u, "500000")
+	wantSaid(t, out, "household.q.income_check")
+	if got := userSees(out); !strings.Contains(got, "500,000 บาท") || !strings.Contains(got, "(ใช่ ถูกต้อง)") {
+		t.Errorf("asked back:\n%s\nwant the amount and a yes", got)
+	}
+	// Another amount replaces it; 0 is asked about too, and a yes keeps it.
+	wantSaid(t, r.say(u, "0"), "household.q.income_zero")
+	wantSaid(t, r.say(u, "ใช่ ถูกต้องค่ะ"), "household.q.interest")
+	r.say(u, "ย้อนกลับ")
+	wantSaid(t, r.say(u, "ไม่ทราบ"), "household.q.interest")
+	r.say(u, "สนใจ")
+	out = r.say(u, "0812345678")
+	wantSaid(t, r.tap(u, button(t, out, "conv.btn.confirm")), "household.saved.applied")
+	if h := r.householdOf(u); h.Members != 4 || h.IncomeKnown {
+		t.Errorf("household %+v, want 4 members and income unknown", h)
+	}
+	// "ห้าพัน", a range, "1.5 หมื่น" and "ประมาณ 4500 บาท" are taken as they are.
+	for i, in := range []string{"ห้าพัน", "5000-6000", "1.5 หมื่น", "ประมาณ 4500 บาท"} {
+		u := "Uinc" + strconv.Itoa(i)
+		r.user(u)
+		out := r.say(u, "สมัครครัวเรือน")
+		r.tap(u, button(t, out, "conv.btn.agree"))
+		for _, a := range []string{"สมหมาย ใจดี", strconv.Itoa(20 + i), "ม.5", "3", "ทำนา"} {
+			r.say(u, a)
+		}
+		wantSaid(t, r.say(u, in), "household.q.interest")
+	}
 }

@@ -147,7 +147,28 @@ func readImport(r io.Reader, cols importColumns) ([]importRow, []LineError, erro
 	if err != nil {
 		return nil, []LineError{csvProblem(err, 1)}, nil
 	}
-	index, problems := matchHeader(header, cols)
+	headerLine := 1
+	index, problems := matchHeader(header, cols, 1)
+	// A title above the table, as office sheets have ("รายชื่อครัวเรือน
+	// ปี 2570" in A1, perhaps a blank row): the header is the first row
+	// after it that names the columns.
+	for i := 0; len(problems) > 0 && titleRow(header) && i < maxTitleRows; i++ {
+		rec, err := cr.Read()
+		if err != nil {
+			break
+		}
+		if blank(rec) {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		idx, p := matchHeader(rec, cols, line)
+		if len(p) == 0 || !titleRow(rec) {
+			// The header, or the row meant as one: its problems are
+			// the file's.
+			header, index, problems, headerLine = rec, idx, p, line
+			break
+		}
+	}
 	if len(problems) > 0 {
 		return nil, problems, nil
 	}
@@ -181,7 +202,7 @@ func readImport(r io.Reader, cols importColumns) ([]importRow, []LineError, erro
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 && len(problems) == 0 {
-		problems = append(problems, LineError{Line: 2, Problem: T("import.err.no_rows")})
+		problems = append(problems, LineError{Line: headerLine + 1, Problem: T("import.err.no_rows")})
 	}
 	return rows, problems, nil
 }
@@ -228,9 +249,25 @@ func blank(rec []string) bool {
 	return true
 }
 
+// maxTitleRows is how many rows (a title, a blank row) a file may have
+// above its header row.
+const maxTitleRows = 5
+
+// titleRow reports whether a row holds at most one value, as a title (or
+// a blank row) does, and so cannot be a header row.
+func titleRow(rec []string) bool {
+	n := 0
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			n++
+		}
+	}
+	return n <= 1
+}
+
 // matchHeader finds each column in the header row. Unknown or repeated
-// columns and missing required ones are problems of line 1.
-func matchHeader(header []string, cols importColumns) (map[string]int, []LineError) {
+// columns and missing required ones are problems of its line.
+func matchHeader(header []string, cols importColumns, line int) (map[string]int, []LineError) {
 	index := map[string]int{}
 	var problems []LineError
 	var known any = columnNames(cols.Cols)
@@ -245,9 +282,9 @@ func matchHeader(header []string, cols importColumns) (map[string]int, []LineErr
 		col := findColumn(typed, cols.Cols)
 		switch {
 		case col == "":
-			problems = append(problems, LineError{Line: 1, Problem: T("import.err.unknown_column", "Column", strings.TrimSpace(h), "Known", known)})
+			problems = append(problems, LineError{Line: line, Problem: T("import.err.unknown_column", "Column", strings.TrimSpace(h), "Known", known)})
 		case hasIndex(index, col):
-			problems = append(problems, LineError{Line: 1, Problem: T("import.err.duplicate_column", "Column", strings.TrimSpace(h))})
+			problems = append(problems, LineError{Line: line, Problem: T("import.err.duplicate_column", "Column", strings.TrimSpace(h))})
 		default:
 			index[col] = i
 		}
@@ -258,7 +295,7 @@ func matchHeader(header []string, cols importColumns) (map[string]int, []LineErr
 			if c.Label != "" {
 				label = T(c.Label).Ref()
 			}
-			problems = append(problems, LineError{Line: 1, Problem: T("import.err.missing_column",
+			problems = append(problems, LineError{Line: line, Problem: T("import.err.missing_column",
 				"Column", label, "Name", c.Name, "Known", known)})
 		}
 	}

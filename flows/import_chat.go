@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -187,9 +188,13 @@ func detectImport(text []byte) (string, []LineError) {
 }
 
 // headerProblem reports whether problems include one of the header row
-// (line 1, or of the whole file).
+// (line 1, the columns of a header below a title, or the whole file).
 func headerProblem(problems []LineError) bool {
 	for _, p := range problems {
+		switch p.Problem.Key {
+		case "import.err.unknown_column", "import.err.duplicate_column", "import.err.missing_column":
+			return true
+		}
 		if p.Line <= 1 {
 			return true
 		}
@@ -197,16 +202,23 @@ func headerProblem(problems []LineError) bool {
 	return false
 }
 
-// matchedColumns counts the header's columns that cols knows.
+// matchedColumns counts the header's columns that cols knows: the most
+// of the first rows' (a title may sit above the header).
 func matchedColumns(text []byte, cols importColumns) int {
-	first, _, _ := bytes.Cut(text, []byte("\n"))
-	n := 0
-	for _, h := range strings.FieldsFunc(string(first), func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
-		if findColumn(locales.MatchCommand(strings.Trim(h, `" `)), cols.Cols) != "" {
-			n++
+	best := 0
+	for i, line := range bytes.SplitN(text, []byte("\n"), maxTitleRows+2) {
+		if i > maxTitleRows {
+			break
 		}
+		n := 0
+		for _, h := range strings.FieldsFunc(string(line), func(r rune) bool { return r == ',' || r == ';' || r == '\t' }) {
+			if findColumn(locales.MatchCommand(strings.Trim(h, "\" \r")), cols.Cols) != "" {
+				n++
+			}
+		}
+		best = max(best, n)
 	}
-	return n
+	return best
 }
 
 // runImport runs kind's import on text, or with dry set only says what
@@ -257,7 +269,12 @@ func (e *Engine) preview(c *Ctx, kind string, text []byte) error {
 	if err := c.Tx.Pending().Put(pendingImportKey(c.In.UserID), pending); err != nil {
 		return err
 	}
-	c.Say(Text(T("import.chat.preview", "What", what, "Counts", counts.Ref())))
+	fields, more, err := previewFields(c.Tx, kind, text, rep)
+	if err != nil {
+		return err
+	}
+	title := T("import.chat.preview_title", "What", what)
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("import.chat.preview_counts", "Counts", counts.Ref(), "More", more), Fields: fields})
 	if len(rep.InUse) > 0 {
 		c.Say(Text(T("import.chat.in_use", "List", rep.InUse)))
 	}
@@ -275,6 +292,115 @@ func (e *Engine) preview(c *Ctx, kind string, text []byte) error {
 		{Label: cancel, Data: Postback{Action: actImportCancel, Sig: sig}.Encode(), Say: &cancel},
 	}})
 	return nil
+}
+
+// maxShownVillages is how many villages a preview lists.
+const maxShownVillages = 15
+
+// previewFields says, one row a village, what a file that passed its dry
+// run will do: the villages it adds or corrects; the households it
+// brings to each village; the days of each village's schedule with their
+// dates. more is how many villages are left out past maxShownVillages.
+func previewFields(tx Tx, kind string, text []byte, rep ImportReport) (fields []Field, more int, err error) {
+	add := func(f Field) {
+		if len(fields) < maxShownVillages {
+			fields = append(fields, f)
+		} else {
+			more++
+		}
+	}
+	if kind == importVillagesKind {
+		for _, n := range rep.AddedNames {
+			add(Field{Label: T("import.chat.field.add"), Value: Msg{Key: n.Key, Args: n.Args}})
+		}
+		for _, n := range rep.UpdatedNames {
+			add(Field{Label: T("import.chat.field.update"), Value: Msg{Key: n.Key, Args: n.Args}})
+		}
+		return fields, more, nil
+	}
+	cols := householdColumns
+	if kind == importScheduleKind {
+		cols = scheduleColumns
+	}
+	rows, _, err := readImport(bytes.NewReader(text), cols)
+	if err != nil {
+		return nil, 0, err
+	}
+	type village struct {
+		v          Village
+		n          int
+		days       []int
+		from, till string
+	}
+	var order []int
+	byID := map[int]*village{}
+	for _, row := range rows {
+		moo, ok := locales.ParseMoo(row.Values["moo"])
+		if !ok {
+			continue
+		}
+		found, err := FindVillages(tx, moo, strings.TrimSpace(row.Values["tambon"]))
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(found) != 1 {
+			continue // the dry run refused such a file
+		}
+		v := byID[found[0].ID]
+		if v == nil {
+			v = &village{v: found[0]}
+			byID[v.v.ID] = v
+			order = append(order, v.v.ID)
+		}
+		v.n++
+		if kind != importScheduleKind {
+			continue
+		}
+		if day, err := strconv.Atoi(strings.TrimSpace(locales.NormalizeDigits(row.Values["day"]))); err == nil {
+			v.days = append(v.days, day)
+		}
+		if date, ok := locales.ParseDate(row.Values["date"]); ok {
+			if v.from == "" || date < v.from {
+				v.from = date
+			}
+			if date > v.till {
+				v.till = date
+			}
+		}
+	}
+	for _, id := range order {
+		v := byID[id]
+		label := T("import.chat.field.moo", "Moo", v.v.Moo)
+		name := pickerNameArg(v.v)
+		if kind == importHouseholdsKind {
+			add(Field{Label: label, Value: T("import.chat.field.households", "Village", name, "Count", v.n)})
+			continue
+		}
+		from, _ := time.Parse("2006-01-02", v.from)
+		till, _ := time.Parse("2006-01-02", v.till)
+		slices.Sort(v.days)
+		key := "import.chat.field.days"
+		if v.from == v.till {
+			key = "import.chat.field.day"
+		}
+		add(Field{Label: label, Value: T(key, "Village", name, "Days", dayList(v.days),
+			"From", locales.ShortDate(from), "Till", locales.ShortDate(till))})
+	}
+	return fields, more, nil
+}
+
+// dayList is a schedule's day numbers as people write them: "1–5" for a
+// run, "1, 2, 4" otherwise.
+func dayList(days []int) string {
+	days = slices.Compact(days)
+	if len(days) > 2 && days[len(days)-1]-days[0] == len(days)-1 {
+		return strconv.Itoa(days[0]) + "–" + strconv.Itoa(days[len(days)-1])
+	}
+	parts := make([]string, len(days))
+	for i, d := range days {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func countsOf(r ImportReport) string {
@@ -363,12 +489,33 @@ func (e *Engine) confirmImport(c *Ctx, sig string, update bool) error {
 	if err := c.Tx.Pending().Delete(pendingImportKey(c.In.UserID)); err != nil {
 		return err
 	}
-	c.Say(Text(T("import.chat.done", "What", T("import.chat.kind."+kind).Ref(),
-		"Counts", T("import.chat.done_counts", "Added", rep.Added, "Updated", rep.Updated, "Unchanged", rep.Unchanged).Ref())))
+	next, quick := importNext(kind)
+	done := Text(T("import.chat.done", "What", T("import.chat.kind."+kind).Ref(),
+		"Counts", T("import.chat.done_counts", "Added", rep.Added, "Updated", rep.Updated, "Unchanged", rep.Unchanged).Ref(),
+		"Next", next.Ref()))
+	if len(codes) == 0 {
+		done.Quick = quick
+	}
+	c.Say(done)
 	if len(codes) > 0 {
-		c.Say(Text(T("import.chat.codes", "Count", len(codes), "Date", locales.DateYear(codes[0].Until.In(c.Location()).Add(-time.Minute)))))
+		c.Say(Text(T("import.chat.codes", "Count", len(codes), "Date", locales.DateYear(codes[0].Until.In(c.Location()).Add(-time.Minute))), quick...))
 	}
 	return nil
+}
+
+// importNext is what an officer does after importing a kind of file, in
+// the order of a district's setup (villages, households, schedule): a
+// line saying so and the chips that do it.
+func importNext(kind string) (Msg, []Action) {
+	list := T("village.btn.list")
+	villages := Action{Label: list, Data: Postback{Action: actVillages}.Encode(), Say: &list}
+	switch kind {
+	case importVillagesKind:
+		return T("import.chat.next.villages"), []Action{villages}
+	case importHouseholdsKind:
+		return T("import.chat.next.households"), []Action{menuChip(ItemSelect), villages}
+	}
+	return T("import.chat.next.schedule"), []Action{menuChip(ItemSetSchedule), menuChip(ItemSummary)}
 }
 
 // cancelImport drops the waiting file.

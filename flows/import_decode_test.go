@@ -96,3 +96,42 @@ func TestImportRefusesWhatIsNoTable(t *testing.T) {
 		})
 	}
 }
+
+// TestImportXLSXRowsAreExcelRows: in a workbook with a title above its
+// table (in a merged cell, as office sheets have) and a blank row, a
+// mistake is reported on the row Excel shows it on.
+func TestImportXLSXRowsAreExcelRows(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := f.GetSheetName(0)
+	rows := [][]any{
+		{"รายชื่อหมู่บ้านเป้าหมาย ปีงบประมาณ 2570"},
+		{},
+		{"หมู่ที่", "ชื่อหมู่บ้าน", "ตำบล", "อาชีพ"},
+		{4, "บ้านโคกกลาง", "โนนทอง", "ทอผ้าไหม"},
+		{"หมู่ห้า", "บ้านดอน", "โนนทอง", "เพาะเห็ด"},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.MergeCell(sh, "A1", "D1"); err != nil {
+		t.Fatal(err)
+	}
+	var xlsx bytes.Buffer
+	if err := f.Write(&xlsx); err != nil {
+		t.Fatal(err)
+	}
+	r := newRig(t)
+	var err error
+	r.view(func(tx flows.Tx) error {
+		_, err = flows.ImportVillages(tx, bytes.NewReader(xlsx.Bytes()), r.now, "Uofficer", false)
+		return nil
+	})
+	got := otProblems(t, err)
+	if want := []otProblem{{5, "village.import.err.moo"}}; len(got) != 1 || got[0] != want[0] {
+		t.Errorf("problems %+v, want %+v (Excel's row 5)", got, want)
+	}
+}

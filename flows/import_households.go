@@ -189,7 +189,11 @@ func householdFromRow(tx Tx, row importRow, now time.Time) (Household, Village, 
 	problem := func(m Msg) { bad = append(bad, LineError{Line: row.Line, Problem: m}) }
 	val := row.Values
 	moo, ok := locales.ParseMoo(val["moo"])
-	if !ok {
+	switch {
+	case strings.TrimSpace(val["moo"]) == "":
+		problem(T("import.hh.err.moo_empty"))
+		return h, Village{}, bad, nil
+	case !ok:
 		problem(T("village.import.err.moo", "Value", val["moo"]))
 		return h, Village{}, bad, nil
 	}
@@ -201,9 +205,9 @@ func householdFromRow(tx Tx, row importRow, now time.Time) (Household, Village, 
 	var v Village
 	switch {
 	case len(found) == 0 && tambon != "":
-		problem(T("schedule.import.no_village_tambon", "Moo", moo, "Tambon", tambon))
+		problem(T("import.hh.err.no_village_tambon", "Moo", moo, "Tambon", tambon))
 	case len(found) == 0:
-		problem(T("schedule.import.no_village", "Moo", moo))
+		problem(T("import.hh.err.no_village", "Moo", moo))
 	case len(found) > 1:
 		problem(T("schedule.import.which_tambon", "Moo", moo))
 	default:
@@ -214,13 +218,19 @@ func householdFromRow(tx Tx, row importRow, now time.Time) (Household, Village, 
 		}
 	}
 	if h.HouseNo, ok = locales.ParseHouseNo(val["house_no"]); !ok {
-		problem(T("import.hh.err.house", "Value", val["house_no"]))
+		if strings.TrimSpace(val["house_no"]) == "" {
+			problem(T("import.hh.err.house_empty"))
+		} else {
+			problem(T("import.hh.err.house", "Value", val["house_no"]))
+		}
 	}
 	if h.HeadName, ok = locales.NormalizeName(val["head_name"]); !ok {
 		problem(T("import.hh.err.head", "Max", locales.MaxNameRunes))
 	}
 	n, ok := locales.ParseInt(val["members"])
-	if !ok || n < 1 || n > maxMembers {
+	if strings.TrimSpace(val["members"]) == "" {
+		problem(T("import.hh.err.members_empty", "Max", maxMembers))
+	} else if !ok || n < 1 || n > maxMembers {
 		problem(T("import.hh.err.members", "Value", val["members"], "Max", maxMembers))
 	} else {
 		h.Members = int(n)

@@ -71,7 +71,7 @@ func TestImportHouseholdsProblems(t *testing.T) {
 	got := otProblems(t, err)
 	want := []otProblem{
 		{1, "import.hh.err.two_incomes"},
-		{3, "schedule.import.no_village"},
+		{3, "import.hh.err.no_village"},
 		{4, "import.hh.err.house"},
 		{4, "import.hh.err.members"},
 		{4, "import.hh.err.phone"},

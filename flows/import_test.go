@@ -148,6 +148,13 @@ func TestImportVillagesBad(t *testing.T) {
 		{"header only", header, []otProblem{{2, "import.err.no_rows"}}},
 		{"not UTF-8 (Windows Thai)", header + good + "2,\xba\xe9\xd2\xb9,a,b,20\n",
 			[]otProblem{{3, "import.err.not_utf8"}}},
+		{"a title above a wrong header: the header's row", "รายชื่อหมู่บ้าน ปี 2570,,,,\n,,,,\nmoo,name,tambon,occupation,capcity\n" + good,
+			[]otProblem{{3, "import.err.unknown_column"}}},
+		{"a title above a good header: rows by their row", "รายชื่อหมู่บ้าน ปี 2570,,,,\n,,,,\n" + header + good + "2,บ้านไร่,นาดี,ทอผ้า,ยี่สิบ\n",
+			[]otProblem{{5, "village.import.err.capacity"}}},
+		{"a title above a header only", "รายชื่อหมู่บ้าน\n" + header, []otProblem{{3, "import.err.no_rows"}}},
+		{"a title and nothing else", "รายชื่อหมู่บ้าน ปี 2570,,,,\n", []otProblem{{1, "import.err.unknown_column"},
+			{1, "import.err.missing_column"}, {1, "import.err.missing_column"}, {1, "import.err.missing_column"}, {1, "import.err.missing_column"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,6 +170,20 @@ func TestImportVillagesBad(t *testing.T) {
 				t.Errorf("%d villages imported from a bad file, want none (all or nothing)", len(vs))
 			}
 		})
+	}
+}
+
+// TestImportTitleAboveHeader: an office sheet's title (and a blank row)
+// above the header row is skipped, the way a person reads the sheet.
+func TestImportTitleAboveHeader(t *testing.T) {
+	b := newRig(t, otOpts)
+	rep, err := b.otImport("\uFEFFรายชื่อหมู่บ้านเป้าหมาย ปีงบประมาณ 2570,,,,\r\n,,,,\r\n" +
+		"หมู่ที่,ชื่อหมู่บ้าน,ตำบล,อาชีพ,จำนวนครัวเรือน\r\n4,บ้านโคกกลาง,โนนทอง,ทอผ้าไหม,20\r\n")
+	if err != nil || counts(rep) != [3]int{1, 0, 0} {
+		t.Fatalf("import with a title: %+v, %v; want one village added", rep, err)
+	}
+	if vs := b.villages(); len(vs) != 1 || vs[0].Name != "บ้านโคกกลาง" {
+		t.Errorf("villages %+v, want บ้านโคกกลาง", vs)
 	}
 }
 
@@ -209,7 +230,7 @@ func TestImportReportText(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	l := flows.LineError{Line: 4, Problem: flows.T("village.import.err.duplicate", "Moo", 1, "Tambon", "หนองแวง", "Line", 2)}.Msg()
-	if got, want := catalog.MustText("th", l.Key, l.Args), "บรรทัด 4: หมู่ 1 ต.หนองแวง ซ้ำกับบรรทัด 2"; got != want {
+	if got, want := catalog.MustText("th", l.Key, l.Args), "แถว 4: หมู่ 1 ต.หนองแวง ซ้ำกับแถว 2"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	err := &flows.ImportError{Lines: []flows.LineError{{Line: 4, Problem: flows.T("village.import.err.duplicate")}}}

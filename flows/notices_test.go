@@ -93,7 +93,7 @@ func TestNoticeOfATimeChangeSaysItIsTheSameDate(t *testing.T) {
 	if to := noticeTo(rem); !slices.Equal(to, everyone) {
 		t.Errorf("told %v, want %v", to, everyone)
 	}
-	if want := "วันที่ 1 เปลี่ยนเวลา: 09.00 น. → 13.00 น. (จ. 7 ธ.ค. 2569 เหมือนเดิม)"; !strings.Contains(text, want) {
+	if want := "วันอบรมที่ 1 เปลี่ยนเวลา: 09.00 น. → 13.00 น. (จ. 7 ธ.ค. 2569 เหมือนเดิม)"; !strings.Contains(text, want) {
 		t.Errorf("notice %q, want it to say %q", text, want)
 	}
 	if strings.Contains(text, "ย้าย") {
@@ -106,7 +106,7 @@ func TestNoticeGathersAVillagesChangesForTenMinutes(t *testing.T) {
 	r.importDays(dec(2, 10, 0), "1,2026-12-07,13:00,16:00,ศาลาประชาคม")
 	r.importDays(dec(2, 10, 5), "2,2026-12-08,09:00,16:00,วัดบ้านทดสอบ")
 	_, text := r.oneNotice(dec(2, 10, 10))
-	for _, want := range []string{"วันที่ 1 เปลี่ยนเวลา", "วันที่ 2 เปลี่ยนสถานที่: ศาลาประชาคม → วัดบ้านทดสอบ"} {
+	for _, want := range []string{"วันอบรมที่ 1 เปลี่ยนเวลา", "วันอบรมที่ 2 เปลี่ยนสถานที่: ศาลาประชาคม → วัดบ้านทดสอบ"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("notice %q, want %q in it", text, want)
 		}
@@ -117,7 +117,7 @@ func TestNoticeGathersAVillagesChangesForTenMinutes(t *testing.T) {
 	if got := notices(r.due(dec(2, 10, 21))); len(got) != 0 {
 		t.Errorf("the next notice came before its ten minutes: %v", kinds(got))
 	}
-	if _, text := r.oneNotice(dec(2, 10, 22)); strings.Contains(text, "วันที่ 1") || !strings.Contains(text, "วันที่ 3 เปลี่ยนเวลา") {
+	if _, text := r.oneNotice(dec(2, 10, 22)); strings.Contains(text, "วันอบรมที่ 1") || !strings.Contains(text, "วันอบรมที่ 3 เปลี่ยนเวลา") {
 		t.Errorf("second notice %q, want day 3's change alone", text)
 	}
 }
@@ -136,7 +136,7 @@ func TestNoticeOfAWholeWeekMovedByCSVIsOne(t *testing.T) {
 	if n := strings.Count(text, "ย้ายไป"); n != flows.Days {
 		t.Errorf("notice %q names %d moved days, want %d", text, n, flows.Days)
 	}
-	if want := "วันที่ 5 ย้ายไป ศ. 18 ธ.ค. 2569 เวลา 09.00 น.–16.00 น. (เดิม ศ. 11 ธ.ค. 2569)"; !strings.Contains(text, want) {
+	if want := "วันอบรมที่ 5 ย้ายไป ศ. 18 ธ.ค. 2569 เวลา 09.00 น.–16.00 น. (เดิม ศ. 11 ธ.ค. 2569)"; !strings.Contains(text, want) {
 		t.Errorf("notice %q, want %q", text, want)
 	}
 }
@@ -199,7 +199,7 @@ func TestNoticeInQuietHoursWaitsForTheMorning(t *testing.T) {
 	// A change in the night joins it.
 	r.importDays(dec(2, 23, 30), "3,2026-12-09,10:00,16:00,ศาลาประชาคม")
 	_, text := r.oneNotice(dec(3, 7, 0))
-	if !strings.Contains(text, "วันที่ 2") || !strings.Contains(text, "วันที่ 3") {
+	if !strings.Contains(text, "วันอบรมที่ 2") || !strings.Contains(text, "วันอบรมที่ 3") {
 		t.Errorf("morning notice %q, want both night changes", text)
 	}
 }
@@ -239,7 +239,7 @@ func TestNoticeInTheEveningGoesWithTheEveningCard(t *testing.T) {
 	if got := notices(r.due(dec(6, 18, 40))); len(got) != 0 {
 		t.Errorf("a second push this evening: %v", kinds(got))
 	}
-	if _, text := r.oneNotice(dec(7, 7, 0)); !strings.Contains(text, "วันที่ 2 เปลี่ยนเวลา") {
+	if _, text := r.oneNotice(dec(7, 7, 0)); !strings.Contains(text, "วันอบรมที่ 2 เปลี่ยนเวลา") {
 		t.Errorf("morning notice %q, want day 2's change", text)
 	}
 }
@@ -262,7 +262,7 @@ func TestCancelThenNewDateIsOneNotice(t *testing.T) {
 	if to := noticeTo(rem); !slices.Equal(to, everyone) {
 		t.Errorf("told %v, want %v", to, everyone)
 	}
-	if !strings.Contains(text, "วันที่ 5 ย้ายไป จ. 14 ธ.ค. 2569") || strings.Contains(text, "ยกเลิก") {
+	if !strings.Contains(text, "วันอบรมที่ 5 ย้ายไป จ. 14 ธ.ค. 2569") || strings.Contains(text, "ยกเลิก") {
 		t.Errorf("notice %q, want day 5 moved (not cancelled)", text)
 	}
 	r.record(r.due(due), due)
@@ -271,12 +271,12 @@ func TestCancelThenNewDateIsOneNotice(t *testing.T) {
 	out = r.tap("Uofficer", "a=sch.cancel&moo=5&day=3")
 	r.tap("Uofficer", button(t, out, "conv.btn.yes"))
 	due = r.last.Add(10 * time.Minute)
-	if _, text := r.oneNotice(due); !strings.Contains(text, "ยกเลิกวันที่ 3 (พ. 9 ธ.ค. 2569)") {
+	if _, text := r.oneNotice(due); !strings.Contains(text, "ยกเลิกวันอบรมที่ 3 (พ. 9 ธ.ค. 2569)") {
 		t.Errorf("notice %q, want day 3 cancelled", text)
 	}
 	r.record(r.due(due), due)
 	r.importDays(dec(2, 12, 0), "3,2026-12-09,09:00,12:00,ศาลาประชาคม")
-	if _, text := r.oneNotice(dec(2, 12, 10)); !strings.Contains(text, "วันที่ 3 ได้วันใหม่แล้ว: พ. 9 ธ.ค. 2569") {
+	if _, text := r.oneNotice(dec(2, 12, 10)); !strings.Contains(text, "วันอบรมที่ 3 ได้วันใหม่แล้ว: พ. 9 ธ.ค. 2569") {
 		t.Errorf("notice %q, want day 3's new date", text)
 	}
 }

@@ -509,7 +509,11 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	var card Reply
 	switch kind {
 	case RemindEvening:
-		card = VillageDayCard(c, d, T("reminder.evening", "Day", d.Day))
+		intro := T("reminder.evening", "Day", d.Day)
+		if d.Day == HomeDay {
+			intro = T("reminder.evening_home") // practice at home: nobody comes anywhere
+		}
+		card = VillageDayCard(c, d, intro)
 	case RemindHeadcount:
 		card = VillageDayCard(c, d, T("reminder.headcount", "Date", locales.Date(c.dayTime(d))))
 	case RemindMorning:
@@ -535,6 +539,17 @@ func (e *Engine) reminderSends(c *Ctx, d ProgrammeDay, kind string, teams *teamI
 	brief, err := e.sageBrief(c, d, households)
 	if err != nil {
 		return nil, err
+	}
+	// The lead's copy says what changed since they last looked (lead_news.go).
+	if lb, lead, ok, err := e.leadBrief(c, d.Village, team, brief); err != nil {
+		return nil, err
+	} else if ok && slices.Contains(sages, lead) {
+		sages = slices.DeleteFunc(sages, func(id string) bool { return id == lead })
+		mine, err := e.sendsTo(c, []string{lead}, "reminder", lb)
+		if err != nil {
+			return nil, err
+		}
+		sends = append(sends, mine...)
 	}
 	more, err := e.sendsTo(c, sages, "reminder", brief)
 	return append(sends, more...), err

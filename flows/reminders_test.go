@@ -290,7 +290,7 @@ func TestCancelledDayLosesItsRemindersAndPeopleAreTold(t *testing.T) {
 	if told := noticeTo(rem); !slices.Equal(told, []string{"Uh1", "Uh2", "Ulead"}) {
 		t.Errorf("told %v, want both households and the lead", told)
 	}
-	if !strings.Contains(text, "ยกเลิกวันที่ 1") {
+	if !strings.Contains(text, "ยกเลิกวันอบรมที่ 1") {
 		t.Errorf("notice %q, want day 1 cancelled", text)
 	}
 	r.record(r.due(told), told)
@@ -376,5 +376,33 @@ func TestEveningRemindersComeTogetherAtTheEarliest(t *testing.T) {
 	// 18:00) is not due at noon with anything.
 	if k := kinds(r.due(time.Date(2026, 12, 6, 12, 0, 0, 0, bangkok))); len(k) != 0 {
 		t.Errorf("at noon: %v", k)
+	}
+}
+
+// The evening card before day 5 says it is practice at home: nobody is
+// asked to come to a training place (issue 13).
+func TestEveningCardBeforeDay5SaysPracticeAtHome(t *testing.T) {
+	r := programme(t, 1, rulesWeek)
+	intro := map[int]string{}
+	for day := 1; day <= flows.Days; day++ {
+		for _, rem := range r.due(rulesWeek.AddDate(0, 0, day-2).Add(18*time.Hour + 5*time.Minute)) {
+			if rem.Kind != flows.RemindEvening {
+				continue
+			}
+			for _, s := range rem.Sends {
+				if rep := s.Replies[0]; rep.Title == nil || rep.Title.Key != "reminder.brief.title" {
+					intro[rem.Day] = rep.Text.Key
+				}
+			}
+		}
+	}
+	for day := 1; day <= flows.Days; day++ {
+		want := "reminder.evening"
+		if day == flows.HomeDay {
+			want = "reminder.evening_home"
+		}
+		if intro[day] != want {
+			t.Errorf("day %d's evening card says %q, want %q", day, intro[day], want)
+		}
 	}
 }

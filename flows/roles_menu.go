@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -167,16 +168,30 @@ func (e *Engine) registerRolesMenu() {
 // typedDayAnswer takes a day card's answer typed ("เข้าร่วม", "ไม่สะดวก")
 // by a selected household as the answer for its next training day: the
 // card usually comes as an evening push, whose buttons no answer offered
-// (offer.go), and it asks about the next day.
+// (offer.go), and it asks about the next day. The study visit's own words
+// ("ไปด้วย", "ไม่ไป") answer the study visit, whose card comes with the
+// card of the day before it.
+//
+// "ไม่สะดวกค่ะ ไม่สบาย" (cannot, and why in the same words) records the
+// reason at once: a reason chip's words (ไม่สบาย, ติดธุระ) as that reason,
+// any other words as another reason.
 func (e *Engine) typedDayAnswer(c *Ctx) (bool, error) {
-	value := ""
+	value, reason, visit := "", "", false
 	switch text := c.In.Text; {
-	case e.isCmd(text, "attendance.btn.will") || e.isCmd(text, "attendance.btn.will_visit"):
+	case e.isCmd(text, "attendance.btn.will"):
 		value = "yes"
-	case e.isCmd(text, "attendance.btn.cannot") || e.isCmd(text, "attendance.btn.cannot_visit"):
+	case e.isCmd(text, "attendance.btn.cannot"):
 		value = "no"
+	case e.isCmd(text, "attendance.btn.will_visit"):
+		value, visit = "yes", true
+	case e.isCmd(text, "attendance.btn.cannot_visit"):
+		value, visit = "no", true
 	default:
-		return false, nil
+		why, ok := e.cannotBecause(text)
+		if !ok {
+			return false, nil
+		}
+		value, reason = "no", why
 	}
 	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
 	if err != nil || !ok || h.Status != StatusSelected {
@@ -193,12 +208,73 @@ func (e *Engine) typedDayAnswer(c *Ctx) (bool, error) {
 			next = d
 		}
 	}
+	if visit {
+		// The study visit's words ("ไปด้วย", "ไม่ไป") answer its card,
+		// which comes with the card of the day before it.
+		next = s[StudyVisit-1]
+		if next != nil && next.Date <= today {
+			next = nil
+		}
+	}
 	if next == nil {
 		return false, nil
+	}
+	if reason != "" {
+		p := dayButton(actReason, *next, h.ID)
+		p.Reason = reason
+		return true, e.actReason(c, p)
 	}
 	p := dayButton(actIntent, *next, h.ID)
 	p.Value = value
 	return true, e.actIntent(c, p)
+}
+
+// trimLeadingParticles drops the polite words between "cannot" and its
+// reason ("ไม่สะดวกค่ะ ไม่สบาย").
+func trimLeadingParticles(s string) string {
+	for {
+		t := strings.TrimLeft(s, " ,.")
+		for _, p := range []string{"ค่ะ", "คะ", "ครับ", "นะคะ", "นะ", "จ้า"} {
+			if rest, ok := strings.CutPrefix(t, p); ok {
+				t = rest
+				break
+			}
+		}
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+// cannotBecause reads "cannot attend" followed by a reason in one message
+// ("ไม่สะดวกค่ะ ไม่สบาย"): the reason's key (absenceReasons),
+// "misc" for words that are none of them.
+func (e *Engine) cannotBecause(text string) (string, bool) {
+	typed := strings.TrimSpace(locales.NormalizeDigits(text))
+	for _, lang := range []locales.Lang{locales.Thai, locales.English} {
+		label, err := e.cfg.Catalog.Text(lang, "attendance.btn.cannot", nil)
+		if err != nil {
+			continue
+		}
+		rest, ok := strings.CutPrefix(strings.ToLower(typed), strings.ToLower(label))
+		if !ok {
+			continue
+		}
+		// The reason is a word apart ("ไม่สะดวก ไม่สบาย", "ไม่สะดวกค่ะ
+		// ไม่สบาย"): "ไม่สะดวกรับสาย" is another sentence.
+		why := trimLeadingParticles(rest)
+		if why == rest || locales.MatchCommand(why) == "" {
+			continue
+		}
+		for _, r := range absenceReasons {
+			if e.isCmd(why, "attendance.reason."+r) {
+				return r, true
+			}
+		}
+		return "misc", true
+	}
+	return "", false
 }
 
 // menuAliases are other words for a menu cell, by catalog key: the short
@@ -206,6 +282,7 @@ func (e *Engine) typedDayAnswer(c *Ctx) (bool, error) {
 // button is not on screen ("กด “ดูทีมของฉัน”").
 var menuAliases = map[MenuItem][]string{
 	ItemTeam: {"richmenu.alias.team", "team.btn.view"},
+	ItemHelp: {"richmenu.alias.help"},
 }
 
 // actOfficerMenu shows the officers' list of commands (เมนูเจ้าหน้าที่).
@@ -252,7 +329,7 @@ func (e *Engine) roleMenu(c *Ctx, r Roles) []Action {
 	switch r.Household {
 	case "":
 	case StatusSelected:
-		add(menuChip(ItemHere), menuChip(ItemSchedule))
+		add(e.hereChip(c), menuChip(ItemSchedule))
 	default:
 		label := T("household.cmd.status")
 		add(Action{Label: label, Data: Postback{Menu: "apply"}.Encode(), Say: &label}, menuChip(ItemSchedule))
@@ -263,6 +340,22 @@ func (e *Engine) roleMenu(c *Ctx, r Roles) []Action {
 	}
 	add(common...)
 	return acts
+}
+
+// hereChip is the selected household's "I am here" chip, which on day 5
+// (practice at home, where nobody arrives) says "ฝึกแล้ว": the same item,
+// which records practice that day.
+func (e *Engine) hereChip(c *Ctx) Action {
+	chip := menuChip(ItemHere)
+	h, ok, err := HouseholdOfUser(c.Tx, c.In.UserID)
+	if err != nil || !ok {
+		return chip
+	}
+	if d, ok, err := GetDay(c.Tx, h.Village, HomeDay); err == nil && ok && d.Date == c.today() {
+		label := T("attendance.btn.practised")
+		chip.Label, chip.Say = label, &label
+	}
+	return chip
 }
 
 // maxMenuChips is how many chips the menu takes: LINE shows 13 under one

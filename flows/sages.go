@@ -85,6 +85,9 @@ type Sage struct {
 	// village's lead (Village.LeadSageID) is on that village's team.
 	TeamVillage int       `json:"teamVillage,omitempty"`
 	TeamSince   time.Time `json:"teamSince,omitzero"`
+	// LeadSeen is what the sage, as a village's lead, last saw of it
+	// (lead_news.go); nil until they first look.
+	LeadSeen *LeadSeen `json:"leadSeen,omitempty"`
 
 	Registered time.Time `json:"registered"`
 	Updated    time.Time `json:"updated"`
@@ -238,11 +241,12 @@ func (e *Engine) sageForm() *Form {
 			{
 				Field: "years", Ask: T("sage.years.ask"), Help: T("sage.years.help"), Label: T("sage.years.label"),
 				Parse: func(_ *Ctx, _ Answers, s string) (string, *Msg) {
-					n, ok := locales.ParseInt(s)
+					// "20", "ยี่สิบปี", "ประมาณยี่สิบปี" (locales.ParseCount).
+					n, ok := locales.ParseCount(s)
 					if !ok || n < 0 || n > maxYears {
 						return "", hint("sage.years.hint")
 					}
-					return strconv.FormatInt(n, 10), nil
+					return strconv.Itoa(n), nil
 				},
 				Show: func(_ *Ctx, v string) Msg {
 					n, _ := strconv.Atoi(v)

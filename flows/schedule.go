@@ -99,6 +99,15 @@ func (s Schedule) DayOn(date string) *ProgrammeDay {
 	return nil
 }
 
+// studyVisitPlace fills an empty place of the study visit with its
+// destination: the officer says where the visit goes once, in chat and in
+// a schedule file.
+func studyVisitPlace(d *ProgrammeDay) {
+	if d.Day == StudyVisit && strings.TrimSpace(d.Place) == "" {
+		d.Place = d.Destination
+	}
+}
+
 // checkDay checks one day on its own: its fields, and day 4's extras.
 // It returns the locale key of the first problem, or "".
 func checkDay(d ProgrammeDay) string {
@@ -159,6 +168,7 @@ func outOfOrder(s Schedule) [][2]int {
 // answers about coming are cleared (they answered for the old date).
 // allowPast lets an officer correct a day in the past.
 func (e *Engine) setDay(tx Tx, d ProgrammeDay, now time.Time, by string, allowPast bool) (moved bool, err error) {
+	studyVisitPlace(&d)
 	if key := checkDay(d); key != "" {
 		return false, Invalid("set day", key)
 	}
@@ -317,6 +327,7 @@ func (e *Engine) importSchedule(tx Tx, r io.Reader, now time.Time, by string, al
 		d := ProgrammeDay{Village: vid, Day: day, Place: strings.TrimSpace(v["place"]),
 			Destination: strings.TrimSpace(v["destination"]), MeetingPoint: strings.TrimSpace(v["meeting_point"]),
 			Bring: strings.TrimSpace(v["bring"])}
+		studyVisitPlace(&d)
 		if d.Date, ok = locales.ParseDate(v["date"]); !ok {
 			bad("schedule.import.bad_date", "Value", v["date"])
 			continue

@@ -17,6 +17,14 @@ const (
 	ansVillage   = "_village"
 	ansDay       = "_day"
 	ansPastYes   = "yes"
+	// ansNext is the next weekday after the latest day set before this one
+	// (offered as "วันถัดไป"); ansHasDay1 is set when day 1 is set, whose
+	// time and place a later day may take ("เหมือนวันที่ 1").
+	ansNext    = "_next"
+	ansHasDay1 = "_day1"
+	// startSame, as the start's answer, takes day 1's time and place
+	// ("เหมือนวันที่ 1"): the end and place are then not asked.
+	startSame = "same"
 )
 
 func (e *Engine) registerSchedule() {
@@ -27,6 +35,14 @@ func (e *Engine) registerSchedule() {
 	e.RegisterAction(actSetDay, e.actSetDay)
 	e.RegisterAction(actCancelDay, e.actCancelDay)
 	isDay4 := func(a Answers) bool { return a[ansDay] == itoa(StudyVisit) }
+	// Days 2–5 may take day 1's time and place (startSame): then their
+	// own end and place are not asked. Day 4's place is its destination,
+	// asked once.
+	own := func(a Answers) bool { return a["start"] != startSame }
+	ownPlace := func(a Answers) bool {
+		// A study visit set before kept its own place: it stays asked.
+		return own(a) && (!isDay4(a) || a["place"] != "" && a["place"] != a["destination"])
+	}
 	e.RegisterForm(&Form{
 		Name:  formDay,
 		Title: T("schedule.form.title"),
@@ -35,8 +51,16 @@ func (e *Engine) registerSchedule() {
 			return T("schedule.form.title_for", "Day", atoi(a[ansDay]), "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
 		},
 		Begin: func(c *Ctx, _ Answers) error { return requireOfficer(c, "set day") },
+		Facts: sameFacts,
 		Questions: []Question{
 			{Field: "date", Ask: T("schedule.q.date"), Help: T("schedule.help.date"), Label: T("attendance.label.date"), Picker: "date",
+				Choices: nextWeekdayChoice,
+				Prompt: func(c *Ctx, a Answers) Msg {
+					if t, err := time.ParseInLocation("2006-01-02", a[ansNext], c.Location()); err == nil {
+						return T("schedule.q.date_next", "Date", locales.Date(t))
+					}
+					return T("schedule.q.date")
+				},
 				Parse: func(c *Ctx, _ Answers, s string) (string, *Msg) {
 					d, ok := locales.ParseDate(s)
 					if !ok {
@@ -72,25 +96,146 @@ func (e *Engine) registerSchedule() {
 					}, nil
 				},
 				Show: func(_ *Ctx, v string) Msg { return T("schedule.past." + v) }},
-			{Field: "start", Ask: T("schedule.q.start"), Label: T("schedule.label.start"), Picker: "time", Parse: clockParser, Show: showClock},
-			{Field: "end", Ask: T("schedule.q.end"), Label: T("schedule.label.end"), Picker: "time", Parse: clockParser, Show: showClock},
-			{Field: "place", Ask: T("schedule.q.place"), Label: T("attendance.label.place"), Parse: textParser(120, "schedule.hint.text")},
+			startQuestion(),
+			clockQuestion("end", T("schedule.q.end"), T("schedule.label.end"), own),
 			{Field: "destination", Ask: T("schedule.q.destination"), Label: T("attendance.label.destination"), When: isDay4, Parse: textParser(120, "schedule.hint.text")},
+			{Field: "place", Ask: T("schedule.q.place"), Label: T("attendance.label.place"), When: ownPlace, Parse: textParser(120, "schedule.hint.text")},
 			{Field: "meeting", Ask: T("schedule.q.meeting"), Label: T("attendance.label.meeting"), When: isDay4, Parse: textParser(120, "schedule.hint.text")},
-			{Field: "departure", Ask: T("schedule.q.departure"), Label: T("attendance.label.departure"), When: isDay4, Picker: "time", Parse: clockParser, Show: showClock},
+			clockQuestion("departure", T("schedule.q.departure"), T("attendance.label.departure"), isDay4),
 			{Field: "bring", Ask: T("schedule.q.bring"), Label: T("attendance.label.bring"), When: isDay4, Parse: textParser(200, "schedule.hint.text")},
 		},
 		Save: e.saveDay,
 	})
 }
 
-func clockParser(_ *Ctx, _ Answers, s string) (string, *Msg) {
-	v, ok := locales.ParseClock(s)
-	if !ok {
-		h := T("schedule.hint.time")
-		return "", &h
+// startQuestion asks when the day starts; on days 2–5, with day 1 set, it
+// offers "เหมือนวันที่ 1": day 1's time and place (for the study visit, its
+// time), and then neither the end nor the place is asked.
+func startQuestion() Question {
+	q := clockQuestionWith("start", T("schedule.q.start"), T("schedule.label.start"), nil, func(_ *Ctx, a Answers) []Choice {
+		if a[ansHasDay1] == "" || a[ansDay] == "1" {
+			return nil
+		}
+		return []Choice{{Value: startSame, Label: T("schedule.same.yes")}}
+	})
+	q.Help = T("schedule.help.start")
+	q.Prompt = func(c *Ctx, a Answers) Msg {
+		if a[ansHasDay1] == "" || a[ansDay] == "1" {
+			return T("schedule.q.start")
+		}
+		d1, _, _ := GetDay(c.Tx, atoi(a[ansVillage]), 1)
+		start, end := d1.StartsAt(c.Location()), d1.EndsAt(c.Location())
+		if a[ansDay] == itoa(StudyVisit) {
+			return T("schedule.q.start_same_time", "Start", locales.Clock(start), "End", locales.Clock(end))
+		}
+		return T("schedule.q.start_same", "Start", locales.Clock(start), "End", locales.Clock(end), "Place", d1.Place)
 	}
-	return v, nil
+	parse := q.Parse
+	q.Parse = func(c *Ctx, a Answers, s string) (string, *Msg) {
+		// The long form, as the question says it, typed.
+		if a[ansHasDay1] != "" && a[ansDay] != "1" && c.eng.isCmd(s, "schedule.word.same") {
+			return startSame, nil
+		}
+		return parse(c, a, s)
+	}
+	show := q.Show
+	q.Show = func(c *Ctx, v string) Msg {
+		if v == startSame {
+			return T("schedule.same.yes")
+		}
+		return show(c, v)
+	}
+	return q
+}
+
+// nextWeekdayChoice offers the next weekday after the latest day set
+// before this one ("วันถัดไป"), beside the calendar.
+func nextWeekdayChoice(_ *Ctx, a Answers) ([]Choice, error) {
+	if a[ansNext] == "" {
+		return nil, nil
+	}
+	return []Choice{{Value: a[ansNext], Label: T("schedule.btn.next_weekday")}}, nil
+}
+
+// nextWeekday is the first Monday–Friday after date ("2006-01-02").
+func nextWeekday(date string) string {
+	t, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return ""
+	}
+	for t = t.AddDate(0, 0, 1); t.Weekday() == time.Saturday || t.Weekday() == time.Sunday; t = t.AddDate(0, 0, 1) {
+	}
+	return t.Format("2006-01-02")
+}
+
+// sameFacts shows, on the summary card of a day that takes day 1's time
+// and place, what they are.
+func sameFacts(c *Ctx, a Answers) []Field {
+	if a["start"] != startSame {
+		return nil
+	}
+	d1, ok, err := GetDay(c.Tx, atoi(a[ansVillage]), 1)
+	if err != nil || !ok {
+		return nil
+	}
+	start, end := d1.StartsAt(c.Location()), d1.EndsAt(c.Location())
+	fields := []Field{{Label: T("schedule.label.time"), Value: T("schedule.value.time", "Start", locales.Clock(start), "End", locales.Clock(end))}}
+	if a[ansDay] != itoa(StudyVisit) {
+		fields = append(fields, Field{Label: T("attendance.label.place"), Value: Raw(d1.Place)})
+	}
+	return fields
+}
+
+// clockQuestion asks a time of day, by the picker or typed as people say
+// it ("9 โมง", "บ่าย 3", "สองทุ่ม": locales.ParseTime). A bare hour said
+// for both the morning and the afternoon ("2 โมง") is asked back with the
+// two as buttons, kept in the answers (as "_when_"+field) so that a tap
+// is checked against them.
+func clockQuestion(field string, ask, label Msg, when func(Answers) bool) Question {
+	return clockQuestionWith(field, ask, label, when, nil)
+}
+
+// clockQuestionWith is clockQuestion with more choices first (the start's
+// "เหมือนวันที่ 1"), each also read when its value is typed.
+func clockQuestionWith(field string, ask, label Msg, when func(Answers) bool, more func(*Ctx, Answers) []Choice) Question {
+	key := "_when_" + field
+	choices := func(vs []string) []Choice {
+		out := make([]Choice, 0, len(vs))
+		for _, v := range vs {
+			t, _ := time.Parse("15:04", v)
+			out = append(out, Choice{Value: v, Label: T("schedule.time.choice", "Time", locales.Clock(t))})
+		}
+		return out
+	}
+	return Question{Field: field, Ask: ask, Label: label, When: when, Picker: "time", Show: showClock,
+		Choices: func(c *Ctx, a Answers) ([]Choice, error) {
+			var out []Choice
+			if more != nil {
+				out = more(c, a)
+			}
+			if a[key] != "" {
+				out = append(out, choices(strings.Split(a[key], ","))...)
+			}
+			return out, nil
+		},
+		Parse: func(_ *Ctx, a Answers, s string) (string, *Msg) {
+			if vs := locales.ParseTime(s); len(vs) == 1 {
+				delete(a, key)
+				return vs[0], nil
+			}
+			h := T("schedule.hint.time")
+			return "", &h
+		},
+		Which: func(_ *Ctx, a Answers, s string) (Msg, []Choice) {
+			vs := locales.ParseTime(s)
+			if len(vs) != 2 {
+				return Msg{}, nil
+			}
+			a[key] = strings.Join(vs, ",")
+			cs := choices(vs)
+			return T("schedule.q.which_time", "Morning", cs[0].Label.Ref(), "Afternoon", cs[1].Label.Ref()), cs
+		},
+	}
 }
 
 func showClock(_ *Ctx, v string) Msg {
@@ -151,6 +296,13 @@ func (e *Engine) mySchedule(c *Ctx) error {
 // showSchedule says a village's days as a card; officers get buttons to
 // set each day.
 func (e *Engine) showSchedule(c *Ctx, vid int, editable bool) error {
+	return e.scheduleCard(c, vid, editable, 0)
+}
+
+// scheduleCard is showSchedule; with next, a day just saved is followed
+// by a chip that sets day next on the next weekday at day 1's time and
+// place (when day next is not set yet and day 1 is).
+func (e *Engine) scheduleCard(c *Ctx, vid int, editable bool, next int) error {
 	v, ok, err := GetVillage(c.Tx, vid)
 	if err != nil {
 		return err
@@ -182,7 +334,12 @@ func (e *Engine) showSchedule(c *Ctx, vid int, editable bool) error {
 		buttons = append(buttons, Action{Label: T("schedule.btn.cancel_day"), Data: Postback{Action: actCancelDay, Village: vid}.Encode()})
 	}
 	title := T("schedule.title", "Moo", v.Moo, "Name", villageNameArg(c.Tx, v))
-	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons})
+	var quick []Action
+	if editable && next > 1 && next <= Days && s[next-1] == nil && s[0] != nil && s[next-2] != nil {
+		label := T("schedule.btn.chain", "N", next)
+		quick = append(quick, Action{Label: label, Data: Postback{Action: actSetDay, Village: vid, Day: next, Yes: true}.Encode(), Say: &label})
+	}
+	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons, Quick: quick})
 	return nil
 }
 
@@ -291,9 +448,20 @@ func (e *Engine) actSetDay(c *Ctx, p Postback) error {
 		return NotFound("set day", "schedule.err.no_village")
 	}
 	a := Answers{ansVillage: itoa(vid), ansDay: itoa(day), "_today": c.today()}
-	if d, ok, err := GetDay(c.Tx, vid, day); err != nil {
+	s, err := GetSchedule(c.Tx, vid)
+	if err != nil {
 		return err
-	} else if ok {
+	}
+	if day > 1 && s[0] != nil {
+		a[ansHasDay1] = "1"
+	}
+	for i := day - 2; i >= 0; i-- {
+		if s[i] != nil {
+			a[ansNext] = nextWeekday(s[i].Date)
+			break
+		}
+	}
+	if d := s[day-1]; d != nil {
 		a["date"], a["start"], a["end"], a["place"] = d.Date, d.Start, d.End, d.Place
 		if day == StudyVisit {
 			a["destination"], a["meeting"], a["departure"], a["bring"] = d.Destination, d.MeetingPoint, d.Departure, d.Bring
@@ -301,6 +469,11 @@ func (e *Engine) actSetDay(c *Ctx, p Postback) error {
 		if d.Date < c.today() {
 			a["past"] = ansPastYes
 		}
+	} else if p.Yes && a[ansNext] != "" && a[ansHasDay1] != "" {
+		// "วันที่ N วันถัดไป", tapped after saving the day before: the next
+		// weekday at day 1's time and place, straight to the summary (day
+		// 4 still asks where the visit goes).
+		a["date"], a["start"] = a[ansNext], startSame
 	}
 	return c.StartForm(formDay, a)
 }
@@ -313,9 +486,26 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 		return Invalid("set day", "schedule.err.past")
 	}
 	d := ProgrammeDay{Village: atoi(a[ansVillage]), Day: atoi(a[ansDay]), Date: a["date"], Start: a["start"], End: a["end"], Place: a["place"]}
+	if a["start"] == startSame {
+		d1, ok, err := GetDay(c.Tx, d.Village, 1)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// Day 1 was cancelled while the form was open: ask the time.
+			delete(a, "start")
+			a[ansHasDay1] = ""
+			return Invalid("set day", "schedule.err.no_day1")
+		}
+		d.Start, d.End, d.Place = d1.Start, d1.End, d1.Place
+	}
 	if d.Day == StudyVisit {
 		d.Destination, d.MeetingPoint, d.Departure, d.Bring = a["destination"], a["meeting"], a["departure"], a["bring"]
+		if a["start"] == startSame || a["place"] == "" || a["place"] == a["destination"] {
+			d.Place = "" // the destination (studyVisitPlace)
+		}
 	}
+	studyVisitPlace(&d)
 	moved, err := e.setDay(c.Tx, d, c.Now, c.In.UserID, a["past"] == ansPastYes)
 	if err != nil {
 		return err
@@ -329,5 +519,5 @@ func (e *Engine) saveDay(c *Ctx, a Answers) error {
 		return err
 	}
 	c.Say(Text(T(key, "Day", d.Day, "Notice", notice.Ref())))
-	return e.showSchedule(c, d.Village, true)
+	return e.scheduleCard(c, d.Village, true, d.Day+1)
 }

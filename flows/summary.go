@@ -281,13 +281,25 @@ func unmarked(day ProgrammeDay, m Matrix, now, lastSummary time.Time, loc *time.
 func SummaryReplies(d Digest) []Reply {
 	date := locales.DateYear(d.At)
 	var active []Field
-	for _, u := range d.Unmarked {
+	// The days nobody marked, one line each under one heading: after a
+	// missed evening there may be a dozen, and a heading on each would
+	// bury them.
+	var flags Msg
+	for i, u := range d.Unmarked {
 		key := "summary.flag.rollcall"
 		if u.Day.Day == HomeDay {
 			key = "summary.flag.home"
 		}
 		name := T("summary.village", "Moo", u.Village.Moo, "Name", nameAmong(u.Village, d.Villages))
-		active = append(active, Field{Label: T("summary.flag.label"), Value: T(key, "Village", name.Ref(), "Day", u.Day.Day)})
+		flag := T(key, "Village", name.Ref(), "Day", u.Day.Day)
+		if i == 0 {
+			flags = flag
+		} else {
+			flags = T("summary.lines", "A", flags.Ref(), "B", flag.Ref())
+		}
+	}
+	if len(d.Unmarked) > 0 {
+		active = append(active, Field{Label: T("summary.flag.heading"), Value: flags})
 	}
 	for _, v := range d.Active {
 		name := T("summary.village", "Moo", v.Village.Moo, "Name", nameAmong(v.Village, d.Villages))

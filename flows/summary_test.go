@@ -366,7 +366,7 @@ func TestSummaryFlagsADayThatEndedWithoutMarks(t *testing.T) {
 		var out []string
 		for line := range strings.SplitSeq(s, "\n") {
 			if strings.Contains(line, "⚠️ หมู่") {
-				out = append(out, strings.TrimPrefix(line, th(flows.T("summary.flag.label"))+": "))
+				out = append(out, strings.TrimPrefix(line, th(flows.T("summary.flag.heading"))+": "))
 			}
 		}
 		return out
@@ -470,8 +470,10 @@ func TestSummaryTitleNamesTheDistrict(t *testing.T) {
 	if got := r.summaryOf(at); strings.Contains(got, "อ.") && strings.Contains(got, "เมืองขอนแก่น") {
 		t.Fatalf("no office configured, yet the summary names one:\n%s", got)
 	}
-	r.configure(func(c *flows.Config) { c.Office = flows.Office{District: "เมืองขอนแก่น", Province: "ขอนแก่น"} })
-	if got := r.summaryOf(at.AddDate(0, 0, 1)); !strings.Contains(got, "สรุปประจำวัน อ.เมืองขอนแก่น ") {
+	r.configure(func(c *flows.Config) {
+		c.Office = flows.Office{District: "เมืองขอนแก่น", Province: "ขอนแก่น"}
+	})
+	if got := r.summaryOf(at.AddDate(0, 0, 1)); !strings.Contains(got, "สรุปประจำวัน ") || !strings.Contains(got, " · อ.เมืองขอนแก่น") {
 		t.Errorf("the summary's title does not name the district:\n%s", got)
 	}
 }

@@ -3,7 +3,9 @@ package flows
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sammachip/sammachip/locales"
 )
@@ -228,20 +230,10 @@ func (e *Engine) leadForm() *Form {
 			villageQuestion("village", T("team.lead.ask_moo"), T("team.lead.help_moo"), T("sage.moo.label")),
 			{
 				Field: "sage", Help: T("team.lead.help_sage"), Label: T("team.lead.sage_label"),
-				Prompt: askLeadSage,
-				Choices: func(c *Ctx, a Answers) ([]Choice, error) {
-					vid := villageID(a["village"])
-					sages, err := approvedSages(c.Tx, vid)
-					if err != nil {
-						return nil, err
-					}
-					out := make([]Choice, 0, len(sages))
-					for _, s := range sages {
-						out = append(out, Choice{Value: strconv.FormatUint(s.ID, 10), Label: sageChoiceLabel(s)})
-					}
-					return out, nil
-				},
-				Parse: parseApprovedSage,
+				Prompt:  askLeadSage,
+				Choices: leadSageChoices,
+				Parse:   parseApprovedSage,
+				Which:   whichLeadSage,
 				Show: func(c *Ctx, v string) Msg {
 					id, _ := strconv.ParseUint(v, 10, 64)
 					s, ok, err := GetSageByID(c.Tx, id)
@@ -285,7 +277,8 @@ func (e *Engine) leadForm() *Form {
 }
 
 // askLeadSage asks for the lead of the village chosen: it names that
-// village, and says whether its own sages head the list.
+// village, and says whether its own sages head the list. With more
+// sages than the list shows, it says that typing part of a name finds one.
 func askLeadSage(c *Ctx, a Answers) Msg {
 	vid := villageID(a["village"])
 	v, ok, err := GetVillage(c.Tx, vid)
@@ -293,21 +286,94 @@ func askLeadSage(c *Ctx, a Answers) Msg {
 		return T("team.lead.ask_sage_any")
 	}
 	sages, err := approvedSages(c.Tx, vid)
+	ask := T("team.lead.ask_sage_none_here", "Village", VillageName(c.Tx, v).Ref())
 	if err == nil && len(sages) > 0 && v.SamePlace(sages[0].Moo, sages[0].Tambon) {
-		return T("team.lead.ask_sage", "Village", VillageName(c.Tx, v).Ref())
+		ask = T("team.lead.ask_sage", "Village", VillageName(c.Tx, v).Ref())
 	}
-	return T("team.lead.ask_sage_none_here", "Village", VillageName(c.Tx, v).Ref())
+	if len(sages) > maxLeadChoices && a[ansSageFilter] == "" {
+		return T("team.lead.ask_sage_type", "Ask", ask.Ref(), "Shown", maxLeadChoices, "All", len(sages))
+	}
+	return ask
 }
 
-// sageChoiceLabel is a sage's button when choosing a lead: the name and
-// home village, with its ตำบล ("สุวรรณ ดวงดี · ม.1 ต.โนนทอง"), so that two
-// sages of the same name, or of two หมู่ 1, are told apart.
+// maxLeadChoices is how many sages the lead picker shows as buttons; with
+// more, part of a name typed narrows the list (whichLeadSage).
+const maxLeadChoices = 10
+
+// ansSageFilter keeps what was typed to narrow the lead picker, so that
+// a tap on the narrowed list is checked against it.
+const ansSageFilter = "_sage_filter"
+
+// leadSageChoices are the lead picker's buttons: the village's own sages
+// first, at most maxLeadChoices, or those whose name holds the text last
+// typed to narrow the list.
+func leadSageChoices(c *Ctx, a Answers) ([]Choice, error) {
+	sages, err := approvedSages(c.Tx, villageID(a["village"]))
+	if err != nil {
+		return nil, err
+	}
+	if f := a[ansSageFilter]; f != "" {
+		sages = sagesNamed(sages, f)
+	}
+	out := make([]Choice, 0, min(len(sages), maxLeadChoices))
+	for _, s := range sages[:min(len(sages), maxLeadChoices)] {
+		out = append(out, Choice{Value: strconv.FormatUint(s.ID, 10), Label: sageChoiceLabel(s)})
+	}
+	return out, nil
+}
+
+// sagesNamed are the sages whose name (without นาย/นาง) holds typed, as
+// locales.MatchCommand reads both.
+func sagesNamed(sages []Sage, typed string) []Sage {
+	var out []Sage
+	for _, s := range sages {
+		if strings.Contains(locales.MatchCommand(locales.StripTitle(s.Name)), typed) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// whichLeadSage narrows the lead picker to the sages whose name holds the
+// text typed (two letters or more): they are asked back as buttons.
+func whichLeadSage(c *Ctx, a Answers, text string) (Msg, []Choice) {
+	typed := locales.MatchCommand(locales.StripTitle(text))
+	if utf8.RuneCountInString(typed) < 2 {
+		return Msg{}, nil
+	}
+	sages, err := approvedSages(c.Tx, villageID(a["village"]))
+	if err != nil {
+		return Msg{}, nil
+	}
+	found := sagesNamed(sages, typed)
+	if len(found) == 0 {
+		return Msg{}, nil
+	}
+	a[ansSageFilter] = typed
+	choices, err := leadSageChoices(c, a)
+	if err != nil {
+		return Msg{}, nil
+	}
+	if len(found) > maxLeadChoices {
+		return T("team.lead.found_many", "N", len(found), "Shown", maxLeadChoices), choices
+	}
+	return T("team.lead.found", "N", len(found)), choices
+}
+
+// sageChoiceLabel is a sage's button when choosing a lead: the name, home
+// village with its ตำบล and expertise ("สุวรรณ ดวงดี · ม.1 ต.โนนทอง ·
+// เกษตร"), so that two sages of the same name, or of two หมู่ 1, are told
+// apart, and the officer sees what each can teach.
 func sageChoiceLabel(s Sage) Msg {
 	name := locales.StripTitle(s.Name)
-	if s.Tambon == "" {
-		return T("team.lead.sage_choice_moo", "Name", name, "Moo", s.Moo)
+	cat := T("team.lead.no_category")
+	if s.Category != "" {
+		cat = T("team.lead.cat." + s.Category + ".short") // short: the button holds 40 characters
 	}
-	return T("team.lead.sage_choice", "Name", name, "Moo", s.Moo, "Tambon", s.Tambon)
+	if s.Tambon == "" {
+		return T("team.lead.sage_choice_moo", "Name", name, "Moo", s.Moo, "Expertise", cat.Ref())
+	}
+	return T("team.lead.sage_choice", "Name", name, "Moo", s.Moo, "Tambon", s.Tambon, "Expertise", cat.Ref())
 }
 
 // approvedSages lists the approved sages, those living in village vid first.
@@ -354,6 +420,10 @@ func parseApprovedSage(c *Ctx, _ Answers, text string) (string, *Msg) {
 		if typed != "" && locales.MatchCommand(s.Name) == typed {
 			match = append(match, s)
 		}
+	}
+	if len(match) == 0 && utf8.RuneCountInString(typed) >= 2 {
+		// Part of a name: one sage holds it.
+		match = sagesNamed(sages, locales.MatchCommand(locales.StripTitle(text)))
 	}
 	if len(match) == 1 {
 		return strconv.FormatUint(match[0].ID, 10), nil
@@ -508,6 +578,12 @@ func (e *Engine) viewTeam(c *Ctx) error {
 		return err
 	}
 	isLead := v.LeadSageID == s.UserID
+	if isLead {
+		// What changed since the lead last looked, before the team.
+		if err := e.sayLeadNews(c, s.TeamVillage); err != nil {
+			return err
+		}
+	}
 	var fields []Field
 	var buttons []Action
 	for _, m := range members {

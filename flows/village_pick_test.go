@@ -180,16 +180,17 @@ func TestLeadAndTeamOfASharedMooNameTheirVillage(t *testing.T) {
 	approve(somchai)
 
 	// The lead, named through the form: the sage question names the
-	// village chosen, and each sage's button their home village.
+	// village chosen, and each sage's button their home village and
+	// expertise.
 	see(r.say(tpOfficer, "ตั้งปราชญ์สัมมาชีพ"))
 	see(r.say(tpOfficer, "หมู่ 1"))
 	out := see(r.say(tpOfficer, "ม.1 บ้านหัวหนอง ต.โนนทอง"))
 	ask := userSees(out)
 	if want := "เลือกปราชญ์ให้หมู่ 1 บ้านหัวหนอง ต.โนนทอง ค่ะ (ปราชญ์ของหมู่บ้านนี้อยู่ด้านบน)\n" +
-		"[สุวรรณ ดวงดี · ม.1 ต.โนนทอง]\n[วิไล แสนสุข · ม.1 ต.โนนทอง]\n[สมชาย ใจดี · ม.1 ต.หนองแวง]\n"; !strings.HasPrefix(ask, want) {
+		"[สุวรรณ ดวงดี · ม.1 ต.โนนทอง · เกษตร]\n[วิไล แสนสุข · ม.1 ต.โนนทอง · เกษตร]\n[สมชาย ใจดี · ม.1 ต.หนองแวง · เกษตร]\n"; !strings.HasPrefix(ask, want) {
 		t.Errorf("the sage question:\n%s\nwant it to start:\n%s", ask, want)
 	}
-	out = see(r.tap(tpOfficer, thButton(t, out, "สุวรรณ ดวงดี · ม.1 ต.โนนทอง")))
+	out = see(r.tap(tpOfficer, thButton(t, out, "สุวรรณ ดวงดี · ม.1 ต.โนนทอง · เกษตร")))
 	out = see(r.tap(tpOfficer, buttonKey(t, out, "conv.btn.confirm")))
 	if got := userSees(out); !strings.HasPrefix(got, "✅ ตั้งคุณสุวรรณ เป็นปราชญ์สัมมาชีพของหมู่ 1 บ้านหัวหนอง ต.โนนทอง แล้ว") {
 		t.Errorf("naming the lead says:\n%s", got)

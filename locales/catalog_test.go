@@ -3,7 +3,9 @@ package locales
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -494,5 +496,43 @@ func TestConcurrentText(t *testing.T) {
 	}
 	for range 8 {
 		<-done
+	}
+}
+
+// A key that is also the start of another ("report.signin.page" beside
+// "report.signin.page.none") makes the TOML define one name as both a text
+// and a table, and the loader keeps only one of them: the other shows as
+// its key. So the files' own lines are read here, not the loaded catalog.
+func TestNoKeyIsAPrefixOfAnother(t *testing.T) {
+	files, err := fs.Glob(catalogFS, catalogDir+"/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("catalog files: %v %v", files, err)
+	}
+	keyRE := regexp.MustCompile(`^([A-Za-z0-9_.]+)\s*=`)
+	byLang := map[string][]string{}
+	for _, f := range files {
+		data, err := fs.ReadFile(catalogFS, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lang := f[strings.LastIndex(f[:len(f)-len(".toml")], ".")+1 : len(f)-len(".toml")]
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if m := keyRE.FindStringSubmatch(line); m != nil {
+				byLang[lang] = append(byLang[lang], m[1])
+			}
+		}
+	}
+	for lang, keys := range byLang {
+		slices.Sort(keys)
+		for i, k := range keys {
+			for _, next := range keys[i+1:] {
+				if !strings.HasPrefix(next, k) {
+					break
+				}
+				if strings.HasPrefix(next, k+".") {
+					t.Errorf("%s: %q is also the start of %q", lang, k, next)
+				}
+			}
+		}
 	}
 }

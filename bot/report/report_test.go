@@ -450,6 +450,11 @@ func TestXLSXReadsBack(t *testing.T) {
 			}
 		})
 	}
+	// The households' headers wrap ("สมาชิกในครัวเรือน (คน)" over a column
+	// of small numbers): their row is high enough to show them whole.
+	if h, err := f.GetRowHeight("ครัวเรือน", 5); err != nil || h < 2*16 {
+		t.Errorf("the households' header row is %.0f pt high (%v), want at least two lines (32 pt)", h, err)
+	}
 	// Numbers are numbers (they add up in a spreadsheet); text is text.
 	typ, err := f.GetCellType("ครัวเรือน", "G6")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -39,10 +40,20 @@ const (
 	formFont     = "TH SarabunPSK"
 	formSize     = 16
 	formTitle    = 18
-	signRowPt    = 32 // a row a hand can sign in, in points
+	signRowPt    = 28 // a row a hand can sign in (1 cm), in points
 	rowPt        = 24 // a line of 16 pt text
 	signinSpare  = 5  // blank rows for substitutes on a sign-in sheet
 	speakerSpare = 2  // blank rows for a guest speaker
+	// onePageRows is the most table rows a sign-in or speakers' sheet
+	// may have and still be shrunk onto one page (to about three
+	// quarters): finance files one signed page per village-day. Longer
+	// ones print on as many pages as they need, at full size.
+	onePageRows = 30
+	// thaiCharWidth is the width of a 16 pt character in Excel's column
+	// units (the default font's digit width), on the wide side: Excel
+	// and LibreOffice fall back to wider Thai fonts where TH SarabunPSK
+	// is missing, and a cell that wraps must get the height it needs.
+	thaiCharWidth = 1.5
 )
 
 // ErrNoSheets is BuildSignin's answer when nothing asked for has a
@@ -100,8 +111,11 @@ type Form struct {
 	// signature block under them, on the right.
 	Notes []string
 	Sign  []string
-	// RowHeight is the height of the table's rows, in points.
+	// RowHeight is the least height of the table's rows, in points; a
+	// row whose text wraps gets a line more for each line it needs.
 	RowHeight float64
+	// OnePage shrinks the sheet to print on one page.
+	OnePage bool
 	// Center says which columns are centred.
 	Center []bool
 }
@@ -269,7 +283,7 @@ func (b *builder) signinForm(roundName, office string, m flows.Matrix, d flows.P
 		Lines: b.dayLines(roundName, office, v, d),
 		Header: [][]any{{b.text("report.signin.col.no"), b.text("report.signin.col.head"),
 			b.text("report.signin.col.house_no"), b.text("report.signin.col.signature"), b.text("report.signin.col.note")}},
-		Widths:    []float64{7, 30, 11, 32, 16},
+		Widths:    []float64{7, 30, 13, 34, 12},
 		Center:    []bool{true, false, true, false, false},
 		RowHeight: signRowPt,
 	}
@@ -286,6 +300,7 @@ func (b *builder) signinForm(roundName, office string, m flows.Matrix, d flows.P
 		f.Rows = append(f.Rows, []any{int64(n), nil, nil, nil, nil})
 	}
 	f.Sign = b.certify()
+	f.OnePage = len(f.Rows) <= onePageRows
 	return f
 }
 
@@ -299,7 +314,7 @@ func (b *builder) speakersForm(roundName, office string, v flows.Village, team [
 		Lines: b.dayLines(roundName, office, v, d),
 		Header: [][]any{{b.text("report.signin.col.no"), b.text("report.signin.col.speaker"), b.text("report.signin.col.role"),
 			b.text("report.signin.col.topic"), b.text("report.signin.col.hours"), b.text("report.signin.col.signature")}},
-		Widths:    []float64{7, 26, 18, 26, 10, 24},
+		Widths:    []float64{7, 24, 20, 26, 10, 26},
 		Center:    []bool{true, false, false, false, true, false},
 		RowHeight: signRowPt,
 	}
@@ -322,6 +337,7 @@ func (b *builder) speakersForm(roundName, office string, v flows.Village, team [
 		f.Rows = append(f.Rows, []any{int64(n), nil, nil, nil, nil, nil})
 	}
 	f.Sign = b.certify()
+	f.OnePage = len(f.Rows) <= onePageRows
 	return f
 }
 
@@ -354,10 +370,9 @@ func (b *builder) recordForm(roundName, office string, m flows.Matrix) Form {
 			{b.text("report.signin.col.no"), b.text("report.signin.col.head"), b.text("report.signin.col.house_no")},
 			{nil, nil, nil},
 		},
-		Widths: []float64{7, 26, 10},
-		Center: []bool{true, false, true},
-		// Two lines: "✓ ฝึกแล้ว (แจ้งเอง)" wraps in a day's column.
-		RowHeight: 2 * rowPt,
+		Widths:    []float64{7, 26, 10},
+		Center:    []bool{true, false, true},
+		RowHeight: rowPt,
 	}
 	for day := 1; day <= flows.Days; day++ {
 		f.Header[0] = append(f.Header[0], b.text("report.signin.col.day", "N", day))
@@ -497,7 +512,7 @@ func (s *Signin) WriteXLSX(w io.Writer) (err error) {
 			_, err = f.NewSheet(form.Name)
 		}
 		if err == nil {
-			err = writeForm(f, form, st, pageNumbers(s.cat, s.Lang))
+			err = writeForm(f, form, st, s.cat.MustText(s.Lang, "report.signin.footer_page", map[string]any{"Page": "&P"}))
 		}
 		if err != nil {
 			return fmt.Errorf("report: signin: sheet %d: %w", i+1, err)
@@ -525,9 +540,10 @@ func newFormStyles(f *excelize.File, lang locales.Lang) (formStyles, error) {
 	align := func(h string, wrap bool) *excelize.Alignment {
 		return &excelize.Alignment{Horizontal: h, Vertical: "center", WrapText: wrap}
 	}
-	// The Buddhist Era in Thai, without the weekday to fit the column.
+	// The Buddhist Era in Thai, short ("7 ธ.ค. 69") to fit a day's
+	// column.
 	beDateFmt, _ := dateFormats(lang)
-	beDateFmt = strings.Replace(beDateFmt, "ddd ", "", 1)
+	beDateFmt = strings.Replace(strings.Replace(beDateFmt, "ddd ", "", 1), "yyyy", "yy", 1)
 	var st formStyles
 	for _, sp := range []struct {
 		id *int
@@ -620,7 +636,7 @@ func writeForm(f *excelize.File, form Form, st formStyles, pages string) error {
 				return err
 			}
 		}
-		if err := f.SetRowHeight(sheet, row, rowPt*1.2); err != nil {
+		if err := f.SetRowHeight(sheet, row, rowPt*max(1.2, float64(rowLines(hr, form.Widths)))); err != nil {
 			return err
 		}
 		row++
@@ -649,7 +665,11 @@ func writeForm(f *excelize.File, form Form, st formStyles, pages string) error {
 				return err
 			}
 		}
-		if err := f.SetRowHeight(sheet, row, form.RowHeight); err != nil {
+		height := form.RowHeight
+		if n := rowLines(values, form.Widths); n > 1 {
+			height = max(height, float64(n)*rowPt)
+		}
+		if err := f.SetRowHeight(sheet, row, height); err != nil {
 			return err
 		}
 		row++
@@ -681,21 +701,72 @@ func writeForm(f *excelize.File, form Form, st formStyles, pages string) error {
 			return err
 		}
 	}
-	return printSetup(f, sheet, headBottom, pages)
+	return printSetup(f, sheet, headBottom, pages, form.OnePage)
+}
+
+// rowLines is how many lines the tallest cell of a row needs, its text
+// wrapped in its column.
+func rowLines(values []any, widths []float64) int {
+	n := 1
+	for c, v := range values {
+		s, ok := v.(string)
+		if !ok || c >= len(widths) {
+			continue
+		}
+		n = max(n, textLines(s, widths[c], thaiCharWidth))
+	}
+	return n
+}
+
+// textLines estimates the lines text takes in a column width wide (in
+// Excel's units), each character charWidth wide: Thai vowel and tone
+// marks above or below a letter take no width of their own, and a word
+// that does not fit starts a line.
+func textLines(text string, width, charWidth float64) int {
+	room := width - 1 // the cell's padding
+	lines, used := 1, 0.0
+	for i, word := range strings.Fields(text) {
+		w := 0.0
+		for _, r := range word {
+			if !unicode.Is(unicode.Mn, r) {
+				w += charWidth
+			}
+		}
+		if i > 0 {
+			w += charWidth / 2 // the space
+		}
+		if used > 0 && used+w > room {
+			lines++
+			used = 0
+			w = max(w-charWidth/2, 0)
+		}
+		// A word longer than the column breaks where it must.
+		for w > room {
+			lines++
+			w -= room
+		}
+		used += w
+	}
+	return lines
 }
 
 // printSetup makes a sheet print on A4 portrait, one page wide and as many
-// tall as it needs, centred, with the title block and column headers
-// (rows 1 to headBottom) repeated on every page and the page number in
-// the footer (pages: "หน้า &P จาก &N").
-func printSetup(f *excelize.File, sheet string, headBottom int, pages string) error {
+// tall as it needs (onePage: shrunk onto one), centred, with the title
+// block and column headers (rows 1 to headBottom) repeated on every page
+// and the page number in the footer (pages: "หน้า &P"). Each sheet
+// numbers its own pages from 1, also when the whole workbook is printed
+// at once: a form's page is never "หน้า 37".
+func printSetup(f *excelize.File, sheet string, headBottom int, pages string, onePage bool) error {
 	fit := true
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	size, portrait, wide, tall := a4Paper, "portrait", 1, 0
+	size, portrait, wide, tall, first := a4Paper, "portrait", 1, 0, uint(1)
+	if onePage {
+		tall = 1
+	}
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &size, Orientation: &portrait, FitToWidth: &wide, FitToHeight: &tall,
+		Size: &size, Orientation: &portrait, FitToWidth: &wide, FitToHeight: &tall, FirstPageNumber: &first,
 	}); err != nil {
 		return err
 	}

@@ -133,8 +133,14 @@ func TestSigninPrintSetup(t *testing.T) {
 			if pl.Orientation == nil || *pl.Orientation != "portrait" {
 				t.Errorf("orientation %v, want portrait", pl.Orientation)
 			}
-			if pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
-				t.Errorf("fit to %v wide × %v tall, want 1 × 0 (one page wide, as many down as needed)", pl.FitToWidth, pl.FitToHeight)
+			// A village-day's form is one signed page for finance; the
+			// record runs as many pages down as it needs.
+			tall := map[bool]int{true: 0, false: 1}[strings.HasPrefix(sheet, "บันทึก")]
+			if pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != tall {
+				t.Errorf("fit to %v wide × %v tall, want 1 × %d", pl.FitToWidth, pl.FitToHeight, tall)
+			}
+			if pl.FirstPageNumber == nil || *pl.FirstPageNumber != 1 {
+				t.Errorf("first page number %v, want 1 (each form numbers its own pages)", pl.FirstPageNumber)
 			}
 			props, err := f.GetSheetProps(sheet)
 			if err != nil {
@@ -240,6 +246,32 @@ func TestSigninSpeakers(t *testing.T) {
 		if !slices.Equal(rows[i][:6], want[i]) {
 			t.Errorf("row %d: %q, want %q", i+1, rows[i], want[i])
 		}
+	}
+}
+
+// A cell whose text wraps gets the height of its lines, so that nothing
+// printed is cut: the lead's role and the topic take two lines of the
+// speakers' sheet, "จำนวนชั่วโมง" two lines of its header; a blank row
+// keeps the height to sign in.
+func TestSigninRowsFitTheirText(t *testing.T) {
+	f := signinBook(t, signinDistrict(t), report.SigninOptions{})
+	sheet := "วิทยากร ม.5 ว.4"
+	_, _, _, headerRow := formTable(t, f, sheet)
+	height := func(row int) float64 {
+		h, err := f.GetRowHeight(sheet, row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if h := height(headerRow); h < 2*24 {
+		t.Errorf("header row is %.0f pt high, want two lines (48 pt) for “จำนวนชั่วโมง”", h)
+	}
+	if h := height(headerRow + 1); h < 2*24 {
+		t.Errorf("the lead's row is %.0f pt high, want two lines (48 pt) for the role and the topic", h)
+	}
+	if h := height(headerRow + 3); h < 28 || h >= 2*24 {
+		t.Errorf("a blank row is %.0f pt high, want one row to sign in (28–47 pt)", h)
 	}
 }
 

@@ -21,6 +21,9 @@ const (
 	// xlsxFont has Thai glyphs on every Windows and Mac; Excel's default
 	// (Calibri / Aptos) has none and falls back unevenly.
 	xlsxFont = "Tahoma"
+	// headLinePt is a line of the header's text, with room for Thai marks
+	// above and below, in points.
+	headLinePt = 16
 )
 
 // WriteXLSX writes the report as one workbook, a sheet per table, ready
@@ -155,6 +158,16 @@ func writeSheet(f *excelize.File, name string, t Table, st styles, p printTitle,
 		return err
 	}
 	if err := f.SetCellStyle(name, "A"+strconv.Itoa(headerRow), lastCol+strconv.Itoa(headerRow), st.head); err != nil {
+		return err
+	}
+	// The header wraps: its row gets the lines its longest header needs
+	// (Excel and LibreOffice keep a row's stored height on opening, and
+	// cut what does not fit).
+	lines := 1
+	for i, h := range t.Header {
+		lines = max(lines, textLines(h, widths[i], 1))
+	}
+	if err := f.SetRowHeight(name, headerRow, float64(lines)*headLinePt); err != nil {
 		return err
 	}
 	for n, row := range t.Rows {
@@ -348,12 +361,20 @@ func columnWidths(t Table) []float64 {
 	return w
 }
 
+// displayWidth is how wide s is seen, in characters: Thai marks above
+// and below take no width, and a Thai letter takes a little more than a
+// digit (Excel's unit) in the fonts that stand in for Tahoma, so every 10
+// Thai letters count 11.
 func displayWidth(s string) int {
-	n := 0
+	n, thai := 0, 0
 	for _, r := range s {
-		if !unicode.Is(unicode.Mn, r) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.Thai, r):
+			thai++
+		default:
 			n++
 		}
 	}
-	return n
+	return n + thai + thai/10
 }

@@ -4,8 +4,11 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -31,6 +34,8 @@ const maxBody = 64 << 10
 //	GET  /sim/api/events      server-sent events: entry, personas, clock
 //	POST /sim/api/open        {chat, as}: open a chat (follow / join the first time)
 //	POST /sim/api/send        Send: type a text or tap a button
+//	POST /sim/api/file        ?chat=ID&as=ID&name=N, the file as the body (or
+//	                          &size=N and no body for a file over MaxFileUpload)
 //	POST /sim/api/personas    {name, lang}: add a persona
 //	POST /sim/api/clock       {at: "2006-01-02T15:04"} or {reset: true}
 //
@@ -57,6 +62,7 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("GET "+Prefix+"/api/events", s.handleEvents)
 	mux.HandleFunc("POST "+Prefix+"/api/open", s.handleOpen)
 	mux.HandleFunc("POST "+Prefix+"/api/send", s.handleSend)
+	mux.HandleFunc("POST "+Prefix+"/api/file", s.handleFile)
 	mux.HandleFunc("POST "+Prefix+"/api/personas", s.handleAddPersona)
 	mux.HandleFunc("POST "+Prefix+"/api/clock", s.handleClock)
 	return mux
@@ -113,6 +119,42 @@ func (s *Sim) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Send(r.Context(), req); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleFile is a persona sending a file: the page posts the file's bytes
+// as they are (no multipart), its name and the chat in the query.
+func (s *Sim) handleFile(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var data []byte
+	var size int64
+	if v := q.Get("size"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= MaxFileUpload {
+			writeError(w, http.StatusBadRequest, errors.New("sim: size is only for a file too large to upload"))
+			return
+		}
+		size = n
+	} else {
+		var err error
+		data, err = io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFileUpload))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("sim: a file over %d MB is sent without its content", MaxFileUpload>>20))
+			return
+		case err != nil:
+			writeError(w, http.StatusBadRequest, errors.New("sim: file upload failed"))
+			return
+		case len(data) == 0:
+			writeError(w, http.StatusBadRequest, errors.New("sim: the file is empty"))
+			return
+		}
+	}
+	if err := s.SendFile(r.Context(), q.Get("chat"), q.Get("as"), q.Get("name"), data, size); err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
 	}

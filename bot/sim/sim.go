@@ -5,7 +5,9 @@
 // The simulator speaks LINE's wire format, not the domain. What a persona
 // types or taps becomes a webhook event, signed with the run's channel
 // secret and POSTed to the bot's own /callback, exactly as LINE would send
-// it; what the bot sends (replies, pushes, multicasts) is picked up from the
+// it; a file a persona sends is kept by the fake's data endpoint for the
+// bot to fetch, as LINE keeps it, and announced by a file message event;
+// what the bot sends (replies, pushes, multicasts) is picked up from the
 // in-process fake LINE API (bot/linefake) and shown in the chat it went to.
 // The page renders LINE's message objects itself: text, quick replies,
 // buttons and confirm templates, Flex bubbles and carousels, and the
@@ -49,6 +51,22 @@ const (
 	MaxDataLen = 300
 	// MaxNameLen is the longest persona name (LINE display names: 20).
 	MaxNameLen = 20
+	// MaxFileSize is the largest file a persona may send: LINE's app
+	// refuses files over 1 GB.
+	MaxFileSize = 1 << 30
+	// MaxFileUpload is the largest file whose content the page uploads
+	// (the fake then serves it, as LINE's data endpoint would). A larger
+	// file (up to MaxFileSize) is sent as its name and size only: the bot
+	// refuses files that size without fetching them, and a fetch of one
+	// would answer 404 as for expired content.
+	MaxFileUpload = 32 << 20
+	// MaxStoredFiles bounds the content of the files sent that the fake
+	// keeps serving; past it the oldest go, and a fetch of one answers 404
+	// as LINE does for content it no longer keeps.
+	MaxStoredFiles = 128 << 20
+	// MaxFileNameLen is the longest file name (UTF-16 units), as most file
+	// systems allow.
+	MaxFileNameLen = 255
 )
 
 // Persona is someone the page can play: a LINE user with a profile.
@@ -115,6 +133,9 @@ type Entry struct {
 	Persona string `json:"persona,omitempty"`
 	// Text is what the user typed, or a tapped button's display text.
 	Text string `json:"text,omitempty"`
+	// File is the file the user sent (From "user"), shown as LINE shows a
+	// file message: its name and size.
+	File *FileInfo `json:"file,omitempty"`
 	// Message is the LINE message object the bot sent (From "bot").
 	Message json.RawMessage `json:"message,omitempty"`
 	// Via is how the bot sent it: reply, push or multicast.
@@ -140,6 +161,8 @@ type Sim struct {
 	chats    map[string][]Entry
 	opened   map[string]bool
 	tokens   map[string]string // reply tokens of events we sent → chat
+	files    []storedFile      // contents the fake serves, oldest first
+	stored   int64             // their total size
 
 	stopOnce    sync.Once
 	done        chan struct{}
@@ -380,6 +403,90 @@ func (s *Sim) Send(ctx context.Context, m Send) error {
 		s.append(Entry{Chat: m.Chat, At: now, From: "user", Persona: m.As, Text: shown})
 	}
 	return s.post(ctx, m.Chat, e)
+}
+
+// FileInfo is a file message as the chat shows it.
+type FileInfo struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+}
+
+// SendFile delivers a file a persona sends in a chat, as LINE does: the
+// content goes to the fake's data endpoint under a new message id, and the
+// bot gets a file message event (id, fileName, fileSize) to fetch it by.
+// data is the content; when it is nil, size is the file's size and only
+// the event is sent (a file too large to upload: see MaxFileUpload).
+func (s *Sim) SendFile(ctx context.Context, chat, as, name string, data []byte, size int64) error {
+	src, err := s.source(chat, as)
+	if err != nil {
+		return err
+	}
+	name = fileBase(name)
+	if name == "" || utf16Len(name) > MaxFileNameLen {
+		return fmt.Errorf("sim: a file name of 1 to %d characters is needed", MaxFileNameLen)
+	}
+	if data != nil {
+		size = int64(len(data))
+		if size > MaxFileUpload {
+			return fmt.Errorf("sim: a file over %d MB is sent without its content", MaxFileUpload>>20)
+		}
+	}
+	if size <= 0 || size > MaxFileSize {
+		return fmt.Errorf("sim: LINE sends files of 1 byte to %d GB", MaxFileSize>>30)
+	}
+	if err := s.Open(ctx, chat, as); err != nil {
+		return err
+	}
+	ev := s.opt.Fake.Events()
+	now := s.opt.Clock.Now()
+	var e linefake.Event
+	if data != nil {
+		e = ev.FileEventWith(src, name, data, now)
+		s.keepFile(e.MessageID(), size)
+	} else {
+		e = ev.FileEvent(src, name, size, now)
+	}
+	s.append(Entry{Chat: chat, At: now, From: "user", Persona: as, File: &FileInfo{Name: name, Size: size}})
+	return s.post(ctx, chat, e)
+}
+
+// storedFile is the content of a file sent that the fake serves.
+type storedFile struct {
+	id   string
+	size int64
+}
+
+// keepFile records a content the fake now serves, and removes the oldest
+// ones past MaxStoredFiles.
+func (s *Sim) keepFile(id string, size int64) {
+	s.mu.Lock()
+	s.files = append(s.files, storedFile{id, size})
+	s.stored += size
+	var drop []string
+	for s.stored > MaxStoredFiles && len(s.files) > 1 {
+		drop = append(drop, s.files[0].id)
+		s.stored -= s.files[0].size
+		s.files = s.files[1:]
+	}
+	s.mu.Unlock()
+	for _, id := range drop {
+		s.opt.Fake.PutContent(id, nil)
+	}
+}
+
+// fileBase is a file name without any folder a browser or system put in
+// front of it, and without control characters.
+func fileBase(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	return strings.TrimSpace(name)
 }
 
 // post signs and sends one event to the bot's webhook. A failure is shown

@@ -127,7 +127,9 @@ func (b *echoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		text := "got " + e["type"].(string)
-		if m, ok := e["message"].(map[string]any); ok {
+		if m, ok := e["message"].(map[string]any); ok && m["type"] == "file" {
+			text = fmt.Sprintf("file %v, %.0f bytes: %s", m["fileName"], m["fileSize"], b.content(m["id"].(string)))
+		} else if ok {
 			text = "echo: " + m["text"].(string)
 		}
 		if pb, ok := e["postback"].(map[string]any); ok {
@@ -143,6 +145,23 @@ func (b *echoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			b.t.Errorf("reply to %s was refused", e["type"])
 		}
 	}
+}
+
+// content fetches a message's content as the bot does, from LINE's data
+// endpoint: its text, or the status when there is none.
+func (b *echoBot) content(id string) string {
+	req, _ := http.NewRequest(http.MethodGet, b.api+"/v2/bot/message/"+id+"/content", nil)
+	req.Header.Set("Authorization", "Bearer token")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Sprint("status ", res.StatusCode)
+	}
+	data, _ := io.ReadAll(res.Body)
+	return fmt.Sprintf("%q", data)
 }
 
 func (b *echoBot) post(path string, v any) int {
@@ -599,5 +618,73 @@ func TestEventStream(t *testing.T) {
 	// Close ends the stream, so a shutdown does not wait for the page.
 	r.sim.Close()
 	for range frames {
+	}
+}
+
+func TestSendFile(t *testing.T) {
+	const csv = "moo,tambon,name\n5,นาดี,บ้านโนนสูง\n"
+	tests := []struct {
+		name   string
+		query  string
+		body   string
+		status int
+		// shown is the file the chat shows ("" none), bot what the bot
+		// answered after fetching the content.
+		shown string
+		bot   string
+	}{
+		{"a CSV file", "chat=" + officer + "&as=" + officer + "&name=หมู่บ้าน.csv", csv, 204,
+			fmt.Sprint("หมู่บ้าน.csv ", len(csv)), fmt.Sprintf("file หมู่บ้าน.csv, %d bytes: %q", len(csv), csv)},
+		{"a folder in the name is dropped", "chat=" + officer + "&as=" + officer + "&name=C:%5Cdocs%5Ca.xlsx", "PK", 204,
+			"a.xlsx 2", `file a.xlsx, 2 bytes: "PK"`},
+		{"a file too large to upload goes as name and size", "chat=" + officer + "&as=" + officer + "&name=big.csv&size=" + fmt.Sprint(sim.MaxFileUpload+1), "", 204,
+			fmt.Sprintf("big.csv %d", sim.MaxFileUpload+1), fmt.Sprintf("file big.csv, %d bytes: status 404", sim.MaxFileUpload+1)},
+		{"in a group", "chat=" + group + "&as=" + farmer + "&name=a.csv", csv, 204, fmt.Sprint("a.csv ", len(csv)), ""},
+		{"an empty file", "chat=" + officer + "&as=" + officer + "&name=a.csv", "", 400, "", ""},
+		{"no name", "chat=" + officer + "&as=" + officer + "&name=%20", csv, 400, "", ""},
+		{"a name over 255", "chat=" + officer + "&as=" + officer + "&name=" + strings.Repeat("a", 252) + ".csv", csv, 400, "", ""},
+		{"size for a file small enough to upload", "chat=" + officer + "&as=" + officer + "&name=a.csv&size=100", "", 400, "", ""},
+		{"over LINE's 1 GB", "chat=" + officer + "&as=" + officer + "&name=a.csv&size=" + fmt.Sprint(sim.MaxFileSize+1), "", 400, "", ""},
+		{"someone else's chat", "chat=" + officer + "&as=" + farmer + "&name=a.csv", csv, 400, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, func(string) bool { return true }, 0)
+			res, err := http.Post(r.page.URL+"/sim/api/file?"+tt.query, "application/octet-stream", strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d (%s)", res.StatusCode, tt.status, msg)
+			}
+			if tt.status != 204 {
+				if got := r.bot.types(); len(got) != 0 {
+					t.Errorf("bot got events %q, want none", got)
+				}
+				return
+			}
+			chat := officer
+			if strings.Contains(tt.query, group) {
+				chat = group
+			}
+			var files []string
+			for _, e := range r.sim.History(chat) {
+				if e.File != nil {
+					files = append(files, fmt.Sprint(e.File.Name, " ", e.File.Size))
+				}
+			}
+			if fmt.Sprint(files) != fmt.Sprint([]string{tt.shown}) {
+				t.Errorf("chat shows files %q, want %q", files, tt.shown)
+			}
+			if tt.bot == "" {
+				return
+			}
+			waitFor(t, "the bot's answer", func() bool { return len(shown(r.sim.History(chat))) >= 2 })
+			if got := shown(r.sim.History(chat)); got[len(got)-1] != "bot: "+tt.bot {
+				t.Errorf("bot answered %q, want %q", got[len(got)-1], "bot: "+tt.bot)
+			}
+		})
 	}
 }

@@ -114,7 +114,7 @@ func TestCLIThroughRunningServer(t *testing.T) {
 	if res.exit != 1 {
 		t.Errorf("bad import: exit %d, want 1", res.exit)
 	}
-	want := "ไม่ได้นำเข้าข้อมูลใดเลยค่ะ เพราะพบปัญหา 1 จุด กรุณาแก้ไฟล์แล้วลองใหม่:\n  บรรทัด 3: จำนวนครัวเรือน “ยี่สิบ” ไม่ถูกต้อง"
+	want := "ไม่ได้นำเข้าข้อมูลใดเลยค่ะ เพราะพบปัญหา 1 จุด กรุณาแก้ไฟล์แล้วลองใหม่:\n  แถว 3: จำนวนครัวเรือน “ยี่สิบ” ไม่ถูกต้อง"
 	if !strings.HasPrefix(res.stderr, want) {
 		t.Errorf("stderr %q, want it to start with %q", res.stderr, want)
 	}

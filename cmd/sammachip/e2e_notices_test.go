@@ -159,7 +159,7 @@ func TestE2ENoticeOfATimeOnlyChange(t *testing.T) {
 		t.Errorf("pushed before the ten minutes: %v", got)
 	}
 	tickUntil(t, h, time.Date(2026, 12, 2, 10, 30, 0, 0, bangkok))
-	wantOneNoticeEach(t, h, from, "วันที่ 1 เปลี่ยนเวลา: 09.00 น. → 13.00 น.", "เหมือนเดิม")
+	wantOneNoticeEach(t, h, from, "วันอบรมที่ 1 เปลี่ยนเวลา: 09.00 น. → 13.00 น.", "เหมือนเดิม")
 	if got := pushesTo(h, "Unh1", from); len(got) == 1 && got[0].Contains("ย้ายไป") {
 		t.Errorf("a time-only change says the day moved: %s", got[0])
 	}
@@ -191,7 +191,7 @@ func TestE2ENoticeOfAWeekMovedByCSV(t *testing.T) {
 		t.Errorf("the import says %q, want who is told (5 people) and when (10.10 น.)", res.stdout)
 	}
 	tickUntil(t, h, time.Date(2026, 12, 2, 10, 30, 0, 0, bangkok))
-	wantOneNoticeEach(t, h, from, "วันที่ 1 ย้ายไป", "วันที่ 3 ย้ายไป", "วันที่ 5 ย้ายไป ศ. 18 ธ.ค. 2569")
+	wantOneNoticeEach(t, h, from, "วันอบรมที่ 1 ย้ายไป", "วันอบรมที่ 3 ย้ายไป", "วันอบรมที่ 5 ย้ายไป ศ. 18 ธ.ค. 2569")
 }
 
 func TestE2ECancelThenNewDateIsOneNotice(t *testing.T) {
@@ -221,7 +221,7 @@ func TestE2ECancelThenNewDateIsOneNotice(t *testing.T) {
 	officer.Say("ศาลาประชาคม")
 	officer.TapLabel(h.Text("conv.btn.confirm"))
 	tickUntil(t, h, time.Date(2026, 12, 2, 10, 30, 0, 0, bangkok))
-	wantOneNoticeEach(t, h, from, "วันที่ 5 ย้ายไป จ. 14 ธ.ค. 2569")
+	wantOneNoticeEach(t, h, from, "วันอบรมที่ 5 ย้ายไป จ. 14 ธ.ค. 2569")
 	if got := pushesTo(h, "Unsage", from); len(got) == 1 && got[0].Contains("ยกเลิก") {
 		t.Errorf("the notice still says cancelled: %s", got[0])
 	}
@@ -263,7 +263,7 @@ func TestE2ENoticeAndEveningCardInOnePush(t *testing.T) {
 		t.Errorf("the officer got %s, want the notice at 18.00 น. with the evening card", saved)
 	}
 	tickUntil(t, h, time.Date(2026, 12, 6, 20, 59, 0, 0, bangkok))
-	wantOneNoticeEach(t, h, from, "วันที่ 1 เปลี่ยนเวลา: 09.00 น. → 10.00 น.")
+	wantOneNoticeEach(t, h, from, "วันอบรมที่ 1 เปลี่ยนเวลา: 09.00 น. → 10.00 น.")
 	for _, who := range noticePeople {
 		if got := pushesTo(h, who, from); len(got) == 1 && len(got[0].Messages) < 2 {
 			t.Errorf("%s got %s, want the notice and the evening's card (or brief) in one request", who, got[0])
@@ -325,7 +325,7 @@ func TestE2EDistrictWeekOnePushPerPersonPerEvening(t *testing.T) {
 	h2 := pushesTo(h, householdUser(2, 1), 0)
 	found := false
 	for _, rec := range h2 {
-		if rec.Contains("วันที่ 3 เปลี่ยนเวลา: 09.00 น. → 10.00 น.") {
+		if rec.Contains("วันอบรมที่ 3 เปลี่ยนเวลา: 09.00 น. → 10.00 น.") {
 			found = true
 			if len(rec.Messages) != 3 {
 				t.Errorf("the notice came in a request of %d messages %s, want 3 (notice, day-3 card, headcount)", len(rec.Messages), rec)
@@ -338,7 +338,7 @@ func TestE2EDistrictWeekOnePushPerPersonPerEvening(t *testing.T) {
 	// Village 3 heard of day 5's new place the next morning, alone.
 	h3 := pushesTo(h, householdUser(3, 1), 0)
 	if !slices.ContainsFunc(h3, func(rec Received) bool {
-		return rec.Contains("วันที่ 5 เปลี่ยนสถานที่: ศาลาประชาคม → วัดบ้านทดสอบ3")
+		return rec.Contains("วันอบรมที่ 5 เปลี่ยนสถานที่: ศาลาประชาคม → วัดบ้านทดสอบ3")
 	}) {
 		t.Errorf("village 3's household never heard of day 5's new place: %v", h3)
 	}

@@ -821,7 +821,8 @@ func TestSimulatorDistrictJourneys(t *testing.T) {
 	// sageButton is a sage's button when a lead is chosen: the name and
 	// home village with its ตำบล.
 	sageButton := func(s flows.Sage) string {
-		return p.th("team.lead.sage_choice", "Name", locales.StripTitle(s.Name), "Moo", s.Moo, "Tambon", s.Tambon)
+		cat := p.th("team.lead.cat." + s.Category + ".short")
+		return p.th("team.lead.sage_choice", "Name", locales.StripTitle(s.Name), "Moo", s.Moo, "Tambon", s.Tambon, "Expertise", cat)
 	}
 	// askSage is the sage question for village v.
 	askSage := func(v flows.Village) string { return p.say1("team.lead.ask_sage", "Village", full(v)) }
@@ -857,12 +858,13 @@ func TestSimulatorDistrictJourneys(t *testing.T) {
 		// The village's own sages come first: its lead heads the list.
 		lead := sageOf(other.LeadSageID)
 		first := p.eval(`[...document.querySelectorAll('#messages .msg:not(.mine)')].at(-1).querySelector('.flex-button, .tpl-action')?.textContent ?? [...document.querySelectorAll('#quick .chip')][0]?.textContent`)
-		if first != sageButton(lead) {
+		// A long label is cut at LINE's 40 characters, with "…".
+		if first != sageButton(lead) && (!strings.HasSuffix(first, "…") || !strings.HasPrefix(sageButton(lead), strings.TrimSuffix(first, "…"))) {
 			t.Errorf("first sage offered for %s is %q, want its lead %q", full(other), first, sageButton(lead))
 		}
 		p.shot(shots, "a2-sages-of-that-village.png", askSage(other))
 
-		p.tap(sageButton(lead))
+		p.tap(first) // the lead, checked above
 		p.sees(".msg:not(.mine)", p.th("conv.confirm.title"))
 		if card := p.lastBubble(p.th("conv.confirm.title")); !strings.Contains(card, full(other)) {
 			t.Errorf("the summary card does not name %q:\n%s", full(other), card)

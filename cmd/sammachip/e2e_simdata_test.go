@@ -223,7 +223,7 @@ func TestSimulatorSummaryNamesTheDemoOffice(t *testing.T) {
 	if err := s.Send(ctx, sim.Send{Chat: flows.DemoOfficerID, As: flows.DemoOfficerID, Type: "text", Text: "สรุป"}); err != nil {
 		t.Fatal(err)
 	}
-	want := "สรุปประจำวัน อ." + flows.DemoOffice().District
+	want := " · อ." + flows.DemoOffice().District
 	for ctx.Err() == nil {
 		for _, e := range s.History(flows.DemoOfficerID) {
 			if e.From == "bot" && strings.Contains(string(e.Message), want) {

@@ -246,12 +246,31 @@
         row.append(avatar(name, e.persona));
         col.append(el('div', 'sender', name));
       }
-      line.append(el('div', 'bubble', e.text));
+      line.append(e.file ? renderFile(e.file) : el('div', 'bubble', e.text));
     }
     line.append(el('span', 'time', clockTime(e.time)));
     col.append(line);
     row.append(col);
     return row;
+  }
+
+  // renderFile draws a file message as LINE does: an icon, the name and
+  // the size.
+  function renderFile(f) {
+    const b = el('div', 'file-bubble');
+    const ext = (f.name.match(/\.([A-Za-z0-9]{1,5})$/) || [])[1] || '';
+    b.append(el('div', 'file-icon', /^(xlsx?|csv)$/i.test(ext) ? '📊' : '📄'));
+    const t = el('div', 'file-text');
+    t.append(el('div', 'file-name', f.name), el('div', 'file-size', fileSize(f.size)));
+    b.append(t);
+    return b;
+  }
+
+  function fileSize(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(n < 10240 ? 1 : 0) + ' KB';
+    if (n < 1024 * 1024 * 1024) return (n / 1048576).toFixed(1) + ' MB';
+    return (n / 1073741824).toFixed(2) + ' GB';
   }
 
   function renderQuick() {
@@ -603,6 +622,42 @@
     state.quickUsed = true;
     renderQuick();
     send({ type: 'text', text });
+  });
+
+  // Sending a file: LINE's app sends any file up to MAX_FILE; the
+  // simulator uploads its content (up to MAX_UPLOAD) for the bot to fetch,
+  // and a larger one as its name and size only.
+  const MAX_UPLOAD = 32 * 1024 * 1024;
+  const MAX_FILE = 1024 * 1024 * 1024;
+
+  async function sendFile(file) {
+    if (file.size === 0) throw new Error('ไฟล์ว่าง ส่งไม่ได้ · The file is empty');
+    if (file.size > MAX_FILE) throw new Error('LINE ส่งไฟล์ได้ไม่เกิน 1 GB · LINE sends files up to 1 GB');
+    const q = new URLSearchParams({ chat: state.chat, as: state.as, name: file.name });
+    let body = file;
+    if (file.size > MAX_UPLOAD) {
+      q.set('size', String(file.size));
+      body = null;
+    }
+    const res = await fetch('/sim/api/file?' + q, {
+      method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body,
+    });
+    if (!res.ok) {
+      let msg = 'HTTP ' + res.status;
+      try { msg = (await res.json()).error || msg; } catch (_) { /* not JSON */ }
+      throw new Error(msg);
+    }
+  }
+
+  $('attach').addEventListener('click', () => $('file').click());
+  $('file').addEventListener('change', (ev) => {
+    const input = ev.target;
+    const files = [...input.files];
+    input.value = ''; // the same file may be sent again
+    if (!files.length) return;
+    state.quickUsed = true;
+    renderQuick();
+    (async () => { for (const f of files) await sendFile(f); })().catch(fail);
   });
 
   $('speaker').addEventListener('change', (ev) => {
