@@ -34,6 +34,7 @@ func (e *Engine) registerSchedule() {
 	e.RegisterAction(actSchedV, e.actScheduleVillage)
 	e.RegisterAction(actSetDay, e.actSetDay)
 	e.RegisterAction(actCancelDay, e.actCancelDay)
+	e.registerWeekRest() // schedule_week.go
 	isDay4 := func(a Answers) bool { return a[ansDay] == itoa(StudyVisit) }
 	// Days 2–5 may take day 1's time and place (startSame): then their
 	// own end and place are not asked. Day 4's place is its destination,
@@ -338,6 +339,10 @@ func (e *Engine) scheduleCard(c *Ctx, vid int, editable bool, next int) error {
 	if editable && next > 1 && next <= Days && s[next-1] == nil && s[0] != nil && s[next-2] != nil {
 		label := T("schedule.btn.chain", "N", next)
 		quick = append(quick, Action{Label: label, Data: Postback{Action: actSetDay, Village: vid, Day: next, Yes: true}.Encode(), Say: &label})
+	}
+	if editable && next == 2 && restOpen(s) {
+		label := T("schedule.btn.rest")
+		quick = append(quick, Action{Label: label, Data: Postback{Action: actWeekRest, Village: vid}.Encode(), Say: &label})
 	}
 	c.Say(Reply{Style: StyleCard, Title: &title, Text: T("schedule.text", "Occupation", v.Occupation), Fields: fields, Buttons: buttons, Quick: quick})
 	return nil

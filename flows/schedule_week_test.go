@@ -217,3 +217,78 @@ func TestSetDayReadsSpokenTimes(t *testing.T) {
 		t.Fatalf("day 1 = %+v, want it to start at 09:00", d)
 	}
 }
+
+// Day 1 in full, then days 2–5 in one go: only the study visit's own
+// facts are asked; the week takes about 12 inputs (issue 14).
+func TestSettingTheRestOfTheWeekInOneGo(t *testing.T) {
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	inputs := 0
+	say := func(text string) flows.Outcome { inputs++; return r.say("Uofficer", text) }
+	tap := func(data string) flows.Outcome { inputs++; return r.tap("Uofficer", data) }
+
+	out := say("ตั้งตาราง")
+	out = tap(button(t, out, "household.village.label"))
+	out = tap(button(t, out, "schedule.btn.set_day")) // day 1
+	inputs++
+	wantSaid(t, r.pickDate("Uofficer", out, "2026-12-04"), "schedule.q.start") // a Friday
+	say("9.00")
+	say("16.00")
+	out = say("ศาลาประชาคม")
+	out = tap(button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.saved", "schedule.text")
+
+	out = say("วันที่ 2-5 ต่อกันเลยค่ะ") // the chip's label, typed with a plain hyphen
+	wantSaid(t, out, "schedule.q.destination")
+	say("ศูนย์เรียนรู้บ้านนา")
+	out = say("หมวก น้ำดื่ม")
+	wantSaid(t, out, "conv.confirm.title")
+	if got := renderCards(out.Replies); !strings.Contains(got, "จ. 7 ธ.ค.") || !strings.Contains(got, "พฤ. 10 ธ.ค.") {
+		t.Errorf("the confirm card does not show the four days' dates:\n%s", got)
+	}
+	out = tap(button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.rest.saved", "schedule.text")
+	if inputs > 12 {
+		t.Errorf("a week took %d inputs, want about 12", inputs)
+	}
+	want := []string{"2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"}
+	s := r.schedule(5)
+	for i, d := range s {
+		if d == nil {
+			t.Fatalf("day %d not set", i+1)
+		}
+		if d.Date != want[i] || d.Start != "09:00" || d.End != "16:00" {
+			t.Errorf("day %d on %s %s–%s, want %s 09:00–16:00", i+1, d.Date, d.Start, d.End, want[i])
+		}
+	}
+	if v := s[flows.StudyVisit-1]; v.Place != "ศูนย์เรียนรู้บ้านนา" || v.MeetingPoint != "ศาลาประชาคม" || v.Departure != "09:00" || v.Bring != "หมวก น้ำดื่ม" {
+		t.Errorf("study visit %+v: want its destination as place, meeting at day 1's place at its start", v)
+	}
+	// With the week set, the chip is no longer offered.
+	out = say("ตั้งตาราง")
+	out = tap(button(t, out, "household.village.label"))
+	if hasButton(out, "schedule.btn.rest") {
+		t.Error("days 2–5 offered again once set")
+	}
+}
+
+// Days 2–5 in one go store nothing when one of them cannot be set (here:
+// day 2 set by someone else meanwhile).
+func TestTheRestOfTheWeekIsAllOrNothing(t *testing.T) {
+	r := newRig(t, hhOpts)
+	r.hhVillage(5, 20, "ทำน้ำพริก")
+	r.officer("Uofficer", "")
+	r.putDay(flows.ProgrammeDay{Village: 5, Day: 1, Date: "2026-12-07", Start: "09:00", End: "15:00", Place: "ศาลา"})
+	out := r.tap("Uofficer", flows.Postback{Action: "sch.rest", Village: 5}.Encode())
+	wantSaid(t, out, "schedule.q.destination")
+	r.say("Uofficer", "สวนลุงดำ")
+	out = r.say("Uofficer", "หมวก")
+	r.putDay(flows.ProgrammeDay{Village: 5, Day: 2, Date: "2026-12-09", Start: "09:00", End: "15:00", Place: "วัด"})
+	out = r.tap("Uofficer", button(t, out, "conv.btn.confirm"))
+	wantSaid(t, out, "schedule.rest.changed", "schedule.text")
+	s := r.schedule(5)
+	if s[1].Date != "2026-12-09" || s[2] != nil || s[3] != nil || s[4] != nil {
+		t.Errorf("after a refused week: %+v %+v %+v %+v", s[1], s[2], s[3], s[4])
+	}
+}

@@ -342,6 +342,8 @@ func MatchCommand(s string) string {
 func matchPass(s string) string {
 	s = norm.NFC.String(stripInvisible(s, false))
 	s = lowerASCII(NormalizeDigits(s))
+	// Dashes as phones type them: "2-5" matches a label's "2–5".
+	s = dashes.Replace(s)
 	for {
 		t := trimParticles(strings.TrimFunc(s, isCommandJunk))
 		if t == s {
@@ -352,6 +354,10 @@ func matchPass(s string) string {
 	s = removeThaiSpaces(strings.Join(strings.Fields(s), " "))
 	return norm.NFC.String(s)
 }
+
+// dashes turns the dashes of labels (en dash, em dash, minus sign) into
+// the hyphen a keyboard types.
+var dashes = strings.NewReplacer("\u2013", "-", "\u2014", "-", "\u2212", "-")
 
 // isCommandJunk reports runes trimmed from both ends of a typed command.
 func isCommandJunk(r rune) bool {

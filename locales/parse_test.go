@@ -289,7 +289,8 @@ func TestMatchCommand(t *testing.T) {
 		"ค่ะ":                 "ค่ะ",
 		"":                    "",
 		"   ":                 "",
-		"ห\u0e21\u0e48\u0e39": "หมู่", // tone mark before vowel: canonical order
+		"ห\u0e21\u0e48\u0e39": "หมู่",              // tone mark before vowel: canonical order
+		"วันที่ 2–5 ต่อกัน":   "วันที่ 2-5 ต่อกัน", // a label's en dash is the hyphen typed
 	}
 	for in, want := range tests {
 		if got := MatchCommand(in); got != want {

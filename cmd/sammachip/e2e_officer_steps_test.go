@@ -250,3 +250,52 @@ func TestE2ESpokenTimesAndImplausibleIncome(t *testing.T) {
 		t.Errorf("after yes: %s", got)
 	}
 }
+
+// Day 1 in full, then days 2–5 with one chip, where the visit goes and
+// what to bring: about 12 inputs for the week, through the signed webhook.
+func TestE2EOfficerSetsTheRestOfTheWeekInOneGo(t *testing.T) {
+	h := NewHarness(t)
+	h.Clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok))
+	officerVillage(t, h)
+	officer := h.User("Uofficer")
+	inputs := 0
+	say := func(s string) Received { inputs++; return officer.Say(s) }
+	tap := func(label string) Received {
+		t.Helper()
+		inputs++
+		if _, ok := officer.Last.Button(label); !ok {
+			t.Fatalf("no button %q among %q (last said %s)", label, officer.Last.Labels(), officer.Last)
+		}
+		return officer.TapLabel(label)
+	}
+	say(h.Text("schedule.cmd.set"))
+	tap("หมู่ 5 บ้านโนนสูง ต.โนนสูง")
+	tap(h.Text("schedule.btn.set_day", "N", 1))
+	b, ok := officer.Last.Button(h.Text("conv.btn.pick_date"))
+	if !ok {
+		t.Fatalf("no date picker: %q", officer.Last.Labels())
+	}
+	inputs++
+	officer.Pick(b.Data, map[string]string{"date": "2026-12-07"})
+	say("9.00")
+	say("16.00")
+	say("ศาลาประชาคม")
+	tap(h.Text("conv.btn.confirm"))
+	if got := tap(h.Text("schedule.btn.rest")); !got.Contains(h.Text("schedule.q.destination")) {
+		t.Fatalf("days 2–5 said %s, want where the visit goes", got)
+	}
+	say("ศูนย์เรียนรู้บ้านนา")
+	if got := say("หมวก"); !got.Contains(h.Text("conv.confirm.title")) {
+		t.Fatalf("said %s, want the four days to confirm", got)
+	}
+	tap(h.Text("conv.btn.confirm"))
+	if inputs > 12 {
+		t.Errorf("a week took %d inputs, want about 12", inputs)
+	}
+	card := flexText(officer.Last)
+	for _, want := range []string{"จ. 7 ธ.ค. 69", "อ. 8 ธ.ค. 69", "พฤ. 10 ธ.ค. 69", "ศ. 11 ธ.ค. 69", "ศูนย์เรียนรู้บ้านนา"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the schedule card lacks %q: %s", want, card)
+		}
+	}
+}
