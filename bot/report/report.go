@@ -167,23 +167,11 @@ func Build(tx flows.Tx, o Options) (*Report, error) {
 	if o.Now.IsZero() {
 		return nil, errors.New("report: Options.Now is not set")
 	}
-	b := &builder{tx: tx, o: o, lang: cmp.Or(o.Lang, locales.Thai), loc: o.Now.Location(),
-		who: map[string]string{}, matrices: map[int]flows.Matrix{}}
-	round, err := flows.CurrentRound(tx)
+	b, err := newBuilder(tx, o)
 	if err != nil {
-		return nil, fmt.Errorf("report: round: %w", err)
+		return nil, err
 	}
-	if o.Round != 0 && o.Round != round.ID {
-		r, ok, err := flows.GetRound(tx, o.Round)
-		if err != nil || !ok {
-			return nil, fmt.Errorf("report: round %d: not found (%v)", o.Round, err)
-		}
-		round = r
-	}
-	if b.villages, err = flows.RoundVillages(tx, round.ID); err != nil {
-		return nil, fmt.Errorf("report: villages: %w", err)
-	}
-	b.round = round
+	round := b.round
 	r := &Report{Lang: b.lang, At: o.Now, Round: round, Office: o.Engine.Office(), cat: o.Catalog}
 	name := flows.RoundName(round)
 	r.RoundName = o.Catalog.MustText(b.lang, name.Key, name.Args)
@@ -230,4 +218,27 @@ func safeFileRune(r rune) rune {
 		return -1
 	}
 	return r
+}
+
+// newBuilder reads the round the report is of (o.Round, or the current
+// one) and its villages.
+func newBuilder(tx flows.Tx, o Options) (*builder, error) {
+	b := &builder{tx: tx, o: o, lang: cmp.Or(o.Lang, locales.Thai), loc: o.Now.Location(),
+		who: map[string]string{}, matrices: map[int]flows.Matrix{}}
+	round, err := flows.CurrentRound(tx)
+	if err != nil {
+		return nil, fmt.Errorf("report: round: %w", err)
+	}
+	if o.Round != 0 && o.Round != round.ID {
+		r, ok, err := flows.GetRound(tx, o.Round)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("report: round %d: not found (%v)", o.Round, err)
+		}
+		round = r
+	}
+	if b.villages, err = flows.RoundVillages(tx, round.ID); err != nil {
+		return nil, fmt.Errorf("report: villages: %w", err)
+	}
+	b.round = round
+	return b, nil
 }

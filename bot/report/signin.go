@@ -131,23 +131,11 @@ func BuildSignin(tx flows.Tx, o SigninOptions) (*Signin, error) {
 	if o.Now.IsZero() {
 		return nil, errors.New("report: SigninOptions.Now is not set")
 	}
-	b := &builder{tx: tx, o: Options{Lang: o.Lang, Catalog: o.Catalog, Now: o.Now, Round: o.Round},
-		lang: cmp.Or(o.Lang, locales.Thai), loc: o.Now.Location(), who: map[string]string{}, matrices: map[int]flows.Matrix{}}
-	round, err := flows.CurrentRound(tx)
+	b, err := newBuilder(tx, Options{Lang: o.Lang, Catalog: o.Catalog, Now: o.Now, Round: o.Round})
 	if err != nil {
-		return nil, fmt.Errorf("report: round: %w", err)
+		return nil, err
 	}
-	if o.Round != 0 && o.Round != round.ID {
-		r, ok, err := flows.GetRound(tx, o.Round)
-		if err != nil || !ok {
-			return nil, fmt.Errorf("report: round %d: not found (%v)", o.Round, err)
-		}
-		round = r
-	}
-	if b.villages, err = flows.RoundVillages(tx, round.ID); err != nil {
-		return nil, fmt.Errorf("report: villages: %w", err)
-	}
-	b.round = round
+	round := b.round
 	name := flows.RoundName(round)
 	s := &Signin{Lang: b.lang, At: o.Now, RoundName: o.Catalog.MustText(b.lang, name.Key, name.Args), cat: o.Catalog}
 	// The office heads each form once it is configured: a form handed to
