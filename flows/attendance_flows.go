@@ -712,13 +712,15 @@ func (e *Engine) rollList(c *Ctx, d ProgrammeDay, officer bool) error {
 		rows = append(rows, Row{Title: T("household.list.row", "Name", HouseholdName(en.h), "House", en.h.HouseNo), Detail: &detail, Tap: tap})
 	}
 	title := T("attendance.rollcall.title", "Day", dayMsg(c, d).Ref())
-	textKey := "attendance.rollcall.text"
+	textKey, countKey := "attendance.rollcall.text", "attendance.rollcall.count"
 	if d.Day == HomeDay {
-		textKey = "attendance.rollcall.text_home"
+		textKey, countKey = "attendance.rollcall.text_home", "attendance.rollcall.count_home"
 	}
-	text := T(textKey, "Here", on, "Total", len(entries))
+	counts := T(countKey, "Here", on, "Total", len(entries))
+	text := T(textKey, "Counts", counts.Ref())
 	if officer {
-		text = T("attendance.rollcall.text_officer", "Counts", text.Ref())
+		// One hint: the officer's (a tap corrects, with a reason).
+		text = T("attendance.rollcall.text_officer", "Counts", counts.Ref())
 	}
 	var buttons []Action
 	if open && len(entries) > 0 {

@@ -70,6 +70,9 @@ func TestAStrongerMarkSurvivesALaterWeakerOne(t *testing.T) {
 	r.at(bkk(7, 10, 0))
 	card := r.rollCard("Uofficer", 1)
 	wantSaid(t, card, "attendance.rollcall.text_officer")
+	if got := renderCards(card.Replies[:1]); strings.Count(got, "แตะชื่อ") != 1 {
+		t.Errorf("the officer's roll-call card gives its hint %d times:\n%s", strings.Count(got, "แตะชื่อ"), got)
+	}
 	out := r.tap("Uofficer", card.Replies[0].Rows[0].Tap.Data)
 	wantSaid(t, out, "attendance.fix.now_none", "attendance.fix.which_value")
 	out = r.tap("Uofficer", button(t, out, "attendance.fix.choice.presence.absent"))
