@@ -27,25 +27,15 @@ const (
 	wideChars = 100 // a table wider than this (in characters) prints landscape
 )
 
-// Excel number formats of date cells. [$-107041E] is the legacy locale
-// code every Excel since 2007 reads (LibreOffice too): 01 Western digits,
-// 07 the Thai Buddhist calendar, 041E Thai, so the year shows as 2569 and
-// the month as ธ.ค. while the cell stays a date that sorts and filters.
-// English reports show the Gregorian year with English names ([$-409]).
-const (
-	thaiDateFormat     = `[$-107041E]ddd d mmm yyyy`
-	thaiDateTimeFormat = `[$-107041E]ddd d mmm yyyy hh"."mm" น."`
-	engDateFormat      = `[$-409]ddd d mmm yyyy`
-	engDateTimeFormat  = `[$-409]ddd d mmm yyyy hh:mm`
-)
-
-// dateFormats are the number formats of a date and of a date and time in
-// lang.
-func dateFormats(lang locales.Lang) (date, dateTime string) {
-	if lang == locales.English {
-		return engDateFormat, engDateTimeFormat
-	}
-	return thaiDateFormat, thaiDateTimeFormat
+// dateFormats are the Excel number formats of a date, of a date and time,
+// and of a short date (a day's column) in lang, from the catalog
+// (report.format.*). The Thai ones use [$-107041E], the legacy locale code
+// every Excel since 2007 reads (LibreOffice too): 01 Western digits, 07 the
+// Thai Buddhist calendar, 041E Thai, so the year shows as 2569 and the
+// month as ธ.ค. while the cell stays a date that sorts and filters.
+func dateFormats(cat *locales.Catalog, lang locales.Lang) (date, dateTime, short string) {
+	return cat.MustText(lang, "report.format.date", nil), cat.MustText(lang, "report.format.datetime", nil),
+		cat.MustText(lang, "report.format.date_short", nil)
 }
 
 // excelEpoch is day 0 of Excel's 1900 date system (as Excel counts it,

@@ -489,7 +489,7 @@ func (s *Signin) WriteXLSX(w io.Writer) (err error) {
 	if err := f.SetDefaultFont(formFont); err != nil {
 		return fmt.Errorf("report: signin: %w", err)
 	}
-	st, err := newFormStyles(f, s.Lang)
+	st, err := newFormStyles(f, s.cat, s.Lang)
 	if err != nil {
 		return fmt.Errorf("report: signin: %w", err)
 	}
@@ -517,7 +517,7 @@ type formStyles struct {
 	title, line, head, headDate, body, bodyCenter, total, note, sign int
 }
 
-func newFormStyles(f *excelize.File, lang locales.Lang) (formStyles, error) {
+func newFormStyles(f *excelize.File, cat *locales.Catalog, lang locales.Lang) (formStyles, error) {
 	border := []excelize.Border{
 		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
@@ -528,10 +528,8 @@ func newFormStyles(f *excelize.File, lang locales.Lang) (formStyles, error) {
 	align := func(h string, wrap bool) *excelize.Alignment {
 		return &excelize.Alignment{Horizontal: h, Vertical: "center", WrapText: wrap}
 	}
-	// The Buddhist Era in Thai, short ("7 ธ.ค. 69") to fit a day's
-	// column.
-	beDateFmt, _ := dateFormats(lang)
-	beDateFmt = strings.Replace(strings.Replace(beDateFmt, "ddd ", "", 1), "yyyy", "yy", 1)
+	// Short ("7 ธ.ค. 69" in Thai) to fit a day's column.
+	_, _, beDateFmt := dateFormats(cat, lang)
 	var st formStyles
 	for _, sp := range []struct {
 		id *int

@@ -47,7 +47,7 @@ func (r *Report) WriteXLSX(w io.Writer) (err error) {
 			err = cerr
 		}
 	}()
-	st, err := newStyles(f, r.Lang)
+	st, err := newStyles(f, r.cat, r.Lang)
 	if err != nil {
 		return fmt.Errorf("report: xlsx: %w", err)
 	}
@@ -92,12 +92,12 @@ type styles struct {
 	title, line, head, wrap, date, dateTime, totalLabel, total int
 }
 
-func newStyles(f *excelize.File, lang locales.Lang) (styles, error) {
+func newStyles(f *excelize.File, cat *locales.Catalog, lang locales.Lang) (styles, error) {
 	var st styles
 	if err := f.SetDefaultFont(xlsxFont); err != nil {
 		return st, err
 	}
-	dateFmt, dateTimeFmt := dateFormats(lang)
+	dateFmt, dateTimeFmt, _ := dateFormats(cat, lang)
 	top := []excelize.Border{{Type: "top", Color: "#000000", Style: 1}, {Type: "bottom", Color: "#000000", Style: 6}}
 	for _, s := range []struct {
 		dst   *int
