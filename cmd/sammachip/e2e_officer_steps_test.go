@@ -39,30 +39,8 @@ func TestE2EOfficerSetsAWeekInFewSteps(t *testing.T) {
 	h := NewHarness(t)
 	h.Clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok))
 	vid := officerVillage(t, h)
-	officer := h.User("Uofficer")
-	inputs := 0
-	say := func(s string) Received { inputs++; return officer.Say(s) }
-	tap := func(label string) Received {
-		t.Helper()
-		inputs++
-		if _, ok := officer.Last.Button(label); !ok {
-			t.Fatalf("no button %q among %q (last said %s)", label, officer.Last.Labels(), officer.Last)
-		}
-		return officer.TapLabel(label)
-	}
-	say(h.Text("schedule.cmd.set"))
-	tap("หมู่ 5 บ้านโนนสูง ต.โนนสูง")
-	tap(h.Text("schedule.btn.set_day", "N", 1))
-	b, ok := officer.Last.Button(h.Text("conv.btn.pick_date"))
-	if !ok {
-		t.Fatalf("no date picker: %q", officer.Last.Labels())
-	}
-	inputs++
-	officer.Pick(b.Data, map[string]string{"date": "2026-12-07"})
-	say("9.00")
-	say("16.00")
-	say("ศาลาประชาคม")
-	tap(h.Text("conv.btn.confirm"))
+	w := setDay1(t, h)
+	officer, say, tap := w.officer, w.say, w.tap
 	for day := 2; day <= flows.Days; day++ {
 		got := tap(h.Text("schedule.btn.chain", "N", day))
 		if day == flows.StudyVisit {
@@ -79,8 +57,8 @@ func TestE2EOfficerSetsAWeekInFewSteps(t *testing.T) {
 		}
 		tap(h.Text("conv.btn.confirm"))
 	}
-	if inputs > 20 {
-		t.Errorf("a week took %d inputs, want at most 20", inputs)
+	if w.inputs > 20 {
+		t.Errorf("a week took %d inputs, want at most 20", w.inputs)
 	}
 	card := flexText(officer.Last)
 	for _, want := range []string{"จ. 7 ธ.ค. 69", "ศ. 11 ธ.ค. 69", "ศึกษาดูงาน", "ฝึกปฏิบัติที่บ้าน", "ศูนย์เรียนรู้บ้านนา"} {
@@ -257,30 +235,8 @@ func TestE2EOfficerSetsTheRestOfTheWeekInOneGo(t *testing.T) {
 	h := NewHarness(t)
 	h.Clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, bangkok))
 	officerVillage(t, h)
-	officer := h.User("Uofficer")
-	inputs := 0
-	say := func(s string) Received { inputs++; return officer.Say(s) }
-	tap := func(label string) Received {
-		t.Helper()
-		inputs++
-		if _, ok := officer.Last.Button(label); !ok {
-			t.Fatalf("no button %q among %q (last said %s)", label, officer.Last.Labels(), officer.Last)
-		}
-		return officer.TapLabel(label)
-	}
-	say(h.Text("schedule.cmd.set"))
-	tap("หมู่ 5 บ้านโนนสูง ต.โนนสูง")
-	tap(h.Text("schedule.btn.set_day", "N", 1))
-	b, ok := officer.Last.Button(h.Text("conv.btn.pick_date"))
-	if !ok {
-		t.Fatalf("no date picker: %q", officer.Last.Labels())
-	}
-	inputs++
-	officer.Pick(b.Data, map[string]string{"date": "2026-12-07"})
-	say("9.00")
-	say("16.00")
-	say("ศาลาประชาคม")
-	tap(h.Text("conv.btn.confirm"))
+	w := setDay1(t, h)
+	officer, say, tap := w.officer, w.say, w.tap
 	if got := tap(h.Text("schedule.btn.rest")); !got.Contains(h.Text("schedule.q.destination")) {
 		t.Fatalf("days 2–5 said %s, want where the visit goes", got)
 	}
@@ -289,8 +245,8 @@ func TestE2EOfficerSetsTheRestOfTheWeekInOneGo(t *testing.T) {
 		t.Fatalf("said %s, want the four days to confirm", got)
 	}
 	tap(h.Text("conv.btn.confirm"))
-	if inputs > 12 {
-		t.Errorf("a week took %d inputs, want about 12", inputs)
+	if w.inputs > 12 {
+		t.Errorf("a week took %d inputs, want about 12", w.inputs)
 	}
 	card := flexText(officer.Last)
 	for _, want := range []string{"จ. 7 ธ.ค. 69", "อ. 8 ธ.ค. 69", "พฤ. 10 ธ.ค. 69", "ศ. 11 ธ.ค. 69", "ศูนย์เรียนรู้บ้านนา"} {
@@ -298,4 +254,44 @@ func TestE2EOfficerSetsTheRestOfTheWeekInOneGo(t *testing.T) {
 			t.Errorf("the schedule card lacks %q: %s", want, card)
 		}
 	}
+}
+
+// weekSetter is an officer setting a week from chat, counting inputs.
+type weekSetter struct {
+	t       *testing.T
+	officer *Persona
+	inputs  int
+}
+
+func (w *weekSetter) say(s string) Received { w.inputs++; return w.officer.Say(s) }
+
+// tap taps the latest answer's button labelled label; there must be one.
+func (w *weekSetter) tap(label string) Received {
+	w.t.Helper()
+	w.inputs++
+	if _, ok := w.officer.Last.Button(label); !ok {
+		w.t.Fatalf("no button %q among %q (last said %s)", label, w.officer.Last.Labels(), w.officer.Last)
+	}
+	return w.officer.TapLabel(label)
+}
+
+// setDay1 is the officer setting day 1 of หมู่ 5 in full from chat: on
+// Monday 7 December 2026, 09.00–16.00 at the ศาลาประชาคม.
+func setDay1(t *testing.T, h *Harness) *weekSetter {
+	t.Helper()
+	w := &weekSetter{t: t, officer: h.User("Uofficer")}
+	w.say(h.Text("schedule.cmd.set"))
+	w.tap("หมู่ 5 บ้านโนนสูง ต.โนนสูง")
+	w.tap(h.Text("schedule.btn.set_day", "N", 1))
+	b, ok := w.officer.Last.Button(h.Text("conv.btn.pick_date"))
+	if !ok {
+		t.Fatalf("no date picker: %q", w.officer.Last.Labels())
+	}
+	w.inputs++
+	w.officer.Pick(b.Data, map[string]string{"date": "2026-12-07"})
+	w.say("9.00")
+	w.say("16.00")
+	w.say("ศาลาประชาคม")
+	w.tap(h.Text("conv.btn.confirm"))
+	return w
 }
