@@ -311,7 +311,7 @@ func BenchmarkRepliesUnderFaults(b *testing.B) {
 		wg.Wait()
 		deadline := time.Now().Add(2 * time.Minute)
 		for time.Now().Before(deadline) {
-			n := 0
+			n := db.InboxWaiting()
 			_ = db.View(func(tx flows.Tx) error {
 				for _, store := range []flows.Records{tx.Inbox(), tx.Outbox()} {
 					_ = store.Each("", func(string, func(any) error) error { n++; return nil })
@@ -408,7 +408,7 @@ func startEndToEnd(b *testing.B, fake *linefake.Server) (url string, drained fun
 	})
 	drained = func() {
 		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			n := 0
+			n := db.InboxWaiting()
 			_ = db.View(func(tx flows.Tx) error {
 				for _, store := range []flows.Records{tx.Inbox(), tx.Outbox()} {
 					_ = store.Each("", func(string, func(any) error) error { n++; return flows.ErrStop })

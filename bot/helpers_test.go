@@ -133,6 +133,13 @@ func (r *rig) count(t *testing.T, store func(flows.Tx) flows.Records) int {
 	return n
 }
 
+// waiting is how many events wait in the inbox: in the log, or (failed
+// before) in the inbox bucket.
+func (r *rig) waiting(t *testing.T) int {
+	t.Helper()
+	return r.db.InboxWaiting() + r.count(t, flows.Tx.Inbox)
+}
+
 func (r *rig) sendAttempts() []attempt {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -30,7 +30,13 @@ type Store interface {
 	// Batch is Update shared with concurrent callers (storage.DB.Batch):
 	// fn may run more than once, and fails alone.
 	Batch(fn func(flows.Tx) error) error
+	// AppendInbox stores the webhook's events in the inbox log, durable
+	// when it returns; TakeInbox hands each over to the worker once (all
+	// not yet done, after a restart); InboxDone says an event is applied,
+	// so the log may forget it (storage/inboxlog.go).
 	AppendInbox(ctx context.Context, values ...any) ([]string, error)
+	TakeInbox(fn func(key string, value []byte))
+	InboxDone(key string)
 	Ping() error
 }
 
@@ -87,7 +93,7 @@ func New(cfg Config, st Store, h Handler, cat *locales.Catalog, log *slog.Logger
 		cfg.HTTPTimeout = 10 * time.Second
 	}
 	opts := []messaging_api.MessagingApiAPIOption{
-		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout}),
+		messaging_api.WithHTTPClient(&http.Client{Timeout: cfg.HTTPTimeout, Transport: lineTransport(cfg.Sender.Parallel)}),
 	}
 	if cfg.APIEndpoint != "" {
 		opts = append(opts, messaging_api.WithEndpoint(cfg.APIEndpoint))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
@@ -98,8 +99,15 @@ func (s *Server) callback(c echo.Context) error {
 			s.metrics.EventsMalformed.Inc()
 			continue
 		}
+		id := h.WebhookEventID
+		if id == "" {
+			// LINE always sends one; an event without gets its own, the
+			// processed mark that keeps it from being applied twice
+			// (storage/inboxlog.go).
+			id = "local-" + uuid.NewString()
+		}
 		recs = append(recs, InboxRecord{
-			EventID:   h.WebhookEventID,
+			EventID:   id,
 			Type:      h.Type,
 			Chat:      h.chat(),
 			Timestamp: h.Timestamp,
@@ -119,7 +127,7 @@ func (s *Server) callback(c echo.Context) error {
 		}
 		s.appended(nil)
 		s.metrics.EventsReceived.Add(float64(len(recs)))
-		s.worker.Notify()
+		s.worker.Received()
 	}
 	return c.NoContent(http.StatusOK)
 }

@@ -2,12 +2,14 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,6 +72,10 @@ type Worker struct {
 	fallback ReplyFallback
 
 	notify chan struct{}
+	// epoch is when the worker was made; lastArrival, the monotonic time
+	// since epoch (ns) at which the webhook last stored an event (Received).
+	epoch       time.Time
+	lastArrival atomic.Int64
 	// afterCommit, when set, hears of each event once it is committed
 	// (see AfterCommit).
 	afterCommit func(flows.Input, flows.Outcome)
@@ -151,8 +157,39 @@ func newWorker(st Store, h Handler, r *Renderer, s *Sender, p ProfileSource, m *
 	return &Worker{
 		store: st, handler: h, render: r, sender: s, profiles: p, metrics: m, log: log, now: now, loc: loc,
 		maxAttempts: cfg.MaxAttempts, reorder: cfg.ReorderWindow, parallel: cfg.Parallel, keep: cfg.DedupeKeep, fallback: cfg.ReplyFallback,
-		notify: make(chan struct{}, 1), chats: map[string][]inboxItem{}, where: map[string]string{}, busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
+		notify: make(chan struct{}, 1), epoch: time.Now(), chats: map[string][]inboxItem{}, where: map[string]string{}, busy: map[string]bool{}, firstSeen: map[string]time.Time{}, held: map[string]time.Time{},
 	}
+}
+
+// Received tells the worker that the webhook has just stored events in the
+// inbox: it wakes the worker, and a stream of them makes the worker yield
+// to the webhook (see flooded).
+func (w *Worker) Received() {
+	w.lastArrival.Store(int64(time.Since(w.epoch)))
+	w.Notify()
+}
+
+// Acknowledgements come first. LINE waits for the webhook's 200 and
+// redelivers (or reports an error) when it is slow, while an event's
+// answer has the reply token's minute. So while webhooks keep arriving
+// (one within floodWindow), the worker yields the processor to them: it
+// handles one event at a time, each followed by a pause floodPause times
+// as long as the event took, about 1/(floodPause+1) of the time. The events
+// wait safely in the inbox, in order, and the worker returns to its full
+// parallelism as soon as the webhooks ease. An ordinary day (a few events a
+// second) never floods the webhook, so it never slows the worker.
+const (
+	floodWindow = 20 * time.Millisecond
+	floodPause  = 3
+	// maxFloodPause bounds one pause, whatever one slow event took.
+	maxFloodPause = 100 * time.Millisecond
+)
+
+// flooded is whether webhooks are arriving faster than one per
+// floodWindow.
+func (w *Worker) flooded() bool {
+	last := w.lastArrival.Load()
+	return last != 0 && time.Duration(int64(time.Since(w.epoch))-last) < floodWindow
 }
 
 // Notify wakes the worker: new events are in the inbox.
@@ -180,9 +217,13 @@ func (w *Worker) runAfterCommit(in flows.Input, out flows.Outcome) {
 	w.afterCommit(in, out)
 }
 
+// inboxItem is an event waiting in the inbox: in the inbox log (fromLog),
+// or in the database's inbox bucket (one that failed before, or one an
+// earlier release stored there).
 type inboxItem struct {
-	key string
-	rec InboxRecord
+	key     string
+	rec     InboxRecord
+	fromLog bool
 }
 
 // Run drains the inbox until ctx ends, then waits for the events being
@@ -199,7 +240,7 @@ func (w *Worker) Run(ctx context.Context) {
 	w.pruneProcessed()
 	w.PruneImports()
 	for {
-		wait, _ := w.dispatch(ctx, sem)
+		wait, _ := w.dispatch(ctx, sem, true)
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -225,7 +266,7 @@ func (w *Worker) Drain(ctx context.Context) {
 	for {
 		// Done when a pass starts nothing: what is left is not due, or
 		// waits behind an earlier event of its chat that is not due.
-		_, started := w.dispatch(ctx, sem)
+		_, started := w.dispatch(ctx, sem, false)
 		w.running.Wait()
 		if started == 0 {
 			return
@@ -235,12 +276,20 @@ func (w *Worker) Drain(ctx context.Context) {
 
 // dispatch starts a goroutine for each idle chat with due events and
 // returns how long to wait before looking again, and how many chats it
-// started.
-func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration, int) {
+// started. paced: it yields to a flood of webhooks (flooded), as Run does;
+// Drain, which steps the bot in tests and the simulator, does not.
+func (w *Worker) dispatch(ctx context.Context, sem chan struct{}, paced bool) (time.Duration, int) {
 	// The inbox is read under the lock: a chat's goroutine clears its busy
 	// mark only after committing, so what is read here never holds an event
 	// that an idle chat has already handled.
 	w.mu.Lock()
+	flood := paced && w.flooded()
+	if flood && len(w.busy) > 0 {
+		// One event at a time: the busy chat's goroutine wakes the worker
+		// again when it is done.
+		w.mu.Unlock()
+		return time.Minute, 0
+	}
 	if err := w.readNew(); err != nil {
 		w.mu.Unlock()
 		w.log.Error("worker: read inbox", "err", err)
@@ -286,6 +335,9 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 		if settling || len(list) == 0 {
 			continue
 		}
+		if flood {
+			list = list[:1]
+		}
 		started++
 		w.busy[chat] = true
 		w.running.Add(1)
@@ -293,21 +345,41 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}) (time.Duration
 			defer w.running.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			t0 := time.Now()
 			w.handleChat(ctx, list)
+			if flood {
+				pause(ctx, min(floodPause*time.Since(t0), maxFloodPause))
+			}
 			w.mu.Lock()
 			delete(w.busy, chat)
 			w.mu.Unlock()
 			w.Notify()
 		}()
+		if flood {
+			break
+		}
 	}
 	w.mu.Unlock()
 	return next, started
 }
 
+// pause waits d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
 // readNew reads what is new in the inbox into each chat's queue, ordered
-// by event time (then arrival). The caller holds w.mu.
+// by event time (then arrival): the bucket first, then the log, so that an
+// event found in both (it failed, moved into the bucket, and the process
+// stopped before the log heard) goes on as the bucket's. The caller holds
+// w.mu.
 func (w *Worker) readNew() error {
-	return w.store.View(func(tx flows.Tx) error {
+	err := w.store.View(func(tx flows.Tx) error {
 		return tx.Inbox().After(w.read, func(key string, decode func(any) error) error {
 			w.read = key
 			var rec InboxRecord
@@ -320,11 +392,40 @@ func (w *Worker) readNew() error {
 			return nil
 		})
 	})
+	if err != nil {
+		return err
+	}
+	var unreadable []inboxItem
+	w.store.TakeInbox(func(key string, value []byte) {
+		var rec InboxRecord
+		if err := json.Unmarshal(value, &rec); err != nil {
+			w.log.Error("worker: an inbox record cannot be read", "err", err)
+			unreadable = append(unreadable, inboxItem{key: key, rec: InboxRecord{Raw: value}})
+			return
+		}
+		w.enqueue(inboxItem{key: key, rec: rec, fromLog: true})
+	})
+	for _, it := range unreadable {
+		// Kept for an operator in the bucket, where such records stay.
+		if err := w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Put(it.key, it.rec.Raw) }); err != nil {
+			return err
+		}
+		w.store.InboxDone(it.key)
+	}
+	return nil
 }
 
 // enqueue puts an event in its chat's queue, in order (new events most
 // often go last). The caller holds w.mu.
 func (w *Worker) enqueue(it inboxItem) {
+	if _, ok := w.where[it.key]; ok {
+		// Already queued: the log's copy of an event that moved into the
+		// bucket, or the bucket's record of a failed event read again.
+		if it.fromLog {
+			w.store.InboxDone(it.key)
+		}
+		return
+	}
 	q := w.chats[it.rec.Chat]
 	i := sort.Search(len(q), func(i int) bool { return itemLess(it, q[i]) })
 	q = slices.Insert(q, i, it)
@@ -370,7 +471,7 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	if err != nil {
 		w.metrics.EventsMalformed.Inc()
 		w.log.Warn("worker: skip malformed event", "type", it.rec.Type)
-		if err := w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Delete(it.key) }); err != nil {
+		if err := w.removeFromInbox(it); err != nil {
 			return err
 		}
 		w.settled(it.key, nil)
@@ -398,16 +499,19 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 	err = w.store.Batch(func(tx flows.Tx) error {
 		// It may run more than once (Store.Batch): results are set afresh.
 		dup, gone, queued, handled = false, false, 0, flows.Outcome{}
-		// Handled already (by another Drain or loop pass): nothing to do.
-		// Events without an id have no other guard against a second run.
-		var still InboxRecord
-		ok, err := tx.Inbox().Get(it.key, &still)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			gone = true
-			return nil
+		if !it.fromLog {
+			// Handled already (by another Drain or loop pass): nothing to
+			// do. A bucket's event without an id has no other guard
+			// against a second run; the log's all have one (the webhook's).
+			var still InboxRecord
+			ok, err := tx.Inbox().Get(it.key, &still)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				gone = true
+				return nil
+			}
 		}
 		if it.rec.EventID != "" {
 			var mark processedMark
@@ -416,8 +520,10 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 				return err
 			}
 			if seen {
+				// Committed before (LINE redelivered it, or the process
+				// stopped before the log heard it was done).
 				dup = true
-				return tx.Inbox().Delete(it.key)
+				return w.deleteFromBucket(tx, it)
 			}
 		}
 		if !ignored(d) {
@@ -438,10 +544,13 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 				return err
 			}
 		}
-		return tx.Inbox().Delete(it.key)
+		return w.deleteFromBucket(tx, it)
 	})
 	if err != nil {
 		return err
+	}
+	if it.fromLog {
+		w.store.InboxDone(it.key)
 	}
 	w.settled(it.key, nil)
 	if gone {
@@ -463,6 +572,24 @@ func (w *Worker) handle(ctx context.Context, it inboxItem) error {
 		w.runAfterCommit(d.in, handled)
 	}
 	return nil
+}
+
+// deleteFromBucket removes a bucket's event in tx (a log's event is done
+// once tx commits: the caller tells the log).
+func (w *Worker) deleteFromBucket(tx flows.Tx, it inboxItem) error {
+	if it.fromLog {
+		return nil
+	}
+	return tx.Inbox().Delete(it.key)
+}
+
+// removeFromInbox removes an event from wherever it waits.
+func (w *Worker) removeFromInbox(it inboxItem) error {
+	if it.fromLog {
+		w.store.InboxDone(it.key)
+		return nil
+	}
+	return w.store.Update(func(tx flows.Tx) error { return tx.Inbox().Delete(it.key) })
 }
 
 // pruneImportsEvery is how often files past their wait are deleted.
@@ -556,7 +683,8 @@ func (w *Worker) queue(tx outboxTx, out flows.Outcome, chat, replyToken string, 
 
 // fail records a failed attempt: the event is retried with backoff, and
 // after MaxAttempts it moves to the dead letters so it never blocks
-// the chat's later events for good.
+// the chat's later events for good. An event from the log moves into the
+// inbox bucket, with its attempts, before the log forgets it.
 func (w *Worker) fail(it inboxItem, cause error) {
 	rec := it.rec
 	rec.Attempts++
@@ -574,7 +702,7 @@ func (w *Worker) fail(it inboxItem, cause error) {
 				// Best effort: the event goes to the dead letters regardless.
 				w.log.Error("worker: apology not queued", "err", err)
 			}
-			return tx.Inbox().Delete(it.key)
+			return w.deleteFromBucket(tx, it)
 		}
 		return tx.Inbox().Put(it.key, rec)
 	})
@@ -586,6 +714,9 @@ func (w *Worker) fail(it inboxItem, cause error) {
 		w.held[it.key] = time.Now().Add(5 * time.Second)
 		w.mu.Unlock()
 		return
+	}
+	if it.fromLog {
+		w.store.InboxDone(it.key)
 	}
 	if dead {
 		w.settled(it.key, nil)
@@ -616,7 +747,9 @@ func (w *Worker) settled(key string, rec *InboxRecord) {
 		return
 	}
 	if rec != nil {
+		// Changed: it is in the inbox bucket now (fail).
 		q[i].rec = *rec
+		q[i].fromLog = false
 		return
 	}
 	q = slices.Delete(q, i, i+1)

@@ -72,7 +72,7 @@ func TestFailingEventGoesToDeadLettersWithoutBlocking(t *testing.T) {
 	if len(dead) != 1 || dead[0].Attempts != 3 {
 		t.Errorf("dead letters hold %+v, want one event after 3 attempts", dead)
 	}
-	if got := r.count(t, flows.Tx.Inbox); got != 0 {
+	if got := r.waiting(t); got != 0 {
 		t.Errorf("inbox holds %d events, want 0", got)
 	}
 
@@ -98,7 +98,7 @@ func TestRetryKeepsChatOrder(t *testing.T) {
 	r.srv.Worker().Drain(t.Context()) // fails once: retried later
 	r.post(t, ev.TextEvent(linefake.User(u), "ภาษา", t0.Add(time.Second)))
 	r.srv.Worker().Drain(t.Context())
-	if got := r.count(t, flows.Tx.Inbox); got != 2 {
+	if got := r.waiting(t); got != 2 {
 		t.Fatalf("inbox holds %d events, want 2 (the later one waits behind the retry)", got)
 	}
 	delete(h.users, u)

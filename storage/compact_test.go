@@ -104,7 +104,7 @@ func TestCompactWhileWriting(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				if _, err := db.AppendInbox(context.Background(), map[string]int{"w": w, "i": i}); err != nil {
+				if _, err := db.AppendTo(context.Background(), storage.BucketInbox, map[string]int{"w": w, "i": i}); err != nil {
 					errs <- err
 				}
 				err := db.Update(func(tx flows.Tx) error {
@@ -138,7 +138,7 @@ func TestCompactWhileWriting(t *testing.T) {
 	if inbox != writers*each || counters != writers*each {
 		t.Errorf("got %d inbox and %d counter records, want %d each", inbox, counters, writers*each)
 	}
-	keys, err := db.AppendInbox(context.Background(), "next")
+	keys, err := db.AppendTo(context.Background(), storage.BucketInbox, "next")
 	if err != nil || keys[0] != storage.SeqKey(writers*each+1) {
 		t.Errorf("the next append got key %v, %v; want %s (the sequence survives)", keys, err, storage.SeqKey(writers*each+1))
 	}
@@ -160,7 +160,7 @@ func TestCompactKeepsWritesMadeWhileItCopies(t *testing.T) {
 	}
 	put("changed", 1)
 	put("deleted", 1)
-	if _, err := db.AppendInbox(context.Background(), "before"); err != nil {
+	if _, err := db.AppendTo(context.Background(), storage.BucketInbox, "before"); err != nil {
 		t.Fatal(err)
 	}
 	storage.SetCompactHook(t, func() {
@@ -169,7 +169,7 @@ func TestCompactKeepsWritesMadeWhileItCopies(t *testing.T) {
 		if err := db.Update(func(tx flows.Tx) error { return storage.Raw(tx).Delete(storage.BucketCounters, "deleted") }); err != nil {
 			t.Error(err)
 		}
-		if _, err := db.AppendInbox(context.Background(), "during"); err != nil {
+		if _, err := db.AppendTo(context.Background(), storage.BucketInbox, "during"); err != nil {
 			t.Error(err)
 		}
 	})
@@ -193,7 +193,7 @@ func TestCompactKeepsWritesMadeWhileItCopies(t *testing.T) {
 	if inbox != 2 {
 		t.Errorf("inbox holds %d events, want 2", inbox)
 	}
-	keys, err := db.AppendInbox(context.Background(), "after")
+	keys, err := db.AppendTo(context.Background(), storage.BucketInbox, "after")
 	if err != nil || keys[0] != storage.SeqKey(3) {
 		t.Errorf("next inbox key %v, %v; want %s (the sequence moved on during the copy)", keys, err, storage.SeqKey(3))
 	}

@@ -82,7 +82,11 @@ type DB struct {
 	// compacting lets one Compact (or Close) run at a time.
 	compacting sync.Mutex
 
+	// appends are the inbox's writes (a webhook waits for each before its
+	// 200); batches are Batch's functions (the worker's events, the
+	// sender's outcomes). Both go through commitLoop, appends first.
 	appends   chan *appendReq
+	batches   chan *appendReq
 	stop      chan struct{}
 	committer sync.WaitGroup
 	closeOnce sync.Once
@@ -91,6 +95,11 @@ type DB struct {
 	// queued after the committer's last drain (it would wait forever).
 	queueing sync.RWMutex
 	closed   bool
+
+	// inbox is the inbox log (inboxlog.go), where the webhook's events
+	// wait for the worker; read-only when the database is (nil if it has
+	// none yet).
+	inbox *inboxLog
 
 	// unreadable counts the records lists skipped (Unreadable).
 	unreadable   atomic.Int64
@@ -129,6 +138,13 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	db.lock = lock
+	if _, serr := os.Stat(InboxLogDir(path)); !opt.ReadOnly || serr == nil {
+		db.inbox, err = openInboxLog(InboxLogDir(path), opt.Log, opt.ReadOnly)
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
@@ -153,7 +169,7 @@ func openFile(path string, opt Options, keepOld bool) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly,
+	db := &DB{bolt: b, path: path, appends: make(chan *appendReq, 1024), batches: make(chan *appendReq, 1024), stop: make(chan struct{}), readOnly: opt.ReadOnly,
 		options: options, users: new(sync.WaitGroup), onUnreadable: opt.OnUnreadable}
 	if !opt.ReadOnly {
 		if err := db.migrate(keepOld); err != nil {
@@ -185,6 +201,9 @@ func (db *DB) Close() error {
 	db.compacting.Lock()
 	defer db.compacting.Unlock()
 	db.closeOnce.Do(func() {
+		if db.inbox != nil {
+			db.inbox.close()
+		}
 		db.queueing.Lock()
 		db.closed = true
 		db.queueing.Unlock()
@@ -240,7 +259,7 @@ func (db *DB) Batch(fn func(flows.Tx) error) error {
 		db.queueing.RUnlock()
 		return errors.New("storage: batch: the database is closed or read-only")
 	}
-	db.appends <- req
+	db.batches <- req
 	db.queueing.RUnlock()
 	return <-req.done
 }
@@ -396,13 +415,66 @@ type appendReq struct {
 	done   chan error
 }
 
-// Append stores values at the end of bucket, each under a fresh sequence
-// key, and returns once they are durable on disk. Concurrent callers share
-// commits: while one commit is being written, the next callers queue, and
-// all of them go into the following commit together. There is no timer, so
-// a lone caller pays one commit and many callers pay about two.
+// AppendInbox stores values (each encoded as JSON) in the inbox log, each
+// under a fresh inbox key, and returns once they are durable on disk.
+// Concurrent callers share writes and syncs, and never wait for the
+// database's own commits (inboxlog.go).
 func (db *DB) AppendInbox(ctx context.Context, values ...any) ([]string, error) {
-	return db.appendTo(ctx, bucketInbox, values...)
+	if db.inbox == nil {
+		return nil, errors.New("storage: append to the inbox: the database is read-only")
+	}
+	raws := make([][]byte, len(values))
+	for i, v := range values {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("storage: append to the inbox: %w", err)
+		}
+		raws[i] = raw
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Once queued, the write happens whatever the caller does, so it waits
+	// for it: the caller must not report a failure for data in fact stored.
+	return db.inbox.append(raws)
+}
+
+// TakeInbox calls fn with each of the inbox log's records that are new
+// since the last call (at the first call after Open: every record not yet
+// done), in the order they were appended. The worker reads them once and
+// keeps them.
+func (db *DB) TakeInbox(fn func(key string, value []byte)) {
+	if db.inbox == nil {
+		return
+	}
+	for _, e := range db.inbox.take() {
+		fn(e.Key, e.Value)
+	}
+}
+
+// InboxDone tells the inbox log that the event under key is applied: its
+// effects and its processed mark are committed in the database (or it
+// moved into the inbox bucket, or was dropped). The log then forgets it.
+func (db *DB) InboxDone(key string) {
+	if db.inbox != nil {
+		db.inbox.done(key)
+	}
+}
+
+// InboxEach calls fn with each of the inbox log's records not yet done, in
+// order (for checks and tests: the worker uses TakeInbox).
+func (db *DB) InboxEach(fn func(key string, value []byte)) {
+	if db.inbox != nil {
+		db.inbox.each(fn)
+	}
+}
+
+// InboxWaiting is how many of the inbox log's events are not yet done.
+func (db *DB) InboxWaiting() int {
+	if db.inbox == nil {
+		return 0
+	}
+	return db.inbox.pending()
 }
 
 func (db *DB) appendTo(ctx context.Context, bucket string, values ...any) ([]string, error) {
@@ -435,35 +507,67 @@ func (db *DB) appendTo(ctx context.Context, bucket string, values ...any) ([]str
 	return req.keys, nil
 }
 
-// maxGroup bounds one commit so that a burst cannot make one transaction huge.
+// maxGroup bounds the appends of one commit so that a burst cannot make
+// one transaction huge.
 const maxGroup = 512
 
+// maxBatched bounds the Batch functions of one commit. A function runs
+// inside the transaction (the worker handles a whole event there), so
+// each one lengthens the commit that the webhooks' appends wait for:
+// a few per commit keep an acknowledgement's wait to about one short
+// commit, while the worker and the sender still share each commit's
+// fsyncs among several events.
+const maxBatched = 8
+
+// commitLoop is the single writer of the group commit. Each commit takes
+// every append waiting (up to maxGroup) and up to maxBatched functions, so
+// the webhook's acknowledgements, which LINE times, never queue behind a
+// backlog of the worker's events: under a flood the worker falls behind
+// (its events are safe in the inbox) and catches up when it eases.
 func (db *DB) commitLoop() {
 	defer db.committer.Done()
-	group := make([]*appendReq, 0, maxGroup)
+	group := make([]*appendReq, 0, maxGroup+maxBatched)
 	for {
-		var first *appendReq
+		group = group[:0]
 		select {
-		case first = <-db.appends:
+		case r := <-db.appends:
+			group = append(group, r)
+		case r := <-db.batches:
+			group = append(group, r)
 		case <-db.stop:
 			// Drain what is queued so no caller waits forever.
 			for {
 				select {
 				case r := <-db.appends:
 					db.commit([]*appendReq{r})
+				case r := <-db.batches:
+					db.commit([]*appendReq{r})
 				default:
 					return
 				}
 			}
 		}
-		group = append(group[:0], first)
-	more:
-		for len(group) < maxGroup {
+		fns := 0
+		if group[0].fn != nil {
+			fns = 1
+		}
+	appends:
+		for len(group)-fns < maxGroup {
 			select {
 			case r := <-db.appends:
 				group = append(group, r)
 			default:
-				break more
+				break appends
+			}
+		}
+	batched:
+		for fns < maxBatched {
+			select {
+			case r := <-db.batches:
+				group = append(group, r)
+				fns++
+			default:
+				break batched
 			}
 		}
 		db.commit(group)

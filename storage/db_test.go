@@ -135,7 +135,7 @@ func TestConcurrentAppendLosesNothingAndKeepsOrder(t *testing.T) {
 				if n%3 == 0 {
 					vals = append(vals, entry{c, -n - 1})
 				}
-				got, err := db.AppendInbox(context.Background(), vals...)
+				got, err := db.AppendTo(context.Background(), storage.BucketInbox, vals...)
 				if err != nil {
 					t.Errorf("caller %d append %d: %v", c, n, err)
 					return
@@ -233,7 +233,7 @@ func TestAppendFailsWhenItCannotWrite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := tt.open(t, filepath.Join(t.TempDir(), "bot.db"))
 			done := make(chan error, 1)
-			go func() { _, err := db.AppendInbox(context.Background(), 1); done <- err }()
+			go func() { _, err := db.AppendTo(context.Background(), storage.BucketInbox, 1); done <- err }()
 			select {
 			case err := <-done:
 				if err == nil {
@@ -250,7 +250,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 	dir := t.TempDir()
 	db := open(t, filepath.Join(dir, "bot.db"))
 	for n := range 100 {
-		if _, err := db.AppendInbox(context.Background(), entry{0, n}); err != nil {
+		if _, err := db.AppendTo(context.Background(), storage.BucketInbox, entry{0, n}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +264,7 @@ func TestHotBackupWhileWriting(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := db.AppendInbox(context.Background(), entry{c, n}); err != nil {
+				if _, err := db.AppendTo(context.Background(), storage.BucketInbox, entry{c, n}); err != nil {
 					t.Errorf("append while backing up: %v", err)
 					return
 				}
@@ -357,7 +357,7 @@ func TestBatchFailsAlone(t *testing.T) {
 			})
 		})
 		if i%5 == 0 {
-			go func() { _, _ = db.AppendInbox(context.Background(), i) }()
+			go func() { _, _ = db.AppendTo(context.Background(), storage.BucketInbox, i) }()
 		}
 	}
 	wg.Wait()

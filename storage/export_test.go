@@ -53,3 +53,11 @@ func SetCompactHook(t interface{ Cleanup(func()) }, fn func()) {
 	testHookCopied = fn
 	t.Cleanup(func() { testHookCopied = nil })
 }
+
+// SetLogSegmentSize makes the inbox log start a new segment past size
+// bytes, until the test ends.
+func SetLogSegmentSize(t interface{ Cleanup(func()) }, size int64) {
+	old := logSegmentSize
+	logSegmentSize = size
+	t.Cleanup(func() { logSegmentSize = old })
+}

@@ -73,7 +73,7 @@ func goodBackup(t *testing.T, n int) string {
 	db := open(t, filepath.Join(dir, "source.db"))
 	fillVillages(t, db, n)
 	// An event waiting in the inbox, as a live server's file has.
-	if _, err := db.AppendInbox(context.Background(), map[string]string{"type": "follow"}); err != nil {
+	if _, err := db.AppendTo(context.Background(), storage.BucketInbox, map[string]string{"type": "follow"}); err != nil {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(dir, "backup.db")

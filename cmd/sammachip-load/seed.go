@@ -105,6 +105,7 @@ func readLedger(path string) (ledgerReport, error) {
 		return rep, err
 	}
 	defer db.Close()
+	rep.inbox = db.InboxWaiting() // the inbox log's events not done
 	err = db.View(func(tx flows.Tx) error {
 		if err := tx.Ledger().Each(func(_ string, le flows.LedgerEntry) error {
 			if le.Kind == flows.RemindEvening && le.Day == 1 {

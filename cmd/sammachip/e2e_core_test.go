@@ -112,7 +112,7 @@ func TestWebhookRefusesBadRequests(t *testing.T) {
 			if got := tt.send(); got != tt.want {
 				t.Errorf("got status %d, want %d", got, tt.want)
 			}
-			if got := h.Count(flows.Tx.Inbox); got != 0 {
+			if got := h.Waiting(); got != 0 {
 				t.Errorf("inbox holds %d events, want 0", got)
 			}
 			counted[tt.reason]++
@@ -293,8 +293,10 @@ func TestEventsWithoutIDAreEachAnswered(t *testing.T) {
 			if got := replies(h, u); got != 2 {
 				t.Errorf("got %d replies, want 2", got)
 			}
-			if got := h.Count(flows.Tx.Processed); got != 0 {
-				t.Errorf("dedupe bucket holds %d ids, want 0 (the events had none)", got)
+			// Each gets a mark of its own (the webhook gives it an id), so
+			// neither is taken for the other.
+			if got := h.Count(flows.Tx.Processed); got != 2 {
+				t.Errorf("dedupe bucket holds %d ids, want 2 (one of its own for each event)", got)
 			}
 		})
 	}
@@ -489,7 +491,7 @@ func TestMalformedEventIsSkippedAndCounted(t *testing.T) {
 	if got := h.Metric("sammachip_events_malformed_total", ""); got != 3 {
 		t.Errorf("got %v malformed events counted, want 3", got)
 	}
-	if got := h.Count(flows.Tx.Inbox); got != 0 {
+	if got := h.Waiting(); got != 0 {
 		t.Errorf("inbox holds %d events, want 0", got)
 	}
 	if got := h.Count(flows.Tx.DeadLetters); got != 0 {
@@ -519,7 +521,7 @@ func TestAcknowledgedEventsSurviveAStop(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopen the stopped bot's database: %v", err)
 	}
-	var inbox int
+	inbox := db.InboxWaiting() // read back from the inbox log's files
 	_ = db.View(func(tx flows.Tx) error {
 		return tx.Inbox().Each("", func(string, func(any) error) error { inbox++; return nil })
 	})
@@ -786,7 +788,8 @@ func TestCloseFinishesInFlightWork(t *testing.T) {
 		t.Fatalf("reopen right after Close: %v", err)
 	}
 	defer db.Close()
-	var outbox, inbox int
+	var outbox int
+	inbox := db.InboxWaiting()
 	_ = db.View(func(tx flows.Tx) error {
 		_ = tx.Outbox().Each("", func(string, func(any) error) error { outbox++; return nil })
 		return tx.Inbox().Each("", func(string, func(any) error) error { inbox++; return nil })

@@ -478,6 +478,17 @@ func (h *Harness) due() (inbox, outbox int) {
 		}); err != nil {
 			return err
 		}
+		var bad error
+		h.DB().InboxEach(func(_ string, value []byte) {
+			var r bot.InboxRecord
+			if err := json.Unmarshal(value, &r); err != nil {
+				bad = err
+			}
+			in = append(in, rec{r.Timestamp, r.Chat, r.NotBefore})
+		})
+		if bad != nil {
+			return bad
+		}
 		return tx.Outbox().Each("", func(_ string, decode func(any) error) error {
 			var r bot.OutboxRecord
 			if err := decode(&r); err != nil {
@@ -495,6 +506,13 @@ func (h *Harness) due() (inbox, outbox int) {
 
 // Count returns how many records one of the delivery machinery's stores
 // holds: h.Count(flows.Tx.Outbox).
+// Waiting is how many acknowledged events wait for the worker: in the inbox
+// log, or (failed before) in the inbox bucket.
+func (h *Harness) Waiting() int {
+	h.t.Helper()
+	return h.DB().InboxWaiting() + h.Count(flows.Tx.Inbox)
+}
+
 func (h *Harness) Count(store func(flows.Tx) flows.Records) int {
 	h.t.Helper()
 	n := 0
