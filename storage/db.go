@@ -415,8 +415,9 @@ type appendReq struct {
 	done   chan error
 }
 
-// AppendInbox stores values (each encoded as JSON) in the inbox log, each
-// under a fresh inbox key, and returns once they are durable on disk.
+// AppendInbox stores values (each encoded as JSON; a json.RawMessage as it
+// is) in the inbox log, each under a fresh inbox key, and returns once they
+// are durable on disk.
 // Concurrent callers share writes and syncs, and never wait for the
 // database's own commits (inboxlog.go).
 func (db *DB) AppendInbox(ctx context.Context, values ...any) ([]string, error) {
@@ -425,6 +426,10 @@ func (db *DB) AppendInbox(ctx context.Context, values ...any) ([]string, error) 
 	}
 	raws := make([][]byte, len(values))
 	for i, v := range values {
+		if raw, ok := v.(json.RawMessage); ok {
+			raws[i] = raw // encoded already, and valid: the caller's word
+			continue
+		}
 		raw, err := json.Marshal(v)
 		if err != nil {
 			return nil, fmt.Errorf("storage: append to the inbox: %w", err)
