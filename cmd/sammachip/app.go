@@ -195,7 +195,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 // not exist yet: the ones a start would create.
 func startFiles(db string) []string {
 	var missing []string
-	for _, p := range []string{db, storage.LockPath(db)} {
+	for _, p := range []string{db, storage.LockPath(db), storage.InboxLogDir(db)} {
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			missing = append(missing, p)
 		}
@@ -211,7 +211,7 @@ func (m *Main) abandonStart(created []string) {
 		m.Log.Warn("closing after a failed start", "err", err)
 	}
 	for _, p := range created {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.RemoveAll(p); err != nil {
 			m.Log.Warn("removing a file this failed start created", "file", p, "err", err)
 		}
 	}
