@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -185,6 +186,12 @@ const (
 	maxFloodPause = 100 * time.Millisecond
 )
 
+// chatTurn is how many events a chat's goroutine handles before it makes
+// way: after a flood, many chats have long queues, and a reply token lives
+// a minute from its event, so every chat's oldest events go before any
+// chat's newest.
+const chatTurn = 4
+
 // flooded is whether webhooks are arriving faster than one per
 // floodWindow.
 func (w *Worker) flooded() bool {
@@ -299,7 +306,17 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}, paced bool) (t
 	now := w.now()
 	next := time.Minute
 	mono := time.Now()
-	started := 0
+	// Each chat takes a turn of a few events (one in a flood); the chats
+	// whose oldest event came first go first.
+	limit := chatTurn
+	if flood {
+		limit = 1
+	}
+	type turn struct {
+		chat string
+		list []inboxItem
+	}
+	var turns []turn
 	for chat, queue := range w.chats {
 		if w.busy[chat] || len(queue) == 0 {
 			continue
@@ -331,14 +348,26 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}, paced bool) (t
 				break // a retry not due yet: earlier events (listed) still go
 			}
 			list = append(list, it)
+			if len(list) == limit && w.reorder == 0 {
+				break // with no reorder window, the rest need no look now
+			}
 		}
 		if settling || len(list) == 0 {
 			continue
 		}
-		if flood {
-			list = list[:1]
+		turns = append(turns, turn{chat, list[:min(len(list), limit)]})
+	}
+	slices.SortFunc(turns, func(a, b turn) int {
+		if c := a.list[0].rec.Received.Compare(b.list[0].rec.Received); c != 0 {
+			return c
 		}
-		started++
+		return strings.Compare(a.list[0].key, b.list[0].key)
+	})
+	if flood && len(turns) > 1 {
+		turns = turns[:1]
+	}
+	for _, t := range turns {
+		chat, list := t.chat, t.list
 		w.busy[chat] = true
 		w.running.Add(1)
 		go func() {
@@ -355,10 +384,8 @@ func (w *Worker) dispatch(ctx context.Context, sem chan struct{}, paced bool) (t
 			w.mu.Unlock()
 			w.Notify()
 		}()
-		if flood {
-			break
-		}
 	}
+	started := len(turns)
 	w.mu.Unlock()
 	return next, started
 }
