@@ -59,7 +59,7 @@ func (r *Renderer) Render(lang locales.Lang, replies []flows.Reply) ([]json.RawM
 		if err != nil {
 			return nil, err
 		}
-		raw, err := json.Marshal(msg)
+		raw, err := json.Marshal(wireMessage(msg)) // render_json.go
 		if err != nil {
 			return nil, fmt.Errorf("bot: render: encode: %w", err)
 		}

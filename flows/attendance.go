@@ -313,7 +313,20 @@ func AttendanceMatrix(tx Tx, vid int) (Matrix, error) {
 	if !ok {
 		return Matrix{}, NotFound("attendance matrix", "schedule.err.no_village")
 	}
+	all, err := VillageHouseholds(tx, vid)
+	if err != nil {
+		return Matrix{}, err
+	}
+	return villageMatrix(tx, v, all)
+}
+
+// villageMatrix is AttendanceMatrix for a village already read, with all
+// its households (VillageHouseholds): the summary reads both for every
+// village anyway.
+func villageMatrix(tx Tx, v Village, all []Household) (Matrix, error) {
+	vid := v.ID
 	m := Matrix{Village: v, Cells: map[string]*[Days]Attendance{}}
+	var err error
 	if m.Schedule, err = GetSchedule(tx, vid); err != nil {
 		return m, err
 	}
@@ -326,10 +339,6 @@ func AttendanceMatrix(tx Tx, vid int) (Matrix, error) {
 		row[a.Day-1] = a
 		return nil
 	})
-	if err != nil {
-		return m, err
-	}
-	all, err := VillageHouseholds(tx, vid)
 	if err != nil {
 		return m, err
 	}

@@ -463,33 +463,33 @@ func (c *Ctx) converseForm() error {
 	}
 	text := c.In.Text
 	switch {
-	case c.eng.isCmd(text, "core.cmd.cancel"):
+	case c.typedIs("core.cmd.cancel"):
 		return c.formCommand(f, Postback{Cmd: cmdCancel})
-	case c.eng.isCmd(text, "core.cmd.back"):
+	case c.typedIs("core.cmd.back"):
 		return c.formCommand(f, Postback{Cmd: cmdBack})
-	case c.eng.isCmd(text, "core.cmd.help"):
+	case c.typedIs("core.cmd.help"):
 		return c.formCommand(f, Postback{Cmd: cmdHelp})
 	}
 	switch conv.Step {
 	case stepConsent:
-		if c.eng.isCmd(text, "conv.btn.agree") {
+		if c.typedIs("conv.btn.agree") {
 			return c.formCommand(f, Postback{Cmd: cmdYes})
 		}
-		if c.eng.isCmd(text, "conv.btn.disagree") {
+		if c.typedIs("conv.btn.disagree") {
 			return c.formCommand(f, Postback{Cmd: cmdNo})
 		}
-		if ok, err := c.commandInForm(f, text); ok {
+		if ok, err := c.commandInForm(f); ok {
 			return err
 		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
 	case stepSummary:
-		if c.eng.isCmd(text, "conv.btn.confirm") {
+		if c.typedIs("conv.btn.confirm") {
 			return c.formCommand(f, Postback{Cmd: cmdConfirm})
 		}
-		if c.eng.isCmd(text, "conv.btn.edit") {
+		if c.typedIs("conv.btn.edit") {
 			return c.formCommand(f, Postback{Cmd: cmdEdit})
 		}
-		if ok, err := c.commandInForm(f, text); ok {
+		if ok, err := c.commandInForm(f); ok {
 			return err
 		}
 		return c.retry(f, nil, T("conv.hint.tap_button"))
@@ -498,7 +498,7 @@ func (c *Ctx) converseForm() error {
 	// command typed mid-form), its label typed: what its tap does, which
 	// leaves the form as a tap does (offer.go). The latest answer wins
 	// over the older question's choices; a command word still runs.
-	if !c.eng.isCommandWord(text) {
+	if !c.eng.isCommandWord(c) {
 		if ok, err := c.eng.typedOutsideOffer(c); ok || err != nil {
 			return err
 		}
@@ -512,7 +512,7 @@ func (c *Ctx) converseForm() error {
 			return c.answer(f, value, true)
 		}
 	}
-	if ok, err := c.commandInForm(f, text); ok {
+	if ok, err := c.commandInForm(f); ok {
 		return err
 	}
 	return c.answer(f, text, false)
@@ -521,10 +521,10 @@ func (c *Ctx) converseForm() error {
 // commandInForm runs a command word typed during a form: help promises
 // they work at any time. The form stays where it was (a command that
 // starts another form replaces it). "ภาษา" asks for the language and then
-// asks the question again in it. It reports false when text is no
-// command word.
-func (c *Ctx) commandInForm(f *Form, text string) (bool, error) {
-	if c.eng.isCmd(text, "core.cmd.language") {
+// asks the question again in it. It reports false when the input's text
+// is no command word.
+func (c *Ctx) commandInForm(f *Form) (bool, error) {
+	if c.typedIs("core.cmd.language") {
 		c.Say(Text(T("conv.lang.choose"),
 			Action{Label: T("core.lang.th"), Data: c.cmdData(Postback{Cmd: cmdLang, Value: string(locales.Thai)})},
 			Action{Label: T("core.lang.en"), Data: c.cmdData(Postback{Cmd: cmdLang, Value: string(locales.English)})},
@@ -532,7 +532,7 @@ func (c *Ctx) commandInForm(f *Form, text string) (bool, error) {
 		return true, nil
 	}
 	for _, cmd := range c.eng.commands {
-		if cmd.Key == "" || !cmd.In1to1 || !c.eng.isCmd(text, cmd.Key) {
+		if cmd.Key == "" || !cmd.In1to1 || !c.typedIs(cmd.Key) {
 			continue
 		}
 		// The command runs as it would outside the form; the form is
@@ -778,7 +778,7 @@ func (c *Ctx) typedChoice(q *Question, a Answers, text string) (string, bool, er
 		return "", false, nil
 	}
 	for _, ch := range choices {
-		if typed == locales.MatchCommand(ch.Value) || c.eng.matchLabel(text, ch.Label) || c.labelIs(typed, ch.Label) {
+		if typed == locales.MatchCommand(ch.Value) || c.labelIs(typed, ch.Label) {
 			return ch.Value, true, nil
 		}
 	}
@@ -786,15 +786,18 @@ func (c *Ctx) typedChoice(q *Question, a Answers, text string) (string, bool, er
 }
 
 // labelIs reports whether typed (after locales.MatchCommand) is label as
-// rendered in any language: labels with arguments (a village's name) are
-// not command words in the catalog.
+// rendered in any language, with its arguments (a village's name) if it
+// has any.
 func (c *Ctx) labelIs(typed string, label Msg) bool {
 	cat := c.eng.cfg.Catalog
 	if cat == nil {
 		return false
 	}
-	for _, lang := range []locales.Lang{c.Lang, locales.Thai, locales.English} {
-		if text, err := cat.Text(lang, label.Key, label.Args); err == nil && locales.MatchCommand(text) == typed {
+	for i, lang := range []locales.Lang{c.Lang, locales.Thai, locales.English} {
+		if i > 0 && lang == c.Lang {
+			continue // asked already
+		}
+		if m, err := cat.MatchedText(lang, label.Key, label.Args); err == nil && m == typed {
 			return true
 		}
 	}

@@ -186,6 +186,14 @@ type Ctx struct {
 
 	eng  *Engine
 	conv *Conversation
+	// match keeps c.In.Text normalised (typed).
+	match typedText
+}
+
+// typedText is a text and its locales.MatchCommand.
+type typedText struct {
+	text, typed string
+	done        bool
 }
 
 // Say adds replies to the answer.
@@ -201,6 +209,7 @@ func (c *Ctx) Location() *time.Location { return c.eng.cfg.Location }
 // means nothing in tx may be committed; the caller retries the input later.
 // User-facing refusals are not errors: they are replies.
 func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
+	tx = newEventTx(tx) // event_tx.go
 	lang, err := userLang(tx, in)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("flows: language: %w", err)
@@ -242,11 +251,20 @@ func (e *Engine) Handle(tx Tx, in Input) (Outcome, error) {
 
 func (e *Engine) isCmd(text, key string) bool { return e.cfg.Catalog.IsCommand(text, key) }
 
-func (e *Engine) matchLabel(text string, label Msg) bool {
-	if len(label.Args) > 0 {
-		return false
+// typed is the input's text as locales.MatchCommand leaves it, worked out
+// once per text: one input is compared with dozens of command words and
+// labels, and normalising it is what such a comparison costs.
+func (c *Ctx) typed() string {
+	if !c.match.done || c.match.text != c.In.Text {
+		c.match = typedText{text: c.In.Text, typed: locales.MatchCommand(c.In.Text), done: true}
 	}
-	return e.cfg.Catalog.IsCommand(text, label.Key)
+	return c.match.typed
+}
+
+// typedIs reports whether the input's text is the command word at key, in
+// any language (Engine.isCmd for c.In.Text).
+func (c *Ctx) typedIs(key string) bool {
+	return c.eng.cfg.Catalog.IsCommandMatched(c.typed(), key)
 }
 
 // converse handles typed text and taps.
@@ -287,7 +305,7 @@ func (e *Engine) converse(c *Ctx) error {
 			expired = Text(T("conv.expired_resume", "Minutes", int(e.cfg.ConversationTimeout/time.Minute), "Form", e.formTitle(conv).Ref(), "Days", int(AnswersKept/(24*time.Hour))),
 				resumeButton())
 		}
-		if in.Kind == InputPostback && outsideForm(in.Data) || in.Kind == InputText && e.isCommandWord(in.Text) {
+		if in.Kind == InputPostback && outsideForm(in.Data) || in.Kind == InputText && e.isCommandWord(c) {
 			c.Say(expired)
 			if in.Kind == InputPostback {
 				return e.postbackAction(c)
@@ -336,10 +354,11 @@ func outsideForm(data string) bool {
 	return p.Token == "" && (p.Menu != "" || p.Action != "")
 }
 
-// isCommandWord reports whether typed text is one of the command words.
-func (e *Engine) isCommandWord(text string) bool {
+// isCommandWord reports whether the input's text is one of the command
+// words.
+func (e *Engine) isCommandWord(c *Ctx) bool {
 	for _, cmd := range e.commands {
-		if cmd.Key != "" && cmd.In1to1 && e.isCmd(text, cmd.Key) {
+		if cmd.Key != "" && cmd.In1to1 && c.typedIs(cmd.Key) {
 			return true
 		}
 	}
@@ -378,7 +397,7 @@ func (e *Engine) command(c *Ctx, group bool) error {
 		if (group && !cmd.InGroup) || (!group && !cmd.In1to1) {
 			continue
 		}
-		if cmd.Key != "" && e.isCmd(c.In.Text, cmd.Key) {
+		if cmd.Key != "" && c.typedIs(cmd.Key) {
 			return cmd.Run(c)
 		}
 	}
@@ -408,7 +427,7 @@ func (e *Engine) command(c *Ctx, group bool) error {
 	if group {
 		return nil // groups talk among themselves; the bot answers commands only
 	}
-	if e.isCmd(c.In.Text, "core.cmd.cancel") {
+	if c.typedIs("core.cmd.cancel") {
 		c.Say(Text(T("conv.nothing_to_cancel"), e.mainMenu(c)...))
 		return nil
 	}

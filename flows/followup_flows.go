@@ -551,7 +551,7 @@ func (e *Engine) startFollowUp(c *Ctx, h Household, practice Practice) error {
 func (e *Engine) claimPracticeWord(c *Ctx) (bool, error) {
 	var practice Practice
 	for _, p := range practices {
-		if e.isCmd(c.In.Text, "followup.btn."+string(p)) {
+		if c.typedIs("followup.btn." + string(p)) {
 			practice = p
 		}
 	}

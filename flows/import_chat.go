@@ -73,7 +73,7 @@ func (e *Engine) registerImportChat() {
 	// ยกเลิก typed while a file waits cancels it; otherwise it is no
 	// claim of this file.
 	e.RegisterCommand(Command{In1to1: true, Claim: func(c *Ctx) (bool, error) {
-		if !e.isCmd(c.In.Text, "core.cmd.cancel") {
+		if !c.typedIs("core.cmd.cancel") {
 			return false, nil
 		}
 		_, ok, err := c.Tx.Pending().Get(pendingImportKey(c.In.UserID))

@@ -302,8 +302,8 @@ func (e *Engine) registerLinkConsent() {
 	})
 	// The buttons' labels typed, while a notice waits.
 	e.RegisterCommand(Command{In1to1: true, Claim: func(c *Ctx) (bool, error) {
-		yes := e.isCmd(c.In.Text, "conv.btn.agree")
-		if !yes && !e.isCmd(c.In.Text, "conv.btn.disagree") {
+		yes := c.typedIs("conv.btn.agree")
+		if !yes && !c.typedIs("conv.btn.disagree") {
 			return false, nil
 		}
 		a, ok, err := c.Tx.Pending().Get(pendingLinkKey(c.In.UserID))

@@ -101,8 +101,19 @@ func ListVillages(tx Tx) ([]Village, error) {
 }
 
 func sortVillages(vs []Village) {
+	// TambonKey normalises text: once per ตำบล as written, not once per
+	// comparison (a district has a handful).
+	keys := map[string]string{}
+	key := func(tambon string) string {
+		k, ok := keys[tambon]
+		if !ok {
+			k = TambonKey(tambon)
+			keys[tambon] = k
+		}
+		return k
+	}
 	slices.SortStableFunc(vs, func(a, b Village) int {
-		return cmp.Or(cmp.Compare(a.Round, b.Round), cmp.Compare(TambonKey(a.Tambon), TambonKey(b.Tambon)), cmp.Compare(a.Moo, b.Moo), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(a.Round, b.Round), cmp.Compare(key(a.Tambon), key(b.Tambon)), cmp.Compare(a.Moo, b.Moo), cmp.Compare(a.ID, b.ID))
 	})
 }
 

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"cmp"
 	"strings"
 	"time"
 
@@ -42,11 +41,11 @@ func (e *Engine) offerOf(out Outcome, now time.Time) *Offer {
 		}
 		var labels []string
 		for _, lang := range []locales.Lang{locales.Thai, locales.English} {
-			text, err := e.cfg.Catalog.Text(lang, a.Label.Key, a.Label.Args)
+			m, err := e.cfg.Catalog.MatchedText(lang, a.Label.Key, a.Label.Args)
 			if err != nil {
 				continue
 			}
-			if m := locales.MatchCommand(text); m != "" && !contains(labels, m) {
+			if m != "" && !contains(labels, m) {
 				labels = append(labels, m)
 			}
 		}
@@ -67,7 +66,10 @@ func (e *Engine) offerOf(out Outcome, now time.Time) *Offer {
 			for _, a := range rep.Quick {
 				add(a)
 			}
-			o.Other = cmp.Or(rep.Other, otherChip(rep.Quick))
+			o.Other = rep.Other
+			if o.Other == "" {
+				o.Other = otherChip(rep.Quick)
+			}
 		}
 	}
 	if len(o.Buttons) == 0 && o.Other == "" {
@@ -76,12 +78,21 @@ func (e *Engine) offerOf(out Outcome, now time.Time) *Offer {
 	return o
 }
 
+// reasonMisc is the absence reason "another reason" (absenceReasons).
+const reasonMisc = "misc"
+
 // otherChip is the data of a chip that stands for "another reason"
 // (attendance's อื่น ๆ when one cannot come): the question takes any words
 // as that reason, so free text typed after it is that chip.
 func otherChip(quick []Action) string {
 	for _, a := range quick {
-		if p, err := ParsePostback(a.Data); err == nil && p.Action == actReason && p.Reason == "misc" {
+		// Parsing every chip of every answer costs more than the rest of
+		// offerOf: only a chip whose data holds the reason's word can be
+		// it (Postback.Encode writes it as it is).
+		if !strings.Contains(a.Data, reasonMisc) {
+			continue
+		}
+		if p, err := ParsePostback(a.Data); err == nil && p.Action == actReason && p.Reason == reasonMisc {
 			return a.Data
 		}
 	}
@@ -137,13 +148,10 @@ func (e *Engine) keepOffer(tx Tx, user string, offer *Offer, at time.Time) error
 }
 
 // offered returns the postback of the one offered button whose label
-// typed names; "" when none or several do (their data differ).
-func (o *Offer) offered(typed string) string {
-	if o == nil {
-		return ""
-	}
-	m := locales.MatchCommand(typed)
-	if m == "" {
+// typed names (m is the typed text after locales.MatchCommand); "" when
+// none or several do (their data differ).
+func (o *Offer) offered(m string) string {
+	if o == nil || m == "" {
 		return ""
 	}
 	found := ""
@@ -169,9 +177,9 @@ func (e *Engine) typedOffer(c *Ctx) (bool, error) {
 	if c.Now.Sub(c.conv.Offer.At) > offerLife {
 		return false, nil
 	}
-	data := c.conv.Offer.offered(c.In.Text)
+	data := c.conv.Offer.offered(c.typed())
 	if data == "" {
-		if c.conv.Offer.Other == "" || locales.MatchCommand(c.In.Text) == "" {
+		if c.conv.Offer.Other == "" || c.typed() == "" {
 			return false, nil
 		}
 		data = c.conv.Offer.Other
@@ -189,7 +197,7 @@ func (e *Engine) typedOutsideOffer(c *Ctx) (bool, error) {
 	if c.conv == nil || c.conv.Offer == nil || c.In.Kind != InputText || c.Now.Sub(c.conv.Offer.At) > offerLife {
 		return false, nil
 	}
-	data := c.conv.Offer.offered(c.In.Text)
+	data := c.conv.Offer.offered(c.typed())
 	if data == "" || !outsideForm(data) {
 		return false, nil
 	}

@@ -148,7 +148,7 @@ func (e *Engine) registerRolesMenu() {
 	// "ตารางอบรม"), as do the short words people use for them ("ทีม").
 	e.RegisterCommand(Command{In1to1: true, Claim: func(c *Ctx) (bool, error) {
 		for _, item := range MenuItems() {
-			if e.isCmd(c.In.Text, menuLabelKey(item)) || slices.ContainsFunc(menuAliases[item], func(k string) bool { return e.isCmd(c.In.Text, k) }) {
+			if c.typedIs(menuLabelKey(item)) || slices.ContainsFunc(menuAliases[item], c.typedIs) {
 				if item == ItemSetSchedule {
 					// "ตารางอบรม" from anyone but an officer asks to see the
 					// training days, not to set them.
@@ -177,17 +177,17 @@ func (e *Engine) registerRolesMenu() {
 // any other words as another reason.
 func (e *Engine) typedDayAnswer(c *Ctx) (bool, error) {
 	value, reason, visit := "", "", false
-	switch text := c.In.Text; {
-	case e.isCmd(text, "attendance.btn.will"):
+	switch {
+	case c.typedIs("attendance.btn.will"):
 		value = "yes"
-	case e.isCmd(text, "attendance.btn.cannot"):
+	case c.typedIs("attendance.btn.cannot"):
 		value = "no"
-	case e.isCmd(text, "attendance.btn.will_visit"):
+	case c.typedIs("attendance.btn.will_visit"):
 		value, visit = "yes", true
-	case e.isCmd(text, "attendance.btn.cannot_visit"):
+	case c.typedIs("attendance.btn.cannot_visit"):
 		value, visit = "no", true
 	default:
-		why, ok := e.cannotBecause(text)
+		why, ok := e.cannotBecause(c.In.Text)
 		if !ok {
 			return false, nil
 		}

@@ -173,12 +173,19 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 	approved, team := map[int]int{}, map[int]int{}
 	changed := map[int]bool{}
 	since := func(t time.Time) bool { return t.After(lastSummary) && !t.After(now) }
+	// Village.SamePlace, with each ตำบล's TambonKey worked out once.
+	vkeys := make([]string, len(villages))
+	for i, v := range villages {
+		vkeys[i] = TambonKey(v.Tambon)
+	}
 	for _, s := range sages {
-		for _, v := range villages {
-			if !v.SamePlace(s.Moo, s.Tambon) && s.TeamVillage != v.ID {
+		skey := TambonKey(s.Tambon)
+		for i, v := range villages {
+			here := v.Moo == s.Moo && (s.Tambon == "" || vkeys[i] == skey)
+			if !here && s.TeamVillage != v.ID {
 				continue
 			}
-			if s.Status == SageApproved && v.SamePlace(s.Moo, s.Tambon) {
+			if s.Status == SageApproved && here {
 				approved[v.ID]++
 			}
 			if since(s.Updated) || since(s.Registered) {
@@ -196,7 +203,11 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 		}
 	}
 	for _, v := range villages {
-		m, err := AttendanceMatrix(tx, v.ID)
+		all, err := VillageHouseholds(tx, v.ID)
+		if err != nil {
+			return d, err
+		}
+		m, err := villageMatrix(tx, v, all)
 		if err != nil {
 			return d, err
 		}
@@ -231,10 +242,6 @@ func (e *Engine) DigestRound(tx Tx, now time.Time, r Round) (d Digest, err error
 		p := VillageProgress{Village: v, Sages: approved[v.ID], Team: team[v.ID]}
 		if len(v.Team) > 0 {
 			p.Team = len(v.Team) // an earlier round's team, as it ended
-		}
-		all, err := VillageHouseholds(tx, v.ID)
-		if err != nil {
-			return d, err
 		}
 		for _, h := range all {
 			if h.Status != StatusWithdrawn {

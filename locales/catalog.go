@@ -50,6 +50,9 @@ type refer interface {
 // Load, so one Catalog may be shared by any number of goroutines.
 type Catalog struct {
 	langs map[Lang]*langCatalog
+	// each is langs in the order of Langs(), for the loops that ask every
+	// language (ranging over a map costs more than the lookups inside).
+	each []*langCatalog
 }
 
 type langCatalog struct {
@@ -103,6 +106,7 @@ func load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{langs: make(map[Lang]*langCatalog)}
 	for _, l := range Langs() {
 		c.langs[l] = &langCatalog{msgs: make(map[string]*message)}
+		c.each = append(c.each, c.langs[l])
 	}
 	files := 0
 	for _, e := range entries {
@@ -291,17 +295,38 @@ func (c *Catalog) Keys(lang Lang) []string {
 // both sides: a Thai user may type "cancel" and an English user "ยกเลิก".
 // A key whose text has template arguments never matches.
 func (c *Catalog) IsCommand(s, cmdKey string) bool {
-	if c == nil {
+	return c.IsCommandMatched(MatchCommand(s), cmdKey)
+}
+
+// IsCommandMatched is IsCommand for text already passed through
+// MatchCommand: a caller comparing one typed text with many command words
+// normalises it once.
+func (c *Catalog) IsCommandMatched(typed, cmdKey string) bool {
+	if c == nil || typed == "" {
 		return false
 	}
-	typed := MatchCommand(s)
-	if typed == "" {
-		return false
-	}
-	for _, lc := range c.langs {
+	for _, lc := range c.each {
 		if m := lc.msgs[cmdKey]; m != nil && m.tmpl == nil && m.cmd == typed {
 			return true
 		}
 	}
 	return false
+}
+
+// MatchedText is MatchCommand(Text(lang, key, args)): a label as typed
+// text is compared with it. A message without template arguments was
+// normalised once, at Load.
+func (c *Catalog) MatchedText(lang Lang, key string, args map[string]any) (string, error) {
+	m, err := c.lookup(lang.norm(), key)
+	if err != nil {
+		return "", err
+	}
+	if m.tmpl == nil {
+		return m.cmd, nil
+	}
+	text, err := c.text(lang.norm(), key, args, 0)
+	if err != nil {
+		return "", err
+	}
+	return MatchCommand(text), nil
 }

@@ -343,7 +343,9 @@ func matchPass(s string) string {
 	s = norm.NFC.String(stripInvisible(s, false))
 	s = lowerASCII(NormalizeDigits(s))
 	// Dashes as phones type them: "2-5" matches a label's "2–5".
-	s = dashes.Replace(s)
+	if strings.ContainsAny(s, labelDashes) {
+		s = dashes.Replace(s)
+	}
 	for {
 		t := trimParticles(strings.TrimFunc(s, isCommandJunk))
 		if t == s {
@@ -351,13 +353,27 @@ func matchPass(s string) string {
 		}
 		s = t
 	}
-	s = removeThaiSpaces(strings.Join(strings.Fields(s), " "))
+	s = removeThaiSpaces(collapseSpaces(s))
 	return norm.NFC.String(s)
+}
+
+// collapseSpaces is strings.Join(strings.Fields(s), " "), without copying
+// s when it has no whitespace but single spaces between words (a typed
+// command mostly has none).
+func collapseSpaces(s string) string {
+	if s == "" || strings.Contains(s, "  ") || s[0] == ' ' || s[len(s)-1] == ' ' ||
+		strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) }) {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
 }
 
 // dashes turns the dashes of labels (en dash, em dash, minus sign) into
 // the hyphen a keyboard types.
 var dashes = strings.NewReplacer("\u2013", "-", "\u2014", "-", "\u2212", "-")
+
+// labelDashes are the dashes that dashes replaces.
+const labelDashes = "\u2013\u2014\u2212"
 
 // isCommandJunk reports runes trimmed from both ends of a typed command.
 func isCommandJunk(r rune) bool {
