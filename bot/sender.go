@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"bytes"
+	"container/heap"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -91,30 +94,22 @@ func PushesThisMonth(st flows.Store, t time.Time) (int64, error) {
 	return c.N, err
 }
 
-// rawMessage is a stored, already-rendered message handed back to the SDK.
-type rawMessage json.RawMessage
-
-func (m rawMessage) GetType() string {
-	var h struct {
-		Type string `json:"type"`
-	}
-	_ = json.Unmarshal(m, &h)
-	return h.Type
-}
-
-func (m rawMessage) MarshalJSON() ([]byte, error) { return m, nil }
-
-func sdkMessages(raw []json.RawMessage) []messaging_api.MessageInterface {
-	out := make([]messaging_api.MessageInterface, len(raw))
-	for i, r := range raw {
-		out[i] = rawMessage(r)
-	}
-	return out
-}
-
 // Sender drains the outbox into LINE. Messages to one chat go out one at a
 // time in the order they were queued; different chats in parallel, at most
-// Parallel at once, oldest first.
+// Parallel at once, oldest first. Replies never wait behind pushes: a
+// push goes to its own chat (pushChat of its recipient; a multicast to
+// one of its own), chats of replies go before chats of pushes, and an
+// eighth of Parallel (at least one) is kept for replies, so neither an
+// evening's queue of reminders nor pushes hanging on a slow LINE hold up
+// an answer whose token lasts a minute.
+//
+// The sender reads each outbox record once: it keeps what it has read,
+// decoded, as a queue per chat, and a pass reads only the keys queued since
+// (the outbox's keys only grow). Its own changes are applied to what it
+// keeps as they commit. A pass costs what it starts, not the outbox's
+// size: idle chats wait in heaps, those whose oldest record is due by that
+// record's key (replies' chats and pushes' apart), the others by when it
+// is due.
 type Sender struct {
 	store   Store
 	api     *messaging_api.MessagingApiAPI
@@ -123,6 +118,7 @@ type Sender struct {
 	now     func() time.Time
 
 	parallel    int
+	pushCap     int // pushes and multicasts in flight at most
 	maxAttempts int
 	replyTTL    time.Duration
 	// quietUntil returns when quiet hours end if t falls in them (t
@@ -132,15 +128,23 @@ type Sender struct {
 	notify chan struct{}
 	mu     sync.Mutex
 	// outbox is the outbox as this process has read it, each record
-	// decoded once, in key order (order may hold keys that have since
-	// left); read is the last key read: a pass reads only newer keys
-	// (the outbox's keys only grow). The sender's own changes are applied
-	// as they commit; a record removed by anyone else (a person's
-	// deletion) is caught before it is sent (stillQueued).
-	outbox  map[string]OutboxRecord
-	order   []string
-	read    string
-	busy    map[string]bool
+	// decoded once; read is the last key read. A record removed by anyone
+	// else (a person's deletion) stays here until its turn, and is caught
+	// then, before it is sent (dispatch checks its key).
+	outbox map[string]OutboxRecord
+	read   string
+	// chats holds each chat with records here; an idle one is in replies
+	// or pushes (its oldest record is due) or later (not yet), a busy one
+	// (a send in flight) in none until its send has recorded its result.
+	chats   map[string]*chatQueue
+	replies chatHeap
+	pushes  chatHeap
+	later   chatHeap
+	busy    int // sends in flight
+	pushing int // of which pushes and multicasts
+	// ageAt is when OutboxOldestAge was last worked out (it reads every
+	// record, so at most once a second).
+	ageAt   time.Time
 	running sync.WaitGroup
 	// inherited holds the replies that were already in the outbox when
 	// this process started: a crashed process may have sent them without
@@ -148,17 +152,66 @@ type Sender struct {
 	inherited map[string]bool
 }
 
+// chatQueue is one chat's records in the outbox, oldest first.
+type chatQueue struct {
+	chat  string
+	reply bool      // a chat of replies (else of pushes or multicasts)
+	keys  []string  // keys[0] goes next; keys that left the outbox are dropped when the chat is placed
+	due   time.Time // when keys[0] is due, while in later
+}
+
+// chatHeap orders idle chats by their oldest record's key, or (byDue) by
+// when it is due, then by key.
+type chatHeap struct {
+	qs    []*chatQueue
+	byDue bool
+}
+
+func (h *chatHeap) Len() int { return len(h.qs) }
+func (h *chatHeap) Less(i, j int) bool {
+	a, b := h.qs[i], h.qs[j]
+	if h.byDue && !a.due.Equal(b.due) {
+		return a.due.Before(b.due)
+	}
+	return a.keys[0] < b.keys[0]
+}
+func (h *chatHeap) Swap(i, j int) { h.qs[i], h.qs[j] = h.qs[j], h.qs[i] }
+func (h *chatHeap) Push(x any)    { h.qs = append(h.qs, x.(*chatQueue)) }
+func (h *chatHeap) Pop() any {
+	n := len(h.qs) - 1
+	q := h.qs[n]
+	h.qs[n] = nil
+	h.qs = h.qs[:n]
+	return q
+}
+
 // SenderConfig tunes a Sender.
 type SenderConfig struct {
 	// Parallel bounds the calls to LINE in flight (one per chat); default
-	// 64. LINE takes about 2,000 a second; a call that hangs until the
-	// timeout holds its place, so a few bad minutes need room.
+	// 64, of which pushes may take all but an eighth (at least one is kept
+	// for replies when Parallel is 2 or more). LINE takes about 2,000 a
+	// second; a call that hangs until the timeout holds its place, so a few
+	// bad minutes need room.
 	Parallel    int
 	MaxAttempts int           // attempts at a push before giving up; default 10
 	ReplyTTL    time.Duration // how long a reply token is worth trying; default 1 minute
 	// QuietUntil holds pushes in quiet hours: it returns when they end if
 	// t falls in them, t otherwise. Replies are never held.
 	QuietUntil func(t time.Time) time.Time
+}
+
+// lineTransport is the HTTP transport for calls to LINE: it keeps an idle
+// connection for each send that can be in flight (parallel, 0 for the
+// default), where Go's default keeps two per host and so opens (and, on
+// LINE's side, handshakes) a new connection for most calls under load.
+func lineTransport(parallel int) *http.Transport {
+	if parallel <= 0 {
+		parallel = 64
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = parallel + 8 // and the profile and group-size look-ups
+	t.MaxIdleConns = 2 * t.MaxIdleConnsPerHost
+	return t
 }
 
 func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *slog.Logger, now func() time.Time, cfg SenderConfig) *Sender {
@@ -171,16 +224,20 @@ func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *sl
 	if cfg.ReplyTTL <= 0 {
 		cfg.ReplyTTL = time.Minute
 	}
+	pushCap := cfg.Parallel
+	if cfg.Parallel > 1 {
+		pushCap -= max(1, cfg.Parallel/8)
+	}
 	s := &Sender{store: st, api: api, metrics: m, log: log, now: now,
-		parallel: cfg.Parallel, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
-		notify: make(chan struct{}, 1), outbox: map[string]OutboxRecord{}, busy: map[string]bool{}, inherited: map[string]bool{}}
-	items, err := s.pending()
-	if err != nil {
+		parallel: cfg.Parallel, pushCap: pushCap, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
+		notify: make(chan struct{}, 1), outbox: map[string]OutboxRecord{}, chats: map[string]*chatQueue{},
+		later: chatHeap{byDue: true}, inherited: map[string]bool{}}
+	if err := st.View(func(tx flows.Tx) error { return s.readNew(tx, now()) }); err != nil {
 		log.Error("sender: read outbox", "err", err)
 	}
-	for _, it := range items {
-		if it.rec.Kind == SendReply {
-			s.inherited[it.key] = true
+	for key, rec := range s.outbox {
+		if rec.Kind == SendReply {
+			s.inherited[key] = true
 		}
 	}
 	return s
@@ -201,18 +258,18 @@ type outboxItem struct {
 
 // Run sends until ctx ends, then waits for sends in flight.
 func (s *Sender) Run(ctx context.Context) {
+	timer := time.NewTimer(time.Minute)
+	defer timer.Stop()
 	for {
 		wait, _ := s.dispatch()
-		timer := time.NewTimer(wait)
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			s.running.Wait()
 			return
 		case <-s.notify:
 		case <-timer.C:
 		}
-		timer.Stop()
 	}
 }
 
@@ -221,13 +278,7 @@ func (s *Sender) Run(ctx context.Context) {
 func (s *Sender) drainDue(ctx context.Context) {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for {
-		s.mu.Lock()
-		busy := len(s.busy)
-		s.mu.Unlock()
-		if busy == 0 && s.dueChats() == 0 {
-			return
-		}
+	for !s.idle() {
 		select {
 		case <-ctx.Done():
 			return
@@ -236,23 +287,19 @@ func (s *Sender) drainDue(ctx context.Context) {
 	}
 }
 
-// dueChats counts the chats whose oldest outbox record is due now.
-func (s *Sender) dueChats() int {
-	items, err := s.pending()
-	if err != nil {
-		return 0
+// idle reports whether no send is in flight and no chat's oldest record
+// is due (or the outbox cannot be read).
+func (s *Sender) idle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy > 0 {
+		return false
 	}
-	now, seen, n := s.now(), map[string]bool{}, 0
-	for _, it := range items {
-		if seen[it.rec.Chat] {
-			continue
-		}
-		seen[it.rec.Chat] = true
-		if !it.rec.NotBefore.After(now) {
-			n++
-		}
+	now := s.now()
+	if err := s.store.View(func(tx flows.Tx) error { return s.readNew(tx, now) }); err != nil {
+		return true
 	}
-	return n
+	return s.replies.Len() == 0 && s.pushes.Len() == 0 && (s.later.Len() == 0 || s.later.qs[0].due.After(now))
 }
 
 // Drain sends everything due now and returns when the outbox holds
@@ -269,36 +316,68 @@ func (s *Sender) Drain() {
 	}
 }
 
-// pending reads what is new in the outbox and returns all of it, in key
-// order. The caller holds s.mu (or is newSender).
-func (s *Sender) pending() ([]outboxItem, error) {
-	err := s.store.View(func(tx flows.Tx) error {
-		return tx.Outbox().After(s.read, func(key string, decode func(any) error) error {
-			s.read = key
-			var rec OutboxRecord
-			if err := decode(&rec); err != nil {
-				// It stays in the outbox for an operator; the others go on.
-				s.log.Error("sender: an outbox record cannot be read", "err", err)
-				return nil
-			}
-			s.outbox[key] = rec
-			s.order = append(s.order, key)
+// readNew reads what was queued since the last read, each record decoded
+// once, onto its chat's queue. The caller holds s.mu (or is newSender).
+func (s *Sender) readNew(tx outboxTx, now time.Time) error {
+	return tx.Outbox().After(s.read, func(key string, decode func(any) error) error {
+		s.read = key
+		var rec OutboxRecord
+		if err := decode(&rec); err != nil {
+			// It stays in the outbox for an operator; the others go on.
+			s.log.Error("sender: an outbox record cannot be read", "err", err)
 			return nil
-		})
+		}
+		s.outbox[key] = rec
+		if q := s.chats[rec.Chat]; q != nil {
+			q.keys = append(q.keys, key) // behind the chat's older records
+			return nil
+		}
+		q := &chatQueue{chat: rec.Chat, reply: rec.Kind == SendReply, keys: []string{key}}
+		s.chats[rec.Chat] = q
+		s.place(q, now)
+		return nil
 	})
-	items := make([]outboxItem, 0, len(s.outbox))
-	for _, key := range s.order {
-		if rec, ok := s.outbox[key]; ok {
-			items = append(items, outboxItem{key, rec})
+}
+
+// place puts an idle chat in the heap its oldest record belongs in, after
+// dropping the records that have left the outbox; a chat with none left is
+// forgotten. The caller holds s.mu.
+func (s *Sender) place(q *chatQueue, now time.Time) {
+	for len(q.keys) > 0 {
+		if _, ok := s.outbox[q.keys[0]]; ok {
+			break
 		}
+		q.keys = q.keys[1:]
 	}
-	if len(s.order) > 2*len(items)+64 {
-		s.order = s.order[:0]
-		for _, it := range items {
-			s.order = append(s.order, it.key)
-		}
+	if len(q.keys) == 0 {
+		delete(s.chats, q.chat)
+		return
 	}
-	return items, err
+	if nb := s.outbox[q.keys[0]].NotBefore; nb.After(now) {
+		q.due = nb
+		heap.Push(&s.later, q)
+		return
+	}
+	heap.Push(s.ready(q), q)
+}
+
+// ready is the heap of q's kind of chat.
+func (s *Sender) ready(q *chatQueue) *chatHeap {
+	if q.reply {
+		return &s.replies
+	}
+	return &s.pushes
+}
+
+// queued reports whether key is still in the outbox, by its key alone: the
+// record is neither copied nor decoded.
+func queued(tx outboxTx, key string) (bool, error) {
+	found := false
+	err := tx.Outbox().Each(key, func(k string, _ func(any) error) error {
+		found = k == key // the first key at or after key that starts with it
+		return flows.ErrStop
+	})
+	return found, err
 }
 
 // settled applies a committed change of an outbox record to what the
@@ -308,25 +387,26 @@ func (s *Sender) settled(key string, rec *OutboxRecord) {
 	defer s.mu.Unlock()
 	if rec == nil {
 		delete(s.outbox, key)
+		delete(s.inherited, key)
 	} else {
 		s.outbox[key] = *rec
 	}
 }
 
-// stillQueued reports whether a record is still in the outbox: a person's
-// deletion removes queued messages that name them, and those must not go.
-func (s *Sender) stillQueued(key string) bool {
-	var ok bool
-	err := s.store.View(func(tx flows.Tx) error {
-		var err error
-		ok, err = tx.Outbox().Get(key, new(json.RawMessage))
-		return err
-	})
-	if err == nil && !ok {
-		s.settled(key, nil)
-		s.forget(key)
+// unrecorded notes an attempt whose result could not be committed: what
+// the sender keeps becomes rec (what the attempt learned, such as that a
+// reply may have arrived), tried again in a second rather than at once.
+// A push that went out is sent again under its retry key (LINE answers
+// 409 and it is counted then); a reply that went out is marked maybe sent
+// (its token is spent, so the next attempt fails, and it is never pushed).
+func (s *Sender) unrecorded(key string, rec OutboxRecord) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.outbox[key]; !ok {
+		return
 	}
-	return err != nil || ok // an unreadable record is the send's to meet
+	rec.NotBefore = s.now().Add(time.Second)
+	s.outbox[key] = rec
 }
 
 // dispatch starts a send for each idle chat whose oldest record is due,
@@ -334,61 +414,103 @@ func (s *Sender) stillQueued(key string) bool {
 // returns how long to wait before looking again, and how many it started.
 // A send that ends wakes the sender (Notify), which fills its place.
 func (s *Sender) dispatch() (time.Duration, int) {
-	// The outbox is read under the lock: a send clears its chat's busy mark
-	// only after recording its result, so a record read here has not been
-	// sent already (which would send a reply twice, or count a push twice).
+	// A chat is busy from here until its send has recorded its result (and
+	// settled it here), so its record is never started twice (which would
+	// send a reply twice, or count a push twice).
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	items, err := s.pending()
+	now := s.now()
+	type started struct {
+		outboxItem
+		push bool // counted in s.pushing
+	}
+	var start []started
+	err := s.store.View(func(tx flows.Tx) error {
+		if err := s.readNew(tx, now); err != nil {
+			return err
+		}
+		for s.later.Len() > 0 && !s.later.qs[0].due.After(now) {
+			q := heap.Pop(&s.later).(*chatQueue)
+			heap.Push(s.ready(q), q)
+		}
+		for {
+			var q *chatQueue
+			switch {
+			case s.busy >= s.parallel:
+			case s.replies.Len() > 0:
+				q = heap.Pop(&s.replies).(*chatQueue)
+			case s.pushes.Len() > 0 && s.pushing < s.pushCap:
+				q = heap.Pop(&s.pushes).(*chatQueue)
+			}
+			if q == nil {
+				break
+			}
+			key := q.keys[0]
+			// A person's deletion removes queued messages that name them,
+			// and those must not go. (An unreadable outbox is the send's to
+			// meet.)
+			if ok, err := queued(tx, key); err == nil && !ok {
+				delete(s.outbox, key)
+				delete(s.inherited, key)
+				s.place(q, now)
+				continue
+			}
+			s.busy++
+			if !q.reply {
+				s.pushing++
+			}
+			start = append(start, started{outboxItem{key, s.outbox[key]}, !q.reply})
+		}
+		return nil
+	})
 	if err != nil {
 		s.log.Error("sender: read outbox", "err", err)
 		return time.Second, 0
 	}
-	s.metrics.OutboxDepth.Set(float64(len(items)))
-	now := s.now()
-	var oldest time.Time
-	for _, it := range items {
-		if oldest.IsZero() || it.rec.Created.Before(oldest) {
-			oldest = it.rec.Created
-		}
-	}
-	if oldest.IsZero() {
-		s.metrics.OutboxOldestAge.Set(0)
-	} else {
-		s.metrics.OutboxOldestAge.Set(max(0, now.Sub(oldest).Seconds()))
-	}
-	next := time.Minute
-	first := map[string]bool{}
-	started := 0
-	for _, it := range items {
-		chat := it.rec.Chat
-		if first[chat] {
-			continue // only the oldest record of a chat goes, to keep order
-		}
-		first[chat] = true
-		if s.busy[chat] {
-			continue
-		}
-		if it.rec.NotBefore.After(now) {
-			next = min(next, it.rec.NotBefore.Sub(now))
-			continue
-		}
-		if len(s.busy) >= s.parallel {
-			break // full: the next send to end calls Notify
-		}
-		started++
-		s.busy[chat] = true
+	s.observe(now)
+	for _, it := range start {
 		s.running.Add(1)
 		go func() {
 			defer s.running.Done()
-			s.send(it)
+			s.send(it.outboxItem)
 			s.mu.Lock()
-			delete(s.busy, chat)
+			s.busy--
+			if it.push {
+				s.pushing--
+			}
+			if q := s.chats[it.rec.Chat]; q != nil {
+				s.place(q, s.now())
+			}
 			s.mu.Unlock()
 			s.Notify()
 		}()
 	}
-	return next, started
+	next := time.Minute
+	if s.later.Len() > 0 {
+		next = min(next, s.later.qs[0].due.Sub(now))
+	}
+	return next, len(start)
+}
+
+// observe updates the outbox's gauges. The caller holds s.mu.
+func (s *Sender) observe(now time.Time) {
+	s.metrics.OutboxDepth.Set(float64(len(s.outbox)))
+	if len(s.outbox) == 0 {
+		s.metrics.OutboxOldestAge.Set(0)
+		s.ageAt = time.Time{}
+		return
+	}
+	if !s.ageAt.IsZero() && now.Sub(s.ageAt) < time.Second && !now.Before(s.ageAt) {
+		return
+	}
+	s.ageAt = now
+	var oldest time.Time
+	for _, rec := range s.outbox {
+		if oldest.IsZero() || rec.Created.Before(oldest) {
+			oldest = rec.Created
+		}
+	}
+	s.metrics.OutboxOldestAge.Set(max(0, now.Sub(oldest).Seconds()))
 }
 
 // outcome of one attempt.
@@ -400,24 +522,25 @@ const (
 	drop
 )
 
+// Every outcome is recorded with Store.Batch: the outcomes of sends that
+// end together share one commit (and the inbox's and the worker's), and
+// each is its own function there, failing alone. A write that keeps a
+// record (a retry, a push held for the morning, a push given up, a reply's
+// fallback push) first checks by key that the record is still in the
+// outbox: a person's deletion that removed it while it was being sent is
+// not undone.
+
 func (s *Sender) send(it outboxItem) {
-	rec := it.rec
-	if !s.stillQueued(it.key) {
-		return
-	}
-	if rec.Kind == SendReply {
+	if it.rec.Kind == SendReply {
 		s.sendReply(it)
 		return
 	}
+	rec := it.rec
 	if s.quietUntil != nil {
 		// Nothing is pushed in quiet hours: the push waits for the morning.
 		if until := s.quietUntil(s.now()); until.After(s.now()) {
 			rec.NotBefore = until
-			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
-				s.log.Error("sender: hold a push for the morning", "err", err)
-				return
-			}
-			s.settled(it.key, &rec)
+			s.keep(it.key, rec, "hold a push for the morning")
 			return
 		}
 	}
@@ -433,25 +556,32 @@ func (s *Sender) send(it outboxItem) {
 	if res == retry {
 		rec.Attempts++
 		rec.LastStatus = status
-		if rec.Attempts >= s.maxAttempts {
-			res = drop
-		} else {
+		if rec.Attempts < s.maxAttempts {
 			rec.NotBefore = now.Add(backoff(rec.Attempts))
+			s.keep(it.key, rec, "record send")
+			return
 		}
+		res = drop
 	}
-	// Outcomes of concurrent sends share a commit (Store.Batch); each
-	// send's record is its own function, failing alone.
+	var gone bool
 	err = s.store.Batch(func(tx flows.Tx) error {
-		switch res {
-		case retry:
-			return tx.Outbox().Put(it.key, rec)
-		case drop:
-			// A push that never went out is kept for the officers' view.
+		gone = false
+		if res == drop {
+			// A push that never went out is kept for the officers' view,
+			// unless a deletion has taken it.
+			ok, err := queued(tx, it.key)
+			if err != nil {
+				return err
+			}
+			if gone = !ok; gone {
+				return nil
+			}
 			if err := tx.SendFailed().Put(it.key, rec); err != nil {
 				return err
 			}
 			return tx.Outbox().Delete(it.key)
 		}
+		// It went out: it is counted even if a deletion took it since.
 		month := flows.PushMonth(now)
 		c, _, err := tx.PushCounts().Get(month)
 		if err != nil {
@@ -465,18 +595,40 @@ func (s *Sender) send(it outboxItem) {
 	})
 	if err != nil {
 		s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+		s.unrecorded(it.key, it.rec)
 		return
 	}
-	if res == retry {
-		s.settled(it.key, &rec)
-	} else {
-		s.settled(it.key, nil)
-	}
-	switch res {
-	case sent:
+	s.settled(it.key, nil)
+	switch {
+	case res == sent:
 		s.metrics.PushRecipients.Add(float64(rec.recipients()))
-	case drop:
+	case !gone:
 		s.log.Warn("sender: message dropped", "kind", rec.Kind, "purpose", rec.Purpose, "status", status, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
+	}
+}
+
+// keep writes rec back under key for a later attempt, unless it has left
+// the outbox meanwhile.
+func (s *Sender) keep(key string, rec OutboxRecord, what string) {
+	var gone bool
+	err := s.store.Batch(func(tx flows.Tx) error {
+		ok, err := queued(tx, key)
+		if err != nil {
+			return err
+		}
+		if gone = !ok; gone {
+			return nil
+		}
+		return tx.Outbox().Put(key, rec)
+	})
+	switch {
+	case err != nil:
+		s.log.Error("sender: "+what, "kind", rec.Kind, "err", err)
+		s.unrecorded(key, rec)
+	case gone:
+		s.settled(key, nil)
+	default:
+		s.settled(key, &rec)
 	}
 }
 
@@ -504,10 +656,11 @@ func (s *Sender) sendReply(it outboxItem) {
 	if res == sent {
 		if err := s.store.Batch(func(tx flows.Tx) error { return tx.Outbox().Delete(it.key) }); err != nil {
 			s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
+			rec.MaybeSent = true // it arrived: never as a push too
+			s.unrecorded(it.key, rec)
 			return
 		}
 		s.settled(it.key, nil)
-		s.forget(it.key)
 		return
 	}
 	rec.Attempts++
@@ -523,11 +676,7 @@ func (s *Sender) sendReply(it outboxItem) {
 		}
 		if next.After(now) {
 			rec.NotBefore = next
-			if err := s.store.Update(func(tx flows.Tx) error { return tx.Outbox().Put(it.key, rec) }); err != nil {
-				s.log.Error("sender: record send", "kind", rec.Kind, "err", err)
-				return
-			}
-			s.settled(it.key, &rec)
+			s.keep(it.key, rec, "record send")
 			return
 		}
 	}
@@ -546,7 +695,15 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 	inherited := s.inherited[key]
 	s.mu.Unlock()
 	fallback := rec.Matters && !rec.MaybeSent && !inherited && !isGroupID(rec.Chat)
+	var gone bool
 	err := s.store.Batch(func(tx flows.Tx) error {
+		ok, err := queued(tx, key)
+		if err != nil {
+			return err
+		}
+		if gone = !ok; gone {
+			return nil // a deletion took it: nothing of it goes out
+		}
 		if fallback {
 			push := OutboxRecord{Kind: SendPush, Chat: pushChat(rec.Chat), To: []string{rec.Chat}, Messages: rec.Messages,
 				RetryKey: uuid.NewString(), Purpose: "reply-fallback", Created: s.now()}
@@ -558,52 +715,104 @@ func (s *Sender) replyFailed(key string, rec OutboxRecord, why string) {
 	})
 	if err != nil {
 		s.log.Error("sender: give up a reply", "err", err)
+		s.unrecorded(key, rec)
 		return
 	}
 	s.settled(key, nil)
-	s.forget(key)
-	if fallback {
+	switch {
+	case gone:
+	case fallback:
 		s.metrics.ReplyFallbacks.Inc()
 		s.log.Warn("sender: reply failed, sent as a push instead", "why", why, "attempts", rec.Attempts, "chat", HashID(rec.Chat))
-		return
+	default:
+		s.metrics.RepliesLost.Inc()
+		s.log.Warn("sender: reply given up", "why", why, "attempts", rec.Attempts, "maybeSent", rec.MaybeSent, "chat", HashID(rec.Chat))
 	}
-	s.metrics.RepliesLost.Inc()
-	s.log.Warn("sender: reply given up", "why", why, "attempts", rec.Attempts, "maybeSent", rec.MaybeSent, "chat", HashID(rec.Chat))
 }
 
-// forget drops a reply that left the outbox from the inherited ones.
-func (s *Sender) forget(key string) {
-	s.mu.Lock()
-	delete(s.inherited, key)
-	s.mu.Unlock()
+// LINE's paths for the kinds of send.
+var sendPaths = map[string]string{
+	SendReply:     "/v2/bot/message/reply",
+	SendPush:      "/v2/bot/message/push",
+	SendMulticast: "/v2/bot/message/multicast",
+}
+
+// requestBody is the JSON LINE takes for rec. The messages go in as they
+// were stored: they were rendered by encoding/json and checked again when
+// the record was read, so they are not encoded a second time (the SDK's
+// request types would re-marshal, validate and compact every one).
+func requestBody(rec OutboxRecord) ([]byte, error) {
+	var head any
+	switch rec.Kind {
+	case SendReply:
+		head = struct {
+			ReplyToken string `json:"replyToken"`
+		}{rec.ReplyToken}
+	case SendPush:
+		head = struct {
+			To string `json:"to"`
+		}{rec.To[0]}
+	case SendMulticast:
+		head = struct {
+			To []string `json:"to"`
+		}{rec.To}
+	default:
+		return nil, fmt.Errorf("sender: unknown kind %q", rec.Kind)
+	}
+	b, err := json.Marshal(head)
+	if err != nil {
+		return nil, err
+	}
+	size := len(b) + len(`,"messages":[]`) + len(rec.Messages)
+	for _, m := range rec.Messages {
+		size += len(m)
+	}
+	body := make([]byte, 0, size)
+	body = append(body, b[:len(b)-1]...) // without its closing brace
+	body = append(body, `,"messages":[`...)
+	for i, m := range rec.Messages {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = append(body, m...)
+	}
+	return append(body, "]}"...), nil
 }
 
 // call makes one request to LINE and returns its HTTP status (0 when no
-// response came back).
+// response came back). It goes through the SDK's client (its endpoint,
+// token and HTTP client); an answer other than 2xx is an error that
+// carries LINE's message, as the SDK's would.
 func (s *Sender) call(rec OutboxRecord) (int, error) {
-	var res *http.Response
-	var err error
-	switch rec.Kind {
-	case SendReply:
-		res, _, err = s.api.ReplyMessageWithHttpInfo(&messaging_api.ReplyMessageRequest{
-			ReplyToken: rec.ReplyToken, Messages: sdkMessages(rec.Messages),
-		})
-	case SendPush:
-		res, _, err = s.api.PushMessageWithHttpInfo(&messaging_api.PushMessageRequest{
-			To: rec.To[0], Messages: sdkMessages(rec.Messages),
-		}, rec.RetryKey)
-	case SendMulticast:
-		res, _, err = s.api.MulticastWithHttpInfo(&messaging_api.MulticastRequest{
-			To: rec.To, Messages: sdkMessages(rec.Messages),
-		}, rec.RetryKey)
-	default:
-		return 0, fmt.Errorf("sender: unknown kind %q", rec.Kind)
-	}
-	if res == nil {
+	body, err := requestBody(rec)
+	if err != nil {
 		return 0, err
 	}
-	_ = res.Body.Close()
-	return res.StatusCode, err
+	req, err := http.NewRequest(http.MethodPost, s.api.Url(sendPaths[rec.Kind]), bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	if rec.Kind != SendReply {
+		// The key chosen when the push was queued: LINE runs it once.
+		req.Header.Set("X-Line-Retry-Key", rec.RetryKey)
+	}
+	res, err := s.api.Do(req)
+	if err != nil {
+		if res != nil {
+			_ = res.Body.Close()
+			return res.StatusCode, err
+		}
+		return 0, err
+	}
+	defer res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
+		return res.StatusCode, fmt.Errorf("unexpected status code: %d, %s", res.StatusCode, msg)
+	}
+	// Read to the end, so that the connection is used again.
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	return res.StatusCode, nil
 }
 
 // classify decides what an attempt's result means. A 409 on a push means

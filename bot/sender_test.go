@@ -1,8 +1,14 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,5 +185,181 @@ func TestPushRemovedByADeletionIsNotSent(t *testing.T) {
 	r.srv.Sender().Drain()
 	if got := r.fake.Sent(linefake.KindPush); len(got) != 0 {
 		t.Errorf("%d pushes sent after the deletion removed the message, want none", len(got))
+	}
+}
+
+// Messages go out oldest first across chats, and in order within a chat:
+// a chat whose oldest push waits to be retried holds its later ones back,
+// while other chats go on.
+func TestSenderSendsOldestFirstAndInChatOrder(t *testing.T) {
+	r := newRig(t, bot.Config{Sender: bot.SenderConfig{Parallel: 1}}, nil)
+	a, b, c := "U0000000000000000000000000000000a", "U0000000000000000000000000000000b", "U0000000000000000000000000000000c"
+	first := queuePush(t, r, a)
+	queuePush(t, r, b)
+	second := queuePush(t, r, a)
+	queuePush(t, r, c)
+	r.fake.FailNext(1, http.StatusInternalServerError) // a's first push
+
+	r.srv.Sender().Drain()
+	if got, want := pushOrder(r), []string{b, c}; !slices.Equal(got, want) {
+		t.Fatalf("while a's first push waits to retry: got pushes to %v, want %v (a's second waits behind it)", got, want)
+	}
+	r.clock.Advance(2 * time.Second)
+	r.srv.Sender().Drain()
+	if got, want := pushOrder(r), []string{b, c, a, a}; !slices.Equal(got, want) {
+		t.Fatalf("got pushes to %v, want %v", got, want)
+	}
+	sent := r.fake.Sent(linefake.KindPush)
+	if sent[2].RetryKey != first.RetryKey || sent[3].RetryKey != second.RetryKey {
+		t.Errorf("a's pushes went out as %q then %q, want %q then %q", sent[2].RetryKey, sent[3].RetryKey, first.RetryKey, second.RetryKey)
+	}
+}
+
+func pushOrder(r *rig) []string {
+	var to []string
+	for _, p := range r.fake.Sent(linefake.KindPush) {
+		to = append(to, p.To[0])
+	}
+	return to
+}
+
+// A person's deletion that removes a message while LINE is answering its
+// send is not undone by the sender recording the attempt: a push to retry
+// is not written back (and not sent again), a push given up is not kept
+// with the failed sends, and a failed reply is not sent again as a push.
+func TestDeletionDuringASendIsNotUndone(t *testing.T) {
+	const name = "มาลี ใจดี"
+	tests := []struct {
+		name   string
+		kind   string
+		status int
+	}{
+		{"push to retry", bot.SendPush, http.StatusInternalServerError},
+		{"push given up", bot.SendPush, http.StatusBadRequest},
+		{"reply that matters", bot.SendReply, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// LINE, reached through a proxy that runs the deletion while the
+			// first send is on its way.
+			var (
+				mu       sync.Mutex
+				attempts int
+				r        *rig
+			)
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				mu.Lock()
+				attempts++
+				n := attempts
+				mu.Unlock()
+				if n == 1 {
+					if err := r.db.Update(func(tx flows.Tx) error { return tx.ForgetCopies([][]byte{[]byte(name)}) }); err != nil {
+						t.Error(err)
+					}
+				}
+				r.fake.ServeHTTP(w, req)
+			}))
+			t.Cleanup(proxy.Close)
+			r = newRig(t, bot.Config{APIEndpoint: proxy.URL}, nil)
+
+			to := "U00000000000000000000000000000001"
+			msg, _ := json.Marshal(map[string]string{"type": "text", "text": "คุณ" + name + " ได้รับการคัดเลือกค่ะ"})
+			rec := bot.OutboxRecord{Kind: tt.kind, Chat: to, Messages: []json.RawMessage{msg}, Created: r.clock.Now(), Matters: true}
+			if tt.kind == bot.SendPush {
+				rec.Chat, rec.To, rec.RetryKey, rec.Purpose = "push:"+to, []string{to}, uuid.NewString(), "household"
+			} else {
+				rec.ReplyToken, rec.Purpose = r.fake.IssueReplyTokenFor(to), "reply"
+			}
+			if err := r.db.Update(func(tx flows.Tx) error { return bot.QueuePush(tx, rec) }); err != nil {
+				t.Fatal(err)
+			}
+			r.fake.FailNext(1, tt.status)
+			for range 3 {
+				r.srv.Sender().Drain()
+				r.clock.Advance(10 * time.Minute)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if attempts != 1 {
+				t.Errorf("got %d calls to LINE, want 1 (the message was deleted during the first)", attempts)
+			}
+			if n := r.count(t, flows.Tx.Outbox); n != 0 {
+				t.Errorf("got %d records in the outbox, want 0", n)
+			}
+			if n := r.count(t, flows.Tx.SendFailed); n != 0 {
+				t.Errorf("got %d records kept as failed sends, want 0: they hold the deleted person's words", n)
+			}
+		})
+	}
+}
+
+// queueReply stores a reply to to, as the worker does, with a token the
+// fake LINE issued.
+func queueReply(t *testing.T, r *rig, to string) {
+	t.Helper()
+	msg, _ := json.Marshal(map[string]string{"type": "text", "text": "บันทึกแล้วค่ะ"})
+	rec := bot.OutboxRecord{Kind: bot.SendReply, Chat: to, ReplyToken: r.fake.IssueReplyTokenFor(to),
+		Messages: []json.RawMessage{msg}, Purpose: "reply", Created: r.clock.Now()}
+	if err := r.db.Update(func(tx flows.Tx) error { return bot.QueuePush(tx, rec) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An answer queued after an evening's reminders goes out before them: its
+// token lasts a minute, the reminders can wait.
+func TestReplyGoesBeforeOlderPushes(t *testing.T) {
+	r := newRig(t, bot.Config{Sender: bot.SenderConfig{Parallel: 1}}, nil)
+	for i := range 3 {
+		queuePush(t, r, fmt.Sprintf("U%032x", i+1))
+	}
+	queueReply(t, r, "U0000000000000000000000000000000a")
+	r.srv.Sender().Drain()
+	var paths []string
+	for _, a := range r.sendAttempts() {
+		paths = append(paths, a.path)
+	}
+	if want := []string{"/v2/bot/message/reply", "/v2/bot/message/push", "/v2/bot/message/push", "/v2/bot/message/push"}; !slices.Equal(paths, want) {
+		t.Errorf("got calls %v, want %v", paths, want)
+	}
+}
+
+// While LINE holds pushes without answering, enough of them to fill every
+// place the sender has, an answer to a user still goes out at once.
+func TestReplyIsNotHeldBehindHangingPushes(t *testing.T) {
+	release := make(chan struct{})
+	var (
+		r       *rig
+		hanging atomic.Int32
+	)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/v2/bot/message/push" {
+			hanging.Add(1)
+			select {
+			case <-release:
+			case <-req.Context().Done():
+				return
+			}
+		}
+		r.fake.ServeHTTP(w, req)
+	}))
+	t.Cleanup(proxy.Close)
+	r = newRig(t, bot.Config{APIEndpoint: proxy.URL, Sender: bot.SenderConfig{Parallel: 4}}, nil)
+	for i := range 6 {
+		queuePush(t, r, fmt.Sprintf("U%032x", i+1))
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { defer close(done); r.srv.Sender().Run(ctx) }()
+	defer func() { close(release); cancel(); <-done }()
+
+	for hanging.Load() < 3 { // all the places pushes may take
+		time.Sleep(5 * time.Millisecond)
+	}
+	queueReply(t, r, "U0000000000000000000000000000000a")
+	r.srv.Sender().Notify()
+	for deadline := time.Now().Add(3 * time.Second); len(r.fake.Sent(linefake.KindReply)) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reply within 3 s while pushes hang; pushes accepted %d", len(r.fake.Sent(linefake.KindPush)))
+		}
 	}
 }
