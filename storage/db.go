@@ -516,19 +516,15 @@ func (db *DB) appendTo(ctx context.Context, bucket string, values ...any) ([]str
 // one transaction huge.
 const maxGroup = 512
 
-// maxBatched bounds the Batch functions of one commit. A function runs
-// inside the transaction (the worker handles a whole event there), so
-// each one lengthens the commit that the webhooks' appends wait for:
-// a few per commit keep an acknowledgement's wait to about one short
-// commit, while the worker and the sender still share each commit's
-// fsyncs among several events.
-const maxBatched = 8
+// maxBatched bounds the Batch functions of one commit. The more share a
+// commit, the fewer syncs and page writes each pays; a bound keeps one
+// transaction's size in check, and the redo cheap when one of them fails
+// (the others run again without it). The webhook never waits for these
+// commits: its events go to the inbox log (inboxlog.go).
+const maxBatched = 64
 
-// commitLoop is the single writer of the group commit. Each commit takes
-// every append waiting (up to maxGroup) and up to maxBatched functions, so
-// the webhook's acknowledgements, which LINE times, never queue behind a
-// backlog of the worker's events: under a flood the worker falls behind
-// (its events are safe in the inbox) and catches up when it eases.
+// commitLoop is the single writer of the group commit: each commit takes
+// every append waiting (up to maxGroup) and up to maxBatched functions.
 func (db *DB) commitLoop() {
 	defer db.committer.Done()
 	group := make([]*appendReq, 0, maxGroup+maxBatched)
