@@ -197,7 +197,12 @@ func (l *inboxLog) recover() error {
 		return nil
 	}
 	if len(l.segs) == 0 {
-		return l.startSegment()
+		if err := l.startSegment(); err != nil {
+			return fmt.Errorf("storage: inbox log: %w", err)
+		}
+	}
+	if l.active != nil {
+		return nil
 	}
 	act := l.segs[len(l.segs)-1]
 	file, err := os.OpenFile(act.path, os.O_WRONLY, 0o600)
@@ -278,15 +283,11 @@ func allZero(b []byte) bool {
 // overwrites blocks that already exist, so its sync has only data to write,
 // not the file's new size and blocks; that halves a sync's time here.
 func (l *inboxLog) startSegment() error {
-	if l.active != nil {
-		_ = l.active.Close()
-		l.active = nil
-	}
 	p := filepath.Join(l.dir, fmt.Sprintf("%016x.log", l.next))
 	tmp := p + ".new"
 	file, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return fmt.Errorf("storage: inbox log: %w", err)
+		return fmt.Errorf("start a segment: %w", err)
 	}
 	_, err = file.WriteAt(make([]byte, logSegmentSize), 0)
 	if err == nil {
@@ -299,9 +300,13 @@ func (l *inboxLog) startSegment() error {
 		err = syncDir(l.dir)
 	}
 	if err != nil {
+		// The segment being written (if any) stays the active one.
 		_ = file.Close()
 		_ = os.Remove(tmp)
-		return fmt.Errorf("storage: inbox log: start a segment: %w", err)
+		return fmt.Errorf("start a segment: %w", err)
+	}
+	if l.active != nil {
+		_ = l.active.Close()
 	}
 	l.active = file
 	l.mu.Lock()

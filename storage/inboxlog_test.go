@@ -287,3 +287,33 @@ func TestInboxLogConcurrentAppends(t *testing.T) {
 		}
 	}
 }
+
+// When a new segment cannot be made (a full disk), the append that needed
+// it fails alone: the segment being written still takes what fits, and
+// once the segment can be made, appends go on; nothing acknowledged is lost.
+func TestInboxLogSurvivesAFailedNewSegment(t *testing.T) {
+	storage.SetLogSegmentSize(t, 256)
+	path := filepath.Join(t.TempDir(), "sammachip.db")
+	db := open(t, path)
+	keys := appendInbox(t, db, "first")
+	// Where the next segment would be made, something is in the way.
+	blocker := filepath.Join(storage.InboxLogDir(path), fmt.Sprintf("%016x.log.new", 2))
+	if err := os.Mkdir(blocker, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	big := string(bytes.Repeat([]byte("x"), 300))
+	if _, err := db.AppendInbox(context.Background(), big); err == nil {
+		t.Fatal("an append needing a new segment succeeded with no room for one")
+	}
+	keys = append(keys, appendInbox(t, db, "small")...) // fits the segment being written
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	keys = append(keys, appendInbox(t, db, big)...)
+	_ = db.Close()
+	db = open(t, path)
+	defer db.Close()
+	if got := take(db); !slices.Equal(got.keys, keys) || !slices.Equal(got.values, []string{"first", "small", big}) {
+		t.Errorf("after the failure and a restart: %v %q", got.keys, got.values)
+	}
+}

@@ -561,12 +561,13 @@ func TestSimulatorListensOnThisMachineOnly(t *testing.T) {
 }
 
 // #7. The disk fills up (a small file system of its own, filled by another
-// file): webhooks get 500 and /healthz says 503 "disk full"; once space is
-// freed /healthz says ok by itself, and webhooks are taken and answered.
-// Mounting needs root (CI runs as root); skipped otherwise.
+// file): webhooks are taken while the inbox log's segment, written in
+// advance, has room, then get 500, and /healthz says 503 "disk full"; once
+// space is freed /healthz says ok by itself, and webhooks are taken and
+// answered. Mounting needs root (CI runs as root); skipped otherwise.
 func TestHealthzSaysWhenTheDiskIsFull(t *testing.T) {
 	dir := simDir(t)
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=4m"); err != nil {
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=16m"); err != nil {
 		t.Skipf("cannot mount a small file system (%v): needs root", err)
 	}
 	t.Cleanup(func() {
@@ -604,10 +605,11 @@ func TestHealthzSaysWhenTheDiskIsFull(t *testing.T) {
 		}
 	}
 	_ = f.Close()
-	// Appends go to pages the file has room for until it must grow.
+	// Appends go to the space the inbox log holds (4 MiB, written when its
+	// segment was made) until a new segment is needed.
 	failed := 0
-	for i := range 500 {
-		code := h.Post(h.Events().TextEvent(h.User(userID(1000+i)).Source(), strings.Repeat("ข้อความยาว ", 50), h.Now()))
+	for i := range 1000 {
+		code := h.Post(h.Events().TextEvent(h.User(userID(1000+i)).Source(), strings.Repeat("ข้อความยาว ", 300), h.Now()))
 		if code == http.StatusInternalServerError {
 			failed = i + 1
 			break
@@ -624,7 +626,7 @@ func TestHealthzSaysWhenTheDiskIsFull(t *testing.T) {
 			t.Errorf("healthz on a full disk: %d %q, want 503 saying the disk is full", code, body)
 		}
 		// The inbox still cannot be written: the next webhook fails too.
-		if code := h.Post(h.Events().TextEvent(h.User(userID(2000+i)).Source(), strings.Repeat("ข้อความยาว ", 50), h.Now())); code != http.StatusInternalServerError {
+		if code := h.Post(h.Events().TextEvent(h.User(userID(2000+i)).Source(), strings.Repeat("ข้อความยาว ", 300), h.Now())); code != http.StatusInternalServerError {
 			t.Fatalf("precondition: a webhook on the full disk got %d, want 500", code)
 		}
 	}
