@@ -184,7 +184,7 @@ func (w *Worker) Received() {
 // floods the webhook, so it never slows the worker.
 const (
 	floodWindow = 20 * time.Millisecond
-	floodPause  = 7
+	floodPause  = 15
 	// maxFloodPause bounds one pause, whatever one slow event took.
 	maxFloodPause = 100 * time.Millisecond
 )
