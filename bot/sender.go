@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"net"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"golang.org/x/time/rate"
 
 	"github.com/sammachip/sammachip/flows"
 )
@@ -117,8 +119,11 @@ type Sender struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	parallel    int
-	pushCap     int // pushes and multicasts in flight at most
+	parallel int
+	pushCap  int // pushes and multicasts in flight at most
+	// limits pace the calls of each kind (SenderConfig.Rates), against
+	// the real clock: LINE counts real seconds.
+	limits      map[string]*rate.Limiter
 	maxAttempts int
 	replyTTL    time.Duration
 	// quietUntil returns when quiet hours end if t falls in them (t
@@ -198,7 +203,19 @@ type SenderConfig struct {
 	// QuietUntil holds pushes in quiet hours: it returns when they end if
 	// t falls in them, t otherwise. Replies are never held.
 	QuietUntil func(t time.Time) time.Time
+	// Rates are the calls a second the sender makes at most, by kind
+	// (SendPush, SendMulticast; a kind not named is not paced); default
+	// LINERates.
+	Rates map[string]float64
 }
+
+// LINERates keep pushes and multicasts under LINE's rate limits (LINE.md:
+// pushes about 2,000 requests a second, multicasts 200), with a margin:
+// above them LINE answers 429 and does nothing, so an evening's reminders
+// sent faster only cost retries. Replies are not paced: each answers a
+// person, they come as people write, and a 429 on one is retried on the
+// reply's short backoff within its token's minute.
+var LINERates = map[string]float64{SendPush: 1900, SendMulticast: 190}
 
 // lineTransport is the HTTP transport for calls to LINE: it keeps an idle
 // connection for each send that can be in flight (parallel, 0 for the
@@ -224,12 +241,20 @@ func newSender(st Store, api *messaging_api.MessagingApiAPI, m *Metrics, log *sl
 	if cfg.ReplyTTL <= 0 {
 		cfg.ReplyTTL = time.Minute
 	}
+	if cfg.Rates == nil {
+		cfg.Rates = LINERates
+	}
+	limits := map[string]*rate.Limiter{}
+	for kind, perSecond := range cfg.Rates {
+		// A tenth of a second's worth at once: short bursts, no more.
+		limits[kind] = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
+	}
 	pushCap := cfg.Parallel
 	if cfg.Parallel > 1 {
 		pushCap -= max(1, cfg.Parallel/8)
 	}
 	s := &Sender{store: st, api: api, metrics: m, log: log, now: now,
-		parallel: cfg.Parallel, pushCap: pushCap, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
+		parallel: cfg.Parallel, pushCap: pushCap, limits: limits, maxAttempts: cfg.MaxAttempts, replyTTL: cfg.ReplyTTL, quietUntil: cfg.QuietUntil,
 		notify: make(chan struct{}, 1), outbox: map[string]OutboxRecord{}, chats: map[string]*chatQueue{},
 		later: chatHeap{byDue: true}, inherited: map[string]bool{}}
 	if err := st.View(func(tx flows.Tx) error { return s.readNew(tx, now()) }); err != nil {
@@ -553,6 +578,16 @@ func (s *Sender) send(it outboxItem) {
 	s.metrics.Sends.WithLabelValues(rec.Kind, statusLabel(status, err)).Inc()
 
 	now := s.now()
+	if res == retry && status == http.StatusTooManyRequests {
+		// LINE's rate limit: the call did nothing, and the message is not
+		// at fault, so it is not an attempt; it goes again in a second or
+		// two (spread by its key, so the held ones do not all come back in
+		// the same instant).
+		rec.LastStatus = status
+		rec.NotBefore = now.Add(time.Second + time.Duration(crc32.ChecksumIEEE([]byte(it.key))%1000)*time.Millisecond)
+		s.keep(it.key, rec, "record send")
+		return
+	}
 	if res == retry {
 		rec.Attempts++
 		rec.LastStatus = status
@@ -784,6 +819,11 @@ func requestBody(rec OutboxRecord) ([]byte, error) {
 // token and HTTP client); an answer other than 2xx is an error that
 // carries LINE's message, as the SDK's would.
 func (s *Sender) call(rec OutboxRecord) (int, error) {
+	if lim := s.limits[rec.Kind]; lim != nil {
+		if err := lim.Wait(context.Background()); err != nil {
+			return 0, err
+		}
+	}
 	body, err := requestBody(rec)
 	if err != nil {
 		return 0, err

@@ -67,6 +67,27 @@ func TestPushTimeoutThenConflictSendsOnce(t *testing.T) {
 	}
 }
 
+// LINE's rate limit (429) is no failure of the message: the push goes
+// again within two seconds, however many times, and is never given up.
+func TestPushThrottledByLINEIsNotGivenUp(t *testing.T) {
+	r := newRig(t, bot.Config{Sender: bot.SenderConfig{MaxAttempts: 3}}, nil)
+	queuePush(t, r, "U00000000000000000000000000000002")
+	r.fake.FailNext(10, http.StatusTooManyRequests)
+	for range 11 {
+		r.srv.Sender().Drain()
+		r.clock.Advance(2 * time.Second)
+	}
+	if got := len(r.sendAttempts()); got != 11 {
+		t.Errorf("got %d attempts, want 11 (ten 429s, then taken)", got)
+	}
+	if n := len(r.fake.Sent(linefake.KindPush)); n != 1 {
+		t.Errorf("LINE delivered %d pushes, want 1", n)
+	}
+	if got := r.count(t, flows.Tx.SendFailed); got != 0 {
+		t.Errorf("%d pushes given up, want 0", got)
+	}
+}
+
 // Pushes that keep failing go to the send-failed bucket after the
 // configured attempts, and stop being tried.
 func TestPushGivesUpAfterMaxAttempts(t *testing.T) {
@@ -76,7 +97,6 @@ func TestPushGivesUpAfterMaxAttempts(t *testing.T) {
 		tries  int // attempts before giving up
 	}{
 		{"5xx is retried", http.StatusInternalServerError, 3},
-		{"429 is retried", http.StatusTooManyRequests, 3},
 		{"400 is not retried", http.StatusBadRequest, 1},
 	}
 	for _, tt := range tests {
