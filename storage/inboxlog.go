@@ -22,10 +22,12 @@ import (
 // the database (InboxLogDir), written by one goroutine:
 //
 //   - Durable before the 200. An append returns once its records are
-//     written and the segment synced. Appends arriving meanwhile share the
-//     next write and sync (a group commit, no timer), so an acknowledgement
-//     costs one small sequential write and one sync, and never waits for
-//     the database's writer, which runs the worker's events.
+//     written and the segment's data synced. Appends arriving meanwhile
+//     share the next write and sync (a group commit, no timer), so an
+//     acknowledgement costs one small write and one sync, and never waits
+//     for the database's writer, which runs the worker's events. Segments
+//     are written full of zeros when made, so a record overwrites blocks
+//     that exist and its sync has no size or block map to write.
 //   - Applied once. The worker commits an event's effects together with its
 //     processed mark (the event's id) in the database; only then does it
 //     tell the log (InboxDone). After a crash between the two, the log
@@ -33,16 +35,17 @@ import (
 //     effects are never committed twice. An event that fails moves into the
 //     database's inbox bucket (with its attempts) before InboxDone.
 //   - Gone when applied. A segment is deleted as soon as every record in it
-//     is done, the one being written included (a fresh empty segment then
-//     takes its place), so an event's words stay on disk only while it
-//     waits; a quiet day keeps no segment with data.
+//     is done; the one being written is then overwritten with zeros and
+//     serves again under the next name. So an event's words stay on disk
+//     only while it waits; a quiet day keeps no segment with data.
 //   - Torn writes. A record is its length, a checksum, its sequence number
-//     and the value. A crash in the middle of a write leaves a torn tail on
-//     the newest segment: opening cuts it off (it was never acknowledged).
-//     Damage anywhere else is logged, and the records before it are kept.
+//     and the value; the records end at the first header of zeros. A crash
+//     in the middle of a write leaves a torn tail on the newest segment:
+//     opening zeroes it (it was never acknowledged). Damage anywhere else
+//     is logged, and the records before it are kept.
 //
 // Sequence numbers only grow, across restarts too: the newest segment's
-// name (its first sequence number) is kept even when it is empty.
+// name (its first sequence number) is kept even when it holds nothing.
 
 // InboxLogDir is where the inbox log of the database at path lives.
 func InboxLogDir(path string) string { return path + ".inbox" }
@@ -53,9 +56,10 @@ const (
 	logMaxRecord = 4 << 20
 )
 
-// logSegmentSize is the size past which the next write starts a new
-// segment, so that a backlog's early segments can be deleted while the
-// later ones are still being read. A variable for the tests.
+// logSegmentSize is a segment's size, written as zeros when it is made; a
+// group that does not fit starts a new one, so that a backlog's early
+// segments can be deleted while the later ones are still being read. A
+// variable for the tests.
 var logSegmentSize int64 = 4 << 20
 
 var logTable = crc32.MakeTable(crc32.Castagnoli)
