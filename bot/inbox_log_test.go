@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -94,5 +95,32 @@ func TestEventsCommittedButNotForgottenAreNotAppliedTwice(t *testing.T) {
 	})
 	if n != len(users) {
 		t.Errorf("%d users stored, want %d", n, len(users))
+	}
+}
+
+// An event an earlier release acknowledged into the database's inbox
+// bucket (before the inbox log) is still handled and answered, once.
+func TestEventsLeftInTheInboxBucketByAnEarlierReleaseAreHandled(t *testing.T) {
+	r := newRig(t, bot.Config{}, nil)
+	ev := r.fake.Events().TextEvent(linefake.User("U000000000000000000000000000000b1"), "เมนู", r.clock.Now())
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := bot.InboxRecord{EventID: ev.ID(), Type: "message", Chat: "U000000000000000000000000000000b1",
+		Timestamp: r.clock.Now().UnixMilli(), Received: r.clock.Now(), Raw: raw}
+	// Under a key of the bucket's (a sequence number), as it stored them.
+	if err := r.db.Update(func(tx flows.Tx) error { return tx.Inbox().Put("00000000000000000001", rec) }); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		r.srv.Worker().Drain(t.Context())
+		r.srv.Sender().Drain()
+	}
+	if got := r.fake.Texts("U000000000000000000000000000000b1"); len(got) != 1 {
+		t.Errorf("the old release's event was answered %d times (%q), want once", len(got), got)
+	}
+	if got := r.waiting(t); got != 0 {
+		t.Errorf("%d events still wait, want 0", got)
 	}
 }
